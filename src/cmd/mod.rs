@@ -1,0 +1,64 @@
+//! One module per subcommand. Each exposes `Args` (clap) and
+//! `run(args, ctx) -> anyhow::Result<ExitCode>`.
+
+pub mod analyze;
+pub mod bundle;
+pub mod check;
+pub mod diff;
+pub mod report;
+pub mod schema;
+pub mod vitals;
+
+use std::io::IsTerminal;
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// `--verbose`: progress and details on stderr even when it is not a terminal.
+    pub verbose: bool,
+}
+
+impl Context {
+    /// Whether progress lines should be printed on stderr.
+    pub fn show_progress(&self) -> bool {
+        self.verbose || std::io::stderr().is_terminal()
+    }
+
+    /// Prints one progress line on stderr when progress is shown.
+    pub fn progress(&self, message: impl AsRef<str>) {
+        if self.show_progress() {
+            eprintln!("{}", message.as_ref());
+        }
+    }
+}
+
+/// Output format of a subcommand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    /// A short human summary.
+    #[default]
+    Human,
+    /// One JSON document.
+    Json,
+    /// Markdown (for pull-request comments).
+    Markdown,
+}
+
+/// Whether an error is a closed stdout (e.g. `perfscope ... | head`): exit quietly.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes a JSON document to stdout, followed by a newline.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
