@@ -1,0 +1,119 @@
+//! **Unused exports**: exported names that no module uses.
+//!
+//! Why it matters: an unused export keeps dead code alive (bundlers can only
+//! drop it when they prove it unused) and widens a module's surface. Fix:
+//! remove the `export` (or the code).
+//!
+//! Uses are followed through barrels: named re-exports (`export { a } from`),
+//! `export *` and `export * as ns`. A namespace import (`import * as ns`)
+//! uses the members read from it (`ns.a`), or everything when the namespace
+//! escapes. `import()` used whole uses everything; destructured
+//! (`const { a } = await import()`, `.then(({ a }) => …)`) only those names.
+//! `require()` uses everything. Exports of entries are public API. Modules
+//! with CommonJS exports and `node_modules` are not checked.
+
+use std::collections::HashSet;
+
+use model::analyze::UnusedExport;
+use petgraph::graph::NodeIndex;
+
+use crate::source::graph::ModuleGraph;
+use crate::source::parse::{ExportOrigin, UsedNames};
+
+/// Unused exports, sorted by path and line.
+pub fn run(graph: &ModuleGraph) -> Vec<UnusedExport> {
+    let g = &graph.graph;
+    let n = g.node_count();
+    let mut all = vec![false; n];
+    let mut used: Vec<HashSet<String>> = vec![HashSet::new(); n];
+    let mut work: Vec<(NodeIndex, Option<String>)> = Vec::new();
+
+    for (entry, _) in &graph.entries {
+        work.push((*entry, None));
+    }
+    for node in g.node_weights() {
+        for import in &node.imports {
+            let Some(target) = import.target else {
+                continue;
+            };
+            match &import.fact.used {
+                UsedNames::All => work.push((target, None)),
+                UsedNames::Names(names) => {
+                    work.extend(names.iter().map(|name| (target, Some(name.clone()))))
+                }
+            }
+        }
+    }
+
+    while let Some((m, name)) = work.pop() {
+        let Some(node) = g.node_weight(m) else {
+            continue;
+        };
+        let i = m.index();
+        match name {
+            None => {
+                if all.get(i).copied().unwrap_or(true) {
+                    continue;
+                }
+                all[i] = true;
+                for export in &node.exports {
+                    if let ExportOrigin::ReExport { specifier, import } = &export.origin
+                        && let Some(target) = node.target_of(specifier)
+                    {
+                        work.push((target, import.clone()));
+                    }
+                }
+                for spec in &node.star_exports {
+                    if let Some(target) = node.target_of(spec) {
+                        work.push((target, None));
+                    }
+                }
+            }
+            Some(name) => {
+                if all.get(i).copied().unwrap_or(true) || !used[i].insert(name.clone()) {
+                    continue;
+                }
+                match node.exports.iter().find(|e| e.name == name) {
+                    Some(export) => {
+                        if let ExportOrigin::ReExport { specifier, import } = &export.origin
+                            && let Some(target) = node.target_of(specifier)
+                        {
+                            work.push((target, import.clone()));
+                        }
+                    }
+                    None if name != "default" => {
+                        for spec in &node.star_exports {
+                            if let Some(target) = node.target_of(spec) {
+                                work.push((target, Some(name.clone())));
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+
+    let mut out = Vec::new();
+    for idx in g.node_indices() {
+        let Some(node) = g.node_weight(idx) else {
+            continue;
+        };
+        let i = idx.index();
+        if !node.is_project() || !node.parsed || node.commonjs || all[i] {
+            continue;
+        }
+        for export in &node.exports {
+            if !used[i].contains(&export.name) {
+                out.push(UnusedExport {
+                    path: node.path.clone(),
+                    name: export.name.clone(),
+                    line: export.line,
+                    type_only: export.type_only,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.path, a.line, &a.name).cmp(&(&b.path, b.line, &b.name)));
+    out
+}

@@ -1,0 +1,234 @@
+//! Source module graph analysis (`perfscope analyze`).
+//!
+//! Gathering (only this part touches the file system): [`entries`] finds the
+//! entry modules, [`walk`] lists the project's files, [`graph`] reads, parses
+//! ([`parse`], oxc) and resolves ([`resolve`], oxc_resolver) every reachable
+//! module level by level in parallel, [`estimate`] minifies and gzips the top
+//! lazy candidates. Then [`findings`] are pure functions over the graph.
+
+pub mod config;
+pub mod entries;
+pub mod error;
+pub mod estimate;
+pub mod findings;
+pub mod graph;
+pub mod manifest;
+pub mod parse;
+pub mod resolve;
+pub mod walk;
+
+use std::path::Path;
+use std::time::Instant;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use model::analyze::{AnalyzeReport, Entry, Import, Module, Timings};
+
+pub use config::AnalyzeConfig;
+pub use error::SourceError;
+
+/// What `analyze` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzeOptions {
+    /// `--entry` values (relative to the root); override the config's entries.
+    pub entries: Vec<String>,
+    /// The `[analyze]` section of `perfscope.toml`.
+    pub config: AnalyzeConfig,
+}
+
+/// The gathered graph and the findings over it (for callers that need more
+/// than the report, e.g. benchmarks).
+pub struct Analysis {
+    /// The graph.
+    pub graph: graph::ModuleGraph,
+    /// The report.
+    pub report: AnalyzeReport,
+}
+
+fn ignore_set(config: &AnalyzeConfig) -> Result<GlobSet, SourceError> {
+    let mut builder = GlobSetBuilder::new();
+    let defaults = if config.ignore_defaults {
+        config::DEFAULT_IGNORES
+    } else {
+        &[]
+    };
+    for pattern in defaults
+        .iter()
+        .copied()
+        .chain(config.ignore.iter().map(String::as_str))
+    {
+        let glob = Glob::new(pattern)
+            .map_err(|e| SourceError::Config(format!("ignore glob `{pattern}` is invalid: {e}")))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| SourceError::Config(format!("ignore globs: {e}")))
+}
+
+fn validate(config: &AnalyzeConfig) -> Result<(), SourceError> {
+    for id in &config.errors {
+        if !config::FINDING_IDS.contains(&id.as_str()) {
+            return Err(SourceError::Config(format!(
+                "`errors` names an unknown finding `{id}` (known: {})",
+                config::FINDING_IDS.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Gathers the graph of the project at `root`.
+pub fn gather(root: &Path, options: &AnalyzeOptions) -> Result<graph::ModuleGraph, SourceError> {
+    let meta = std::fs::metadata(root).map_err(|e| SourceError::Root {
+        path: root.to_path_buf(),
+        cause: e.to_string(),
+    })?;
+    if !meta.is_dir() {
+        return Err(SourceError::Root {
+            path: root.to_path_buf(),
+            cause: "not a folder".into(),
+        });
+    }
+    let root = root.canonicalize().map_err(|e| SourceError::Root {
+        path: root.to_path_buf(),
+        cause: e.to_string(),
+    })?;
+    let mut diagnostics = Vec::new();
+    let files = walk::project_files(&root, &mut diagnostics);
+    let manifest = manifest::read_manifest(&root, &mut diagnostics);
+    let request = entries::EntryRequest {
+        cli: &options.entries,
+        config: &options.config.entries,
+        files: &files,
+    };
+    let (found, tried) = entries::find_entries(&root, &request, &mut diagnostics);
+    if found.is_empty() {
+        let details: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.message.contains("entry"))
+            .map(|d| d.message.clone())
+            .collect();
+        let tried = if details.is_empty() {
+            tried
+        } else {
+            format!("{tried}: {}", details.join("; "))
+        };
+        return Err(SourceError::NoEntries { path: root, tried });
+    }
+    let resolver = resolve::ProjectResolver::new(&root);
+    let project_files = files.iter().map(|f| graph::relative(&root, f)).collect();
+    let build = graph::BuildOptions {
+        max_file_bytes: options.config.max_file_bytes,
+    };
+    Ok(graph::build(
+        &root,
+        &found,
+        &resolver,
+        &build,
+        manifest,
+        project_files,
+        diagnostics,
+    ))
+}
+
+/// Analyses the project at `root`. Fatal only when the root is unusable, the
+/// configuration is invalid or no entry exists; every other problem is a
+/// diagnostic in the report.
+pub fn analyze(root: &Path, options: &AnalyzeOptions) -> Result<AnalyzeReport, SourceError> {
+    analyze_full(root, options).map(|a| a.report)
+}
+
+/// Like [`analyze`], also returning the graph.
+pub fn analyze_full(root: &Path, options: &AnalyzeOptions) -> Result<Analysis, SourceError> {
+    let start = Instant::now();
+    validate(&options.config)?;
+    let ignore = ignore_set(&options.config)?;
+    let graph = gather(root, options)?;
+    let graph_ms = start.elapsed().as_secs_f64() * 1000.0;
+
+    let findings_start = Instant::now();
+    let mut results = findings::run_all(&graph, &options.config, &ignore);
+    let cache = estimate::MinifyCache::default();
+    for candidate in results
+        .lazy_candidates
+        .iter_mut()
+        .take(options.config.lazy_estimate_top)
+    {
+        candidate.finding.gzip_saved_estimate =
+            Some(estimate::estimate(&graph, &candidate.modules, &cache));
+    }
+    let findings_ms = findings_start.elapsed().as_secs_f64() * 1000.0;
+
+    let mut diagnostics = graph.diagnostics.clone();
+    diagnostics.extend(cache.into_diagnostics());
+    diagnostics.sort();
+    diagnostics.dedup();
+
+    let errors: Vec<String> = findings::REGISTRY
+        .iter()
+        .filter(|f| options.config.errors.iter().any(|e| e == f.id) && results.count(f.id) > 0)
+        .map(|f| f.id.to_string())
+        .collect();
+
+    let mut entries: Vec<Entry> = graph
+        .entries
+        .iter()
+        .filter_map(|(idx, source)| {
+            graph.graph.node_weight(*idx).map(|n| Entry {
+                path: n.path.clone(),
+                source: source.clone(),
+            })
+        })
+        .collect();
+    entries.sort();
+    let mut modules: Vec<Module> = graph
+        .graph
+        .node_weights()
+        .map(|n| Module {
+            path: n.path.clone(),
+            bytes: n.bytes,
+            module_type: n.module_type.as_str().to_string(),
+            package: n.package.as_ref().map(|p| p.name.clone()),
+            imports: n
+                .imports
+                .iter()
+                .map(|i| Import {
+                    specifier: i.fact.specifier.clone(),
+                    resolved: i
+                        .target
+                        .and_then(|t| graph.graph.node_weight(t))
+                        .map(|t| t.path.clone()),
+                    kind: i.fact.kind,
+                    line: i.fact.line,
+                })
+                .collect(),
+        })
+        .collect();
+    modules.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let report = AnalyzeReport {
+        schema_version: model::SCHEMA_VERSION,
+        kind: "analyze".into(),
+        entries,
+        modules,
+        unused_files: results.unused_files,
+        unused_exports: results.unused_exports,
+        unused_dependencies: results.unused_dependencies,
+        unlisted_dependencies: results.unlisted_dependencies,
+        duplicate_packages: results.duplicate_packages,
+        cycles: results.cycles,
+        lazy_candidates: results
+            .lazy_candidates
+            .into_iter()
+            .map(|c| c.finding)
+            .collect(),
+        errors,
+        diagnostics,
+        timings: Timings {
+            graph_ms,
+            findings_ms,
+            total_ms: start.elapsed().as_secs_f64() * 1000.0,
+        },
+    };
+    Ok(Analysis { graph, report })
+}

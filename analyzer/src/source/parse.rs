@@ -1,0 +1,505 @@
+//! Parsing one file with oxc and extracting the facts the findings need:
+//! imports (with the names they use), exports, re-exports. The AST is dropped
+//! before returning; only owned facts leave this module.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use model::analyze::EdgeKind;
+use oxc_allocator::Allocator;
+use oxc_ast::ast::{
+    Argument, BindingPattern, CallExpression, ComputedMemberExpression, Expression,
+    IdentifierReference, ImportExpression, MemberExpression, PropertyKey, StaticMemberExpression,
+    TSQualifiedName, TSTypeName, VariableDeclarator,
+};
+use oxc_ast_visit::{Visit, walk};
+use oxc_parser::Parser;
+use oxc_span::SourceType;
+use oxc_syntax::module_record::{
+    ExportExportName, ExportImportName, ExportLocalName, ImportImportName,
+};
+
+/// Which exported names of its target an import uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsedNames {
+    /// Every export (namespace escaping, `require`, `import()` used whole).
+    All,
+    /// Only these names (`default` for the default export); may be empty.
+    Names(BTreeSet<String>),
+}
+
+impl UsedNames {
+    fn add(&mut self, name: &str) {
+        if let UsedNames::Names(set) = self {
+            set.insert(name.to_string());
+        }
+    }
+}
+
+/// One import of a module, as written.
+#[derive(Debug, Clone)]
+pub struct ImportFact {
+    /// The specifier as written.
+    pub specifier: String,
+    /// Edge kind.
+    pub kind: EdgeKind,
+    /// 1-based line.
+    pub line: u32,
+    /// Names of the target this import uses.
+    pub used: UsedNames,
+}
+
+/// Where an exported name comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportOrigin {
+    /// Declared in this module.
+    Local,
+    /// `export { a as b } from "x"`: `import` is `a`, or `None` for `export * as b from "x"`.
+    ReExport {
+        /// Specifier of the source module.
+        specifier: String,
+        /// Imported name, `None` for a namespace re-export.
+        import: Option<String>,
+    },
+}
+
+/// One exported name.
+#[derive(Debug, Clone)]
+pub struct ExportFact {
+    /// Exported name (`default` for the default export).
+    pub name: String,
+    /// 1-based line.
+    pub line: u32,
+    /// Whether it is a type (interface, type alias, `export type`).
+    pub type_only: bool,
+    /// Where the binding comes from.
+    pub origin: ExportOrigin,
+}
+
+/// Everything the analysis keeps from a parsed file.
+#[derive(Debug, Clone, Default)]
+pub struct FileFacts {
+    /// Imports in source order.
+    pub imports: Vec<ImportFact>,
+    /// Exported names.
+    pub exports: Vec<ExportFact>,
+    /// Specifiers of `export * from` declarations.
+    pub star_exports: Vec<String>,
+    /// Syntax errors: (1-based line, message).
+    pub errors: Vec<(u32, String)>,
+    /// Whether the file uses CommonJS exports (`module.exports`, `exports.x`).
+    pub commonjs: bool,
+}
+
+/// Source type for a path; TypeScript for `.ts/.tsx/.mts/.cts`, JSX allowed in `.js`.
+pub fn source_type_for(path: &Path) -> SourceType {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match ext {
+        "ts" | "mts" | "cts" => SourceType::ts(),
+        "tsx" => SourceType::tsx(),
+        "cjs" => SourceType::cjs().with_jsx(true),
+        _ => SourceType::mjs().with_jsx(true),
+    }
+}
+
+/// Offsets of line starts, to turn spans into 1-based lines.
+pub struct LineIndex(Vec<u32>);
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+        Self(starts)
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: u32) -> u32 {
+        let idx = self.0.partition_point(|&s| s <= offset);
+        u32::try_from(idx.max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+/// Parses `text` (the contents of `path`) and extracts its facts.
+pub fn parse_file(path: &Path, text: &str) -> FileFacts {
+    let allocator = Allocator::default();
+    parse_with(&allocator, path, text)
+}
+
+fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
+    let source_type = source_type_for(path);
+    let ret = Parser::new(allocator, text, source_type).parse();
+    let lines = LineIndex::new(text);
+    let mut facts = FileFacts::default();
+    for error in &ret.diagnostics {
+        let offset = error.labels.first().map(|l| l.offset()).unwrap_or(0);
+        facts
+            .errors
+            .push((lines.line(offset), error.message.to_string()));
+    }
+    if ret.panicked {
+        return facts;
+    }
+    let record = &ret.module_record;
+
+    // Namespace imports: local name -> index in `facts.imports`.
+    let mut namespaces: HashMap<String, usize> = HashMap::new();
+
+    // Imports and re-exports, one fact per statement.
+    let mut requests: Vec<(u32, &str, oxc_syntax::module_record::RequestedModule)> = Vec::new();
+    for (spec, occurrences) in &record.requested_modules {
+        for occ in occurrences {
+            requests.push((occ.statement_span.start, spec.as_str(), *occ));
+        }
+    }
+    requests.sort_by_key(|(start, spec, _)| (*start, *spec));
+    requests.dedup_by_key(|(start, spec, _)| (*start, *spec));
+    for (start, spec, occ) in requests {
+        let line = lines.line(start);
+        if occ.is_import {
+            let entries: Vec<_> = record
+                .import_entries
+                .iter()
+                .filter(|e| e.statement_span == occ.statement_span)
+                .collect();
+            let kind = if entries.is_empty() {
+                if occ.is_type {
+                    EdgeKind::TypeOnly
+                } else {
+                    EdgeKind::SideEffect
+                }
+            } else if occ.is_type || entries.iter().all(|e| e.is_type) {
+                EdgeKind::TypeOnly
+            } else {
+                EdgeKind::Static
+            };
+            let mut used = UsedNames::Names(BTreeSet::new());
+            let index = facts.imports.len();
+            for entry in &entries {
+                match &entry.import_name {
+                    ImportImportName::Name(name) => used.add(name.name.as_str()),
+                    ImportImportName::Default(_) => used.add("default"),
+                    ImportImportName::NamespaceObject => {
+                        namespaces.insert(entry.local_name.name.to_string(), index);
+                    }
+                }
+            }
+            facts.imports.push(ImportFact {
+                specifier: spec.to_string(),
+                kind,
+                line,
+                used,
+            });
+        } else {
+            // `export ... from`: names are used through the re-export table.
+            let kind = if occ.is_type {
+                EdgeKind::TypeOnly
+            } else {
+                EdgeKind::ReExport
+            };
+            facts.imports.push(ImportFact {
+                specifier: spec.to_string(),
+                kind,
+                line,
+                used: UsedNames::Names(BTreeSet::new()),
+            });
+        }
+    }
+
+    for entry in &record.local_export_entries {
+        let name = match &entry.export_name {
+            ExportExportName::Name(n) => n.name.to_string(),
+            ExportExportName::Default(_) => "default".to_string(),
+            ExportExportName::Null => continue,
+        };
+        // `import { a } from "x"; export { a }` is a re-export in effect.
+        let origin = match &entry.local_name {
+            ExportLocalName::Name(local) => record
+                .import_entries
+                .iter()
+                .find(|i| i.local_name.name == local.name)
+                .map(|i| ExportOrigin::ReExport {
+                    specifier: i.module_request.name.to_string(),
+                    import: match &i.import_name {
+                        ImportImportName::Name(n) => Some(n.name.to_string()),
+                        ImportImportName::Default(_) => Some("default".to_string()),
+                        ImportImportName::NamespaceObject => None,
+                    },
+                })
+                .unwrap_or(ExportOrigin::Local),
+            _ => ExportOrigin::Local,
+        };
+        facts.exports.push(ExportFact {
+            name,
+            line: lines.line(entry.span.start),
+            type_only: entry.is_type,
+            origin,
+        });
+    }
+    for entry in &record.indirect_export_entries {
+        let name = match &entry.export_name {
+            ExportExportName::Name(n) => n.name.to_string(),
+            ExportExportName::Default(_) => "default".to_string(),
+            ExportExportName::Null => continue,
+        };
+        let Some(request) = &entry.module_request else {
+            continue;
+        };
+        let import = match &entry.import_name {
+            ExportImportName::Name(n) => Some(n.name.to_string()),
+            _ => None,
+        };
+        facts.exports.push(ExportFact {
+            name,
+            line: lines.line(entry.span.start),
+            type_only: entry.is_type,
+            origin: ExportOrigin::ReExport {
+                specifier: request.name.to_string(),
+                import,
+            },
+        });
+    }
+    for entry in &record.star_export_entries {
+        if let Some(request) = &entry.module_request {
+            facts.star_exports.push(request.name.to_string());
+        }
+    }
+    facts
+        .exports
+        .sort_by(|a, b| (a.line, &a.name).cmp(&(b.line, &b.name)));
+    facts.exports.dedup_by(|a, b| a.name == b.name);
+
+    // The AST walk: only when the file can contain what it looks for.
+    let needs_walk = !namespaces.is_empty()
+        || text.contains("import(")
+        || text.contains("import (")
+        || text.contains("require")
+        || text.contains("exports");
+    if needs_walk {
+        let mut walker = Walker {
+            namespaces: namespaces.keys().cloned().collect(),
+            ns_used: HashMap::new(),
+            dynamic: Vec::new(),
+            destructured: HashMap::new(),
+            requires: Vec::new(),
+            commonjs: false,
+        };
+        walker.visit_program(&ret.program);
+        facts.commonjs = walker.commonjs;
+        for (local, index) in &namespaces {
+            let used = walker
+                .ns_used
+                .remove(local)
+                .unwrap_or(UsedNames::Names(BTreeSet::new()));
+            if let Some(import) = facts.imports.get_mut(*index) {
+                merge(&mut import.used, used);
+            }
+        }
+        for (start, specifier) in walker.dynamic {
+            let used = walker.destructured.remove(&start).unwrap_or(UsedNames::All);
+            facts.imports.push(ImportFact {
+                specifier,
+                kind: EdgeKind::Dynamic,
+                line: lines.line(start),
+                used,
+            });
+        }
+        for (start, specifier) in walker.requires {
+            facts.imports.push(ImportFact {
+                specifier,
+                kind: EdgeKind::Require,
+                line: lines.line(start),
+                used: UsedNames::All,
+            });
+        }
+        facts.imports.sort_by_key(|i| i.line);
+    }
+    facts
+}
+
+fn merge(into: &mut UsedNames, from: UsedNames) {
+    match (into as &mut UsedNames, from) {
+        (UsedNames::All, _) => {}
+        (slot, UsedNames::All) => *slot = UsedNames::All,
+        (UsedNames::Names(a), UsedNames::Names(b)) => a.extend(b),
+    }
+}
+
+/// Collects what the module record does not hold.
+struct Walker {
+    namespaces: HashSet<String>,
+    ns_used: HashMap<String, UsedNames>,
+    /// `import()` with a literal argument: (span start, specifier).
+    dynamic: Vec<(u32, String)>,
+    /// `import()` span start -> names taken by destructuring.
+    destructured: HashMap<u32, UsedNames>,
+    /// `require("x")`: (span start, specifier).
+    requires: Vec<(u32, String)>,
+    commonjs: bool,
+}
+
+fn literal_of(expr: &Expression) -> Option<String> {
+    match expr.without_parentheses() {
+        Expression::StringLiteral(s) => Some(s.value.to_string()),
+        Expression::TemplateLiteral(t) if t.expressions.is_empty() => {
+            t.quasis.first().map(|q| q.value.raw.to_string())
+        }
+        _ => None,
+    }
+}
+
+fn key_name(key: &PropertyKey) -> Option<String> {
+    match key {
+        PropertyKey::StaticIdentifier(id) => Some(id.name.to_string()),
+        PropertyKey::StringLiteral(s) => Some(s.value.to_string()),
+        _ => None,
+    }
+}
+
+/// Names taken by an object pattern, or `All` when it has a rest element or a
+/// computed key.
+fn pattern_names(pattern: &BindingPattern) -> UsedNames {
+    match pattern {
+        BindingPattern::ObjectPattern(obj) => {
+            if obj.rest.is_some() {
+                return UsedNames::All;
+            }
+            let mut names = BTreeSet::new();
+            for prop in &obj.properties {
+                match key_name(&prop.key) {
+                    Some(n) if !prop.computed => {
+                        names.insert(n);
+                    }
+                    _ => return UsedNames::All,
+                }
+            }
+            UsedNames::Names(names)
+        }
+        BindingPattern::AssignmentPattern(p) => pattern_names(&p.left),
+        _ => UsedNames::All,
+    }
+}
+
+/// The `import()` an expression evaluates to, through parentheses and `await`.
+fn import_of<'a, 'b>(expr: &'b Expression<'a>) -> Option<&'b ImportExpression<'a>> {
+    match expr.without_parentheses() {
+        Expression::ImportExpression(i) => Some(i),
+        Expression::AwaitExpression(a) => import_of(&a.argument),
+        _ => None,
+    }
+}
+
+impl<'a> Walker {
+    fn ns_member(&mut self, object: &Expression<'a>, name: Option<String>) -> bool {
+        if let Expression::Identifier(id) = object.without_parentheses()
+            && self.namespaces.contains(id.name.as_str())
+        {
+            let slot = self
+                .ns_used
+                .entry(id.name.to_string())
+                .or_insert_with(|| UsedNames::Names(BTreeSet::new()));
+            match name {
+                Some(n) => slot.add(&n),
+                None => *slot = UsedNames::All,
+            }
+            return true;
+        }
+        false
+    }
+}
+
+impl<'a> Visit<'a> for Walker {
+    fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
+        if self.ns_member(&it.object, Some(it.property.name.to_string())) {
+            return;
+        }
+        if let Expression::Identifier(id) = &it.object
+            && (id.name == "module" && it.property.name == "exports" || id.name == "exports")
+        {
+            self.commonjs = true;
+        }
+        walk::walk_static_member_expression(self, it);
+    }
+
+    fn visit_computed_member_expression(&mut self, it: &ComputedMemberExpression<'a>) {
+        let name = literal_of(&it.expression);
+        if self.ns_member(&it.object, name) {
+            self.visit_expression(&it.expression);
+            return;
+        }
+        walk::walk_computed_member_expression(self, it);
+    }
+
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        if self.namespaces.contains(it.name.as_str()) {
+            self.ns_used.insert(it.name.to_string(), UsedNames::All);
+        }
+    }
+
+    fn visit_ts_qualified_name(&mut self, it: &TSQualifiedName<'a>) {
+        if let TSTypeName::IdentifierReference(id) = &it.left
+            && self.namespaces.contains(id.name.as_str())
+        {
+            self.ns_used
+                .entry(id.name.to_string())
+                .or_insert_with(|| UsedNames::Names(BTreeSet::new()))
+                .add(it.right.name.as_str());
+            return;
+        }
+        walk::walk_ts_qualified_name(self, it);
+    }
+
+    fn visit_import_expression(&mut self, it: &ImportExpression<'a>) {
+        if let Some(spec) = literal_of(&it.source) {
+            self.dynamic.push((it.span.start, spec));
+        }
+        walk::walk_import_expression(self, it);
+    }
+
+    fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        if let Some(init) = &it.init
+            && let Some(import) = import_of(init)
+        {
+            let used = pattern_names(&it.id);
+            self.destructured.insert(import.span.start, used);
+        }
+        walk::walk_variable_declarator(self, it);
+    }
+
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        match &it.callee {
+            Expression::Identifier(id) if id.name == "require" => {
+                if let Some(Argument::StringLiteral(s)) = it.arguments.first() {
+                    self.requires.push((it.span.start, s.value.to_string()));
+                }
+            }
+            callee => {
+                // import("x").then(({ a }) => ...)
+                if let Some(MemberExpression::StaticMemberExpression(member)) =
+                    callee.as_member_expression()
+                    && member.property.name == "then"
+                    && let Some(import) = import_of(&member.object)
+                {
+                    let used = match it.arguments.first() {
+                        Some(Argument::ArrowFunctionExpression(f)) => first_param_names(&f.params),
+                        Some(Argument::FunctionExpression(f)) => first_param_names(&f.params),
+                        _ => UsedNames::All,
+                    };
+                    self.destructured.insert(import.span.start, used);
+                }
+            }
+        }
+        walk::walk_call_expression(self, it);
+    }
+}
+
+fn first_param_names(params: &oxc_ast::ast::FormalParameters) -> UsedNames {
+    match params.items.first() {
+        Some(p) => pattern_names(&p.pattern),
+        None => UsedNames::Names(BTreeSet::new()),
+    }
+}
