@@ -14,6 +14,9 @@ pub struct Config {
     /// Where the file was read from, when one was found.
     #[serde(skip)]
     pub path: Option<PathBuf>,
+    pub analyze: analyzer::source::AnalyzeConfig,
+    pub bundle: analyzer::bundle::BundleConfig,
+    pub vitals: vitals::VitalsConfig,
 }
 
 impl Config {
@@ -26,8 +29,9 @@ impl Config {
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let mut config: Config = toml::from_str(&text)
-            .with_context(|| format!("{} is not a valid perfscope configuration", path.display()))?;
+        let mut config: Config = toml::from_str(&text).with_context(|| {
+            format!("{} is not a valid perfscope configuration", path.display())
+        })?;
         config.path = Some(path);
         Ok(config)
     }
