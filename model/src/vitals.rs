@@ -1,0 +1,254 @@
+//! The `vitals` document: Web Vitals, long tasks, network and React renders
+//! measured in headless Chromium, with Lighthouse's metric definitions.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::Diagnostic;
+
+/// Result of `perfscope vitals`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct VitalsReport {
+    /// See [`crate::SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Always `"vitals"`.
+    pub kind: String,
+    /// The URL that was loaded (for a folder: the URL on perfscope's own server).
+    pub url: String,
+    /// Throttling and viewport used for every run.
+    pub profile: Profile,
+    /// Every run, in the order they were made.
+    pub runs: Vec<RunMetrics>,
+    /// Index in `runs` of the median run (Lighthouse's choice), when any run finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_index: Option<usize>,
+    /// The metrics of the median run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median: Option<RunMetrics>,
+    /// Spread of each metric over the runs that produced it.
+    pub spread: Spread,
+    /// React commits and slow renders, merged over all runs.
+    pub react: ReactReport,
+    /// Network findings over all runs, sorted by kind then URL.
+    pub findings: Vec<VitalsFinding>,
+    /// Budgets checked against the median run.
+    #[serde(default)]
+    pub budgets: Vec<VitalsBudget>,
+    /// Problems met on the way (timeouts, crashes, refused connections...).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The emulated device and network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Profile {
+    /// `desktop`, `mobile` or `none`.
+    pub name: String,
+    /// CSS viewport width in pixels.
+    pub width: u32,
+    /// CSS viewport height in pixels.
+    pub height: u32,
+    /// Device pixel ratio.
+    pub device_scale_factor: f64,
+    /// Whether a phone was emulated (touch, mobile layout).
+    pub mobile: bool,
+    /// CPU slowdown factor (`1` = none).
+    pub cpu_slowdown: f64,
+    /// Network throttling through DevTools, when any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkThrottling>,
+}
+
+/// Network conditions applied with `Network.emulateNetworkConditions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct NetworkThrottling {
+    /// Added latency per request in ms.
+    pub latency_ms: f64,
+    /// Download throughput in bytes per second.
+    pub download_bytes_per_s: f64,
+    /// Upload throughput in bytes per second.
+    pub upload_bytes_per_s: f64,
+}
+
+/// The metrics of one page load.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RunMetrics {
+    /// 0-based index of the run.
+    pub index: usize,
+    /// Whether the run reached its settle point before the timeout and the
+    /// renderer lived to the end; an incomplete run keeps what it measured.
+    pub complete: bool,
+    /// First Contentful Paint, ms from navigation start.
+    pub fcp_ms: Option<f64>,
+    /// Largest Contentful Paint, ms from navigation start.
+    pub lcp_ms: Option<f64>,
+    /// Cumulative Layout Shift (largest session window).
+    pub cls: Option<f64>,
+    /// Total Blocking Time between FCP and TTI, ms.
+    pub tbt_ms: Option<f64>,
+    /// Time to Interactive, ms from navigation start.
+    pub tti_ms: Option<f64>,
+    /// Time to first byte of the main document, ms from navigation start.
+    pub ttfb_ms: Option<f64>,
+    /// DOMContentLoaded, ms from navigation start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dom_content_loaded_ms: Option<f64>,
+    /// Load event, ms from navigation start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_ms: Option<f64>,
+    /// Top-level main-thread tasks of 50 ms or more, by start time.
+    pub long_tasks: Vec<LongTask>,
+    /// Every network request of the load, by start time then URL.
+    pub requests: Vec<Request>,
+    /// Largest JS heap size seen, in bytes.
+    pub js_heap_max_bytes: Option<u64>,
+    /// Console errors and uncaught exceptions, in order.
+    pub console_errors: Vec<ConsoleError>,
+}
+
+/// A main-thread task of 50 ms or more.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LongTask {
+    /// Start, ms from navigation start.
+    pub start_ms: f64,
+    /// Duration in ms.
+    pub duration_ms: f64,
+    /// Script URL that ran in the task, when the trace tells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// One network request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Request {
+    /// Full URL.
+    pub url: String,
+    /// HTTP method.
+    pub method: String,
+    /// DevTools resource type (`Document`, `Script`, `Image`, `Fetch`...).
+    pub resource_type: String,
+    /// HTTP status; `None` when no response arrived.
+    pub status: Option<u16>,
+    /// MIME type of the response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Bytes on the wire (headers and encoded body).
+    pub transfer_bytes: u64,
+    /// Decoded body size.
+    pub decoded_bytes: u64,
+    /// Start, ms from navigation start.
+    pub start_ms: f64,
+    /// End (finished or failed), ms from navigation start.
+    pub end_ms: Option<f64>,
+    /// `Content-Encoding` response header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
+    /// `Cache-Control` response header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<String>,
+    /// Why it failed, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+}
+
+/// A console error or an uncaught exception.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ConsoleError {
+    /// `console.error` or `exception`.
+    pub source: String,
+    /// The message text.
+    pub message: String,
+    /// Script URL, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Spread of each metric over the runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Spread {
+    /// FCP spread.
+    pub fcp_ms: Option<MetricSpread>,
+    /// LCP spread.
+    pub lcp_ms: Option<MetricSpread>,
+    /// CLS spread.
+    pub cls: Option<MetricSpread>,
+    /// TBT spread.
+    pub tbt_ms: Option<MetricSpread>,
+    /// TTI spread.
+    pub tti_ms: Option<MetricSpread>,
+    /// TTFB spread.
+    pub ttfb_ms: Option<MetricSpread>,
+}
+
+/// Minimum, maximum and coefficient of variation of one metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MetricSpread {
+    /// Number of runs that produced the metric.
+    pub n: usize,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+    /// Mean value.
+    pub mean: f64,
+    /// Coefficient of variation (population standard deviation / mean); 0 when the mean is 0.
+    pub cv: f64,
+}
+
+/// React commits and slow renders.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReactReport {
+    /// Whether React registered with the DevTools hook in any run.
+    pub detected: bool,
+    /// Whether render timings were available (development or profiling build).
+    pub profiling: bool,
+    /// Commits summed over all runs.
+    pub commits: u64,
+    /// Threshold used for slow renders, ms.
+    pub slow_render_ms: f64,
+    /// Components whose render (self time) took longer than the threshold, slowest first.
+    pub slow_renders: Vec<SlowRender>,
+    /// Every component that rendered, by name (count and timings), sorted by name.
+    #[serde(default)]
+    pub components: Vec<SlowRender>,
+}
+
+/// Render statistics of one component.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SlowRender {
+    /// Component name (`displayName` or function name; `Anonymous` otherwise).
+    pub component: String,
+    /// Renders counted (over the threshold for `slow_renders`, all for `components`).
+    pub count: u64,
+    /// Longest render, self time (`actualDuration` minus the rendered children's), ms.
+    pub max_ms: f64,
+    /// Sum of the counted renders' self time, ms.
+    pub total_ms: f64,
+    /// Longest `actualDuration` (the component with its rendered children), ms.
+    pub max_actual_ms: f64,
+}
+
+/// A network finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct VitalsFinding {
+    /// `uncompressed`, `short-cache`, `waterfall`, `n-plus-one` or `slow-api`.
+    pub kind: String,
+    /// The URL (or URL template) concerned.
+    pub url: String,
+    /// One sentence for humans.
+    pub message: String,
+}
+
+/// One budget checked against the median run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct VitalsBudget {
+    /// Budget name, e.g. `vitals.lcp`.
+    pub name: String,
+    /// Metric key: `fcp_ms`, `lcp_ms`, `tti_ms`, `tbt_ms`, `cls`, `render_ms`.
+    pub metric: String,
+    /// The limit (inclusive).
+    pub limit: f64,
+    /// The measured value, when the metric was measured.
+    pub actual: Option<f64>,
+    /// Whether the measured value is within the limit; a missing value fails.
+    pub pass: bool,
+}

@@ -1,0 +1,291 @@
+//! Finding, launching and always stopping Chromium.
+//!
+//! perfscope starts Chromium itself (in its own process group, with a fresh
+//! profile in a temporary folder) and connects chromiumoxide to the DevTools
+//! socket it prints. [`ChromiumProcess`] kills the whole process group when it
+//! is dropped, so no Chromium process outlives a run, whatever happened.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::VitalsError;
+
+/// Where Chromium or Chrome is usually installed, after `CHROME_PATH`.
+pub const KNOWN_PATHS: &[&str] = &[
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+    "/snap/bin/chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+];
+
+/// Flags that keep headless Chromium quiet on a closed network (see
+/// `docs`/machine notes); `--no-sandbox` is added separately.
+pub const QUIET_FLAGS: &[&str] = &[
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--disable-features=Translate,MediaRouter,OptimizationHints",
+];
+
+/// Finds a Chromium executable: `CHROME_PATH` first, then [`KNOWN_PATHS`].
+pub fn find_chromium() -> Result<PathBuf, VitalsError> {
+    let env = std::env::var_os("CHROME_PATH").map(PathBuf::from);
+    find_chromium_in(env.as_deref(), KNOWN_PATHS)
+}
+
+/// [`find_chromium`] with the environment and candidates passed in (testable).
+pub fn find_chromium_in(env: Option<&Path>, candidates: &[&str]) -> Result<PathBuf, VitalsError> {
+    let mut tried = Vec::new();
+    if let Some(path) = env {
+        if path.is_file() {
+            return Ok(path.to_path_buf());
+        }
+        tried.push(format!("CHROME_PATH={}", path.display()));
+    } else {
+        tried.push("CHROME_PATH (not set)".to_string());
+    }
+    for candidate in candidates {
+        let path = Path::new(candidate);
+        if path.is_file() {
+            return Ok(path.to_path_buf());
+        }
+        tried.push((*candidate).to_string());
+    }
+    Err(VitalsError::NoBrowser { tried })
+}
+
+/// Whether the current process runs as root (Chromium's sandbox refuses root).
+pub fn running_as_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// How to launch Chromium.
+#[derive(Debug, Clone)]
+pub struct LaunchOptions {
+    /// The executable; found with [`find_chromium`] when `None`.
+    pub executable: Option<PathBuf>,
+    /// Disable the sandbox even when not running as root.
+    pub no_sandbox: bool,
+    /// How long to wait for the DevTools socket.
+    pub timeout: Duration,
+}
+
+impl Default for LaunchOptions {
+    fn default() -> Self {
+        LaunchOptions {
+            executable: None,
+            no_sandbox: false,
+            timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A Chromium we launched. Dropping it kills its whole process group.
+#[derive(Debug)]
+pub struct ChromiumProcess {
+    child: Child,
+    pgid: i32,
+    ws_url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl ChromiumProcess {
+    /// Launches headless Chromium with a fresh profile and waits for its
+    /// DevTools socket.
+    pub async fn launch(options: &LaunchOptions) -> Result<ChromiumProcess, VitalsError> {
+        let executable = match &options.executable {
+            Some(path) => path.clone(),
+            None => find_chromium()?,
+        };
+        let profile = tempfile::Builder::new()
+            .prefix("perfscope-chromium-")
+            .tempdir()
+            .map_err(|source| VitalsError::Io {
+                path: std::env::temp_dir().display().to_string(),
+                source,
+            })?;
+        let mut command = Command::new(&executable);
+        command
+            .args(QUIET_FLAGS)
+            .arg("--remote-debugging-port=0")
+            .arg(format!("--user-data-dir={}", profile.path().display()));
+        if options.no_sandbox || running_as_root() {
+            command.arg("--no-sandbox");
+        }
+        command
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt as _;
+            command.process_group(0);
+        }
+        let mut child = command.spawn().map_err(|source| VitalsError::Launch {
+            path: executable.display().to_string(),
+            message: source.to_string(),
+        })?;
+        let pgid = i32::try_from(child.id()).unwrap_or(0);
+        let stderr = child.stderr.take();
+        let (tx, rx) = tokio::sync::oneshot::channel::<String>();
+        // Reads stderr until the socket line, then keeps draining it so that
+        // Chromium never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let Some(stderr) = stderr else { return };
+            let mut tx = Some(tx);
+            let mut tail = Vec::new();
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.split("DevTools listening on ").nth(1) {
+                    if let Some(tx) = tx.take() {
+                        let _ = tx.send(rest.trim().to_string());
+                    }
+                } else if tx.is_some() && tail.len() < 20 {
+                    tail.push(line);
+                }
+            }
+            if let Some(tx) = tx.take() {
+                let _ = tx.send(format!("EXIT:{}", tail.join("\n")));
+            }
+        });
+        let mut process = ChromiumProcess {
+            child,
+            pgid,
+            ws_url: String::new(),
+            _profile: profile,
+        };
+        match tokio::time::timeout(options.timeout, rx).await {
+            Ok(Ok(line)) if line.starts_with("ws://") => {
+                process.ws_url = line;
+                Ok(process)
+            }
+            Ok(Ok(line)) => Err(VitalsError::Launch {
+                path: executable.display().to_string(),
+                message: format!(
+                    "Chromium exited before opening its DevTools socket: {}",
+                    line.trim_start_matches("EXIT:").trim()
+                ),
+            }),
+            Ok(Err(_)) => Err(VitalsError::Launch {
+                path: executable.display().to_string(),
+                message: "Chromium closed its output before opening its DevTools socket".into(),
+            }),
+            Err(_) => Err(VitalsError::Launch {
+                path: executable.display().to_string(),
+                message: format!(
+                    "no DevTools socket after {} s",
+                    options.timeout.as_secs_f64()
+                ),
+            }),
+        }
+    }
+
+    /// The browser's DevTools WebSocket URL.
+    pub fn ws_url(&self) -> &str {
+        &self.ws_url
+    }
+
+    /// Process id of the browser process (also its process group id).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills every process of the browser's process group and reaps the browser.
+    pub fn kill(&mut self) {
+        if self.pgid > 0 {
+            // SAFETY: kill has no memory-safety preconditions; a negative pid
+            // addresses the process group we created for this browser only.
+            unsafe {
+                libc::kill(-self.pgid, libc::SIGKILL);
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ChromiumProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Ids of the live (not zombie) processes in process group `pgid` (Linux
+/// `/proc`; elsewhere the group leader is probed with signal 0).
+pub fn process_group_members(pgid: u32) -> Vec<u32> {
+    let mut members = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // Fields after the command name (which may contain spaces).
+            let Some(rest) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
+                continue;
+            };
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let state = fields.first().copied().unwrap_or("");
+            let group = fields.get(2).and_then(|g| g.parse::<u32>().ok());
+            if group == Some(pgid) && state != "Z" && state != "X" {
+                members.push(pid);
+            }
+        }
+        return members;
+    }
+    if let Ok(id) = i32::try_from(pgid) {
+        // SAFETY: signal 0 only checks for existence.
+        if unsafe { libc::kill(-id, 0) } == 0 {
+            members.push(pgid);
+        }
+    }
+    members
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_browser_names_every_path_tried() {
+        let err = find_chromium_in(Some(Path::new("/nonexistent/chrome")), &["/nope/chromium"])
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("CHROME_PATH=/nonexistent/chrome"), "{text}");
+        assert!(text.contains("/nope/chromium"), "{text}");
+        assert!(text.contains("apt-get install"), "{text}");
+    }
+
+    #[test]
+    fn chrome_path_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let exe = dir.path().join("chrome");
+        std::fs::write(&exe, "").unwrap();
+        assert_eq!(
+            find_chromium_in(Some(&exe), &["/usr/bin/chromium"]).unwrap(),
+            exe
+        );
+    }
+}

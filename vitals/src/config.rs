@@ -1,0 +1,113 @@
+//! The `[vitals]` section of `perfscope.toml`.
+
+use serde::Deserialize;
+
+use crate::profile::ProfileName;
+
+/// `[vitals]` in `perfscope.toml`. Every key is optional.
+///
+/// ```toml
+/// [vitals]
+/// url = "dist"          # a URL or a build folder
+/// runs = 3
+/// profile = "mobile"
+/// slow_render_ms = 16
+/// [vitals.budgets]
+/// fcp_ms = 1500
+/// lcp_ms = 2500
+/// tti_ms = 3000
+/// render_ms = 16
+/// tbt_ms = 300          # optional
+/// cls = 0.1             # optional
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VitalsConfig {
+    /// What `perfscope check` loads: a URL or a build folder. Nothing when absent.
+    pub url: Option<String>,
+    /// Route loaded when `url` is a folder.
+    pub path: Option<String>,
+    /// SPA fallback when serving a folder.
+    pub spa: bool,
+    /// Number of runs (default 3).
+    pub runs: usize,
+    /// Device profile (default `desktop`).
+    pub profile: ProfileName,
+    /// Per-run timeout in seconds (default 60).
+    pub timeout_s: u64,
+    /// Slow-render threshold in ms (default 16).
+    pub slow_render_ms: f64,
+    /// Budgets checked against the median run.
+    pub budgets: VitalsBudgets,
+}
+
+impl Default for VitalsConfig {
+    fn default() -> Self {
+        VitalsConfig {
+            url: None,
+            path: None,
+            spa: false,
+            runs: 3,
+            profile: ProfileName::Desktop,
+            timeout_s: 60,
+            slow_render_ms: 16.0,
+            budgets: VitalsBudgets::default(),
+        }
+    }
+}
+
+/// Limits checked against the median run; `None` disables a budget.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VitalsBudgets {
+    /// First Contentful Paint, ms (default 1500).
+    pub fcp_ms: Option<f64>,
+    /// Largest Contentful Paint, ms (default 2500).
+    pub lcp_ms: Option<f64>,
+    /// Time to Interactive, ms (default 3000).
+    pub tti_ms: Option<f64>,
+    /// Slowest React render (self time), ms (default 16).
+    pub render_ms: Option<f64>,
+    /// Total Blocking Time, ms (off by default).
+    pub tbt_ms: Option<f64>,
+    /// Cumulative Layout Shift (off by default).
+    pub cls: Option<f64>,
+}
+
+impl Default for VitalsBudgets {
+    fn default() -> Self {
+        VitalsBudgets {
+            fcp_ms: Some(1500.0),
+            lcp_ms: Some(2500.0),
+            tti_ms: Some(3000.0),
+            render_ms: Some(16.0),
+            tbt_ms: None,
+            cls: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let c: VitalsConfig = toml_like(r#"{"runs": 5, "budgets": {"cls": 0.1, "fcp_ms": null}}"#);
+        assert_eq!(c.runs, 5);
+        assert_eq!(c.budgets.cls, Some(0.1));
+        assert_eq!(c.budgets.fcp_ms, None);
+        assert_eq!(c.budgets.lcp_ms, Some(2500.0));
+        assert_eq!(c.profile, ProfileName::Desktop);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = serde_json::from_str::<VitalsConfig>(r#"{"rnus": 5}"#).unwrap_err();
+        assert!(err.to_string().contains("rnus"));
+    }
+
+    fn toml_like(json: &str) -> VitalsConfig {
+        serde_json::from_str(json).unwrap()
+    }
+}

@@ -1,0 +1,49 @@
+//! Errors of the vitals library. A failed run is not an error (it becomes a
+//! diagnostic); these are the failures that leave nothing to report.
+
+/// What stopped a vitals measurement.
+#[derive(Debug, thiserror::Error)]
+pub enum VitalsError {
+    /// No Chromium or Chrome executable was found.
+    #[error(
+        "no Chromium or Chrome found (tried: {}); install one (Debian/Ubuntu: `apt-get install -y chromium`, macOS: install Google Chrome) or set CHROME_PATH, or pass --browser-ws ws://… to use a running browser",
+        tried.join(", ")
+    )]
+    NoBrowser {
+        /// Every place that was looked at.
+        tried: Vec<String>,
+    },
+    /// The browser could not be started.
+    #[error("cannot start {path}: {message}")]
+    Launch {
+        /// The executable.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The DevTools connection failed.
+    #[error("cannot talk to the browser at {url}: {message}")]
+    Connect {
+        /// WebSocket URL.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A file or socket operation failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file, folder or address concerned.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A saved artifact could not be read.
+    #[error("{path}: not a perfscope vitals artifact: {message}")]
+    Artifact {
+        /// The artifact file.
+        path: String,
+        /// The parse error.
+        message: String,
+    },
+}

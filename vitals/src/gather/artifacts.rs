@@ -1,0 +1,253 @@
+//! The raw facts of one run, saved as JSON with `--save-artifacts` and read
+//! back by `--from-artifacts`. Metrics are pure functions of these.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use model::Diagnostic;
+use model::vitals::{ConsoleError, Profile};
+use serde::{Deserialize, Serialize};
+
+use crate::VitalsError;
+
+/// Version of the artifact format.
+pub const ARTIFACT_VERSION: u32 = 1;
+
+/// Everything gathered in one page load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunArtifacts {
+    /// See [`ARTIFACT_VERSION`].
+    pub artifact_version: u32,
+    /// 0-based run index.
+    pub index: usize,
+    /// The URL that was requested.
+    pub url: String,
+    /// The main frame's URL at the end of the run, when it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_url: Option<String>,
+    /// Profile used.
+    pub profile: Profile,
+    /// Whether the run settled before its timeout and the renderer survived.
+    pub complete: bool,
+    /// Trace events kept from the DevTools trace (the names metrics use).
+    pub trace_events: Vec<TraceEvent>,
+    /// Network log from the `Network` domain.
+    pub network: Vec<NetworkRecord>,
+    /// PerformanceObserver entries read from the page.
+    #[serde(default)]
+    pub observer: ObserverEntries,
+    /// React hook log.
+    #[serde(default)]
+    pub react: ReactLog,
+    /// `JSHeapUsedSize` samples from `Performance.getMetrics`.
+    #[serde(default)]
+    pub heap_samples: Vec<u64>,
+    /// Console errors and uncaught exceptions.
+    #[serde(default)]
+    pub console_errors: Vec<ConsoleError>,
+    /// Problems met during the run.
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One trace event (Chrome's Trace Event Format), trimmed to what metrics use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceEvent {
+    /// Event name.
+    pub name: String,
+    /// Categories.
+    #[serde(default)]
+    pub cat: String,
+    /// Phase (`X`, `I`, `R`, `M`, `b`, `e`...).
+    #[serde(default)]
+    pub ph: String,
+    /// Timestamp in µs (monotonic clock).
+    #[serde(default)]
+    pub ts: f64,
+    /// Duration in µs, for complete (`X`) events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dur: Option<f64>,
+    /// Process id.
+    #[serde(default)]
+    pub pid: i64,
+    /// Thread id.
+    #[serde(default)]
+    pub tid: i64,
+    /// Event arguments.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub args: serde_json::Value,
+}
+
+/// One request of the network log. Times are monotonic seconds (the trace's clock).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkRecord {
+    /// DevTools request id (redirect hops get a `:redirect<n>` suffix).
+    pub request_id: String,
+    /// URL.
+    pub url: String,
+    /// HTTP method.
+    pub method: String,
+    /// DevTools resource type.
+    pub resource_type: String,
+    /// URL of the script or document that started it, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiator_url: Option<String>,
+    /// When the request was issued.
+    pub start_s: f64,
+    /// When the response headers arrived (`timing.requestTime + receiveHeadersEnd`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers_s: Option<f64>,
+    /// When it finished or failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_s: Option<f64>,
+    /// Whether `loadingFinished` arrived.
+    pub finished: bool,
+    /// Error text of `loadingFailed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+    /// HTTP status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Response MIME type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Response headers, names lower-cased.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Bytes on the wire.
+    pub transfer_bytes: u64,
+    /// Decoded body bytes.
+    pub decoded_bytes: u64,
+}
+
+/// Entries buffered by the PerformanceObserver the init script installs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ObserverEntries {
+    /// `first-contentful-paint` start time, ms.
+    #[serde(default)]
+    pub fcp_ms: Option<f64>,
+    /// Last `largest-contentful-paint` start time, ms.
+    #[serde(default)]
+    pub lcp_ms: Option<f64>,
+    /// Layout shifts: `[startTime, value, hadRecentInput]`.
+    #[serde(default)]
+    pub layout_shifts: Vec<(f64, f64, bool)>,
+    /// Long tasks: `[startTime, duration]`.
+    #[serde(default)]
+    pub long_tasks: Vec<(f64, f64)>,
+    /// Navigation timing `responseStart`, ms.
+    #[serde(default)]
+    pub response_start_ms: Option<f64>,
+    /// Navigation timing `domContentLoadedEventEnd`, ms.
+    #[serde(default)]
+    pub dom_content_loaded_ms: Option<f64>,
+    /// Navigation timing `loadEventEnd`, ms.
+    #[serde(default)]
+    pub load_ms: Option<f64>,
+}
+
+/// What the React DevTools hook recorded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReactLog {
+    /// Renderers that called `inject` (React DOM versions and bundle types).
+    #[serde(default)]
+    pub renderers: Vec<ReactRenderer>,
+    /// Commits in order.
+    #[serde(default)]
+    pub commits: Vec<ReactCommit>,
+}
+
+/// A renderer registered with the hook.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReactRenderer {
+    /// `renderer.version`.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// `renderer.bundleType` (0 production, 1 development).
+    #[serde(default)]
+    pub bundle_type: Option<i64>,
+    /// Renderer package name (`react-dom`).
+    #[serde(default)]
+    pub renderer_package_name: Option<String>,
+}
+
+/// One React commit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReactCommit {
+    /// `performance.now()` when the commit was reported.
+    pub at_ms: f64,
+    /// Whether fibers carried `actualDuration` (development or profiling build).
+    pub timed: bool,
+    /// Components that rendered in this commit.
+    #[serde(default)]
+    pub renders: Vec<ReactRender>,
+}
+
+/// One component render inside a commit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReactRender {
+    /// Component name.
+    pub name: String,
+    /// `actualDuration` (the component and its rendered children), ms.
+    pub actual_ms: f64,
+    /// Self time: actual minus the rendered children's actual, ms.
+    pub self_ms: f64,
+}
+
+/// Writes `run-<index>.json` for every run into `dir` (created if needed).
+pub fn save_all(dir: &Path, runs: &[RunArtifacts]) -> Result<(), VitalsError> {
+    std::fs::create_dir_all(dir).map_err(|source| VitalsError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    for run in runs {
+        let path = dir.join(format!("run-{}.json", run.index));
+        let text = serde_json::to_string(run).map_err(|e| VitalsError::Artifact {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        std::fs::write(&path, text).map_err(|source| VitalsError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// Reads every `run-<n>.json` of `dir`, ordered by run index.
+pub fn load_all(dir: &Path) -> Result<Vec<RunArtifacts>, VitalsError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| VitalsError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut runs = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with("run-") && name.ends_with(".json")) {
+            continue;
+        }
+        runs.push(load(&path)?);
+    }
+    if runs.is_empty() {
+        return Err(VitalsError::Artifact {
+            path: dir.display().to_string(),
+            message: "no run-<n>.json files in this folder".into(),
+        });
+    }
+    runs.sort_by_key(|r| r.index);
+    Ok(runs)
+}
+
+/// Reads one artifact file.
+pub fn load(path: &Path) -> Result<RunArtifacts, VitalsError> {
+    let text = std::fs::read_to_string(path).map_err(|source| VitalsError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| VitalsError::Artifact {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}

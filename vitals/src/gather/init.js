@@ -1,0 +1,117 @@
+// perfscope: installed with Page.addScriptToEvaluateOnNewDocument, before any page script.
+// 1. Buffers PerformanceObserver entries (paint, LCP, layout shifts, long tasks).
+// 2. Installs (or chains to) window.__REACT_DEVTOOLS_GLOBAL_HOOK__ and records every commit.
+(function () {
+  if (window.__perfscope) return;
+  var log = { po: { fcp: null, lcp: null, shifts: [], longtasks: [] },
+              react: { renderers: [], commits: [] } };
+  try { Object.defineProperty(window, '__perfscope', { value: log, enumerable: false }); }
+  catch (e) { return; }
+
+  function observe(type, fn) {
+    try { new PerformanceObserver(function (list) { list.getEntries().forEach(fn); })
+            .observe({ type: type, buffered: true }); } catch (e) {}
+  }
+  observe('paint', function (e) { if (e.name === 'first-contentful-paint') log.po.fcp = e.startTime; });
+  observe('largest-contentful-paint', function (e) { log.po.lcp = e.startTime; });
+  observe('layout-shift', function (e) { log.po.shifts.push([e.startTime, e.value, !!e.hadRecentInput]); });
+  observe('longtask', function (e) { log.po.longtasks.push([e.startTime, e.duration]); });
+
+  var MAX_COMMITS = 5000;
+  var lastCommit = -1;
+  function nameOf(type) {
+    if (!type || typeof type === 'string') return null;
+    if (typeof type === 'function') return type.displayName || type.name || 'Anonymous';
+    if (typeof type === 'object') {
+      if (type.displayName) return type.displayName;
+      if (type.render) return nameOf(type.render);   // forwardRef
+      if (type.type) return nameOf(type.type);       // memo
+    }
+    return null;
+  }
+  function isComponent(fiber) {
+    // FunctionComponent 0, ClassComponent 1, ForwardRef 11, MemoComponent 14, SimpleMemoComponent 15
+    var tag = fiber.tag;
+    return tag === 0 || tag === 1 || tag === 11 || tag === 14 || tag === 15;
+  }
+  function record(root) {
+    if (log.react.commits.length >= MAX_COMMITS) return;
+    var now = performance.now();
+    var current = root && root.current;
+    var timed = !!current && typeof current.actualDuration === 'number';
+    var renders = [];
+    if (timed) {
+      var since = lastCommit;
+      var stack = [current];
+      var guard = 0;
+      while (stack.length && guard++ < 200000) {
+        var f = stack.pop();
+        var rendered = typeof f.actualStartTime === 'number' && f.actualStartTime >= 0 && f.actualStartTime > since;
+        if (rendered && isComponent(f)) {
+          var name = nameOf(f.type);
+          if (name) {
+            var childTime = 0;
+            for (var c = f.child; c; c = c.sibling) {
+              if (typeof c.actualStartTime === 'number' && c.actualStartTime > since) childTime += c.actualDuration || 0;
+            }
+            var actual = f.actualDuration || 0;
+            renders.push([name, actual, Math.max(0, actual - childTime)]);
+          }
+        }
+        for (var ch = f.child; ch; ch = ch.sibling) stack.push(ch);
+      }
+    }
+    lastCommit = now;
+    log.react.commits.push([now, timed, renders]);
+  }
+  function wrap(hook) {
+    if (!hook || hook.__perfscopeWrapped) return hook;
+    try {
+      var inject = hook.inject;
+      hook.inject = function (renderer) {
+        try { log.react.renderers.push([renderer && renderer.version || null,
+                                        renderer && typeof renderer.bundleType === 'number' ? renderer.bundleType : null,
+                                        renderer && renderer.rendererPackageName || null]); } catch (e) {}
+        return inject ? inject.apply(this, arguments) : log.react.renderers.length;
+      };
+      var commit = hook.onCommitFiberRoot;
+      hook.onCommitFiberRoot = function (id, root) {
+        try { record(root); } catch (e) {}
+        if (commit) return commit.apply(this, arguments);
+      };
+      Object.defineProperty(hook, '__perfscopeWrapped', { value: true });
+    } catch (e) {}
+    return hook;
+  }
+  var existing = window.__REACT_DEVTOOLS_GLOBAL_HOOK__;
+  var hook = existing ? wrap(existing) : wrap({
+    supportsFiber: true,
+    renderers: new Map(),
+    inject: function (renderer) { var id = this.renderers.size + 1; this.renderers.set(id, renderer); return id; },
+    onCommitFiberRoot: function () {},
+    onCommitFiberUnmount: function () {},
+    onPostCommitFiberRoot: function () {},
+    onScheduleFiberRoot: function () {},
+    checkDCE: function () {},
+    isDisabled: false,
+  });
+  try {
+    // A page (or the real DevTools) that assigns its own hook later gets it
+    // wrapped instead of replaced; `defineProperty` over this still works.
+    Object.defineProperty(window, '__REACT_DEVTOOLS_GLOBAL_HOOK__', {
+      configurable: true, enumerable: false,
+      get: function () { return hook; },
+      set: function (value) { hook = wrap(value); },
+    });
+  } catch (e) {}
+
+  log.read = function () {
+    var nav = (performance.getEntriesByType('navigation') || [])[0];
+    return JSON.stringify({
+      po: log.po,
+      nav: nav ? { responseStart: nav.responseStart, dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd } : null,
+      react: log.react,
+      url: location.href,
+    });
+  };
+})();

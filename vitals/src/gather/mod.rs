@@ -1,0 +1,162 @@
+//! The only code that talks to Chrome. For each run: a browser (launched
+//! fresh, or reached through `--browser-ws`), a new browser context, the
+//! emulation and throttling of the profile, the init script (React hook and
+//! PerformanceObserver buffers), a DevTools trace around the navigation, and
+//! the network, console and dialog events, all saved as [`RunArtifacts`].
+
+pub mod artifacts;
+mod collector;
+mod run;
+
+use std::time::Duration;
+
+use chromiumoxide::Browser;
+use chromiumoxide::handler::HandlerConfig;
+use futures::StreamExt as _;
+use model::Diagnostic;
+use tokio::task::JoinHandle;
+
+use crate::browser::{ChromiumProcess, LaunchOptions};
+use crate::server::{ServerOptions, StaticServer};
+use crate::{Target, VitalsError, VitalsOptions};
+
+pub use artifacts::RunArtifacts;
+
+/// The script installed before any page script runs.
+pub const INIT_SCRIPT: &str = include_str!("init.js");
+
+/// Trace categories Lighthouse records.
+pub const TRACE_CATEGORIES: &[&str] = &[
+    "-*",
+    "disabled-by-default-lighthouse",
+    "loading",
+    "v8",
+    "v8.execute",
+    "blink.user_timing",
+    "blink.console",
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline",
+    "disabled-by-default-devtools.timeline.frame",
+    "disabled-by-default-devtools.timeline.stack",
+    "latencyInfo",
+];
+
+/// Loads the target `options.runs` times and returns the artifacts of every
+/// run (failed runs included, with their diagnostics).
+pub async fn gather(
+    target: &Target,
+    options: &VitalsOptions,
+) -> Result<Vec<RunArtifacts>, VitalsError> {
+    let (server, url) = match target {
+        Target::Url(url) => (None, url.clone()),
+        Target::Dir(dir) => {
+            let server = StaticServer::start(
+                dir,
+                ServerOptions {
+                    spa: options.spa,
+                    test_api: options.test_api,
+                },
+            )
+            .await?;
+            let url = server.url(&options.path);
+            (Some(server), url)
+        }
+    };
+    let mut runs = Vec::new();
+    for index in 0..options.runs.max(1) {
+        let run = gather_one(&url, options, index).await?;
+        runs.push(run);
+    }
+    drop(server);
+    Ok(runs)
+}
+
+/// A connected browser; dropping it stops the handler and kills a launched Chromium.
+struct Session {
+    browser: Browser,
+    handler: JoinHandle<()>,
+    process: Option<ChromiumProcess>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.handler.abort();
+        if let Some(process) = self.process.as_mut() {
+            process.kill();
+        }
+    }
+}
+
+async fn open_session(options: &VitalsOptions, timeout: Duration) -> Result<Session, VitalsError> {
+    let (process, ws) = match &options.browser_ws {
+        Some(ws) => (None, ws.clone()),
+        None => {
+            let process = ChromiumProcess::launch(&LaunchOptions {
+                executable: options.chrome_path.clone(),
+                no_sandbox: options.no_sandbox,
+                timeout: timeout.min(Duration::from_secs(30)),
+            })
+            .await?;
+            let ws = process.ws_url().to_string();
+            (Some(process), ws)
+        }
+    };
+    let config = HandlerConfig {
+        viewport: None,
+        request_timeout: timeout,
+        ..HandlerConfig::default()
+    };
+    let connected = tokio::time::timeout(timeout, Browser::connect_with_config(ws.clone(), config))
+        .await
+        .map_err(|_| VitalsError::Connect {
+            url: ws.clone(),
+            message: "no answer".into(),
+        })?
+        .map_err(|e| VitalsError::Connect {
+            url: ws.clone(),
+            message: e.to_string(),
+        })?;
+    let (browser, mut handler) = connected;
+    // Never end the loop on an error: events of newer Chromium versions that
+    // the bindings cannot parse are normal.
+    let handler = tokio::spawn(async move { while let Some(_event) = handler.next().await {} });
+    Ok(Session {
+        browser,
+        handler,
+        process,
+    })
+}
+
+async fn gather_one(
+    url: &str,
+    options: &VitalsOptions,
+    index: usize,
+) -> Result<RunArtifacts, VitalsError> {
+    let started = tokio::time::Instant::now();
+    let deadline = started + options.timeout;
+    let profile = options.profile.profile();
+    let session = match open_session(options, options.timeout).await {
+        Ok(session) => session,
+        Err(err @ VitalsError::NoBrowser { .. }) => return Err(err),
+        Err(err) if index == 0 => return Err(err),
+        Err(err) => {
+            return Ok(run::failed_run(
+                index,
+                url,
+                profile,
+                Diagnostic::new(url, format!("run {}: {err}", index + 1)),
+            ));
+        }
+    };
+    let result = run::gather_run(&session.browser, url, &profile, index, deadline).await;
+    if options.browser_ws.is_some() {
+        // Leave a remote browser as we found it; the context was disposed by the run.
+        drop(session);
+    } else {
+        let mut session = session;
+        // Ask politely first (briefly), then the Drop guard kills the group.
+        let _ = tokio::time::timeout(Duration::from_millis(500), session.browser.close()).await;
+        drop(session);
+    }
+    Ok(result)
+}

@@ -1,0 +1,708 @@
+//! One page load in a fresh browser context.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chromiumoxide::cdp::IntoEventKind;
+use chromiumoxide::cdp::browser_protocol::emulation::{
+    SetCpuThrottlingRateParams, SetDeviceMetricsOverrideParams, SetTouchEmulationEnabledParams,
+};
+use chromiumoxide::cdp::browser_protocol::inspector::EventTargetCrashed;
+#[allow(deprecated)]
+use chromiumoxide::cdp::browser_protocol::network::{
+    EmulateNetworkConditionsParams, EventDataReceived, EventLoadingFailed, EventLoadingFinished,
+    EventRequestWillBeSent, EventResponseReceived,
+};
+use chromiumoxide::cdp::browser_protocol::page::{
+    AddScriptToEvaluateOnNewDocumentParams, EventFrameNavigated, EventJavascriptDialogOpening,
+    EventLoadEventFired, HandleJavaScriptDialogParams, NavigateParams,
+};
+use chromiumoxide::cdp::browser_protocol::performance::{
+    EnableParams as PerformanceEnable, GetMetricsParams,
+};
+use chromiumoxide::cdp::browser_protocol::target::{
+    CreateBrowserContextParams, CreateTargetParams,
+};
+use chromiumoxide::cdp::browser_protocol::tracing::{
+    EndParams, EventDataCollected, EventTracingComplete, StartParams, StartTransferMode,
+    TraceConfig,
+};
+use chromiumoxide::cdp::js_protocol::runtime::{
+    ConsoleApiCalledType, EvaluateParams, EventConsoleApiCalled, EventExceptionThrown,
+};
+use chromiumoxide::listeners::EventStream;
+use chromiumoxide::{Browser, Page};
+use futures::StreamExt as _;
+use model::Diagnostic;
+use model::vitals::{ConsoleError, Profile};
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::artifacts::{
+    ARTIFACT_VERSION, ObserverEntries, ReactCommit, ReactLog, ReactRender, ReactRenderer,
+    RunArtifacts,
+};
+use super::collector::Collector;
+use super::{INIT_SCRIPT, TRACE_CATEGORIES};
+
+/// Network quiet needed after the load event before the run settles (Lighthouse: 1 s).
+const NETWORK_QUIET: Duration = Duration::from_millis(1000);
+/// Minimum wait after the load event (Lighthouse: 1 s): late paints, LCP, timers.
+const PAUSE_AFTER_LOAD: Duration = Duration::from_millis(1000);
+
+/// Artifacts of a run that could not even start.
+pub fn failed_run(
+    index: usize,
+    url: &str,
+    profile: Profile,
+    diagnostic: Diagnostic,
+) -> RunArtifacts {
+    RunArtifacts {
+        artifact_version: ARTIFACT_VERSION,
+        index,
+        url: url.to_string(),
+        final_url: None,
+        profile,
+        complete: false,
+        trace_events: Vec::new(),
+        network: Vec::new(),
+        observer: ObserverEntries::default(),
+        react: ReactLog::default(),
+        heap_samples: Vec::new(),
+        console_errors: Vec::new(),
+        diagnostics: vec![diagnostic],
+    }
+}
+
+type Shared = Arc<Mutex<Collector>>;
+
+fn with<R>(state: &Shared, f: impl FnOnce(&mut Collector) -> R) -> Option<R> {
+    state.lock().ok().map(|mut c| f(&mut c))
+}
+
+fn listen<T, F>(
+    tasks: &mut Vec<JoinHandle<()>>,
+    stream: chromiumoxide::error::Result<EventStream<T>>,
+    state: &Shared,
+    notify: &Arc<Notify>,
+    f: F,
+) where
+    T: IntoEventKind + Unpin + Send + Sync + 'static,
+    F: Fn(&mut Collector, &T) + Send + 'static,
+{
+    let Ok(mut stream) = stream else { return };
+    let state = state.clone();
+    let notify = notify.clone();
+    tasks.push(tokio::spawn(async move {
+        while let Some(event) = stream.next().await {
+            with(&state, |c| f(c, &event));
+            notify.notify_waiters();
+        }
+    }));
+}
+
+async fn until<T>(deadline: Instant, fut: impl Future<Output = T>) -> Option<T> {
+    tokio::time::timeout_at(deadline, fut).await.ok()
+}
+
+/// Loads `url` once and gathers everything. Never fails: problems become
+/// diagnostics and the run is marked incomplete.
+pub async fn gather_run(
+    browser: &Browser,
+    url: &str,
+    profile: &Profile,
+    index: usize,
+    deadline: Instant,
+) -> RunArtifacts {
+    let label = format!("run {}", index + 1);
+    let mut run = failed_run(index, url, profile.clone(), Diagnostic::new("", ""));
+    run.diagnostics.clear();
+    let total = deadline.saturating_duration_since(Instant::now());
+    let reserve = (total / 4).min(Duration::from_secs(5));
+    let settle_deadline = deadline - reserve;
+
+    // A fresh context per run: cold cache, no cookies or storage.
+    let context = match until(
+        settle_deadline,
+        browser.create_browser_context(CreateBrowserContextParams::default()),
+    )
+    .await
+    {
+        Some(Ok(id)) => Some(id),
+        _ => {
+            run.diagnostics.push(Diagnostic::new(
+                url,
+                format!("{label}: could not create a browser context; using the default one"),
+            ));
+            None
+        }
+    };
+    let mut target = CreateTargetParams::new("about:blank");
+    target.browser_context_id = context.clone();
+    let page = match until(settle_deadline, browser.new_page(target)).await {
+        Some(Ok(page)) => page,
+        Some(Err(e)) => {
+            run.diagnostics.push(Diagnostic::new(
+                url,
+                format!("{label}: could not open a page: {e}"),
+            ));
+            return run;
+        }
+        None => {
+            run.diagnostics.push(Diagnostic::new(
+                url,
+                format!("{label}: the browser did not open a page in time"),
+            ));
+            return run;
+        }
+    };
+
+    let state: Shared = Arc::new(Mutex::new(Collector::new()));
+    let notify = Arc::new(Notify::new());
+    let mut tasks = Vec::new();
+    // Trace chunks and the completion event arrive on two streams; the chunks
+    // are queued before the completion, so draining chunks first (biased)
+    // never misses one.
+    if let (Ok(mut chunks), Ok(mut complete)) = (
+        page.event_listener::<EventDataCollected>().await,
+        page.event_listener::<EventTracingComplete>().await,
+    ) {
+        let state = state.clone();
+        let notify = notify.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    biased;
+                    Some(chunk) = chunks.next() => {
+                        with(&state, |c| c.trace_chunk(&chunk.value));
+                    }
+                    Some(_) = complete.next() => {
+                        with(&state, |c| c.trace_complete = true);
+                        notify.notify_waiters();
+                    }
+                    else => break,
+                }
+            }
+        }));
+    }
+    listen(
+        &mut tasks,
+        page.event_listener::<EventRequestWillBeSent>().await,
+        &state,
+        &notify,
+        |c, e| c.request_will_be_sent(e),
+    );
+    listen(
+        &mut tasks,
+        page.event_listener::<EventResponseReceived>().await,
+        &state,
+        &notify,
+        |c, e| c.response_received(e),
+    );
+    listen(
+        &mut tasks,
+        page.event_listener::<EventDataReceived>().await,
+        &state,
+        &notify,
+        |c, e| c.data_received(e),
+    );
+    listen(
+        &mut tasks,
+        page.event_listener::<EventLoadingFinished>().await,
+        &state,
+        &notify,
+        |c, e| c.loading_finished(e),
+    );
+    listen(
+        &mut tasks,
+        page.event_listener::<EventLoadingFailed>().await,
+        &state,
+        &notify,
+        |c, e| c.loading_failed(e),
+    );
+    listen(
+        &mut tasks,
+        page.event_listener::<EventLoadEventFired>().await,
+        &state,
+        &notify,
+        |c, _| c.loaded = true,
+    );
+    listen(
+        &mut tasks,
+        page.event_listener::<EventTargetCrashed>().await,
+        &state,
+        &notify,
+        |c, _| c.crashed = true,
+    );
+    listen(
+        &mut tasks,
+        page.event_listener::<EventFrameNavigated>().await,
+        &state,
+        &notify,
+        |c, e| {
+            if e.frame.parent_id.is_none() {
+                c.main_frame_url = Some(e.frame.url.clone());
+            }
+        },
+    );
+    listen(
+        &mut tasks,
+        page.event_listener::<EventConsoleApiCalled>().await,
+        &state,
+        &notify,
+        |c, e| {
+            if e.r#type == ConsoleApiCalledType::Error {
+                let message = e
+                    .args
+                    .iter()
+                    .map(|a| match (&a.value, &a.description) {
+                        (Some(serde_json::Value::String(s)), _) => s.clone(),
+                        (Some(v), _) => v.to_string(),
+                        (None, Some(d)) => d.clone(),
+                        _ => String::new(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let url = e
+                    .stack_trace
+                    .as_ref()
+                    .and_then(|s| s.call_frames.first())
+                    .map(|f| f.url.clone())
+                    .filter(|u| !u.is_empty());
+                c.console_errors.push(ConsoleError {
+                    source: "console.error".into(),
+                    message,
+                    url,
+                });
+            }
+        },
+    );
+    listen(
+        &mut tasks,
+        page.event_listener::<EventExceptionThrown>().await,
+        &state,
+        &notify,
+        |c, e| {
+            let d = &e.exception_details;
+            let message = d
+                .exception
+                .as_ref()
+                .and_then(|x| x.description.clone())
+                .unwrap_or_else(|| d.text.clone());
+            c.console_errors.push(ConsoleError {
+                source: "exception".into(),
+                message,
+                url: d.url.clone().filter(|u| !u.is_empty()),
+            });
+        },
+    );
+    // Dialogs block the page: dismiss them at once (accept `beforeunload` so
+    // the page may leave).
+    if let Ok(mut dialogs) = page.event_listener::<EventJavascriptDialogOpening>().await {
+        let page = page.clone();
+        let state = state.clone();
+        let url = url.to_string();
+        let label = label.clone();
+        tasks.push(tokio::spawn(async move {
+            while let Some(ev) = dialogs.next().await {
+                let kind = ev.r#type.as_ref().to_string();
+                let accept = kind == "beforeunload";
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(2),
+                    page.execute(HandleJavaScriptDialogParams::new(accept)),
+                )
+                .await;
+                with(&state, |c| {
+                    c.diagnostics.push(Diagnostic::new(
+                        &url,
+                        format!(
+                            "{label}: the page opened a {kind} dialog ({:?}); perfscope dismissed it",
+                            ev.message
+                        ),
+                    ))
+                });
+            }
+        }));
+    }
+
+    prepare(&page, profile, &label, url, &mut run, settle_deadline).await;
+
+    // Trace, then navigate.
+    let mut trace = StartParams::builder()
+        .transfer_mode(StartTransferMode::ReportEvents)
+        .trace_config(TraceConfig {
+            included_categories: Some(TRACE_CATEGORIES.iter().map(|c| c.to_string()).collect()),
+            ..TraceConfig::default()
+        })
+        .build();
+    trace.buffer_usage_reporting_interval = None;
+    let tracing = matches!(
+        until(settle_deadline, page.execute(trace)).await,
+        Some(Ok(_))
+    );
+    if !tracing {
+        run.diagnostics.push(Diagnostic::new(
+            url,
+            format!("{label}: tracing did not start; trace metrics are missing"),
+        ));
+    }
+
+    let mut settled = false;
+    match until(settle_deadline, page.execute(NavigateParams::new(url))).await {
+        Some(Ok(response)) => {
+            if let Some(error) = response
+                .result
+                .error_text
+                .as_ref()
+                .filter(|e| !e.is_empty())
+            {
+                run.diagnostics.push(Diagnostic::new(
+                    url,
+                    format!("{label}: navigation failed: {error}"),
+                ));
+            } else {
+                settled = settle(&state, &notify, &page, &mut run, settle_deadline).await;
+                if !settled {
+                    let crashed = with(&state, |c| c.crashed).unwrap_or(false);
+                    let message = if crashed {
+                        format!(
+                            "{label}: the page's renderer crashed; kept what was measured before"
+                        )
+                    } else {
+                        format!(
+                            "{label}: the page did not settle (load event and 1 s of network quiet) within {:.0} s; kept what was measured",
+                            (settle_deadline - (deadline - total)).as_secs_f64()
+                        )
+                    };
+                    run.diagnostics.push(Diagnostic::new(url, message));
+                }
+            }
+        }
+        Some(Err(e)) => {
+            let crashed = with(&state, |c| c.crashed).unwrap_or(false);
+            run.diagnostics.push(Diagnostic::new(
+                url,
+                if crashed {
+                    format!("{label}: the page's renderer crashed")
+                } else {
+                    format!("{label}: navigation failed: {e}")
+                },
+            ));
+        }
+        None => {
+            run.diagnostics.push(Diagnostic::new(
+                url,
+                format!(
+                    "{label}: the server sent no response within {:.0} s (page never finished loading)",
+                    settle_deadline
+                        .saturating_duration_since(deadline - total)
+                        .as_secs_f64()
+                ),
+            ));
+        }
+    }
+
+    let crashed = with(&state, |c| c.crashed).unwrap_or(false);
+    if !crashed {
+        read_page(&page, &mut run, deadline).await;
+    }
+    if tracing {
+        let _ = until(deadline, page.execute(EndParams::default())).await;
+        loop {
+            if with(&state, |c| c.trace_complete).unwrap_or(true) {
+                break;
+            }
+            if until(deadline, notify.notified()).await.is_none() {
+                run.diagnostics.push(Diagnostic::new(
+                    url,
+                    format!("{label}: the trace did not finish within the timeout; kept the events received"),
+                ));
+                break;
+            }
+        }
+    }
+
+    // Let the listeners drain what is already queued, then stop them.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    for task in &tasks {
+        task.abort();
+    }
+    if let Ok(mut c) = state.lock() {
+        run.trace_events = std::mem::take(&mut c.trace);
+        run.network = c.network_log();
+        run.console_errors = std::mem::take(&mut c.console_errors);
+        run.diagnostics.append(&mut c.diagnostics);
+        if let Some(final_url) = c.main_frame_url.clone().filter(|u| u != url) {
+            if !final_url.starts_with("chrome-error:") {
+                run.diagnostics.push(Diagnostic::new(
+                    url,
+                    format!("{label}: the page navigated away to {final_url}"),
+                ));
+            }
+            run.final_url = Some(final_url);
+        }
+        run.complete = settled && !c.crashed;
+    }
+    // Close the page and its context; a hung renderer is killed with the browser.
+    let _ = tokio::time::timeout(Duration::from_secs(1), page.close()).await;
+    if let Some(id) = context {
+        let _ =
+            tokio::time::timeout(Duration::from_secs(1), browser.dispose_browser_context(id)).await;
+    }
+    run
+}
+
+/// Viewport, throttling and the init script.
+// `Network.emulateNetworkConditions` is deprecated in the protocol but is what
+// Lighthouse's DevTools throttling uses, and Chromium 156 still applies it.
+#[allow(deprecated)]
+async fn prepare(
+    page: &Page,
+    profile: &Profile,
+    label: &str,
+    url: &str,
+    run: &mut RunArtifacts,
+    deadline: Instant,
+) {
+    let mut failures = Vec::new();
+    let metrics = SetDeviceMetricsOverrideParams::new(
+        i64::from(profile.width),
+        i64::from(profile.height),
+        profile.device_scale_factor,
+        profile.mobile,
+    );
+    if !matches!(until(deadline, page.execute(metrics)).await, Some(Ok(_))) {
+        failures.push("viewport");
+    }
+    if profile.mobile
+        && !matches!(
+            until(
+                deadline,
+                page.execute(SetTouchEmulationEnabledParams::new(true))
+            )
+            .await,
+            Some(Ok(_))
+        )
+    {
+        failures.push("touch emulation");
+    }
+    if profile.cpu_slowdown > 1.0
+        && !matches!(
+            until(
+                deadline,
+                page.execute(SetCpuThrottlingRateParams::new(profile.cpu_slowdown))
+            )
+            .await,
+            Some(Ok(_))
+        )
+    {
+        failures.push("CPU throttling");
+    }
+    if let Some(net) = &profile.network {
+        let params = EmulateNetworkConditionsParams::new(
+            false,
+            net.latency_ms,
+            net.download_bytes_per_s,
+            net.upload_bytes_per_s,
+        );
+        if !matches!(until(deadline, page.execute(params)).await, Some(Ok(_))) {
+            failures.push("network throttling");
+        }
+    }
+    if !matches!(
+        until(deadline, page.execute(PerformanceEnable::default())).await,
+        Some(Ok(_))
+    ) {
+        failures.push("Performance domain");
+    }
+    let script = AddScriptToEvaluateOnNewDocumentParams::new(INIT_SCRIPT);
+    if !matches!(until(deadline, page.execute(script)).await, Some(Ok(_))) {
+        failures.push("init script (React hook, PerformanceObserver)");
+    }
+    if !failures.is_empty() {
+        run.diagnostics.push(Diagnostic::new(
+            url,
+            format!("{label}: could not set up {}", failures.join(", ")),
+        ));
+    }
+}
+
+/// Waits for the load event, then for network quiet, sampling the heap.
+async fn settle(
+    state: &Shared,
+    notify: &Arc<Notify>,
+    page: &Page,
+    run: &mut RunArtifacts,
+    deadline: Instant,
+) -> bool {
+    let mut loaded_at: Option<Instant> = None;
+    let mut next_sample = Instant::now();
+    loop {
+        let (loaded, crashed, quiet_for, inflight) = with(state, |c| {
+            (
+                c.loaded,
+                c.crashed,
+                c.last_network_activity.elapsed(),
+                c.inflight.len(),
+            )
+        })
+        .unwrap_or((false, true, Duration::ZERO, 0));
+        if crashed {
+            return false;
+        }
+        let now = Instant::now();
+        if loaded && loaded_at.is_none() {
+            loaded_at = Some(now);
+        }
+        if let Some(at) = loaded_at
+            && now.duration_since(at) >= PAUSE_AFTER_LOAD
+            && inflight == 0
+            && quiet_for >= NETWORK_QUIET
+        {
+            sample_heap(page, run, deadline).await;
+            return true;
+        }
+        if now >= deadline {
+            return false;
+        }
+        if now >= next_sample {
+            sample_heap(page, run, deadline).await;
+            next_sample = Instant::now() + Duration::from_millis(250);
+        }
+        let _ = until(
+            deadline.min(Instant::now() + Duration::from_millis(100)),
+            notify.notified(),
+        )
+        .await;
+    }
+}
+
+async fn sample_heap(page: &Page, run: &mut RunArtifacts, deadline: Instant) {
+    let limit = deadline.min(Instant::now() + Duration::from_millis(300));
+    if let Some(Ok(metrics)) = until(limit, page.execute(GetMetricsParams::default())).await {
+        for metric in &metrics.result.metrics {
+            if metric.name == "JSHeapUsedSize" && metric.value >= 0.0 {
+                run.heap_samples.push(metric.value as u64);
+            }
+        }
+    }
+}
+
+/// Reads the PerformanceObserver buffers and the React log from the page.
+async fn read_page(page: &Page, run: &mut RunArtifacts, deadline: Instant) {
+    sample_heap(page, run, deadline).await;
+    let limit = deadline.min(Instant::now() + Duration::from_secs(3));
+    let eval = EvaluateParams::builder()
+        .expression("window.__perfscope ? window.__perfscope.read() : null")
+        .return_by_value(true)
+        .build();
+    let Ok(eval) = eval else { return };
+    let Some(Ok(result)) = until(limit, page.execute(eval)).await else {
+        run.diagnostics.push(Diagnostic::new(
+            &run.url,
+            format!(
+                "run {}: the page did not answer (main thread busy); PerformanceObserver and React data are missing",
+                run.index + 1
+            ),
+        ));
+        return;
+    };
+    let Some(serde_json::Value::String(text)) = result.result.result.value.clone() else {
+        return;
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return;
+    };
+    run.observer = parse_observer(&value);
+    run.react = parse_react(&value);
+}
+
+fn num(v: Option<&serde_json::Value>) -> Option<f64> {
+    v.and_then(|v| v.as_f64())
+}
+
+/// Converts the page's `__perfscope.read()` JSON into [`ObserverEntries`].
+pub fn parse_observer(value: &serde_json::Value) -> ObserverEntries {
+    let po = value.get("po");
+    let nav = value.get("nav");
+    let list = |key: &str| -> Vec<Vec<serde_json::Value>> {
+        po.and_then(|p| p.get(key))
+            .and_then(|l| l.as_array())
+            .map(|l| {
+                l.iter()
+                    .filter_map(|e| e.as_array().cloned())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    ObserverEntries {
+        fcp_ms: num(po.and_then(|p| p.get("fcp"))),
+        lcp_ms: num(po.and_then(|p| p.get("lcp"))),
+        layout_shifts: list("shifts")
+            .iter()
+            .filter_map(|e| {
+                Some((
+                    num(e.first())?,
+                    num(e.get(1))?,
+                    e.get(2).and_then(|b| b.as_bool()).unwrap_or(false),
+                ))
+            })
+            .collect(),
+        long_tasks: list("longtasks")
+            .iter()
+            .filter_map(|e| Some((num(e.first())?, num(e.get(1))?)))
+            .collect(),
+        response_start_ms: num(nav.and_then(|n| n.get("responseStart"))),
+        dom_content_loaded_ms: num(nav.and_then(|n| n.get("dcl"))).filter(|v| *v > 0.0),
+        load_ms: num(nav.and_then(|n| n.get("load"))).filter(|v| *v > 0.0),
+    }
+}
+
+/// Converts the React part of `__perfscope.read()` into a [`ReactLog`].
+pub fn parse_react(value: &serde_json::Value) -> ReactLog {
+    let react = value.get("react");
+    let renderers = react
+        .and_then(|r| r.get("renderers"))
+        .and_then(|r| r.as_array())
+        .map(|list| {
+            list.iter()
+                .map(|r| ReactRenderer {
+                    version: r.get(0).and_then(|v| v.as_str()).map(str::to_string),
+                    bundle_type: r.get(1).and_then(|v| v.as_i64()),
+                    renderer_package_name: r.get(2).and_then(|v| v.as_str()).map(str::to_string),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let commits = react
+        .and_then(|r| r.get("commits"))
+        .and_then(|r| r.as_array())
+        .map(|list| {
+            list.iter()
+                .map(|c| ReactCommit {
+                    at_ms: num(c.get(0)).unwrap_or(0.0),
+                    timed: c.get(1).and_then(|t| t.as_bool()).unwrap_or(false),
+                    renders: c
+                        .get(2)
+                        .and_then(|r| r.as_array())
+                        .map(|renders| {
+                            renders
+                                .iter()
+                                .filter_map(|r| {
+                                    Some(ReactRender {
+                                        name: r.get(0)?.as_str()?.to_string(),
+                                        actual_ms: num(r.get(1)).unwrap_or(0.0),
+                                        self_ms: num(r.get(2)).unwrap_or(0.0),
+                                    })
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ReactLog { renderers, commits }
+}

@@ -1,0 +1,142 @@
+//! Web Vitals, long tasks, network facts and React render timings measured in
+//! a real headless Chromium, with Lighthouse's metric definitions.
+//!
+//! The crate follows Lighthouse's shape:
+//! - [`gather`] is the only code that talks to Chrome: it loads the page and
+//!   saves raw facts as [`RunArtifacts`] (trace events, network log,
+//!   PerformanceObserver entries, React commits, console errors);
+//! - [`metrics`] computes every number from those artifacts with pure
+//!   functions, unit-tested on artifacts recorded from real runs;
+//! - [`report`] assembles the [`model::vitals::VitalsReport`] and checks the
+//!   budgets of [`VitalsConfig`].
+//!
+//! [`server`] serves a build folder the way a real host would, and
+//! [`browser`] finds, launches and always stops Chromium.
+
+pub mod browser;
+pub mod config;
+pub mod error;
+pub mod gather;
+pub mod metrics;
+pub mod profile;
+pub mod report;
+pub mod server;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use config::{VitalsBudgets, VitalsConfig};
+pub use error::VitalsError;
+pub use gather::artifacts::RunArtifacts;
+pub use model::vitals::VitalsReport;
+pub use profile::ProfileName;
+
+/// What to load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A URL, loaded as is.
+    Url(String),
+    /// A build folder served by perfscope's own static server.
+    Dir(PathBuf),
+}
+
+impl Target {
+    /// A folder when `input` names an existing directory, a URL otherwise.
+    pub fn parse(input: &str) -> Target {
+        let path = Path::new(input);
+        if path.is_dir() {
+            Target::Dir(path.to_path_buf())
+        } else {
+            Target::Url(input.to_string())
+        }
+    }
+}
+
+/// Options of a vitals measurement (command-line flags merged over `[vitals]`).
+#[derive(Debug, Clone)]
+pub struct VitalsOptions {
+    /// Number of cold loads.
+    pub runs: usize,
+    /// Device and throttling profile.
+    pub profile: ProfileName,
+    /// Route loaded when the target is a folder (default `/`).
+    pub path: String,
+    /// SPA fallback to `index.html` when serving a folder.
+    pub spa: bool,
+    /// Budget of one run, browser start included.
+    pub timeout: Duration,
+    /// Connect to this DevTools WebSocket instead of launching Chromium.
+    pub browser_ws: Option<String>,
+    /// Chromium executable (else `CHROME_PATH` and the usual paths).
+    pub chrome_path: Option<PathBuf>,
+    /// Disable Chromium's sandbox (always done when running as root).
+    pub no_sandbox: bool,
+    /// React renders slower than this (self time, ms) are reported.
+    pub slow_render_ms: f64,
+    /// Save each run's raw artifacts as `run-<n>.json` here.
+    pub save_artifacts: Option<PathBuf>,
+    /// Serve the test-only API routes when serving a folder (tests).
+    pub test_api: bool,
+    /// Budgets evaluated against the median run.
+    pub budgets: VitalsBudgets,
+}
+
+impl Default for VitalsOptions {
+    fn default() -> Self {
+        VitalsOptions {
+            runs: 3,
+            profile: ProfileName::Desktop,
+            path: "/".into(),
+            spa: false,
+            timeout: Duration::from_secs(60),
+            browser_ws: None,
+            chrome_path: None,
+            no_sandbox: false,
+            slow_render_ms: 16.0,
+            save_artifacts: None,
+            test_api: false,
+            budgets: VitalsBudgets::default(),
+        }
+    }
+}
+
+/// Loads the target `options.runs` times in fresh browser contexts and
+/// computes the report. Creates its own tokio runtime; do not call it from
+/// inside one (use [`run_async`] there).
+pub fn run(target: &Target, options: &VitalsOptions) -> Result<VitalsReport, VitalsError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|source| VitalsError::Io {
+            path: "tokio runtime".into(),
+            source,
+        })?;
+    runtime.block_on(run_async(target, options))
+}
+
+/// [`run`] inside an existing tokio runtime.
+pub async fn run_async(
+    target: &Target,
+    options: &VitalsOptions,
+) -> Result<VitalsReport, VitalsError> {
+    let artifacts = gather::gather(target, options).await?;
+    if let Some(dir) = &options.save_artifacts {
+        gather::artifacts::save_all(dir, &artifacts)?;
+    }
+    Ok(report::build(
+        &artifacts,
+        options.slow_render_ms,
+        &options.budgets,
+    ))
+}
+
+/// Recomputes the report from artifacts saved with `save_artifacts`, without a browser.
+pub fn from_artifacts(
+    dir: &Path,
+    slow_render_ms: f64,
+    budgets: &VitalsBudgets,
+) -> Result<VitalsReport, VitalsError> {
+    let artifacts = gather::artifacts::load_all(dir)?;
+    Ok(report::build(&artifacts, slow_render_ms, budgets))
+}

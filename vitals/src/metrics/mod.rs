@@ -1,0 +1,19 @@
+//! Metrics: pure functions of [`RunArtifacts`](crate::RunArtifacts), one file
+//! per metric, with Lighthouse's definitions. Times are ms from the main
+//! frame's `navigationStart`.
+
+pub mod cls;
+pub mod fcp;
+pub mod heap;
+pub mod lcp;
+pub mod long_tasks;
+pub mod median;
+pub mod network;
+pub mod react;
+pub mod spread;
+pub mod tbt;
+pub mod trace;
+pub mod ttfb;
+pub mod tti;
+
+pub use trace::PageTrace;

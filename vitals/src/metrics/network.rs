@@ -1,0 +1,319 @@
+//! Network findings from the request log: text served without compression,
+//! hashed assets without long caching, request waterfalls, N+1 URL patterns
+//! and slow API calls.
+
+use model::vitals::VitalsFinding;
+
+use crate::gather::artifacts::NetworkRecord;
+use crate::server::looks_hashed;
+
+/// Text responses smaller than this are not worth compressing (Lighthouse: 1.4 KiB).
+pub const MIN_COMPRESSIBLE_BYTES: u64 = 1400;
+/// Hashed assets should be cached at least this long (30 days).
+pub const MIN_HASHED_MAX_AGE_S: u64 = 30 * 24 * 3600;
+/// Requests to one URL template from which a load counts as N+1.
+pub const N_PLUS_ONE_MIN: usize = 5;
+/// API calls slower than this are reported.
+pub const SLOW_API_MS: f64 = 500.0;
+/// A request starting this soon after another finished is taken as waiting for it.
+pub const WATERFALL_GAP_MS: f64 = 50.0;
+/// Sequential API requests from which a chain is a waterfall.
+pub const WATERFALL_MIN: usize = 3;
+
+fn is_api(r: &NetworkRecord) -> bool {
+    r.resource_type == "Fetch" || r.resource_type == "XHR"
+}
+
+fn is_text(mime: &str) -> bool {
+    let mime = mime.to_ascii_lowercase();
+    mime.starts_with("text/")
+        || mime.contains("javascript")
+        || mime.contains("json")
+        || mime.contains("xml")
+        || mime.contains("svg")
+}
+
+fn header<'a>(r: &'a NetworkRecord, name: &str) -> Option<&'a str> {
+    r.headers.get(name).map(String::as_str)
+}
+
+fn ok(r: &NetworkRecord) -> bool {
+    r.status.is_some_and(|s| (200..300).contains(&s)) && r.failed.is_none()
+}
+
+fn path_of(url: &str) -> &str {
+    let without_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
+    let path = without_scheme
+        .find('/')
+        .and_then(|i| without_scheme.get(i..))
+        .unwrap_or("/");
+    path.split(['?', '#']).next().unwrap_or(path)
+}
+
+/// `max-age` (or `s-maxage`) of a `Cache-Control` value; 0 for `no-cache`/`no-store`.
+pub fn max_age(cache_control: &str) -> Option<u64> {
+    let lower = cache_control.to_ascii_lowercase();
+    if lower.contains("no-store") || lower.contains("no-cache") {
+        return Some(0);
+    }
+    lower.split(',').find_map(|d| {
+        let d = d.trim();
+        d.strip_prefix("max-age=")
+            .or_else(|| d.strip_prefix("s-maxage="))
+            .and_then(|v| v.trim_matches('"').parse().ok())
+    })
+}
+
+/// The URL with ids replaced by `{id}`: numeric segments, UUIDs, long hex or
+/// mixed letter-digit tokens. The query is dropped.
+pub fn url_template(url: &str) -> String {
+    let base = url.split(['?', '#']).next().unwrap_or(url);
+    let (prefix, path) = match base.split_once("://") {
+        Some((scheme, rest)) => match rest.find('/') {
+            Some(i) => (
+                format!("{scheme}://{}", rest.get(..i).unwrap_or("")),
+                rest.get(i..).unwrap_or(""),
+            ),
+            None => (base.to_string(), ""),
+        },
+        None => (String::new(), base),
+    };
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|s| {
+            let digits = s.chars().filter(char::is_ascii_digit).count();
+            let is_id = !s.is_empty()
+                && (s.chars().all(|c| c.is_ascii_digit())
+                    || (s.len() >= 8
+                        && digits > 0
+                        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')));
+            if is_id {
+                "{id}".to_string()
+            } else {
+                s.to_string()
+            }
+        })
+        .collect();
+    format!("{prefix}{}", segments.join("/"))
+}
+
+/// Every finding of one run, sorted by kind then URL.
+pub fn findings(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
+    let mut out = Vec::new();
+    for r in network.iter().filter(|r| ok(r)) {
+        let mime = r.mime_type.as_deref().unwrap_or("");
+        let encoding = header(r, "content-encoding").unwrap_or("identity");
+        if is_text(mime)
+            && r.decoded_bytes >= MIN_COMPRESSIBLE_BYTES
+            && (encoding.is_empty() || encoding.eq_ignore_ascii_case("identity"))
+        {
+            out.push(VitalsFinding {
+                kind: "uncompressed".into(),
+                url: r.url.clone(),
+                message: format!(
+                    "{} bytes of {mime} served without gzip or brotli",
+                    r.decoded_bytes
+                ),
+            });
+        }
+        if looks_hashed(path_of(&r.url)) && r.resource_type != "Document" {
+            let cache = header(r, "cache-control").unwrap_or("");
+            let age = max_age(cache).unwrap_or(0);
+            if age < MIN_HASHED_MAX_AGE_S {
+                out.push(VitalsFinding {
+                    kind: "short-cache".into(),
+                    url: r.url.clone(),
+                    message: format!(
+                        "hashed asset cached for {age} s (Cache-Control: {:?}); use `public, max-age=31536000, immutable`",
+                        cache
+                    ),
+                });
+            }
+        }
+    }
+    for r in network.iter().filter(|r| is_api(r)) {
+        if let Some(end) = r.end_s {
+            let ms = (end - r.start_s) * 1000.0;
+            if ms > SLOW_API_MS {
+                out.push(VitalsFinding {
+                    kind: "slow-api".into(),
+                    url: r.url.clone(),
+                    message: format!("API call took {ms:.0} ms (over {SLOW_API_MS:.0} ms)"),
+                });
+            }
+        }
+    }
+    out.extend(n_plus_one(network));
+    out.extend(waterfalls(network));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Many requests to the same URL template in one load.
+pub fn n_plus_one(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
+    let mut groups: std::collections::BTreeMap<String, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for r in network.iter().filter(|r| is_api(r)) {
+        let template = url_template(&r.url);
+        if template.contains("{id}") {
+            groups.entry(template).or_default().insert(r.url.as_str());
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, urls)| urls.len() >= N_PLUS_ONE_MIN)
+        .map(|(template, urls)| VitalsFinding {
+            kind: "n-plus-one".into(),
+            message: format!(
+                "{} requests to {template} in one load (N+1 pattern); fetch them in one batched request",
+                urls.len()
+            ),
+            url: template,
+        })
+        .collect()
+}
+
+/// Chains of API requests where each starts right after the previous one
+/// finished: if they do not depend on each other they could run in parallel.
+pub fn waterfalls(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
+    let mut api: Vec<&NetworkRecord> = network
+        .iter()
+        .filter(|r| is_api(r) && r.end_s.is_some())
+        .collect();
+    api.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+    // Longest chain ending at each request.
+    let mut chain: Vec<Vec<usize>> = Vec::with_capacity(api.len());
+    for (i, b) in api.iter().enumerate() {
+        let mut best: Vec<usize> = Vec::new();
+        for (j, a) in api.iter().enumerate().take(i) {
+            let Some(a_end) = a.end_s else { continue };
+            let gap = (b.start_s - a_end) * 1000.0;
+            if (0.0..=WATERFALL_GAP_MS).contains(&gap)
+                && let Some(prev) = chain.get(j)
+                && prev.len() > best.len()
+            {
+                best = prev.clone();
+            }
+        }
+        best.push(i);
+        chain.push(best);
+    }
+    // Report maximal chains only (those not extended by a later request).
+    let mut extended = vec![false; api.len()];
+    for c in &chain {
+        if c.len() >= 2 {
+            for &k in c.iter().take(c.len() - 1) {
+                if let Some(e) = extended.get_mut(k) {
+                    *e = true;
+                }
+            }
+        }
+    }
+    chain
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| c.len() >= WATERFALL_MIN && !extended.get(*i).copied().unwrap_or(true))
+        .filter_map(|(_, c)| {
+            let urls: Vec<&str> = c
+                .iter()
+                .filter_map(|&k| api.get(k).map(|r| path_of(&r.url)))
+                .collect();
+            let first = api.get(*c.first()?)?;
+            Some(VitalsFinding {
+                kind: "waterfall".into(),
+                url: first.url.clone(),
+                message: format!(
+                    "{} API requests ran one after another ({}); if they do not depend on each other, start them together",
+                    urls.len(),
+                    urls.join(" → ")
+                ),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(url: &str, kind: &str, start: f64, end: f64) -> NetworkRecord {
+        NetworkRecord {
+            request_id: url.into(),
+            url: url.into(),
+            method: "GET".into(),
+            resource_type: kind.into(),
+            start_s: start,
+            end_s: Some(end),
+            finished: true,
+            status: Some(200),
+            mime_type: Some("application/json".into()),
+            ..NetworkRecord::default()
+        }
+    }
+
+    #[test]
+    fn templates() {
+        assert_eq!(
+            url_template("http://h:1/api/items/42?x=1"),
+            "http://h:1/api/items/{id}"
+        );
+        assert_eq!(
+            url_template("https://h/u/3f2a9c1e-aaaa-bbbb-cccc-123456789012/posts"),
+            "https://h/u/{id}/posts"
+        );
+        assert_eq!(url_template("/api/users/me"), "/api/users/me");
+    }
+
+    #[test]
+    fn n_plus_one_needs_five_distinct_ids() {
+        let mut log: Vec<_> = (1..=4)
+            .map(|i| req(&format!("http://h/api/items/{i}"), "Fetch", 1.0, 1.1))
+            .collect();
+        assert!(n_plus_one(&log).is_empty());
+        log.push(req("http://h/api/items/5", "Fetch", 1.0, 1.1));
+        let found = n_plus_one(&log);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].url, "http://h/api/items/{id}");
+    }
+
+    #[test]
+    fn waterfall_chain_of_three() {
+        let log = vec![
+            req("http://h/api/a", "Fetch", 1.000, 1.100),
+            req("http://h/api/b", "Fetch", 1.105, 1.200),
+            req("http://h/api/c", "Fetch", 1.210, 1.300),
+            req("http://h/api/d", "Fetch", 1.000, 1.050),
+        ];
+        let found = waterfalls(&log);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains("/api/a → /api/b → /api/c"),
+            "{}",
+            found[0].message
+        );
+        // Parallel requests are no waterfall.
+        let parallel: Vec<_> = (0..5)
+            .map(|i| req(&format!("http://h/api/{i}"), "Fetch", 1.0, 1.2))
+            .collect();
+        assert!(waterfalls(&parallel).is_empty());
+    }
+
+    #[test]
+    fn compression_cache_and_slow_api() {
+        let mut js = req("http://h/assets/app.3f9a1c2b.js", "Script", 1.0, 1.1);
+        js.mime_type = Some("text/javascript".into());
+        js.decoded_bytes = 5000;
+        js.headers
+            .insert("cache-control".into(), "max-age=600".into());
+        let slow = req("http://h/api/slow", "XHR", 1.0, 1.7);
+        let found = findings(&[js, slow]);
+        let kinds: Vec<&str> = found.iter().map(|f| f.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["short-cache", "slow-api", "uncompressed"]);
+        assert_eq!(
+            max_age("public, max-age=31536000, immutable"),
+            Some(31_536_000)
+        );
+        assert_eq!(max_age("no-store"), Some(0));
+    }
+}

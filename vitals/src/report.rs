@@ -1,0 +1,264 @@
+//! Builds the [`VitalsReport`] from the artifacts of every run: per-run
+//! metrics, Lighthouse's median run, spreads, network findings, React renders
+//! and budgets. Pure: no browser, no file system.
+
+use model::Diagnostic;
+use model::vitals::{Request, RunMetrics, Spread, VitalsBudget, VitalsFinding, VitalsReport};
+
+use crate::config::VitalsBudgets;
+use crate::gather::artifacts::RunArtifacts;
+use crate::metrics::trace::round;
+use crate::metrics::{
+    PageTrace, cls, fcp, heap, lcp, long_tasks, median, network, react, spread, tbt, ttfb, tti,
+};
+
+/// FCP or LCP from the trace and from PerformanceObserver differing by more
+/// than this (ms) is reported.
+const CROSS_CHECK_MS: f64 = 100.0;
+
+/// Computes the metrics of one run; diagnostics about the metrics are appended.
+pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> RunMetrics {
+    let label = format!("run {}", run.index + 1);
+    let page = PageTrace::find(&run.trace_events);
+    let observed = &run.observer;
+    let mut metrics = RunMetrics {
+        index: run.index,
+        complete: run.complete,
+        console_errors: run.console_errors.clone(),
+        ..RunMetrics::default()
+    };
+    let Some(page) = page else {
+        // No navigation in the trace: fall back to what the page reported.
+        if observed.fcp_ms.is_some() || observed.lcp_ms.is_some() {
+            diagnostics.push(Diagnostic::new(
+                &run.url,
+                format!(
+                    "{label}: no navigation in the trace; FCP/LCP/CLS come from PerformanceObserver"
+                ),
+            ));
+            metrics.fcp_ms = observed.fcp_ms.map(|v| round(v, 1));
+            metrics.lcp_ms = observed.lcp_ms.map(|v| round(v, 1));
+            let shifts: Vec<(f64, f64)> = observed
+                .layout_shifts
+                .iter()
+                .filter(|s| !s.2)
+                .map(|s| (s.0, s.1))
+                .collect();
+            metrics.cls = Some(round(cls::session_window_cls(&shifts), 4));
+            metrics.ttfb_ms = observed.response_start_ms.map(|v| round(v, 1));
+        }
+        metrics.js_heap_max_bytes = heap::js_heap_max_bytes(run, None);
+        let origin = run.network.first().map(|r| r.start_s).unwrap_or(0.0);
+        metrics.requests = requests(run, |s| (s - origin) * 1000.0);
+        return metrics;
+    };
+
+    let fcp = fcp::fcp_ms(&page).or_else(|| {
+        observed.fcp_ms.inspect(|_| {
+            diagnostics.push(Diagnostic::new(
+                &run.url,
+                format!("{label}: FCP missing from the trace; taken from PerformanceObserver"),
+            ))
+        })
+    });
+    let lcp = lcp::lcp_ms(&page).or_else(|| {
+        observed.lcp_ms.inspect(|_| {
+            diagnostics.push(Diagnostic::new(
+                &run.url,
+                format!("{label}: LCP missing from the trace; taken from PerformanceObserver"),
+            ))
+        })
+    });
+    for (name, trace, po) in [("FCP", fcp, observed.fcp_ms), ("LCP", lcp, observed.lcp_ms)] {
+        if let (Some(t), Some(p)) = (trace, po)
+            && (t - p).abs() > CROSS_CHECK_MS
+        {
+            diagnostics.push(Diagnostic::new(
+                &run.url,
+                format!("{label}: {name} from the trace ({t:.0} ms) and from PerformanceObserver ({p:.0} ms) disagree"),
+            ));
+        }
+    }
+    let tasks = long_tasks::top_level_tasks(&page);
+    let long: Vec<(f64, f64)> = tasks
+        .iter()
+        .filter(|(s, e, _)| e - s >= 50.0)
+        .map(|(s, e, _)| (*s, *e))
+        .collect();
+    let dcl = observed.dom_content_loaded_ms.or_else(|| {
+        page.frame_events("domContentLoadedEventEnd")
+            .first()
+            .map(|e| page.ms(e.ts))
+    });
+    let window = tti::quiet_window(run.profile.network.is_some());
+    let tti_value = fcp.and_then(|fcp| {
+        tti::tti_ms(
+            fcp,
+            dcl,
+            &long,
+            &tti::counted_requests(&page, &run.network),
+            window,
+        )
+    });
+    metrics.fcp_ms = fcp.map(|v| round(v, 1));
+    metrics.lcp_ms = lcp.map(|v| round(v, 1));
+    metrics.cls = Some(round(cls::cls(&page), 4));
+    metrics.tti_ms = tti_value.map(|v| round(v, 1));
+    metrics.tbt_ms = match (fcp, tti_value) {
+        (Some(f), Some(t)) => Some(round(tbt::tbt_ms(&long, f, t), 1)),
+        _ => None,
+    };
+    metrics.ttfb_ms = ttfb::ttfb_ms(&page, &run.network, &run.url)
+        .or(observed.response_start_ms)
+        .map(|v| round(v, 1));
+    metrics.dom_content_loaded_ms = dcl.map(|v| round(v, 1));
+    metrics.load_ms = observed.load_ms.map(|v| round(v, 1));
+    metrics.long_tasks = long_tasks::long_tasks(&page);
+    metrics.js_heap_max_bytes = heap::js_heap_max_bytes(run, Some(&page));
+    metrics.requests = requests(run, |s| page.ms_from_seconds(s));
+    metrics
+}
+
+fn requests(run: &RunArtifacts, ms: impl Fn(f64) -> f64) -> Vec<Request> {
+    run.network
+        .iter()
+        .map(|r| Request {
+            url: r.url.clone(),
+            method: r.method.clone(),
+            resource_type: r.resource_type.clone(),
+            status: r.status,
+            mime_type: r.mime_type.clone(),
+            transfer_bytes: r.transfer_bytes,
+            decoded_bytes: r.decoded_bytes,
+            start_ms: round(ms(r.start_s), 1),
+            end_ms: r.end_s.map(|e| round(ms(e), 1)),
+            content_encoding: r.headers.get("content-encoding").cloned(),
+            cache_control: r.headers.get("cache-control").cloned(),
+            failed: r.failed.clone(),
+        })
+        .collect()
+}
+
+/// The whole report.
+pub fn build(runs: &[RunArtifacts], slow_render_ms: f64, budgets: &VitalsBudgets) -> VitalsReport {
+    let mut diagnostics = Vec::new();
+    let mut metrics = Vec::new();
+    for run in runs {
+        diagnostics.extend(run.diagnostics.iter().cloned());
+        metrics.push(run_metrics(run, &mut diagnostics));
+    }
+    let median_index = median::median_run(
+        &metrics
+            .iter()
+            .map(|m| Some((m.fcp_ms?, m.tti_ms?)))
+            .collect::<Vec<_>>(),
+    );
+    let median_run = median_index.and_then(|i| metrics.get(i).cloned());
+    let pick = |f: fn(&RunMetrics) -> Option<f64>| metrics.iter().map(f).collect::<Vec<_>>();
+    let spread = Spread {
+        fcp_ms: spread::spread(&pick(|m| m.fcp_ms)),
+        lcp_ms: spread::spread(&pick(|m| m.lcp_ms)),
+        cls: spread::spread(&pick(|m| m.cls)),
+        tbt_ms: spread::spread(&pick(|m| m.tbt_ms)),
+        tti_ms: spread::spread(&pick(|m| m.tti_ms)),
+        ttfb_ms: spread::spread(&pick(|m| m.ttfb_ms)),
+    };
+    let mut findings: Vec<VitalsFinding> = runs
+        .iter()
+        .flat_map(|r| network::findings(&r.network))
+        .collect();
+    findings.sort_by(|a, b| (&a.kind, &a.url).cmp(&(&b.kind, &b.url)));
+    findings.dedup_by(|a, b| a.kind == b.kind && a.url == b.url);
+    let logs: Vec<_> = runs.iter().map(|r| &r.react).collect();
+    let react = react::react_report(&logs, slow_render_ms);
+    if react.detected && !react.profiling {
+        diagnostics.push(Diagnostic::new(
+            runs.first().map(|r| r.url.as_str()).unwrap_or(""),
+            "React production build: render timings need a development or profiling build (react-dom.profiling); only commits are counted",
+        ));
+    }
+    if median_index.is_none() && !runs.is_empty() {
+        diagnostics.push(Diagnostic::new(
+            runs.first().map(|r| r.url.as_str()).unwrap_or(""),
+            "no run produced both FCP and TTI: there is no median run",
+        ));
+    }
+    let budgets = check_budgets(median_run.as_ref(), &react, budgets);
+    VitalsReport {
+        schema_version: model::SCHEMA_VERSION,
+        kind: "vitals".into(),
+        url: runs.first().map(|r| r.url.clone()).unwrap_or_default(),
+        profile: runs
+            .first()
+            .map(|r| r.profile.clone())
+            .unwrap_or_else(|| crate::ProfileName::Desktop.profile()),
+        runs: metrics,
+        median_index,
+        median: median_run,
+        spread,
+        react,
+        findings,
+        budgets,
+        diagnostics,
+    }
+}
+
+/// Budgets against the median run; the render budget only applies when React
+/// timings exist.
+pub fn check_budgets(
+    median: Option<&RunMetrics>,
+    react: &model::vitals::ReactReport,
+    budgets: &VitalsBudgets,
+) -> Vec<VitalsBudget> {
+    let mut out = Vec::new();
+    let mut add = |name: &str, metric: &str, limit: Option<f64>, actual: Option<f64>| {
+        if let Some(limit) = limit {
+            out.push(VitalsBudget {
+                name: name.into(),
+                metric: metric.into(),
+                limit,
+                actual,
+                pass: actual.is_some_and(|a| a <= limit),
+            });
+        }
+    };
+    add(
+        "vitals.fcp",
+        "fcp_ms",
+        budgets.fcp_ms,
+        median.and_then(|m| m.fcp_ms),
+    );
+    add(
+        "vitals.lcp",
+        "lcp_ms",
+        budgets.lcp_ms,
+        median.and_then(|m| m.lcp_ms),
+    );
+    add(
+        "vitals.tti",
+        "tti_ms",
+        budgets.tti_ms,
+        median.and_then(|m| m.tti_ms),
+    );
+    add(
+        "vitals.tbt",
+        "tbt_ms",
+        budgets.tbt_ms,
+        median.and_then(|m| m.tbt_ms),
+    );
+    add("vitals.cls", "cls", budgets.cls, median.and_then(|m| m.cls));
+    if react.profiling {
+        add(
+            "vitals.render",
+            "render_ms",
+            budgets.render_ms,
+            react::slowest_render_ms(react),
+        );
+    }
+    out
+}
+
+/// Whether every budget passed.
+pub fn budgets_pass(report: &VitalsReport) -> bool {
+    report.budgets.iter().all(|b| b.pass)
+}
