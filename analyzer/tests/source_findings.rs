@@ -233,7 +233,13 @@ fn duplicate_packages_give_each_copy() {
 
 #[test]
 fn lazy_candidates_rank_exclusive_subgraphs_and_defeated_splits() {
-    let report = run("lazy", AnalyzeConfig::default());
+    let report = run(
+        "lazy",
+        AnalyzeConfig {
+            lazy_first_party: true,
+            ..AnalyzeConfig::default()
+        },
+    );
     let got: Vec<(&str, &str, &str, u64, usize, &str)> = report
         .lazy_candidates
         .iter()
@@ -324,4 +330,15 @@ fn errors_name_configured_findings_that_have_results() {
         },
     );
     assert_eq!(report.errors, vec!["cycles"]);
+}
+
+#[test]
+fn lazy_candidates_default_to_packages_only() {
+    let report = run("lazy", AnalyzeConfig::default());
+    let reasons: Vec<(&str, &str)> = report
+        .lazy_candidates
+        .iter()
+        .map(|c| (c.module.as_str(), c.reason.as_str()))
+        .collect();
+    assert_eq!(reasons, vec![("src/chart.ts", "dynamic-also-static")]);
 }

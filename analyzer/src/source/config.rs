@@ -48,6 +48,10 @@ pub struct AnalyzeConfig {
     pub lazy_min_bytes: u64,
     /// How many lazy-loading candidates get a minified + gzip estimate.
     pub lazy_estimate_top: usize,
+    /// Whether exclusive-subgraph candidates also include the project's own
+    /// modules (every page and component import qualifies, so it is noisy);
+    /// by default only imports of packages (`node_modules`) are candidates.
+    pub lazy_first_party: bool,
 }
 
 impl Default for AnalyzeConfig {
@@ -61,6 +65,7 @@ impl Default for AnalyzeConfig {
             max_file_bytes: 10 * 1024 * 1024,
             lazy_min_bytes: 1024,
             lazy_estimate_top: 20,
+            lazy_first_party: false,
         }
     }
 }

@@ -9,8 +9,11 @@ use model::Diagnostic;
 /// An entry module and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundEntry {
-    /// Absolute path.
+    /// Absolute, canonical path.
     pub path: PathBuf,
+    /// The path as found, before following symlinks (its extension decides
+    /// how an entry is read).
+    pub written: PathBuf,
     /// `cli`, `config`, `index.html`, `package.json#main`, `convention`...
     pub source: String,
 }
@@ -73,10 +76,12 @@ pub fn find_entries(
 }
 
 fn push(found: &mut Vec<FoundEntry>, path: PathBuf, source: &str) {
+    let written = path.clone();
     let path = path.canonicalize().unwrap_or(path);
     if !found.iter().any(|e| e.path == path) {
         found.push(FoundEntry {
             path,
+            written,
             source: source.to_string(),
         });
     }
@@ -249,6 +254,19 @@ fn from_package_json(
             }
         }
         _ => {}
+    }
+    // Files named in `scripts` (`node tools/gen.mjs`) are entries, as knip does.
+    if let Some(scripts) = json.get("scripts").and_then(|v| v.as_object()) {
+        for command in scripts.values().filter_map(|v| v.as_str()) {
+            for word in
+                command.split(|c: char| c.is_whitespace() || c == '&' || c == ';' || c == '|')
+            {
+                let word = word.trim_matches(|c| c == '"' || c == '\'');
+                if crate::source::walk::is_source(Path::new(word)) && root.join(word).is_file() {
+                    candidates.push((word.to_string(), "package.json#scripts".into()));
+                }
+            }
+        }
     }
     for (target, source) in candidates {
         if target.ends_with(".d.ts") || target.contains('*') {

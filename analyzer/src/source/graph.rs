@@ -342,6 +342,14 @@ pub fn build(
     let mut entry_nodes = Vec::new();
     for entry in entries {
         let idx = add_node(&mut graph, &mut frontier, entry.path.clone());
+        // An entry is a module even when its real path has no JS extension.
+        if ModuleType::of(&entry.written) == ModuleType::Js
+            && let Some(node) = graph.node_weight_mut(idx)
+            && node.module_type != ModuleType::Js
+        {
+            node.module_type = ModuleType::Js;
+            frontier.push(idx);
+        }
         entry_nodes.push((idx, entry.source.clone()));
     }
 
@@ -433,6 +441,17 @@ pub fn build(
         }
     }
 
+    for (path, message) in resolver.manifest_problems() {
+        let rel = relative(root, &path);
+        // The root package.json is reported by the manifest reader.
+        if rel == "package.json" {
+            continue;
+        }
+        diagnostics.push(Diagnostic::new(
+            rel,
+            format!("is not valid JSON ({message}); only relative imports resolve next to it"),
+        ));
+    }
     for (path, message) in resolver.tsconfig_problems() {
         let rel = relative(root, &path);
         diagnostics.push(Diagnostic::new(

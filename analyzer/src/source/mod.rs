@@ -101,12 +101,13 @@ pub fn gather(root: &Path, options: &AnalyzeOptions) -> Result<graph::ModuleGrap
         config: &options.config.entries,
         files: &files,
     };
+    let before = diagnostics.len();
     let (found, tried) = entries::find_entries(&root, &request, &mut diagnostics);
     if found.is_empty() {
         let details: Vec<String> = diagnostics
             .iter()
-            .filter(|d| d.message.contains("entry"))
-            .map(|d| d.message.clone())
+            .skip(before)
+            .map(|d| format!("{}: {}", d.path, d.message))
             .collect();
         let tried = if details.is_empty() {
             tried

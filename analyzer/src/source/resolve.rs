@@ -18,6 +18,42 @@ pub struct ProjectResolver {
     without_tsconfig: Resolver,
     /// tsconfig problems already reported (path, message).
     tsconfig_problems: Mutex<Vec<(PathBuf, String)>>,
+    /// Broken `package.json` files met while resolving (path, message).
+    manifest_problems: Mutex<Vec<(PathBuf, String)>>,
+}
+
+fn remember(list: &Mutex<Vec<(PathBuf, String)>>, path: PathBuf, message: String) {
+    if let Ok(mut problems) = list.lock()
+        && !problems.iter().any(|(p, _)| *p == path)
+    {
+        problems.push((path, message));
+    }
+}
+
+/// Resolves a relative specifier by hand (used when a broken `package.json`
+/// stops the resolver): the file, the file with an extension, a folder index.
+fn resolve_relative_by_hand(from: &Path, specifier: &str) -> Option<PathBuf> {
+    if !(specifier.starts_with("./")
+        || specifier.starts_with("../")
+        || specifier == "."
+        || specifier == "..")
+    {
+        return None;
+    }
+    let base = from.parent()?.join(specifier);
+    let mut candidates = vec![base.clone()];
+    for ext in EXTENSIONS {
+        let mut with = base.clone().into_os_string();
+        with.push(ext);
+        candidates.push(PathBuf::from(with));
+    }
+    for ext in EXTENSIONS {
+        candidates.push(base.join(format!("index{ext}")));
+    }
+    candidates
+        .into_iter()
+        .find(|c| c.is_file())
+        .and_then(|c| c.canonicalize().ok())
 }
 
 /// Why a specifier did not resolve.
@@ -59,6 +95,7 @@ impl ProjectResolver {
             with_tsconfig: Resolver::new(options),
             without_tsconfig: Resolver::new(without),
             tsconfig_problems: Mutex::new(Vec::new()),
+            manifest_problems: Mutex::new(Vec::new()),
         }
     }
 
@@ -67,12 +104,20 @@ impl ProjectResolver {
         match self.with_tsconfig.resolve_file(from, specifier) {
             Ok(resolution) => Ok(resolution.into_path_buf()),
             Err(err) => {
+                if let ResolveError::Json(json) = &err
+                    && !is_tsconfig(&json.path)
+                {
+                    remember(
+                        &self.manifest_problems,
+                        json.path.clone(),
+                        json.message.clone(),
+                    );
+                    return resolve_relative_by_hand(from, specifier).ok_or_else(|| {
+                        Unresolved::Failed(format!("{} is not valid JSON", json.path.display()))
+                    });
+                }
                 if let Some((path, message)) = tsconfig_problem(&err) {
-                    if let Ok(mut problems) = self.tsconfig_problems.lock()
-                        && !problems.iter().any(|(p, _)| *p == path)
-                    {
-                        problems.push((path, message));
-                    }
+                    remember(&self.tsconfig_problems, path, message);
                     return match self.without_tsconfig.resolve_file(from, specifier) {
                         Ok(resolution) => Ok(resolution.into_path_buf()),
                         Err(err) => Err(classify(err)),
@@ -81,6 +126,14 @@ impl ProjectResolver {
                 Err(classify(err))
             }
         }
+    }
+
+    /// Broken `package.json` files met while resolving, with the reason.
+    pub fn manifest_problems(&self) -> Vec<(PathBuf, String)> {
+        self.manifest_problems
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_default()
     }
 
     /// tsconfig files that could not be used, with the reason.
@@ -110,7 +163,15 @@ fn tsconfig_problem(err: &ResolveError) -> Option<(PathBuf, String)> {
             Some((path.clone(), err.to_string()))
         }
         ResolveError::TsconfigCircularExtend(_) => Some((PathBuf::new(), err.to_string())),
-        ResolveError::Json(json) => Some((json.path.clone(), err.to_string())),
+        ResolveError::Json(json) if is_tsconfig(&json.path) => {
+            Some((json.path.clone(), json.message.clone()))
+        }
         _ => None,
     }
+}
+
+fn is_tsconfig(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("tsconfig") || n.starts_with("jsconfig"))
 }

@@ -12,7 +12,9 @@
 //!   `React.lazy` where it is used on demand.
 //!
 //! Ranked by raw bytes saved; exclusive subgraphs under `lazy_min_bytes` and
-//! entries are skipped. The dominator tree (Cooper–Harvey–Kennedy, petgraph)
+//! entries are skipped. By default only imports of packages qualify as
+//! exclusive subgraphs (`lazy_first_party` adds the project's own modules:
+//! every page import qualifies then, which is mostly noise). The dominator tree (Cooper–Harvey–Kennedy, petgraph)
 //! of the static graph from a virtual root joined to all entries gives every
 //! module's exclusive subgraph in one pass.
 
@@ -138,7 +140,7 @@ fn static_parents(graph: &ModuleGraph) -> Vec<Option<NodeIndex>> {
 }
 
 /// All candidates, ranked by bytes saved (then importer, module).
-pub fn run(graph: &ModuleGraph, min_bytes: u64) -> Vec<Candidate> {
+pub fn run(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<Candidate> {
     let g = &graph.graph;
     let tree = dominator_tree(graph);
     let is_entry = |v: NodeIndex| graph.entries.iter().any(|(e, _)| *e == v);
@@ -211,6 +213,7 @@ pub fn run(graph: &ModuleGraph, min_bytes: u64) -> Vec<Candidate> {
             };
             if is_entry(module)
                 || !matches!(module_node.module_type, ModuleType::Js | ModuleType::Json)
+                || (!first_party && module_node.is_project())
             {
                 continue;
             }

@@ -101,6 +101,10 @@ pub fn run_all(graph: &ModuleGraph, config: &AnalyzeConfig, ignore: &GlobSet) ->
         unlisted_dependencies: deps.unlisted,
         duplicate_packages: duplicate_packages::run(graph),
         cycles: cycles::run(graph, config.include_type_cycles),
-        lazy_candidates: lazy_candidates::run(graph, config.lazy_min_bytes),
+        lazy_candidates: lazy_candidates::run(
+            graph,
+            config.lazy_min_bytes,
+            config.lazy_first_party,
+        ),
     }
 }
