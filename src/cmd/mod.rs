@@ -5,6 +5,7 @@ pub mod analyze;
 pub mod bundle;
 pub mod check;
 pub mod diff;
+pub mod gather;
 pub mod report;
 pub mod schema;
 pub mod vitals;

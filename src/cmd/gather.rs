@@ -1,0 +1,199 @@
+//! Runs whichever analyses apply to a project and joins them into one
+//! [`Report`] (used by `perfscope report` and `perfscope check`).
+//!
+//! Discovery: the source graph runs when DIR looks like a JS project
+//! (`package.json`, `tsconfig.json`, `index.html` or `src/`); the bundle
+//! analysis when there is an output folder (`--dist`, `[bundle] dist`, else
+//! `DIR/dist` or `DIR/build`); vitals when there is a URL (`--url`,
+//! `[vitals] url`) or the output folder has an `index.html`. A part that fails
+//! becomes a `failed` part with its error; the others still run.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use model::report::{Part, Report};
+
+use super::Context;
+use crate::config::Config;
+
+/// What to analyse (shared by `report` and `check`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Inputs {
+    /// Project folder (with `package.json`, `perfscope.toml`).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Build output folder (default: `[bundle] dist`, else DIR/dist or DIR/build).
+    #[arg(long, value_name = "DIR")]
+    pub dist: Option<PathBuf>,
+    /// URL to measure in Chromium (default: `[vitals] url`, else the output
+    /// folder's `index.html` served on 127.0.0.1).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Skip the source analysis.
+    #[arg(long)]
+    pub no_source: bool,
+    /// Skip the build-output analysis.
+    #[arg(long)]
+    pub no_bundle: bool,
+    /// Skip the browser measurements.
+    #[arg(long)]
+    pub no_vitals: bool,
+    /// Number of browser runs (default 3 or `[vitals] runs`).
+    #[arg(long)]
+    pub runs: Option<usize>,
+    /// Skip brotli sizes (the slow part of the bundle analysis).
+    #[arg(long)]
+    pub no_brotli: bool,
+}
+
+/// The joined report and the configuration it was made with.
+pub struct Gathered {
+    /// The three parts.
+    pub report: Report,
+    /// `DIR/perfscope.toml` (defaults when absent).
+    pub config: Config,
+}
+
+/// Runs the analyses that apply to `inputs`.
+pub fn gather(inputs: &Inputs, ctx: &Context) -> anyhow::Result<Gathered> {
+    let config = Config::load(&inputs.dir)?;
+    let analyze = if inputs.no_source {
+        Part::absent("skipped (--no-source)")
+    } else {
+        source_part(&inputs.dir, &config, ctx)
+    };
+    let dist = find_dist(inputs, &config);
+    let bundle = match (&dist, inputs.no_bundle) {
+        (_, true) => Part::absent("skipped (--no-bundle)"),
+        (None, false) => Part::absent(format!(
+            "no build output folder found in {} (give --dist)",
+            inputs.dir.display()
+        )),
+        (Some(dist), false) => bundle_part(dist, inputs, &config, ctx),
+    };
+    let vitals = if inputs.no_vitals {
+        Part::absent("skipped (--no-vitals)")
+    } else {
+        vitals_part(inputs, dist.as_deref(), &config, ctx)
+    };
+    let report = Report::new(
+        format!("perfscope {}", env!("CARGO_PKG_VERSION")),
+        analyze,
+        bundle,
+        vitals,
+    );
+    Ok(Gathered { report, config })
+}
+
+fn looks_like_project(dir: &Path) -> bool {
+    ["package.json", "tsconfig.json", "index.html", "src"]
+        .iter()
+        .any(|name| dir.join(name).exists())
+}
+
+fn source_part(dir: &Path, config: &Config, ctx: &Context) -> Part<model::analyze::AnalyzeReport> {
+    if !looks_like_project(dir) {
+        return Part::absent(format!(
+            "{} has no package.json, tsconfig.json, index.html or src/",
+            dir.display()
+        ));
+    }
+    ctx.progress(format!(
+        "perfscope: analysing the source of {}",
+        dir.display()
+    ));
+    let options = analyzer::source::AnalyzeOptions {
+        entries: Vec::new(),
+        config: config.analyze.clone(),
+    };
+    Part::from_result(
+        analyzer::source::analyze(dir, &options)
+            .map_err(|e| format!("source analysis of {}: {e}", dir.display())),
+    )
+}
+
+/// The output folder: `--dist`, `[bundle] dist` (relative to DIR), `DIR/dist`, `DIR/build`.
+fn find_dist(inputs: &Inputs, config: &Config) -> Option<PathBuf> {
+    if let Some(dist) = &inputs.dist {
+        return Some(dist.clone());
+    }
+    if let Some(dist) = &config.bundle.dist {
+        return Some(inputs.dir.join(dist));
+    }
+    ["dist", "build"]
+        .iter()
+        .map(|name| inputs.dir.join(name))
+        .find(|path| path.is_dir())
+}
+
+fn bundle_part(
+    dist: &Path,
+    inputs: &Inputs,
+    config: &Config,
+    ctx: &Context,
+) -> Part<model::bundle::BundleReport> {
+    ctx.progress(format!("perfscope: analysing {}", dist.display()));
+    let result = analyzer::bundle::BundleOptions::new(
+        config.bundle.clone(),
+        Some(super::bundle::project_dir(dist)),
+    )
+    .and_then(|mut options| {
+        if inputs.no_brotli {
+            options.compression.brotli = false;
+        }
+        analyzer::bundle::analyze(dist, &options)
+    });
+    Part::from_result(result.map_err(|e| format!("bundle analysis of {}: {e}", dist.display())))
+}
+
+fn vitals_part(
+    inputs: &Inputs,
+    dist: Option<&Path>,
+    config: &Config,
+    ctx: &Context,
+) -> Part<model::vitals::VitalsReport> {
+    let target = match (&inputs.url, &config.vitals.url, dist) {
+        (Some(url), _, _) => vitals::Target::parse(url),
+        (None, Some(url), _) => {
+            let local = inputs.dir.join(url);
+            if local.is_dir() {
+                vitals::Target::Dir(local)
+            } else {
+                vitals::Target::Url(url.clone())
+            }
+        }
+        (None, None, Some(dist)) if dist.join("index.html").is_file() => {
+            vitals::Target::Dir(dist.to_path_buf())
+        }
+        _ => {
+            return Part::absent("no URL given and no index.html in the build output (give --url)");
+        }
+    };
+    let vc = &config.vitals;
+    let options = vitals::VitalsOptions {
+        runs: inputs.runs.unwrap_or(vc.runs).max(1),
+        profile: vc.profile,
+        path: vc.path.clone().unwrap_or_else(|| "/".into()),
+        spa: vc.spa,
+        timeout: Duration::from_secs(vc.timeout_s.max(1)),
+        slow_render_ms: vc.slow_render_ms,
+        budgets: vc.budgets.clone(),
+        ..vitals::VitalsOptions::default()
+    };
+    ctx.progress(format!(
+        "perfscope: measuring {} in Chromium ({} runs)",
+        target_name(&target),
+        options.runs
+    ));
+    Part::from_result(
+        vitals::run(&target, &options)
+            .map_err(|e| format!("vitals of {}: {e}", target_name(&target))),
+    )
+}
+
+fn target_name(target: &vitals::Target) -> String {
+    match target {
+        vitals::Target::Url(url) => url.clone(),
+        vitals::Target::Dir(dir) => dir.display().to_string(),
+    }
+}
