@@ -88,8 +88,8 @@ pub fn print_human(report: &BundleReport) -> anyhow::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "{:<48} {:>6} {:>11} {:>11} {:>11}  {}",
-        "asset", "type", "raw", "gzip", "brotli", "load"
+        "{:<48} {:>6} {:>11} {:>11} {:>11}  load",
+        "asset", "type", "raw", "gzip", "brotli"
     )?;
     let mut shipped: Vec<_> = report
         .assets

@@ -271,6 +271,10 @@ pub fn asset_type(path: &str) -> AssetType {
     }
 }
 
+/// JS chunks larger than this are not parsed for imports (the syntax tree of a
+/// huge file would take many times its size in memory).
+const MAX_PARSE_BYTES: usize = 16 * 1024 * 1024;
+
 struct Task<'a> {
     file: &'a FileFact,
     asset_type: AssetType,
@@ -385,6 +389,10 @@ fn gather_one(
             out.map_ms = ms(t);
             if task.asset_type == AssetType::Js && parse_imports {
                 match std::str::from_utf8(&data) {
+                    Ok(_) if data.len() > MAX_PARSE_BYTES => out.diagnostics.push(Diagnostic::new(
+                        &rel,
+                        "too large to parse for imports (over 16 MB); its imports were not read",
+                    )),
                     Ok(text) => {
                         let found = chunk_graph::parsed::chunk_imports(text);
                         if found.had_errors {
