@@ -1,0 +1,162 @@
+//! The source section: entries, lazy-loading candidates, unused files and
+//! exports, dependencies, duplicate packages, cycles, diagnostics.
+
+use model::analyze::AnalyzeReport;
+
+use crate::format;
+
+pub struct EntryRow {
+    pub path: String,
+    pub source: String,
+}
+
+pub struct LazyRow {
+    pub location: String,
+    pub specifier: String,
+    pub module: String,
+    pub reason: String,
+    pub static_path: String,
+    pub raw: String,
+    pub raw_v: u64,
+    pub gzip: String,
+    pub gzip_v: u64,
+    pub modules: usize,
+}
+
+pub struct ExportRow {
+    pub location: String,
+    pub path: String,
+    pub name: String,
+    pub kind: &'static str,
+}
+
+pub struct UnlistedRow {
+    pub name: String,
+    pub importers: String,
+}
+
+pub struct CopyRow {
+    pub version: String,
+    pub path: String,
+    pub bytes: String,
+    pub importers: String,
+}
+
+pub struct DuplicateRow {
+    pub name: String,
+    pub copies: Vec<CopyRow>,
+}
+
+pub struct DiagnosticRow {
+    pub location: String,
+    pub message: String,
+}
+
+pub struct SourceView {
+    pub module_count: usize,
+    pub total_bytes: String,
+    pub entries: Vec<EntryRow>,
+    pub lazy: Vec<LazyRow>,
+    pub unused_files: Vec<String>,
+    pub unused_exports: Vec<ExportRow>,
+    pub unused_dependencies: Vec<String>,
+    pub unlisted: Vec<UnlistedRow>,
+    pub duplicates: Vec<DuplicateRow>,
+    pub cycles: Vec<Vec<String>>,
+    pub errors: Vec<String>,
+    pub diagnostics: Vec<DiagnosticRow>,
+}
+
+/// `path:line`, or `path` when the line is unknown.
+pub fn location(path: &str, line: Option<u32>) -> String {
+    match line {
+        Some(line) => format!("{path}:{line}"),
+        None => path.to_string(),
+    }
+}
+
+pub fn diagnostics(list: &[model::Diagnostic]) -> Vec<DiagnosticRow> {
+    list.iter()
+        .map(|d| DiagnosticRow {
+            location: if d.path.is_empty() {
+                "(run)".to_string()
+            } else {
+                location(&d.path, d.line)
+            },
+            message: d.message.clone(),
+        })
+        .collect()
+}
+
+pub fn build(a: &AnalyzeReport) -> SourceView {
+    SourceView {
+        module_count: a.modules.len(),
+        total_bytes: format::bytes(a.modules.iter().map(|m| m.bytes).sum()),
+        entries: a
+            .entries
+            .iter()
+            .map(|e| EntryRow {
+                path: e.path.clone(),
+                source: e.source.clone(),
+            })
+            .collect(),
+        lazy: a
+            .lazy_candidates
+            .iter()
+            .map(|c| LazyRow {
+                location: location(&c.importer, Some(c.line)),
+                specifier: c.specifier.clone(),
+                module: c.module.clone(),
+                reason: c.reason.clone(),
+                static_path: c.static_path.join(" → "),
+                raw: format::bytes(c.bytes_saved),
+                raw_v: c.bytes_saved,
+                gzip: c
+                    .gzip_saved_estimate
+                    .map_or_else(|| "—".to_string(), format::bytes),
+                gzip_v: c.gzip_saved_estimate.unwrap_or(0),
+                modules: c.modules_saved,
+            })
+            .collect(),
+        unused_files: a.unused_files.clone(),
+        unused_exports: a
+            .unused_exports
+            .iter()
+            .map(|e| ExportRow {
+                location: location(&e.path, Some(e.line)),
+                path: e.path.clone(),
+                name: e.name.clone(),
+                kind: if e.type_only { "type" } else { "value" },
+            })
+            .collect(),
+        unused_dependencies: a.unused_dependencies.clone(),
+        unlisted: a
+            .unlisted_dependencies
+            .iter()
+            .map(|d| UnlistedRow {
+                name: d.name.clone(),
+                importers: d.importers.join(", "),
+            })
+            .collect(),
+        duplicates: a
+            .duplicate_packages
+            .iter()
+            .map(|d| DuplicateRow {
+                name: d.name.clone(),
+                copies: d
+                    .instances
+                    .iter()
+                    .map(|i| CopyRow {
+                        version: i.version.clone().unwrap_or_else(|| "unknown".to_string()),
+                        path: i.path.clone(),
+                        bytes: format::bytes(i.bytes),
+                        importers: i.importers.join(", "),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        cycles: a.cycles.clone(),
+        errors: a.errors.clone(),
+        diagnostics: diagnostics(&a.diagnostics),
+    }
+}

@@ -1,0 +1,94 @@
+//! The Markdown comment: standalone, against a baseline, and under GitHub's limit.
+
+extern crate perfscope_reporter as reporter;
+
+mod common;
+
+use serde_json::json;
+
+#[test]
+fn standalone_comment() {
+    let md = reporter::markdown::render(&common::sample(), None, 0.2);
+    insta::assert_snapshot!("standalone", md);
+}
+
+fn worse_head() -> model::report::Report {
+    let mut bundle = common::bundle_json();
+    // Initial JS grows by 30% (a regression), total JS by less.
+    bundle["entries"][0]["js"]["gzip"] = json!(65000);
+    bundle["totals"][0]["gzip"] = json!(82000);
+    let mut analyze = common::analyze_json();
+    analyze["unused_exports"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"path": "src/new.ts", "name": "helper|pipe", "line": 1, "type_only": false}));
+    analyze["cycles"].as_array_mut().unwrap().clear();
+    let mut vitals = common::vitals_json();
+    vitals["median"]["lcp_ms"] = json!(960.0);
+    common::report_from(Some(analyze), Some(bundle), Some(vitals))
+}
+
+#[test]
+fn comment_against_a_baseline_lists_only_new_findings() {
+    let md = reporter::markdown::render(&worse_head(), Some(&common::sample()), 0.2);
+    insta::assert_snapshot!("with_baseline", md);
+    assert!(md.contains("\u{274c}"));
+    assert!(md.contains("src/new.ts:1"));
+    assert!(
+        !md.contains("formatDate"),
+        "an old finding is listed as new"
+    );
+}
+
+#[test]
+fn huge_reports_stay_under_githubs_limit() {
+    let mut analyze = common::analyze_json();
+    let exports: Vec<_> = (0..30_000)
+        .map(|i| json!({"path": format!("src/generated/module_{i:05}.ts"), "name": format!("export_{i}"), "line": i % 400 + 1, "type_only": i % 3 == 0}))
+        .collect();
+    analyze["unused_exports"] = json!(exports);
+    let files: Vec<_> = (0..8_000)
+        .map(|i| json!(format!("src/dead/file_{i:05}.tsx")))
+        .collect();
+    analyze["unused_files"] = json!(files);
+    let head = common::report_from(
+        Some(analyze),
+        Some(common::bundle_json()),
+        Some(common::vitals_json()),
+    );
+
+    for base in [None, Some(common::sample())] {
+        let md = reporter::markdown::render(&head, base.as_ref(), 0.2);
+        let chars = md.chars().count();
+        assert!(
+            chars <= reporter::markdown::GITHUB_COMMENT_LIMIT,
+            "{chars} characters"
+        );
+        assert!(
+            chars > 40_000,
+            "cut far more than needed: {chars} characters"
+        );
+        assert!(md.contains("more not shown"));
+        // The short sections survive whole; the longest lists were cut.
+        assert!(md.contains("tiny-emitter"));
+        assert!(md.contains("src/generated/module_00000.ts"));
+        assert!(!md.contains("src/generated/module_29999.ts"));
+        // Every <details> is closed.
+        assert_eq!(
+            md.matches("<details>").count(),
+            md.matches("</details>").count()
+        );
+    }
+}
+
+#[test]
+fn hostile_names_lose_their_markup() {
+    let md = reporter::markdown::render(&common::sample(), None, 0.2);
+    // Outside code spans, markup is entity-escaped; inside them it is literal text.
+    assert!(md.contains("`<b>SlowChart</b>`"));
+    assert_eq!(md.matches("<b>").count(), md.matches("`<b>").count());
+    assert!(
+        md.contains("`src/<img src=x onerror=alert(1)>.ts`"),
+        "paths are code spans"
+    );
+}
