@@ -132,8 +132,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                     actual: if new.is_empty() {
                         "0".into()
                     } else {
-                        let names: Vec<&str> =
-                            new.iter().take(3).map(|f| f.subject.as_str()).collect();
+                        let names: Vec<String> = new
+                            .iter()
+                            .take(3)
+                            .map(|f| {
+                                if f.detail.is_empty() {
+                                    f.subject.clone()
+                                } else {
+                                    format!("{} {}", f.subject, f.detail)
+                                }
+                            })
+                            .collect();
                         format!("{} ({})", new.len(), names.join(", "))
                     },
                     pass: new.is_empty(),

@@ -1,0 +1,283 @@
+//! The `perfscope` binary end to end on the fixture app: documents, exit codes
+//! and the CI gate. (The browser is kept out of these: `--no-vitals`.)
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn perfscope(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_perfscope"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the perfscope binary runs")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shop_app() -> String {
+    repo().join("fixtures/shop-app").display().to_string()
+}
+
+fn shop_dist() -> String {
+    repo().join("fixtures/shop-app/dist").display().to_string()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is one JSON document ({e}); stdout: {}; stderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+#[test]
+fn analyze_prints_one_json_document_and_exits_0() {
+    let out = perfscope(&["analyze", &shop_app(), "--format", "json"], &repo());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(doc["kind"], "analyze");
+    assert_eq!(doc["schema_version"], 1);
+    let unused: Vec<&str> = doc["unused_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        unused,
+        ["src/components/OldBanner.tsx", "src/utils/legacy.ts"]
+    );
+}
+
+#[test]
+fn usage_and_fatal_errors_exit_2_with_a_message_naming_the_path() {
+    let out = perfscope(&["analyze", "/nonexistent/perfscope-project"], &repo());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/nonexistent/perfscope-project"),
+        "{stderr}"
+    );
+
+    let out = perfscope(&["analyze", "--no-such-flag"], &repo());
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = perfscope(&["bundle", "/nonexistent/dist"], &repo());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_broken_config_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("perfscope.toml"),
+        "[analyze]\nentriez = 1\n",
+    )
+    .unwrap();
+    let out = perfscope(&["check", ".", "--no-vitals", "--no-bundle"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("perfscope.toml"), "{stderr}");
+    assert!(stderr.contains("entriez"), "{stderr}");
+}
+
+#[test]
+fn check_fails_on_a_broken_budget_and_passes_within_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "check",
+        ".",
+        "--dist",
+        &shop_dist(),
+        "--no-vitals",
+        "--no-source",
+        "--no-brotli",
+    ];
+
+    // Defaults (250 KB initial, 100 KB per chunk, 1 MB total): the fixture passes.
+    let out = perfscope(&args, dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("PASS"), "{stdout}");
+
+    // A 20 KB budget on the vendor chunk fails.
+    std::fs::write(
+        dir.path().join("perfscope.toml"),
+        "[[bundle.budgets]]\nname = \"vendor\"\npath = \"assets/vendor-*.js\"\ngzip = \"20 KB\"\n",
+    )
+    .unwrap();
+    let out = perfscope(&args, dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL"), "{stdout}");
+    assert!(stdout.contains("vendor"), "{stdout}");
+}
+
+/// Writes the head report of the fixture app (source + bundle) and returns it.
+fn head_report(dir: &Path) -> serde_json::Value {
+    let out = perfscope(
+        &[
+            "report",
+            &shop_app(),
+            "--no-vitals",
+            "--no-brotli",
+            "--out",
+            &dir.join("head").display().to_string(),
+        ],
+        dir,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.join("head/report.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn report_writes_html_markdown_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = head_report(dir.path());
+    assert_eq!(report["kind"], "report");
+    assert_eq!(report["analyze"]["status"], "ok");
+    assert_eq!(report["bundle"]["status"], "ok");
+    assert_eq!(report["vitals"]["status"], "absent");
+    let html = std::fs::read_to_string(dir.path().join("head/report.html")).unwrap();
+    assert!(html.contains("src/utils/legacy.ts"));
+    let md = std::fs::read_to_string(dir.path().join("head/report.md")).unwrap();
+    assert!(md.contains("chart-kit"), "{md}");
+}
+
+#[test]
+fn check_with_baseline_fails_on_regressions_and_new_error_findings_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = head_report(dir.path());
+    let check = |baseline: &Path| {
+        perfscope(
+            &[
+                "check",
+                &shop_app(),
+                "--no-vitals",
+                "--no-brotli",
+                "--baseline",
+                &baseline.display().to_string(),
+            ],
+            dir.path(),
+        )
+    };
+    // Same baseline as head: nothing regressed.
+    let same = dir.path().join("same.json");
+    std::fs::write(&same, serde_json::to_string(&head).unwrap()).unwrap();
+    let out = check(&same);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+
+    // A baseline whose JS was 40% smaller: the head is a regression.
+    let mut smaller = head.clone();
+    scale_sizes(&mut smaller["bundle"]["document"], 0.6);
+    let path = dir.path().join("smaller.json");
+    std::fs::write(&path, serde_json::to_string(&smaller).unwrap()).unwrap();
+    let out = check(&path);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL"), "{stdout}");
+}
+
+#[test]
+fn check_fails_on_findings_marked_as_errors_unless_the_baseline_has_them() {
+    // A copy of the fixture app's source config with unused exports as errors.
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("app");
+    copy_dir(&repo().join("fixtures/shop-app"), &project);
+    std::fs::write(
+        project.join("perfscope.toml"),
+        "[analyze]\nerrors = [\"unused-exports\"]\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "app", "--no-vitals", "--no-bundle"];
+        args.extend_from_slice(extra);
+        perfscope(&args, dir.path())
+    };
+    let out = run(&[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("unused-exports"), "{stdout}");
+
+    // The baseline already had the same unused exports: only old findings, pass.
+    let out = perfscope(
+        &[
+            "report",
+            "app",
+            "--no-vitals",
+            "--no-bundle",
+            "--out",
+            "base",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&["--baseline", "base/report.json"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+
+    // A new unused export in the head fails again.
+    let file = project.join("src/utils/format.ts");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nexport function brandNewHelper() {\n  return 42;\n}\n");
+    std::fs::write(&file, text).unwrap();
+    let out = run(&["--baseline", "base/report.json"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("brandNewHelper"), "{stdout}");
+}
+
+/// Multiplies every `raw`/`gzip`/`brotli` byte count in `value` by `factor`.
+fn scale_sizes(value: &mut serde_json::Value, factor: f64) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match (key.as_str(), v.as_u64()) {
+                    ("raw" | "gzip" | "brotli", Some(n)) => {
+                        *v = serde_json::json!((n as f64 * factor) as u64)
+                    }
+                    _ => scale_sizes(v, factor),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| scale_sizes(v, factor)),
+        _ => {}
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn schema_prints_a_json_schema() {
+    let out = perfscope(&["schema"], &repo());
+    assert_eq!(out.status.code(), Some(0));
+    let schema = json(&out);
+    assert!(schema["properties"]["analyze"].is_object(), "{schema}");
+}
