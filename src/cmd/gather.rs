@@ -142,8 +142,30 @@ fn bundle_part(
             options.compression.brotli = false;
         }
         analyzer::bundle::analyze(dist, &options)
+    })
+    .map(|mut document| {
+        document.root = relative_to(dist, &inputs.dir);
+        document
     });
     Part::from_result(result.map_err(|e| format!("bundle analysis of {}: {e}", dist.display())))
+}
+
+/// `path` relative to `base` with `/` separators when it lies inside `base`
+/// (reports stay stable across machines), else `path` as given.
+fn relative_to(path: &Path, base: &Path) -> String {
+    let inside = std::fs::canonicalize(path)
+        .ok()
+        .zip(std::fs::canonicalize(base).ok())
+        .and_then(|(path, base)| path.strip_prefix(&base).ok().map(Path::to_path_buf));
+    match inside {
+        Some(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Some(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => path.display().to_string(),
+    }
 }
 
 fn vitals_part(
