@@ -174,17 +174,22 @@ fn all(report: &Report) -> Vec<Action> {
                     ),
                 ),
             };
-            let mut what = Builder::new()
-                .text("Lazy-load ")
-                .code(&c.specifier)
-                .text(" with import() in ")
-                .code(format!("{}:{}", c.importer, c.line));
-            if c.reason == "dynamic-also-static" && !c.static_path.is_empty() {
-                what = what
-                    .text(": it is import()-ed elsewhere, but the static path ")
+            let what = if c.reason == "dynamic-also-static" && c.static_path.len() >= 2 {
+                Builder::new()
+                    .text("Break the static import path ")
                     .code(c.static_path.join(" → "))
-                    .text(" keeps it in the initial load");
-            }
+                    .text(" so that the import() of ")
+                    .code(&c.specifier)
+                    .text(" in ")
+                    .code(format!("{}:{}", c.importer, c.line))
+                    .text(" splits it out")
+            } else {
+                Builder::new()
+                    .text("Lazy-load ")
+                    .code(&c.specifier)
+                    .text(" with import() in ")
+                    .code(format!("{}:{}", c.importer, c.line))
+            };
             out.push(Action {
                 kind: FindingKind::LazyCandidates,
                 what: what.0,

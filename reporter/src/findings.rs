@@ -150,8 +150,11 @@ pub fn collect(report: &Report) -> Vec<Finding> {
                 format!("{}->{}", c.importer, c.module),
                 format!("{}:{}", c.importer, c.line),
                 format!(
-                    "import of \"{}\" ({}): {saved} and {} modules could leave the initial load",
-                    c.specifier, c.reason, c.modules_saved
+                    "import of \"{}\" ({}): {saved} and {} module{} could leave the initial load",
+                    c.specifier,
+                    c.reason,
+                    c.modules_saved,
+                    if c.modules_saved == 1 { "" } else { "s" }
                 ),
             ));
         }
