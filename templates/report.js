@@ -62,6 +62,17 @@
   }
   Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), makeSortable);
 
+  /* Printing shows everything: open the collapsed blocks, restore them after. */
+  var closed = [];
+  window.addEventListener('beforeprint', function () {
+    closed = Array.prototype.filter.call(document.querySelectorAll('details'), function (d) { return !d.open; });
+    closed.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener('afterprint', function () {
+    closed.forEach(function (d) { d.open = false; });
+    closed = [];
+  });
+
   /* ---- Treemap ---- */
   var box = document.getElementById('treemap');
   var dataEl = document.getElementById('treemap-data');

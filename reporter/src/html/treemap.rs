@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use model::bundle::{Asset, BundleReport};
+use model::bundle::{Asset, AssetType, BundleReport};
 use serde::Serialize;
 
 /// Name of the group of first-party sources inside an asset.
@@ -56,6 +56,8 @@ pub fn build(bundle: &BundleReport) -> Node {
 }
 
 fn asset_node(asset: &Asset) -> Node {
+    // An HTML page is what loads first.
+    let initial = asset.initial || asset.asset_type == AssetType::Html;
     let mut groups: BTreeMap<String, Vec<Node>> = BTreeMap::new();
     for share in &asset.sources {
         let group = match (&share.package, &share.version) {
@@ -68,7 +70,7 @@ fn asset_node(asset: &Asset) -> Node {
             kind: "module",
             raw: share.bytes,
             gzip: share.gzip,
-            initial: asset.initial,
+            initial,
             children: Vec::new(),
         });
     }
@@ -81,7 +83,7 @@ fn asset_node(asset: &Asset) -> Node {
                 kind: "package",
                 raw: modules.iter().map(|m| m.raw).sum(),
                 gzip: modules.iter().map(|m| m.gzip).sum(),
-                initial: asset.initial,
+                initial,
                 children: modules,
             }
         })
@@ -96,7 +98,7 @@ fn asset_node(asset: &Asset) -> Node {
                 .gzip
                 .zip(mapped_gzip)
                 .map(|(a, m)| a.saturating_sub(m)),
-            initial: asset.initial,
+            initial,
             children: Vec::new(),
         });
     }
@@ -106,7 +108,7 @@ fn asset_node(asset: &Asset) -> Node {
         kind: "asset",
         raw: asset.raw,
         gzip: asset.gzip,
-        initial: asset.initial,
+        initial,
         children,
     }
 }
