@@ -281,3 +281,21 @@ fn schema_prints_a_json_schema() {
     let schema = json(&out);
     assert!(schema["properties"]["analyze"].is_object(), "{schema}");
 }
+
+#[test]
+fn a_closed_stdout_exits_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_perfscope"))
+        .args(["analyze", &shop_app(), "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the analysis (tens of ms) has printed
+    // anything, like `perfscope ... | head -0`.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}

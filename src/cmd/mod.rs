@@ -57,9 +57,12 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// Writes a JSON document to stdout, followed by a newline.
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     use std::io::Write;
+    // Serialize first, so a closed stdout surfaces as an `io::Error` (a broken
+    // pipe exits quietly) rather than inside a `serde_json::Error`.
+    let mut text = serde_json::to_vec_pretty(value)?;
+    text.push(b'\n');
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
+    out.write_all(&text)?;
     out.flush()?;
     Ok(())
 }
