@@ -10,7 +10,6 @@
 mod bundle;
 pub mod script_json;
 mod section;
-pub mod sha256;
 mod source;
 mod summary;
 pub mod treemap;
@@ -66,7 +65,7 @@ pub fn render(report: &Report) -> Result<String, ReportError> {
         generated_by: report.generated_by.clone(),
         csp: format!(
             "default-src 'none'; style-src 'unsafe-inline'; script-src {}; img-src data:",
-            sha256::csp_hash(JS)
+            csp_hash(JS)
         ),
         css: CSS,
         js: JS,
@@ -80,4 +79,28 @@ pub fn render(report: &Report) -> Result<String, ReportError> {
         template: "report.html",
         source,
     })
+}
+
+/// The Content-Security-Policy source that allows exactly `script`:
+/// `'sha256-<base64 of its SHA-256>'`.
+pub fn csp_hash(script: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(script.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+#[cfg(test)]
+mod csp_tests {
+    #[test]
+    fn csp_hash_is_the_base64_sha256_of_the_script() {
+        // sha256("abc") = ba7816bf…15ad (FIPS 180-2 test vector), in base64.
+        assert_eq!(
+            super::csp_hash("abc"),
+            "'sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0='"
+        );
+    }
 }
