@@ -68,14 +68,15 @@ fn assert_sizes_match_python(case: &str, report: &BundleReport) {
 
 fn assert_attribution_sums(report: &BundleReport) {
     for asset in &report.assets {
-        if matches!(asset.asset_type, AssetType::Js | AssetType::Css) {
-            let attributed: u64 = asset.sources.iter().map(|s| s.bytes).sum();
-            assert_eq!(
-                attributed + asset.unmapped_bytes,
-                asset.raw,
-                "{}",
-                asset.path
-            );
+        let attributed: u64 = asset.sources.iter().map(|s| s.bytes).sum();
+        assert_eq!(
+            attributed + asset.unmapped_bytes,
+            asset.raw,
+            "{}",
+            asset.path
+        );
+        if !matches!(asset.asset_type, AssetType::Js | AssetType::Css) {
+            assert!(asset.sources.is_empty(), "{}", asset.path);
         }
     }
 }

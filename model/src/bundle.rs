@@ -123,8 +123,9 @@ pub struct Asset {
     pub map: Option<String>,
     /// Bytes per original source, from the source map, largest first (then by name).
     pub sources: Vec<SourceShare>,
-    /// Bytes no mapping covers (or every byte, without a usable map). For JS and
-    /// CSS, `sum(sources[].bytes) + unmapped_bytes == raw` exactly.
+    /// Bytes no source-map mapping covers: every byte when there is no usable
+    /// map, and for files other than JS and CSS. Always
+    /// `sum(sources[].bytes) + unmapped_bytes == raw` exactly.
     pub unmapped_bytes: u64,
 }
 

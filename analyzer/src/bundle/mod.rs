@@ -348,7 +348,7 @@ fn gather_one(
             dynamic_imports: Vec::new(),
             map: None,
             sources: Vec::new(),
-            unmapped_bytes: 0,
+            unmapped_bytes: task.file.size,
         },
         sources: Vec::new(),
         imports: None,
