@@ -113,7 +113,7 @@ impl ChromiumProcess {
             None => find_chromium()?,
         };
         let profile = tempfile::Builder::new()
-            .prefix("perfscope-chromium-")
+            .prefix(&format!("{}-", profile_prefix()))
             .tempdir()
             .map_err(|source| VitalsError::Io {
                 path: std::env::temp_dir().display().to_string(),
@@ -224,6 +224,51 @@ impl Drop for ChromiumProcess {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Prefix of the profile folders this process creates:
+/// `perfscope-chromium-<pid>` (so concurrent perfscope processes can tell
+/// their browsers apart).
+pub fn profile_prefix() -> String {
+    format!("perfscope-chromium-{}", std::process::id())
+}
+
+/// Ids of the live (not zombie) processes whose command line names a profile
+/// folder this process created (see [`profile_prefix`]): Chromium processes
+/// launched by this process that are still running (Linux `/proc`; empty
+/// elsewhere).
+pub fn perfscope_chromium_processes() -> Vec<u32> {
+    let prefix = format!("{}-", profile_prefix());
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        if !String::from_utf8_lossy(&cmdline).contains(&prefix) {
+            continue;
+        }
+        let zombie = std::fs::read_to_string(entry.path().join("stat"))
+            .ok()
+            .and_then(|stat| {
+                stat.rsplit_once(')')
+                    .map(|(_, rest)| rest.trim_start().starts_with(['Z', 'X']))
+            })
+            .unwrap_or(true);
+        if !zombie {
+            found.push(pid);
+        }
+    }
+    found
 }
 
 /// Ids of the live (not zombie) processes in process group `pgid` (Linux

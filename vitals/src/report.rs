@@ -70,7 +70,8 @@ pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> Run
         })
     });
     for (name, trace, po) in [("FCP", fcp, observed.fcp_ms), ("LCP", lcp, observed.lcp_ms)] {
-        if let (Some(t), Some(p)) = (trace, po)
+        // After the page navigated away the observer speaks for the new document.
+        if let (Some(t), Some(p), None) = (trace, po, &run.final_url)
             && (t - p).abs() > CROSS_CHECK_MS
         {
             diagnostics.push(Diagnostic::new(

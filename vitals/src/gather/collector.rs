@@ -40,6 +40,8 @@ pub struct Collector {
     pub network: HashMap<String, NetworkRecord>,
     pub finished_hops: Vec<NetworkRecord>,
     pub inflight: HashSet<String>,
+    /// Last event seen per request id.
+    pub request_activity: HashMap<String, Instant>,
     pub last_network_activity: Instant,
     pub trace: Vec<TraceEvent>,
     pub trace_complete: bool,
@@ -57,6 +59,7 @@ impl Collector {
             network: HashMap::new(),
             finished_hops: Vec::new(),
             inflight: HashSet::new(),
+            request_activity: HashMap::new(),
             last_network_activity: Instant::now(),
             trace: Vec::new(),
             trace_complete: false,
@@ -67,6 +70,30 @@ impl Collector {
             main_frame_url: None,
             redirects: 0,
         }
+    }
+
+    fn touch(&mut self, id: &str) {
+        let now = Instant::now();
+        self.request_activity.insert(id.to_string(), now);
+        self.last_network_activity = now;
+    }
+
+    /// Requests still loading: unfinished ones that either await their
+    /// response or saw an event within `idle`. A response whose body the page
+    /// never reads (`fetch` without `.json()`) never finishes; once idle it no
+    /// longer holds the run open.
+    pub fn busy_requests(&self, idle: std::time::Duration) -> usize {
+        self.inflight
+            .iter()
+            .filter(|id| {
+                let answered = self.network.get(*id).is_some_and(|r| r.status.is_some());
+                let recent = self
+                    .request_activity
+                    .get(*id)
+                    .is_some_and(|t| t.elapsed() < idle);
+                !answered || recent
+            })
+            .count()
     }
 
     pub fn trace_chunk(&mut self, values: &[serde_json::Value]) {
@@ -127,20 +154,22 @@ impl Collector {
             ..NetworkRecord::default()
         };
         self.network.insert(id.clone(), record);
+        self.touch(&id);
         self.inflight.insert(id);
-        self.last_network_activity = Instant::now();
     }
 
     pub fn response_received(&mut self, ev: &EventResponseReceived) {
         if let Some(record) = self.network.get_mut(ev.request_id.inner()) {
             apply_response(record, &ev.response);
         }
+        self.touch(ev.request_id.inner());
     }
 
     pub fn data_received(&mut self, ev: &EventDataReceived) {
         if let Some(record) = self.network.get_mut(ev.request_id.inner()) {
             record.decoded_bytes += u64::try_from(ev.data_length).unwrap_or(0);
         }
+        self.touch(ev.request_id.inner());
     }
 
     pub fn loading_finished(&mut self, ev: &EventLoadingFinished) {
@@ -153,7 +182,7 @@ impl Collector {
             }
         }
         self.inflight.remove(id);
-        self.last_network_activity = Instant::now();
+        self.touch(id);
     }
 
     pub fn loading_failed(&mut self, ev: &EventLoadingFailed) {
@@ -167,7 +196,7 @@ impl Collector {
             });
         }
         self.inflight.remove(id);
-        self.last_network_activity = Instant::now();
+        self.touch(id);
     }
 
     /// The network log, by start time then URL.

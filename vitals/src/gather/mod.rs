@@ -155,7 +155,8 @@ async fn gather_one(
     } else {
         let mut session = session;
         // Ask politely first (briefly), then the Drop guard kills the group.
-        let _ = tokio::time::timeout(Duration::from_millis(500), session.browser.close()).await;
+        let polite = Duration::from_millis(if result.complete { 500 } else { 100 });
+        let _ = tokio::time::timeout(polite, session.browser.close()).await;
         drop(session);
     }
     Ok(result)

@@ -350,7 +350,27 @@ pub async fn gather_run(
     }
 
     let mut settled = false;
-    match until(settle_deadline, page.execute(NavigateParams::new(url))).await {
+    let navigate = async {
+        let navigation = page.execute(NavigateParams::new(url));
+        let crash = async {
+            loop {
+                if with(&state, |c| c.crashed).unwrap_or(true) {
+                    return;
+                }
+                let _ = tokio::time::timeout(Duration::from_millis(100), notify.notified()).await;
+            }
+        };
+        tokio::select! {
+            result = navigation => Some(result),
+            _ = crash => None,
+        }
+    };
+    let navigated = match until(settle_deadline, navigate).await {
+        Some(Some(result)) => Some(result),
+        Some(None) => Some(Err(chromiumoxide::error::CdpError::msg("renderer crashed"))),
+        None => None,
+    };
+    match navigated {
         Some(Ok(response)) => {
             if let Some(error) = response
                 .result
@@ -392,14 +412,26 @@ pub async fn gather_run(
             ));
         }
         None => {
+            let seconds = settle_deadline
+                .saturating_duration_since(deadline - total)
+                .as_secs_f64();
+            let responded = with(&state, |c| {
+                c.network
+                    .values()
+                    .any(|r| r.resource_type == "Document" && r.status.is_some())
+            })
+            .unwrap_or(false);
             run.diagnostics.push(Diagnostic::new(
                 url,
-                format!(
-                    "{label}: the server sent no response within {:.0} s (page never finished loading)",
-                    settle_deadline
-                        .saturating_duration_since(deadline - total)
-                        .as_secs_f64()
-                ),
+                if responded {
+                    format!(
+                        "{label}: the page did not finish loading within {seconds:.0} s (its main thread stayed busy: a script that never stops?)"
+                    )
+                } else {
+                    format!(
+                        "{label}: the server sent no response within {seconds:.0} s (the page never finished loading)"
+                    )
+                },
             ));
         }
     }
@@ -545,7 +577,7 @@ async fn settle(
                 c.loaded,
                 c.crashed,
                 c.last_network_activity.elapsed(),
-                c.inflight.len(),
+                c.busy_requests(NETWORK_QUIET),
             )
         })
         .unwrap_or((false, true, Duration::ZERO, 0));

@@ -47,6 +47,26 @@ mod tests {
     }
 
     #[test]
+    fn candidates_of_a_later_document_are_ignored() {
+        let mut events = base();
+        events[2].args["data"]["navigationId"] = json!("N1");
+        events.push(ev(
+            "largestContentfulPaint::Candidate",
+            1_200_000.0,
+            None,
+            json!({"frame": "F", "data": {"navigationId": "N1"}}),
+        ));
+        events.push(ev(
+            "largestContentfulPaint::Candidate",
+            1_900_000.0,
+            None,
+            json!({"frame": "F", "data": {"navigationId": "N2"}}),
+        ));
+        let page = PageTrace::find(&events).unwrap();
+        assert_eq!(lcp_ms(&page), Some(200.0));
+    }
+
+    #[test]
     fn invalidation_after_last_candidate_removes_lcp() {
         let mut events = base();
         events.push(ev(

@@ -15,7 +15,7 @@ pub const MIN_HASHED_MAX_AGE_S: u64 = 30 * 24 * 3600;
 pub const N_PLUS_ONE_MIN: usize = 5;
 /// API calls slower than this are reported.
 pub const SLOW_API_MS: f64 = 500.0;
-/// A request starting this soon after another finished is taken as waiting for it.
+/// A request starting this soon after another's response arrived is taken as waiting for it.
 pub const WATERFALL_GAP_MS: f64 = 50.0;
 /// Sequential API requests from which a chain is a waterfall.
 pub const WATERFALL_MIN: usize = 3;
@@ -132,7 +132,8 @@ pub fn findings(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
         }
     }
     for r in network.iter().filter(|r| is_api(r)) {
-        if let Some(end) = r.end_s {
+        // A body the page never read has no end: its response time counts.
+        if let Some(end) = r.end_s.or(r.headers_s) {
             let ms = (end - r.start_s) * 1000.0;
             if ms > SLOW_API_MS {
                 out.push(VitalsFinding {
@@ -174,12 +175,14 @@ pub fn n_plus_one(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
         .collect()
 }
 
-/// Chains of API requests where each starts right after the previous one
-/// finished: if they do not depend on each other they could run in parallel.
+/// Chains of API requests where each starts right after the previous one's
+/// response arrived (`fetch` resolves at the headers, so `await fetch(a);
+/// fetch(b)` starts `b` then): if they do not depend on each other they could
+/// run in parallel.
 pub fn waterfalls(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
     let mut api: Vec<&NetworkRecord> = network
         .iter()
-        .filter(|r| is_api(r) && r.end_s.is_some())
+        .filter(|r| is_api(r) && r.headers_s.or(r.end_s).is_some())
         .collect();
     api.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
     // Longest chain ending at each request.
@@ -187,8 +190,10 @@ pub fn waterfalls(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
     for (i, b) in api.iter().enumerate() {
         let mut best: Vec<usize> = Vec::new();
         for (j, a) in api.iter().enumerate().take(i) {
-            let Some(a_end) = a.end_s else { continue };
-            let gap = (b.start_s - a_end) * 1000.0;
+            let Some(a_response) = a.headers_s.or(a.end_s) else {
+                continue;
+            };
+            let gap = (b.start_s - a_response) * 1000.0;
             if (0.0..=WATERFALL_GAP_MS).contains(&gap)
                 && let Some(prev) = chain.get(j)
                 && prev.len() > best.len()
@@ -279,12 +284,14 @@ mod tests {
 
     #[test]
     fn waterfall_chain_of_three() {
-        let log = vec![
+        let mut log = vec![
             req("http://h/api/a", "Fetch", 1.000, 1.100),
-            req("http://h/api/b", "Fetch", 1.105, 1.200),
+            req("http://h/api/b", "Fetch", 1.095, 1.200),
             req("http://h/api/c", "Fetch", 1.210, 1.300),
             req("http://h/api/d", "Fetch", 1.000, 1.050),
         ];
+        // b starts when a's headers arrive, before a's body finished.
+        log[0].headers_s = Some(1.090);
         let found = waterfalls(&log);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(

@@ -12,6 +12,8 @@ pub struct PageTrace<'a> {
     pub main_frame: Option<String>,
     /// `navigationStart` of the measured document, µs.
     pub nav_start_us: f64,
+    /// `navigationId` of the measured navigation, when the trace gives it.
+    pub navigation_id: Option<String>,
     /// Renderer process of the page.
     pub pid: i64,
     /// Main thread of that renderer.
@@ -66,9 +68,16 @@ impl<'a> PageTrace<'a> {
         navs.sort_by(|a, b| a.ts.total_cmp(&b.ts));
         let nav = navs.first()?;
         let main_frame = main_frame.or_else(|| frame_of(nav).map(str::to_string));
+        let navigation_id = nav
+            .args
+            .get("data")
+            .and_then(|d| d.get("navigationId"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string);
         Some(PageTrace {
             events,
             main_frame,
+            navigation_id,
             nav_start_us: nav.ts,
             pid: nav.pid,
             tid: nav.tid,
@@ -93,12 +102,33 @@ impl<'a> PageTrace<'a> {
         }
     }
 
-    /// Events of the main frame named `name`, at or after navigation start, by time.
+    /// Whether an event belongs to the measured navigation: events naming
+    /// another `navigationId` (a later document after the page navigated
+    /// away) do not.
+    pub fn in_navigation(&self, event: &TraceEvent) -> bool {
+        let id = event
+            .args
+            .get("data")
+            .and_then(|d| d.get("navigationId"))
+            .and_then(|n| n.as_str());
+        match (&self.navigation_id, id) {
+            (Some(ours), Some(theirs)) => ours == theirs,
+            _ => true,
+        }
+    }
+
+    /// Events of the measured navigation in the main frame named `name`, at or
+    /// after navigation start, by time.
     pub fn frame_events(&self, name: &str) -> Vec<&'a TraceEvent> {
         let mut found: Vec<&TraceEvent> = self
             .events
             .iter()
-            .filter(|e| e.name == name && e.ts >= self.nav_start_us && self.in_main_frame(e))
+            .filter(|e| {
+                e.name == name
+                    && e.ts >= self.nav_start_us
+                    && self.in_main_frame(e)
+                    && self.in_navigation(e)
+            })
             .collect();
         found.sort_by(|a, b| a.ts.total_cmp(&b.ts));
         found

@@ -1,0 +1,414 @@
+//! Real-browser tests: Chromium (CHROME_PATH or /usr/bin/chromium) loads the
+//! pages of `fixtures/vitals/site` through perfscope's own server. They assert
+//! ranges, never exact times. Tests take a global lock so that only one
+//! browser runs at a time (CI has 2 cores), and every test checks that no
+//! Chromium process perfscope launched is left behind.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use model::vitals::VitalsReport;
+use perfscope_vitals as vitals;
+use vitals::browser::{ChromiumProcess, LaunchOptions, perfscope_chromium_processes};
+use vitals::{ProfileName, Target, VitalsOptions};
+
+static BROWSER: Mutex<()> = Mutex::new(());
+
+fn lock() -> MutexGuard<'static, ()> {
+    BROWSER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn site() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/vitals/site")
+}
+
+fn options(path: &str, runs: usize) -> VitalsOptions {
+    VitalsOptions {
+        runs,
+        path: path.into(),
+        timeout: Duration::from_secs(20),
+        test_api: true,
+        ..VitalsOptions::default()
+    }
+}
+
+/// Waits (up to 3 s) until no Chromium launched by perfscope is alive.
+fn assert_no_chromium_left() {
+    let start = Instant::now();
+    loop {
+        let left = perfscope_chromium_processes();
+        if left.is_empty() {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "Chromium processes left behind: {left:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn measure(path: &str, runs: usize) -> VitalsReport {
+    let report = vitals::run(&Target::Dir(site()), &options(path, runs)).expect("vitals run");
+    assert_no_chromium_left();
+    report
+}
+
+fn diagnostics(report: &VitalsReport) -> String {
+    report
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn simple_page_two_runs_median_spread_and_artifacts_round_trip() {
+    let _guard = lock();
+    let artifacts = tempfile::tempdir().unwrap();
+    let mut opts = options("/", 2);
+    opts.save_artifacts = Some(artifacts.path().to_path_buf());
+    let report = vitals::run(&Target::Dir(site()), &opts).unwrap();
+    assert_no_chromium_left();
+    assert_eq!(report.kind, "vitals");
+    assert_eq!(report.runs.len(), 2);
+    for run in &report.runs {
+        assert!(run.complete, "{}", diagnostics(&report));
+        let fcp = run.fcp_ms.unwrap();
+        assert!((1.0..5000.0).contains(&fcp), "fcp {fcp}");
+        assert!(run.lcp_ms.unwrap() >= fcp);
+        assert!(run.tti_ms.unwrap() >= fcp);
+        assert!(run.ttfb_ms.unwrap() > 0.0 && run.ttfb_ms.unwrap() <= fcp);
+        assert_eq!(run.cls, Some(0.0));
+        assert!(run.js_heap_max_bytes.unwrap() > 100_000);
+        let doc = run
+            .requests
+            .iter()
+            .find(|r| r.resource_type == "Document")
+            .unwrap();
+        assert_eq!(doc.status, Some(200));
+        assert_eq!(doc.content_encoding.as_deref(), Some("br"));
+        assert!(doc.transfer_bytes > 0 && doc.decoded_bytes > 0);
+    }
+    assert!(report.median_index.is_some());
+    assert_eq!(report.spread.fcp_ms.as_ref().unwrap().n, 2);
+    assert!(
+        report.budgets.iter().all(|b| b.pass),
+        "{:?}",
+        report.budgets
+    );
+    // The same numbers come back from the saved artifacts, without a browser.
+    let again = vitals::from_artifacts(artifacts.path(), 16.0, &Default::default()).unwrap();
+    assert_eq!(again, report);
+}
+
+#[test]
+fn late_big_image_is_the_lcp() {
+    let _guard = lock();
+    let report = measure("/lcp.html", 1);
+    let run = &report.runs[0];
+    let (fcp, lcp) = (run.fcp_ms.unwrap(), run.lcp_ms.unwrap());
+    assert!((800.0..5000.0).contains(&lcp), "lcp {lcp}");
+    assert!(lcp > fcp + 500.0, "fcp {fcp} lcp {lcp}");
+}
+
+#[test]
+fn layout_shift_of_known_size() {
+    let _guard = lock();
+    let report = measure("/shifts.html", 1);
+    // 0.75 impact × 235/1350 distance ≈ 0.1306 at the desktop viewport.
+    let cls = report.runs[0].cls.unwrap();
+    assert!((0.11..0.15).contains(&cls), "cls {cls}");
+}
+
+#[test]
+fn planted_long_tasks_tbt_and_tti() {
+    let _guard = lock();
+    let report = measure("/longtasks.html", 1);
+    let run = &report.runs[0];
+    let planted: Vec<_> = run
+        .long_tasks
+        .iter()
+        .filter(|t| {
+            t.url
+                .as_deref()
+                .is_some_and(|u| u.ends_with("/longtasks.js"))
+        })
+        .collect();
+    assert_eq!(planted.len(), 2, "{:?}", run.long_tasks);
+    assert!(
+        (118.0..180.0).contains(&planted[0].duration_ms),
+        "{:?}",
+        planted[0]
+    );
+    assert!(
+        (198.0..280.0).contains(&planted[1].duration_ms),
+        "{:?}",
+        planted[1]
+    );
+    // TBT ≥ 70 + 150 ms from the planted tasks; TTI after the last one.
+    let tbt = run.tbt_ms.unwrap();
+    assert!((215.0..600.0).contains(&tbt), "tbt {tbt}");
+    let last_end = planted[1].start_ms + planted[1].duration_ms;
+    assert!(run.tti_ms.unwrap() >= last_end - 1.0);
+}
+
+#[test]
+fn network_patterns_and_console_errors() {
+    let _guard = lock();
+    let report = measure("/network.html", 1);
+    let kinds = |kind: &str| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .collect::<Vec<_>>()
+    };
+    let n1 = kinds("n-plus-one");
+    assert_eq!(n1.len(), 1, "{:?}", report.findings);
+    assert!(n1[0].url.ends_with("/api/items/{id}"));
+    assert!(n1[0].message.starts_with("8 requests"));
+    let waterfall = kinds("waterfall");
+    assert_eq!(waterfall.len(), 1, "{:?}", report.findings);
+    assert!(
+        waterfall[0]
+            .message
+            .contains("/api/items/first → /api/items/second → /api/items/third")
+    );
+    assert!(
+        kinds("slow-api")
+            .iter()
+            .any(|f| f.url.ends_with("/api/slow"))
+    );
+    let errors = &report.runs[0].console_errors;
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.source == "console.error" && e.message == "planted console error")
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.source == "exception" && e.message.contains("planted uncaught exception"))
+    );
+    let api = report.runs[0]
+        .requests
+        .iter()
+        .filter(|r| r.url.contains("/api/items/"))
+        .count();
+    assert_eq!(api, 11);
+}
+
+#[test]
+fn react_profiling_build_reports_the_slow_component() {
+    let _guard = lock();
+    let report = measure("/react-profiling.html", 1);
+    let react = &report.react;
+    assert!(react.detected && react.profiling, "{react:?}");
+    assert!(react.commits >= 2);
+    assert_eq!(react.slow_renders.len(), 1, "{:?}", react.slow_renders);
+    let slow = &react.slow_renders[0];
+    assert_eq!(slow.component, "Slow");
+    assert_eq!(slow.count, 2);
+    assert!((29.0..300.0).contains(&slow.max_ms), "{slow:?}");
+    let budget = report
+        .budgets
+        .iter()
+        .find(|b| b.metric == "render_ms")
+        .unwrap();
+    assert!(!budget.pass);
+}
+
+#[test]
+fn react_production_build_counts_commits_and_says_why_no_timings() {
+    let _guard = lock();
+    let report = measure("/react-production.html", 1);
+    let react = &report.react;
+    assert!(react.detected && !react.profiling, "{react:?}");
+    assert!(react.commits >= 2);
+    assert!(react.slow_renders.is_empty());
+    assert!(diagnostics(&report).contains("render timings need a development or profiling build"));
+    assert!(report.budgets.iter().all(|b| b.metric != "render_ms"));
+}
+
+#[test]
+fn page_with_its_own_devtools_hook_keeps_working() {
+    let _guard = lock();
+    let report = measure("/react-own-hook.html", 1);
+    // The page's hook saw the commits (it reports them with /api/items/hook<N>)...
+    let reported = report.runs[0]
+        .requests
+        .iter()
+        .find_map(|r| {
+            r.url
+                .rsplit_once("/api/items/hook")
+                .map(|(_, n)| n.to_string())
+        })
+        .expect("the page's own hook reported");
+    assert!(reported.parse::<u32>().unwrap() >= 2, "{reported}");
+    // ...and perfscope still recorded them.
+    assert!(report.react.commits >= 2);
+    assert_eq!(
+        report
+            .react
+            .slow_renders
+            .first()
+            .map(|s| s.component.as_str()),
+        Some("Slow")
+    );
+}
+
+#[test]
+fn mobile_profile_throttles_network_and_cpu() {
+    let _guard = lock();
+    let mut opts = options("/", 1);
+    opts.profile = ProfileName::Mobile;
+    let report = vitals::run(&Target::Dir(site()), &opts).unwrap();
+    assert_no_chromium_left();
+    assert_eq!(report.profile.name, "mobile");
+    assert_eq!(report.profile.cpu_slowdown, 4.0);
+    assert_eq!(report.profile.network.as_ref().unwrap().latency_ms, 562.5);
+    // The document alone waits for 562.5 ms of emulated latency (DevTools
+    // throttling delays delivery; the response timing itself stays early).
+    let run = &report.runs[0];
+    let doc = run
+        .requests
+        .iter()
+        .find(|r| r.resource_type == "Document")
+        .unwrap();
+    assert!(doc.end_ms.unwrap() >= 550.0, "{doc:?}");
+    assert!(run.fcp_ms.unwrap() >= 550.0);
+}
+
+// ---- hostile pages: short timeouts, one run each ----
+
+fn hostile(target: Target, path: &str, timeout_s: u64, runs: usize) -> (VitalsReport, Duration) {
+    let mut opts = options(path, runs);
+    opts.timeout = Duration::from_secs(timeout_s);
+    let start = Instant::now();
+    let report = vitals::run(&target, &opts).expect("a hostile page is no fatal error");
+    let elapsed = start.elapsed();
+    assert_no_chromium_left();
+    assert_eq!(report.runs.len(), runs);
+    // Each run ends within its timeout (plus a little for shutting the browser).
+    assert!(
+        elapsed < Duration::from_secs(timeout_s * runs as u64 + 2),
+        "took {elapsed:?}"
+    );
+    (report, elapsed)
+}
+
+#[test]
+fn script_that_never_stops() {
+    let _guard = lock();
+    let (report, _) = hostile(Target::Dir(site()), "/hostile/loop.html", 6, 2);
+    assert!(report.runs.iter().all(|r| !r.complete));
+    let text = diagnostics(&report);
+    assert!(
+        text.contains("run 1: the page did not finish loading"),
+        "{text}"
+    );
+    assert!(
+        text.contains("run 2: the page did not finish loading"),
+        "{text}"
+    );
+}
+
+#[test]
+fn server_that_never_answers() {
+    let _guard = lock();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (report, _) = hostile(Target::Url(url), "/", 5, 1);
+    drop(listener);
+    assert!(!report.runs[0].complete);
+    assert!(
+        diagnostics(&report).contains("the server sent no response"),
+        "{}",
+        diagnostics(&report)
+    );
+}
+
+#[test]
+fn dialogs_are_dismissed() {
+    let _guard = lock();
+    let (report, _) = hostile(Target::Dir(site()), "/hostile/dialogs.html", 8, 1);
+    let text = diagnostics(&report);
+    assert!(
+        text.contains("alert dialog (\"hello from alert\")"),
+        "{text}"
+    );
+    assert!(text.contains("confirm dialog"), "{text}");
+    assert!(report.runs[0].complete);
+    assert!(report.runs[0].fcp_ms.is_some());
+}
+
+#[test]
+fn renderer_crash() {
+    let _guard = lock();
+    let (report, _) = hostile(Target::Url("chrome://crash".into()), "/", 6, 1);
+    assert!(!report.runs[0].complete);
+    assert!(
+        diagnostics(&report).contains("crash"),
+        "{}",
+        diagnostics(&report)
+    );
+}
+
+#[test]
+fn page_that_navigates_away() {
+    let _guard = lock();
+    let (report, _) = hostile(Target::Dir(site()), "/hostile/navaway.html", 8, 1);
+    let text = diagnostics(&report);
+    assert!(
+        text.contains("navigated away to http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(text.contains("/index.html"), "{text}");
+    // Metrics belong to the first document: its LCP is its own first paint.
+    let run = &report.runs[0];
+    assert!(run.fcp_ms.is_some());
+    assert!(run.lcp_ms.unwrap() < 190.0 + run.fcp_ms.unwrap(), "{run:?}");
+}
+
+#[test]
+fn refused_connection() {
+    let _guard = lock();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (report, _) = hostile(Target::Url(format!("http://127.0.0.1:{port}/")), "/", 6, 1);
+    assert!(
+        diagnostics(&report).contains("ERR_CONNECTION_REFUSED"),
+        "{}",
+        diagnostics(&report)
+    );
+    assert!(report.median.is_none());
+    assert!(report.budgets.iter().any(|b| !b.pass));
+}
+
+#[test]
+fn connects_to_a_running_browser_and_leaves_it_running() {
+    let _guard = lock();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let process = runtime
+        .block_on(ChromiumProcess::launch(&LaunchOptions::default()))
+        .unwrap();
+    let pid = process.pid();
+    let mut opts = options("/", 1);
+    opts.browser_ws = Some(process.ws_url().to_string());
+    let report = vitals::run(&Target::Dir(site()), &opts).unwrap();
+    assert!(report.runs[0].complete, "{}", diagnostics(&report));
+    assert!(report.runs[0].fcp_ms.is_some());
+    // perfscope did not stop a browser it did not start.
+    assert!(perfscope_chromium_processes().contains(&pid));
+    drop(process);
+    assert_no_chromium_left();
+}
