@@ -59,7 +59,7 @@ fn inline_script_hash_matches_the_policy() {
     let start = html.find("<script>").unwrap() + "<script>".len();
     let end = start + html[start..].find("</script>").unwrap();
     let script = &html[start..end];
-    let hash = reporter::html::sha256::csp_hash(script);
+    let hash = reporter::html::csp_hash(script);
     assert!(
         html.contains(&format!("script-src {hash}")),
         "CSP hash does not match the inline script"
