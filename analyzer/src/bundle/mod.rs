@@ -79,7 +79,7 @@ pub enum BundleError {
         path: PathBuf,
     },
     /// The output folder cannot be resolved.
-    #[error("{path}: {source}")]
+    #[error("cannot open {path}")]
     Io {
         /// The path given.
         path: PathBuf,
