@@ -28,11 +28,18 @@ pub fn median_run(runs: &[Option<(f64, f64)>]) -> Option<usize> {
     let median_fcp = median(&valid.iter().map(|v| v.1).collect::<Vec<_>>())?;
     let median_tti = median(&valid.iter().map(|v| v.2).collect::<Vec<_>>())?;
     let distance = |fcp: f64, tti: f64| (median_fcp - fcp).powi(2) + (median_tti - tti).powi(2);
+    // Distances equal up to floating-point noise count as ties.
+    let compare = |x: f64, y: f64| {
+        if (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0) {
+            std::cmp::Ordering::Equal
+        } else {
+            x.total_cmp(&y)
+        }
+    };
     valid
         .iter()
         .min_by(|a, b| {
-            distance(a.1, a.2)
-                .total_cmp(&distance(b.1, b.2))
+            compare(distance(a.1, a.2), distance(b.1, b.2))
                 .then(a.2.total_cmp(&b.2))
                 .then(a.0.cmp(&b.0))
         })
@@ -63,5 +70,8 @@ mod tests {
         let runs = [Some((200.0, 2000.0)), Some((100.0, 1000.0))];
         assert_eq!(median_run(&runs), Some(1));
         assert_eq!(median_run(&[None, None]), None);
+        // Equal distances up to rounding noise still go to the lower TTI.
+        let runs = [Some((176.3, 181.7)), Some((152.9, 158.1))];
+        assert_eq!(median_run(&runs), Some(1));
     }
 }
