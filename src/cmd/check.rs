@@ -8,7 +8,7 @@
 //! `--baseline`; metrics that got worse than the baseline by more than the
 //! threshold. A part that could not run at all (e.g. no browser) exits 2.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -226,16 +226,28 @@ fn print_table(rows: &[CheckRow], failed_parts: &[String]) -> anyhow::Result<()>
         "{:6} {:wp$}  {:wn$}  {:wl$}  actual",
         "", "part", "check", "limit"
     )?;
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let paint = |text: &str, code: &str| {
+        if color {
+            format!("\x1b[{code}m{text:6}\x1b[0m")
+        } else {
+            format!("{text:6}")
+        }
+    };
     for r in rows {
-        let verdict = if r.pass { "PASS" } else { "FAIL" };
+        let verdict = if r.pass {
+            paint("PASS", "32")
+        } else {
+            paint("FAIL", "1;31")
+        };
         writeln!(
             out,
-            "{verdict:6} {:wp$}  {:wn$}  {:wl$}  {}",
+            "{verdict} {:wp$}  {:wn$}  {:wl$}  {}",
             r.part, r.name, r.limit, r.actual
         )?;
     }
     for part in failed_parts {
-        writeln!(out, "ERROR  {part}")?;
+        writeln!(out, "{} {part}", paint("ERROR", "1;31"))?;
     }
     let failed = rows.iter().filter(|r| !r.pass).count();
     writeln!(
