@@ -299,3 +299,43 @@ fn a_closed_stdout_exits_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("error"), "{stderr}");
 }
+
+#[test]
+fn every_part_of_a_live_report_validates_against_the_published_schema() {
+    // Source, bundle and one real browser run of the fixture's build.
+    let dir = tempfile::tempdir().unwrap();
+    let out = perfscope(
+        &[
+            "report",
+            &shop_app(),
+            "--runs",
+            "1",
+            "--no-brotli",
+            "--out",
+            &dir.path().join("r").display().to_string(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r/report.json")).unwrap())
+            .unwrap();
+    for part in ["analyze", "bundle", "vitals"] {
+        assert_eq!(report[part]["status"], "ok", "{part}: {}", report[part]);
+    }
+    let schema = json(&perfscope(&["schema"], &repo()));
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report.json does not match the schema: {errors:#?}"
+    );
+}
