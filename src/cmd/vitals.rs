@@ -72,28 +72,25 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         {
             anyhow::bail!("{url} is neither a folder nor a URL (did you mean http://{url}?)");
         }
-        let profile = match &args.profile {
-            Some(name) => ProfileName::parse(name).context("unknown profile")?,
-            None => config.profile,
-        };
-        let options = VitalsOptions {
-            runs: args.runs.unwrap_or(config.runs).max(1),
-            profile,
-            path: args
-                .path
-                .clone()
-                .or_else(|| config.path.clone())
-                .unwrap_or_else(|| "/".into()),
-            spa: args.spa || config.spa,
-            timeout: Duration::from_secs(args.timeout.unwrap_or(config.timeout_s).max(1)),
-            browser_ws: args.browser_ws.clone(),
-            chrome_path: None,
-            no_sandbox: args.no_sandbox,
-            slow_render_ms,
-            save_artifacts: args.save_artifacts.clone(),
-            test_api: false,
-            budgets: config.budgets.clone(),
-        };
+        let mut options = VitalsOptions::from_config(&config);
+        if let Some(name) = &args.profile {
+            options.profile = ProfileName::parse(name).context("unknown profile")?;
+        }
+        if let Some(runs) = args.runs {
+            options.runs = runs.max(1);
+        }
+        if let Some(path) = &args.path {
+            options.path = path.clone();
+        }
+        if let Some(timeout) = args.timeout {
+            options.timeout = Duration::from_secs(timeout.max(1));
+        }
+        options.spa |= args.spa;
+        options.browser_ws = args.browser_ws.clone();
+        options.no_sandbox = args.no_sandbox;
+        options.slow_render_ms = slow_render_ms;
+        options.save_artifacts = args.save_artifacts.clone();
+        let profile = options.profile;
         ctx.progress(format!(
             "perfscope: loading {input} {} time(s), {} profile",
             options.runs,

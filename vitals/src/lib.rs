@@ -100,6 +100,23 @@ impl Default for VitalsOptions {
     }
 }
 
+impl VitalsOptions {
+    /// Options from the `[vitals]` section of `perfscope.toml` (command-line
+    /// flags are applied on top by the caller).
+    pub fn from_config(config: &VitalsConfig) -> VitalsOptions {
+        VitalsOptions {
+            runs: config.runs.max(1),
+            profile: config.profile,
+            path: config.path.clone().unwrap_or_else(|| "/".into()),
+            spa: config.spa,
+            timeout: Duration::from_secs(config.timeout_s.max(1)),
+            slow_render_ms: config.slow_render_ms,
+            budgets: config.budgets.clone(),
+            ..VitalsOptions::default()
+        }
+    }
+}
+
 /// Loads the target `options.runs` times in fresh browser contexts and
 /// computes the report. Creates its own tokio runtime; do not call it from
 /// inside one (use [`run_async`] there).
