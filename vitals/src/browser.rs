@@ -137,6 +137,19 @@ impl ChromiumProcess {
             use std::os::unix::process::CommandExt as _;
             command.process_group(0);
         }
+        // If perfscope dies without running destructors (Ctrl-C, SIGKILL), the
+        // kernel kills the browser too; its helpers exit with it.
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::process::CommandExt as _;
+            // SAFETY: only async-signal-safe calls (prctl) between fork and exec.
+            unsafe {
+                command.pre_exec(|| {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    Ok(())
+                });
+            }
+        }
         let mut child = command.spawn().map_err(|source| VitalsError::Launch {
             path: executable.display().to_string(),
             message: source.to_string(),
