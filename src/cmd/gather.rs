@@ -9,7 +9,6 @@
 //! becomes a `failed` part with its error; the others still run.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use model::report::{Part, Report};
 
@@ -191,17 +190,10 @@ fn vitals_part(
             return Part::absent("no URL given and no index.html in the build output (give --url)");
         }
     };
-    let vc = &config.vitals;
-    let options = vitals::VitalsOptions {
-        runs: inputs.runs.unwrap_or(vc.runs).max(1),
-        profile: vc.profile,
-        path: vc.path.clone().unwrap_or_else(|| "/".into()),
-        spa: vc.spa,
-        timeout: Duration::from_secs(vc.timeout_s.max(1)),
-        slow_render_ms: vc.slow_render_ms,
-        budgets: vc.budgets.clone(),
-        ..vitals::VitalsOptions::default()
-    };
+    let mut options = vitals::VitalsOptions::from_config(&config.vitals);
+    if let Some(runs) = inputs.runs {
+        options.runs = runs.max(1);
+    }
     ctx.progress(format!(
         "perfscope: measuring {} in Chromium ({} runs)",
         target_name(&target),
