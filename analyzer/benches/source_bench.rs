@@ -9,7 +9,9 @@
 //! 2. in another child, the bare oxc parse of the same files (read + parse,
 //!    rayon, one allocator per file), for the parse-stage comparison.
 //!
-//! Prints wall times and peak RSS (VmHWM). Options: `--modules N`, `--keep DIR`.
+//! Prints wall times and peak RSS (VmHWM). Options: `--modules N`, `--keep DIR`;
+//! a child alone: `--measure-analyze DIR [--dump FILE]` (FILE gets the JSON),
+//! `--measure-bare DIR`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -30,6 +32,22 @@ fn peak_rss_mb() -> f64 {
         .and_then(|kb| kb.parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
+}
+
+/// CPU time of this process so far (user + system), in ms.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime is the
+    // 14th field of the line, stime the 15th, in clock ticks (100 per second).
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) * 10.0
 }
 
 fn write(path: &Path, text: &str) {
@@ -247,14 +265,19 @@ fn generate(root: &Path, modules: usize) -> (usize, usize) {
     (count + 1, lines)
 }
 
-fn measure_analyze(root: &Path) {
+fn measure_analyze(root: &Path, dump: Option<&Path>) {
     let start = Instant::now();
+    let cpu_start = cpu_ms();
     let analysis = analyze_full(root, &AnalyzeOptions::default()).expect("analysis");
     let json = serde_json::to_vec(&analysis.report).expect("json");
     let wall = start.elapsed().as_secs_f64() * 1000.0;
+    let cpu = cpu_ms() - cpu_start;
+    if let Some(dump) = dump {
+        std::fs::write(dump, &json).expect("dump");
+    }
     let r = &analysis.report;
     println!(
-        "analyze: wall {wall:.0} ms (graph {:.0} ms, findings {:.0} ms), peak RSS {:.0} MB, {} modules, JSON {:.1} MB, {} unused exports, {} unused files, {} cycles, {} lazy candidates, {} duplicates, {} diagnostics",
+        "analyze: wall {wall:.0} ms, CPU {cpu:.0} ms (graph {:.0} ms, findings {:.0} ms), peak RSS {:.0} MB, {} modules, JSON {:.1} MB, {} unused exports, {} unused files, {} cycles, {} lazy candidates, {} duplicates, {} diagnostics",
         r.timings.graph_ms,
         r.timings.findings_ms,
         peak_rss_mb(),
@@ -269,10 +292,28 @@ fn measure_analyze(root: &Path) {
     );
 }
 
+/// Times the gathering stages alone (cold process): the project walk, and
+/// `gather` (walk + entries + read/parse/resolve of the reachable files).
+fn measure_stages(root: &Path) {
+    let start = Instant::now();
+    let files = perfscope_analyzer::source::walk::project_files(root, &mut Vec::new());
+    let walk = start.elapsed().as_secs_f64() * 1000.0;
+    let start = Instant::now();
+    let graph =
+        perfscope_analyzer::source::gather(root, &AnalyzeOptions::default()).expect("gather");
+    let gather = start.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "stages: walk {walk:.0} ms ({} files); gather {gather:.0} ms ({} modules)",
+        files.len(),
+        graph.graph.node_count()
+    );
+}
+
 fn measure_bare(root: &Path) {
     let files: Vec<PathBuf> =
         perfscope_analyzer::source::walk::project_files(root, &mut Vec::new());
     let start = Instant::now();
+    let cpu_start = cpu_ms();
     let errors: usize = files
         .par_iter()
         .map(|path| {
@@ -288,8 +329,9 @@ fn measure_bare(root: &Path) {
         })
         .sum();
     let wall = start.elapsed().as_secs_f64() * 1000.0;
+    let cpu = cpu_ms() - cpu_start;
     println!(
-        "bare oxc read+parse: wall {wall:.0} ms over {} files ({errors} errors), peak RSS {:.0} MB",
+        "bare oxc read+parse: wall {wall:.0} ms, CPU {cpu:.0} ms over {} files ({errors} errors), peak RSS {:.0} MB",
         files.len(),
         peak_rss_mb()
     );
@@ -298,7 +340,16 @@ fn measure_bare(root: &Path) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(pos) = args.iter().position(|a| a == "--measure-analyze") {
-        measure_analyze(Path::new(&args[pos + 1]));
+        let dump = args
+            .iter()
+            .position(|a| a == "--dump")
+            .and_then(|p| args.get(p + 1))
+            .map(PathBuf::from);
+        measure_analyze(Path::new(&args[pos + 1]), dump.as_deref());
+        return;
+    }
+    if let Some(pos) = args.iter().position(|a| a == "--measure-stages") {
+        measure_stages(Path::new(&args[pos + 1]));
         return;
     }
     if let Some(pos) = args.iter().position(|a| a == "--measure-bare") {

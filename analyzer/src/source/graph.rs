@@ -1,14 +1,15 @@
-//! Gathering: the module graph, built level by level from the entries. Each
-//! level (the frontier) is read, parsed and resolved in parallel; only
-//! reachable files are parsed.
+//! Gathering: the module graph from the entries. Every reachable file is read,
+//! parsed and resolved by a pool of tasks (a file is queued as soon as one
+//! importer resolved it); then the graph is assembled in breadth-first order.
+//! Only reachable files are parsed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use model::Diagnostic;
 use model::analyze::EdgeKind;
 use petgraph::graph::{DiGraph, NodeIndex};
-use rayon::prelude::*;
 
 use super::entries::FoundEntry;
 use super::manifest::Manifest;
@@ -280,16 +281,81 @@ fn load(root: &Path, path: &Path, resolver: &ProjectResolver, options: &BuildOpt
             format!("syntax error: {message}"),
         ));
     }
-    let mut cache: HashMap<&str, Result<PathBuf, Unresolved>> = HashMap::new();
-    for import in &facts.imports {
-        let resolved = cache
-            .entry(import.specifier.as_str())
-            .or_insert_with(|| resolver.resolve(path, &import.specifier))
-            .clone();
-        out.resolutions.push(resolved);
-    }
+    out.resolutions =
+        resolver.resolve_imports(path, facts.imports.iter().map(|i| i.specifier.as_str()));
     out.facts = Some(facts);
     out
+}
+
+/// The shared state of the parallel load.
+struct LoadQueue<'a> {
+    root: &'a Path,
+    resolver: &'a ProjectResolver,
+    options: &'a BuildOptions,
+    /// Files already queued.
+    seen: Mutex<HashSet<PathBuf>>,
+    /// Files loaded so far.
+    done: Mutex<Vec<(PathBuf, Loaded)>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Queues the load of `path`: a task that reads, parses and resolves it, then
+/// queues every JS module it imports that no task has queued yet.
+fn spawn_load<'s>(scope: &rayon::Scope<'s>, queue: &'s LoadQueue<'s>, path: PathBuf) {
+    scope.spawn(move |scope| {
+        let loaded = load(queue.root, &path, queue.resolver, queue.options);
+        let mut new = Vec::new();
+        {
+            let mut seen = lock(&queue.seen);
+            for target in loaded.resolutions.iter().flatten() {
+                if ModuleType::of(target) == ModuleType::Js && !seen.contains(target) {
+                    seen.insert(target.clone());
+                    new.push(target.clone());
+                }
+            }
+        }
+        for target in new {
+            spawn_load(scope, queue, target);
+        }
+        lock(&queue.done).push((path, loaded));
+    });
+}
+
+/// Reads, parses and resolves every JS module reachable from `starts`, as one
+/// pool of tasks: a file is queued as soon as an importer has resolved it, so
+/// parsing never waits for a whole level of the graph.
+fn load_reachable(
+    root: &Path,
+    starts: Vec<PathBuf>,
+    resolver: &ProjectResolver,
+    options: &BuildOptions,
+) -> HashMap<PathBuf, Loaded> {
+    let queue = LoadQueue {
+        root,
+        resolver,
+        options,
+        seen: Mutex::new(starts.iter().cloned().collect()),
+        done: Mutex::new(Vec::new()),
+    };
+    rayon::scope(|scope| {
+        let mut queued = HashSet::new();
+        for path in starts {
+            if queued.insert(path.clone()) {
+                spawn_load(scope, &queue, path);
+            }
+        }
+    });
+    queue
+        .done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .into_iter()
+        .collect()
 }
 
 /// Builds the graph from the entries.
@@ -339,6 +405,19 @@ pub fn build(
         idx
     };
 
+    // Load everything reachable in parallel, then build the graph in
+    // breadth-first order from the loaded facts (the same node order as a
+    // level-by-level walk, so results do not depend on thread timing).
+    let starts: Vec<PathBuf> = entries
+        .iter()
+        .filter(|e| {
+            ModuleType::of(&e.path) == ModuleType::Js
+                || ModuleType::of(&e.written) == ModuleType::Js
+        })
+        .map(|e| e.path.clone())
+        .collect();
+    let mut loaded_files = load_reachable(root, starts, resolver, options);
+
     let mut entry_nodes = Vec::new();
     for entry in entries {
         let idx = add_node(&mut graph, &mut frontier, entry.path.clone());
@@ -353,16 +432,17 @@ pub fn build(
         entry_nodes.push((idx, entry.source.clone()));
     }
 
-    while !frontier.is_empty() {
-        let level: Vec<(NodeIndex, PathBuf)> = frontier
-            .drain(..)
-            .filter_map(|idx| graph.node_weight(idx).map(|n| (idx, n.abs.clone())))
-            .collect();
-        let loaded: Vec<(NodeIndex, Loaded)> = level
-            .par_iter()
-            .map(|(idx, path)| (*idx, load(root, path, resolver, options)))
-            .collect();
-        for (idx, loaded) in loaded {
+    let mut next = 0;
+    while let Some(&idx) = frontier.get(next) {
+        next += 1;
+        let Some(path) = graph.node_weight(idx).map(|n| n.abs.clone()) else {
+            continue;
+        };
+        // Every queued file was loaded above; load here only if one was missed.
+        let loaded = loaded_files
+            .remove(&path)
+            .unwrap_or_else(|| load(root, &path, resolver, options));
+        {
             diagnostics.extend(loaded.diagnostics);
             let Some(facts) = loaded.facts else {
                 if let Some(node) = graph.node_weight_mut(idx) {

@@ -102,38 +102,76 @@ pub fn source_type_for(path: &Path) -> SourceType {
     }
 }
 
-/// Offsets of line starts, to turn spans into 1-based lines.
-pub struct LineIndex(Vec<u32>);
+/// Turns byte offsets into 1-based lines on demand: it counts newlines from
+/// the previous query (forwards or backwards), so a file is scanned about once
+/// for queries in source order and never indexed when nothing asks.
+pub struct LineIndex<'t> {
+    text: &'t [u8],
+    /// Offset of the last query (clamped to the text).
+    offset: usize,
+    /// Newlines before `offset`.
+    newlines: usize,
+}
 
-impl LineIndex {
-    /// Indexes `text`.
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            }
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+impl<'t> LineIndex<'t> {
+    /// Lines of `text`.
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            offset: 0,
+            newlines: 0,
         }
-        Self(starts)
     }
 
-    /// 1-based line of a byte offset.
-    pub fn line(&self, offset: u32) -> u32 {
-        let idx = self.0.partition_point(|&s| s <= offset);
-        u32::try_from(idx.max(1)).unwrap_or(u32::MAX)
+    /// 1-based line of a byte offset (offsets past the end count as the end).
+    pub fn line(&mut self, offset: u32) -> u32 {
+        let target = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        if target >= self.offset {
+            self.newlines += self.text.get(self.offset..target).map_or(0, count_newlines);
+        } else {
+            self.newlines -= self.text.get(target..self.offset).map_or(0, count_newlines);
+        }
+        self.offset = target;
+        u32::try_from(self.newlines + 1).unwrap_or(u32::MAX)
     }
+}
+
+/// An arena above this size is not kept for the next file of the thread
+/// (after a very large file).
+const KEEP_ARENA_BYTES: usize = 64 * 1024 * 1024;
+
+thread_local! {
+    /// One arena per thread, reset between files: saves allocating and
+    /// freeing the AST memory for every file.
+    static ARENA: std::cell::RefCell<Allocator> = std::cell::RefCell::new(Allocator::default());
 }
 
 /// Parses `text` (the contents of `path`) and extracts its facts.
 pub fn parse_file(path: &Path, text: &str) -> FileFacts {
-    let allocator = Allocator::default();
-    parse_with(&allocator, path, text)
+    ARENA.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut allocator) => {
+            let facts = parse_with(&allocator, path, text);
+            if allocator.capacity() > KEEP_ARENA_BYTES {
+                *allocator = Allocator::default();
+            } else {
+                allocator.reset();
+            }
+            facts
+        }
+        Err(_) => parse_with(&Allocator::default(), path, text),
+    })
 }
 
 fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
     let source_type = source_type_for(path);
     let ret = Parser::new(allocator, text, source_type).parse();
-    let lines = LineIndex::new(text);
+    let mut lines = LineIndex::new(text);
     let mut facts = FileFacts::default();
     for error in &ret.diagnostics {
         let offset = error.labels.first().map(|l| l.offset()).unwrap_or(0);
@@ -501,5 +539,43 @@ fn first_param_names(params: &oxc_ast::ast::FormalParameters) -> UsedNames {
     match params.items.first() {
         Some(p) => pattern_names(&p.pattern),
         None => UsedNames::Names(BTreeSet::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineIndex;
+
+    /// Lines by counting from the start every time.
+    fn naive(text: &str, offset: usize) -> u32 {
+        let end = offset.min(text.len());
+        let newlines = text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        u32::try_from(newlines + 1).unwrap()
+    }
+
+    #[test]
+    fn line_index_matches_counting_in_any_query_order() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/shop-app/src/App.tsx"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.lines().count() > 10, "fixture too small: {path}");
+        let len = text.len();
+        // Forwards, backwards, jumping, and past the end.
+        let mut offsets: Vec<usize> = (0..=len).step_by(7).collect();
+        offsets.extend((0..=len).rev().step_by(13));
+        offsets.extend([len / 2, 0, len, len + 100, 1, len / 3]);
+        let mut lines = LineIndex::new(&text);
+        for offset in offsets {
+            assert_eq!(
+                lines.line(u32::try_from(offset).unwrap()),
+                naive(&text, offset),
+                "offset {offset}"
+            );
+        }
     }
 }

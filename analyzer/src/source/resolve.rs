@@ -2,8 +2,9 @@
 //! package `exports`/`imports` with the `import`/`browser`/`default`
 //! conditions, extensions, directory indexes and symlinked (pnpm) packages.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
 
@@ -20,12 +21,32 @@ pub struct ProjectResolver {
     tsconfig_problems: Mutex<Vec<(PathBuf, String)>>,
     /// Broken `package.json` files met while resolving (path, message).
     manifest_problems: Mutex<Vec<(PathBuf, String)>>,
+    /// Results already computed, per resolution context.
+    memo: Mutex<Memo>,
+}
+
+/// What a resolution depends on besides the specifier: the importer's folder
+/// and the tsconfig that owns the importer (tsconfig `include`/`exclude` can
+/// give two files of one folder different tsconfigs).
+type ContextKey = (PathBuf, Option<PathBuf>);
+
+/// Resolution results per context: every (folder, tsconfig, specifier) is
+/// resolved once per run.
+#[derive(Default)]
+struct Memo {
+    ids: HashMap<ContextKey, usize>,
+    results: Vec<HashMap<String, Result<PathBuf, Unresolved>>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn remember(list: &Mutex<Vec<(PathBuf, String)>>, path: PathBuf, message: String) {
-    if let Ok(mut problems) = list.lock()
-        && !problems.iter().any(|(p, _)| *p == path)
-    {
+    let mut problems = lock(list);
+    if !problems.iter().any(|(p, _)| *p == path) {
         problems.push((path, message));
     }
 }
@@ -96,7 +117,56 @@ impl ProjectResolver {
             without_tsconfig: Resolver::new(without),
             tsconfig_problems: Mutex::new(Vec::new()),
             manifest_problems: Mutex::new(Vec::new()),
+            memo: Mutex::new(Memo::default()),
         }
+    }
+
+    /// Resolves the `specifiers` imported by the file `from`, in order. Each
+    /// distinct (folder, owning tsconfig, specifier) is resolved once per
+    /// resolver; later files of the same folder reuse the result.
+    pub fn resolve_imports<'s>(
+        &self,
+        from: &Path,
+        specifiers: impl IntoIterator<Item = &'s str>,
+    ) -> Vec<Result<PathBuf, Unresolved>> {
+        let context = self.context_of(from);
+        specifiers
+            .into_iter()
+            .map(|specifier| {
+                let Some(id) = context else {
+                    return self.resolve(from, specifier);
+                };
+                if let Some(known) = lock(&self.memo)
+                    .results
+                    .get(id)
+                    .and_then(|m| m.get(specifier))
+                {
+                    return known.clone();
+                }
+                let result = self.resolve(from, specifier);
+                if let Some(map) = lock(&self.memo).results.get_mut(id) {
+                    map.insert(specifier.to_string(), result.clone());
+                }
+                result
+            })
+            .collect()
+    }
+
+    /// The memo slot of the resolution context of `from`; `None` when the
+    /// owning tsconfig cannot be read (then nothing is memoized).
+    fn context_of(&self, from: &Path) -> Option<usize> {
+        let dir = from.parent()?.to_path_buf();
+        let tsconfig = match self.with_tsconfig.find_tsconfig(from) {
+            Ok(found) => found.map(|t| t.path().to_path_buf()),
+            Err(_) => return None,
+        };
+        let mut memo = lock(&self.memo);
+        let next = memo.results.len();
+        let id = *memo.ids.entry((dir, tsconfig)).or_insert(next);
+        if id == next {
+            memo.results.push(HashMap::new());
+        }
+        Some(id)
     }
 
     /// Resolves `specifier` as imported from the file `from`.
