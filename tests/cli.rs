@@ -339,3 +339,38 @@ fn every_part_of_a_live_report_validates_against_the_published_schema() {
         "report.json does not match the schema: {errors:#?}"
     );
 }
+
+#[test]
+fn progress_goes_to_stderr_only_with_verbose_when_not_a_terminal() {
+    let quiet = perfscope(
+        &["bundle", &shop_dist(), "--no-brotli", "--format", "json"],
+        &repo(),
+    );
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&quiet.stderr),
+        "",
+        "CI logs stay quiet"
+    );
+
+    let verbose = perfscope(
+        &[
+            "-v",
+            "bundle",
+            &shop_dist(),
+            "--no-brotli",
+            "--format",
+            "json",
+        ],
+        &repo(),
+    );
+    assert_eq!(verbose.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    let files = json(&verbose)["assets"].as_array().unwrap().len();
+    assert!(
+        stderr.contains(&format!("assets measured: {files}/")),
+        "{stderr}"
+    );
+    // stdout is still exactly one JSON document.
+    assert_eq!(json(&quiet)["kind"], json(&verbose)["kind"]);
+}

@@ -11,10 +11,12 @@
 pub mod analyze;
 pub mod bundle;
 pub mod diagnostic;
+pub mod progress;
 pub mod report;
 pub mod vitals;
 
 pub use diagnostic::Diagnostic;
+pub use progress::Progress;
 
 /// Version of the JSON documents perfscope writes. Bump on breaking changes.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -57,6 +57,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let config = crate::config::Config::load(&project)?;
     let mut options =
         BundleOptions::new(config.bundle, Some(project)).map_err(anyhow::Error::from)?;
+    options.progress = ctx.progress_sink();
     if let Some(list) = &args.compression {
         options.compression = Compression::parse_list(list).map_err(anyhow::Error::msg)?;
     }

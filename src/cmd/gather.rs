@@ -140,6 +140,7 @@ fn bundle_part(
         if inputs.no_brotli {
             options.compression.brotli = false;
         }
+        options.progress = ctx.progress_sink();
         analyzer::bundle::analyze(dist, &options)
     })
     .map(|mut document| {
@@ -194,6 +195,7 @@ fn vitals_part(
     if let Some(runs) = inputs.runs {
         options.runs = runs.max(1);
     }
+    options.progress = ctx.progress_sink();
     ctx.progress(format!(
         "perfscope: measuring {} in Chromium ({} runs)",
         target_name(&target),

@@ -25,6 +25,28 @@ impl Context {
         self.verbose || std::io::stderr().is_terminal()
     }
 
+    /// A progress sink for the libraries: on a terminal one line updated in
+    /// place (`assets measured 120/300`); with `--verbose` elsewhere, a line at
+    /// each quarter; nothing otherwise.
+    pub fn progress_sink(&self) -> model::Progress {
+        if !self.show_progress() {
+            return model::Progress::default();
+        }
+        let terminal = std::io::stderr().is_terminal();
+        model::Progress::new(move |step| {
+            let finished = step.total > 0 && step.done >= step.total;
+            if terminal {
+                let end = if finished { "\n" } else { "" };
+                eprint!("\r\x1b[2K{}: {}/{}{end}", step.stage, step.done, step.total);
+            } else {
+                let quarter = (step.total / 4).max(1);
+                if finished || step.done % quarter == 0 {
+                    eprintln!("{}: {}/{}", step.stage, step.done, step.total);
+                }
+            }
+        })
+    }
+
     /// Prints one progress line on stderr when progress is shown.
     pub fn progress(&self, message: impl AsRef<str>) {
         if self.show_progress() {

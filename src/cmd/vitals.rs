@@ -73,6 +73,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             anyhow::bail!("{url} is neither a folder nor a URL (did you mean http://{url}?)");
         }
         let mut options = VitalsOptions::from_config(&config);
+        options.progress = ctx.progress_sink();
         if let Some(name) = &args.profile {
             options.profile = ProfileName::parse(name).context("unknown profile")?;
         }

@@ -79,6 +79,8 @@ pub struct VitalsOptions {
     pub test_api: bool,
     /// Budgets evaluated against the median run.
     pub budgets: VitalsBudgets,
+    /// Where "browser run k of N" goes.
+    pub progress: model::Progress,
 }
 
 impl Default for VitalsOptions {
@@ -96,6 +98,7 @@ impl Default for VitalsOptions {
             save_artifacts: None,
             test_api: false,
             budgets: VitalsBudgets::default(),
+            progress: model::Progress::default(),
         }
     }
 }

@@ -51,6 +51,8 @@ pub struct BundleOptions {
     /// and the only place `node_modules/<pkg>/package.json` may be read for
     /// versions. `None`: neither is read.
     pub project_dir: Option<PathBuf>,
+    /// Where "assets compressed k of N" goes.
+    pub progress: model::Progress,
 }
 
 impl BundleOptions {
@@ -64,6 +66,7 @@ impl BundleOptions {
             config,
             compression,
             project_dir,
+            progress: model::Progress::default(),
         })
     }
 }
@@ -135,6 +138,7 @@ pub fn analyze(dist: &Path, options: &BundleOptions) -> Result<BundleReport, Bun
         &index,
         options.compression,
         metadata_graph.is_none(),
+        &options.progress,
     );
     let assets_ms = ms(assets_started);
 
@@ -302,6 +306,7 @@ fn gather_all(
     index: &PathIndex,
     compression: Compression,
     parse_imports: bool,
+    progress: &model::Progress,
 ) -> Vec<Gathered> {
     let mut order: Vec<usize> = (0..tasks.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(tasks.get(i).map_or(0, |t| t.file.size)));
@@ -319,6 +324,7 @@ fn gather_all(
                     let gathered = gather_one(task, root, index, compression, parse_imports);
                     if let Ok(mut results) = results.lock() {
                         results.push(gathered);
+                        progress.step("assets measured", results.len(), tasks.len());
                     }
                 }
             });

@@ -63,9 +63,12 @@ pub async fn gather(
         }
     };
     let mut runs = Vec::new();
-    for index in 0..options.runs.max(1) {
+    let total = options.runs.max(1);
+    options.progress.step("browser runs", 0, total);
+    for index in 0..total {
         let run = gather_one(&url, options, index).await?;
         runs.push(run);
+        options.progress.step("browser runs", index + 1, total);
     }
     drop(server);
     Ok(runs)
