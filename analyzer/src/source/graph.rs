@@ -3,7 +3,7 @@
 //! importer resolved it); then the graph is assembled in breadth-first order.
 //! Only reachable files are parsed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -208,28 +208,59 @@ struct Loaded {
     bytes: u64,
     facts: Option<FileFacts>,
     resolutions: Vec<Result<PathBuf, Unresolved>>,
+    /// Package name of each import's specifier when it is a bare one.
+    packages: Vec<Option<String>>,
     diagnostics: Vec<Diagnostic>,
 }
 
+/// A read buffer above this size is not kept for the next file of the thread.
+const KEEP_BUFFER_BYTES: usize = 16 * 1024 * 1024;
+
+thread_local! {
+    /// One read buffer per thread, reused from file to file.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn load(root: &Path, path: &Path, resolver: &ProjectResolver, options: &BuildOptions) -> Loaded {
-    let rel = relative(root, path);
+    READ_BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffer) => {
+            let loaded = load_with(root, path, resolver, options, &mut buffer);
+            if buffer.capacity() > KEEP_BUFFER_BYTES {
+                *buffer = Vec::new();
+            }
+            loaded
+        }
+        Err(_) => load_with(root, path, resolver, options, &mut Vec::new()),
+    })
+}
+
+/// Reads (into `buffer`), parses and resolves one file.
+fn load_with(
+    root: &Path,
+    path: &Path,
+    resolver: &ProjectResolver,
+    options: &BuildOptions,
+    buffer: &mut Vec<u8>,
+) -> Loaded {
+    let rel = || relative(root, path);
     let mut out = Loaded {
         bytes: 0,
         facts: None,
         resolutions: Vec::new(),
+        packages: Vec::new(),
         diagnostics: Vec::new(),
     };
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(err) => {
             out.diagnostics
-                .push(Diagnostic::new(rel, format!("cannot read: {err}")));
+                .push(Diagnostic::new(rel(), format!("cannot read: {err}")));
             return out;
         }
     };
     if !meta.is_file() {
         out.diagnostics.push(Diagnostic::new(
-            rel,
+            rel(),
             "cannot read: not a regular file (a folder or a special file)",
         ));
         return out;
@@ -237,7 +268,7 @@ fn load(root: &Path, path: &Path, resolver: &ProjectResolver, options: &BuildOpt
     out.bytes = meta.len();
     if meta.len() > options.max_file_bytes {
         out.diagnostics.push(Diagnostic::new(
-            rel,
+            rel(),
             format!(
                 "not parsed: {:.1} MB is above the {:.1} MB limit (`max_file_bytes`); its imports are not followed",
                 meta.len() as f64 / 1_048_576.0,
@@ -246,45 +277,122 @@ fn load(root: &Path, path: &Path, resolver: &ProjectResolver, options: &BuildOpt
         ));
         return out;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            out.diagnostics
-                .push(Diagnostic::new(rel, format!("cannot read: {err}")));
-            return out;
-        }
-    };
-    out.bytes = bytes.len() as u64;
-    let text = match String::from_utf8(bytes) {
+    buffer.clear();
+    // The size is known: one allocation at most (a failure just reads slower).
+    let _ = buffer.try_reserve(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    let read = std::fs::File::open(path).and_then(|mut file| {
+        use std::io::Read;
+        file.read_to_end(buffer)
+    });
+    if let Err(err) = read {
+        out.diagnostics
+            .push(Diagnostic::new(rel(), format!("cannot read: {err}")));
+        return out;
+    }
+    out.bytes = buffer.len() as u64;
+    let text = match std::str::from_utf8(buffer) {
         Ok(text) => text,
         Err(err) => {
-            let offset = err.utf8_error().valid_up_to();
-            let line = err
-                .as_bytes()
+            let offset = err.valid_up_to();
+            let line = buffer
                 .get(..offset)
                 .map(|b| b.iter().filter(|&&c| c == b'\n').count() + 1)
                 .unwrap_or(1);
             out.diagnostics.push(Diagnostic::at_line(
-                rel,
+                rel(),
                 u32::try_from(line).unwrap_or(0),
                 format!("not parsed: not valid UTF-8 (invalid byte at offset {offset})"),
             ));
             return out;
         }
     };
-    let facts = parse_file(path, &text);
-    drop(text);
+    let facts = parse_file(path, text);
     for (line, message) in &facts.errors {
         out.diagnostics.push(Diagnostic::at_line(
-            rel.clone(),
+            rel(),
             *line,
             format!("syntax error: {message}"),
         ));
     }
     out.resolutions =
         resolver.resolve_imports(path, facts.imports.iter().map(|i| i.specifier.as_str()));
+    out.packages = facts
+        .imports
+        .iter()
+        .map(|i| bare_package_name(&i.specifier))
+        .collect();
     out.facts = Some(facts);
     out
+}
+
+/// A file met while loading (an entry or a resolved import), by id.
+struct FileInfo {
+    path: PathBuf,
+    rel: String,
+    module_type: ModuleType,
+    package: Option<PackageRef>,
+}
+
+/// What a loaded file contributes to the graph: its facts with each import's
+/// target as a file id, and the package name of bare specifiers.
+struct LoadedFile {
+    bytes: u64,
+    facts: Option<FileFacts>,
+    targets: Vec<Result<usize, Unresolved>>,
+    packages: Vec<Option<String>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Every file met so far, with a dense id (the order of discovery).
+#[derive(Default)]
+struct Registry {
+    ids: HashMap<PathBuf, usize>,
+    files: Vec<FileInfo>,
+}
+
+impl Registry {
+    /// The id of `path`, and whether it is new.
+    fn intern(&mut self, root: &Path, path: &Path) -> (usize, bool) {
+        if let Some(&id) = self.ids.get(path) {
+            return (id, false);
+        }
+        let id = self.files.len();
+        let rel = relative(root, path);
+        self.files.push(FileInfo {
+            path: path.to_path_buf(),
+            package: package_of(&rel),
+            rel,
+            module_type: ModuleType::of(path),
+        });
+        self.ids.insert(path.to_path_buf(), id);
+        (id, true)
+    }
+
+    /// Turns a file's resolutions into ids; returns also the new JS files to load.
+    fn link(&mut self, root: &Path, loaded: Loaded) -> (LoadedFile, Vec<(usize, PathBuf)>) {
+        let mut new = Vec::new();
+        let targets = loaded
+            .resolutions
+            .into_iter()
+            .map(|resolution| {
+                resolution.map(|path| {
+                    let (id, is_new) = self.intern(root, &path);
+                    if is_new && self.files.get(id).map(|f| f.module_type) == Some(ModuleType::Js) {
+                        new.push((id, path));
+                    }
+                    id
+                })
+            })
+            .collect();
+        let file = LoadedFile {
+            bytes: loaded.bytes,
+            facts: loaded.facts,
+            targets,
+            packages: loaded.packages,
+            diagnostics: loaded.diagnostics,
+        };
+        (file, new)
+    }
 }
 
 /// The shared state of the parallel load.
@@ -292,10 +400,9 @@ struct LoadQueue<'a> {
     root: &'a Path,
     resolver: &'a ProjectResolver,
     options: &'a BuildOptions,
-    /// Files already queued.
-    seen: Mutex<HashSet<PathBuf>>,
-    /// Files loaded so far.
-    done: Mutex<Vec<(PathBuf, Loaded)>>,
+    registry: Mutex<Registry>,
+    /// Files loaded so far, by id.
+    done: Mutex<Vec<(usize, LoadedFile)>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -304,61 +411,26 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Queues the load of `path`: a task that reads, parses and resolves it, then
-/// queues every JS module it imports that no task has queued yet.
-fn spawn_load<'s>(scope: &rayon::Scope<'s>, queue: &'s LoadQueue<'s>, path: PathBuf) {
+/// Queues the load of file `id`: a task that reads, parses and resolves it,
+/// then queues every JS module it imports that no task has met yet.
+fn spawn_load<'s>(scope: &rayon::Scope<'s>, queue: &'s LoadQueue<'s>, id: usize, path: PathBuf) {
     scope.spawn(move |scope| {
         let loaded = load(queue.root, &path, queue.resolver, queue.options);
-        let mut new = Vec::new();
-        {
-            let mut seen = lock(&queue.seen);
-            for target in loaded.resolutions.iter().flatten() {
-                if ModuleType::of(target) == ModuleType::Js && !seen.contains(target) {
-                    seen.insert(target.clone());
-                    new.push(target.clone());
-                }
-            }
+        let (file, new) = lock(&queue.registry).link(queue.root, loaded);
+        for (id, target) in new {
+            spawn_load(scope, queue, id, target);
         }
-        for target in new {
-            spawn_load(scope, queue, target);
-        }
-        lock(&queue.done).push((path, loaded));
+        lock(&queue.done).push((id, file));
     });
-}
-
-/// Reads, parses and resolves every JS module reachable from `starts`, as one
-/// pool of tasks: a file is queued as soon as an importer has resolved it, so
-/// parsing never waits for a whole level of the graph.
-fn load_reachable(
-    root: &Path,
-    starts: Vec<PathBuf>,
-    resolver: &ProjectResolver,
-    options: &BuildOptions,
-) -> HashMap<PathBuf, Loaded> {
-    let queue = LoadQueue {
-        root,
-        resolver,
-        options,
-        seen: Mutex::new(starts.iter().cloned().collect()),
-        done: Mutex::new(Vec::new()),
-    };
-    rayon::scope(|scope| {
-        let mut queued = HashSet::new();
-        for path in starts {
-            if queued.insert(path.clone()) {
-                spawn_load(scope, &queue, path);
-            }
-        }
-    });
-    queue
-        .done
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .into_iter()
-        .collect()
 }
 
 /// Builds the graph from the entries.
+///
+/// Every reachable file is read, parsed and resolved by one pool of tasks (a
+/// file is queued as soon as one importer has resolved it, so parsing never
+/// waits for a whole level of the graph). Then the graph is assembled in
+/// breadth-first order from the entries — the node order of a level-by-level
+/// walk, so results never depend on thread timing.
 pub fn build(
     root: &Path,
     entries: &[FoundEntry],
@@ -368,156 +440,194 @@ pub fn build(
     project_files: Vec<String>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> ModuleGraph {
-    let mut graph: DiGraph<ModuleNode, Edge> = DiGraph::new();
-    let mut by_path: HashMap<PathBuf, NodeIndex> = HashMap::new();
-    let mut frontier: Vec<NodeIndex> = Vec::new();
+    // Entries first (ids in entry order); an entry whose written path has a
+    // JS extension is parsed even when its real path has none.
+    let mut registry = Registry::default();
+    let mut starts: Vec<(usize, PathBuf)> = Vec::new();
+    let mut entry_ids = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let (id, _) = registry.intern(root, &entry.path);
+        entry_ids.push(id);
+        let is_js = ModuleType::of(&entry.path) == ModuleType::Js
+            || ModuleType::of(&entry.written) == ModuleType::Js;
+        if is_js && !starts.iter().any(|(s, _)| *s == id) {
+            starts.push((id, entry.path.clone()));
+        }
+    }
+    let queue = LoadQueue {
+        root,
+        resolver,
+        options,
+        registry: Mutex::new(registry),
+        done: Mutex::new(Vec::new()),
+    };
+    rayon::scope(|scope| {
+        for (id, path) in starts {
+            spawn_load(scope, &queue, id, path);
+        }
+    });
+    let mut registry = queue
+        .registry
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut loaded: Vec<Option<LoadedFile>> = Vec::new();
+    loaded.resize_with(registry.files.len(), || None);
+    for (id, file) in queue
+        .done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        if let Some(slot) = loaded.get_mut(id) {
+            *slot = Some(file);
+        }
+    }
+
+    let mut graph: DiGraph<ModuleNode, Edge> = DiGraph::with_capacity(registry.files.len(), 0);
+    let mut node_of: Vec<Option<NodeIndex>> = vec![None; registry.files.len()];
+    let mut frontier: Vec<(NodeIndex, usize)> = Vec::new();
 
     let mut add_node = |graph: &mut DiGraph<ModuleNode, Edge>,
-                        frontier: &mut Vec<NodeIndex>,
-                        path: PathBuf|
-     -> NodeIndex {
-        if let Some(&idx) = by_path.get(&path) {
-            return idx;
+                        frontier: &mut Vec<(NodeIndex, usize)>,
+                        registry: &Registry,
+                        id: usize|
+     -> Option<NodeIndex> {
+        if node_of.len() <= id {
+            node_of.resize(id + 1, None);
         }
-        let rel = relative(root, &path);
-        let module_type = ModuleType::of(&path);
-        let bytes = if module_type == ModuleType::Js {
+        if let Some(Some(idx)) = node_of.get(id) {
+            return Some(*idx);
+        }
+        let info = registry.files.get(id)?;
+        let bytes = if info.module_type == ModuleType::Js {
             0
         } else {
-            std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)
+            std::fs::metadata(&info.path).map(|m| m.len()).unwrap_or(0)
         };
         let idx = graph.add_node(ModuleNode {
-            package: package_of(&rel),
-            path: rel,
-            abs: path.clone(),
+            package: info.package.clone(),
+            path: info.rel.clone(),
+            abs: info.path.clone(),
             bytes,
-            module_type,
+            module_type: info.module_type,
             imports: Vec::new(),
             exports: Vec::new(),
             star_exports: Vec::new(),
             commonjs: false,
             parsed: false,
         });
-        if module_type == ModuleType::Js {
-            frontier.push(idx);
+        if info.module_type == ModuleType::Js {
+            frontier.push((idx, id));
         }
-        by_path.insert(path, idx);
-        idx
+        if let Some(slot) = node_of.get_mut(id) {
+            *slot = Some(idx);
+        }
+        Some(idx)
     };
 
-    // Load everything reachable in parallel, then build the graph in
-    // breadth-first order from the loaded facts (the same node order as a
-    // level-by-level walk, so results do not depend on thread timing).
-    let starts: Vec<PathBuf> = entries
-        .iter()
-        .filter(|e| {
-            ModuleType::of(&e.path) == ModuleType::Js
-                || ModuleType::of(&e.written) == ModuleType::Js
-        })
-        .map(|e| e.path.clone())
-        .collect();
-    let mut loaded_files = load_reachable(root, starts, resolver, options);
-
     let mut entry_nodes = Vec::new();
-    for entry in entries {
-        let idx = add_node(&mut graph, &mut frontier, entry.path.clone());
+    for (entry, &id) in entries.iter().zip(&entry_ids) {
+        let Some(idx) = add_node(&mut graph, &mut frontier, &registry, id) else {
+            continue;
+        };
         // An entry is a module even when its real path has no JS extension.
         if ModuleType::of(&entry.written) == ModuleType::Js
             && let Some(node) = graph.node_weight_mut(idx)
             && node.module_type != ModuleType::Js
         {
             node.module_type = ModuleType::Js;
-            frontier.push(idx);
+            frontier.push((idx, id));
         }
         entry_nodes.push((idx, entry.source.clone()));
     }
 
     let mut next = 0;
-    while let Some(&idx) = frontier.get(next) {
+    while let Some(&(idx, id)) = frontier.get(next) {
         next += 1;
-        let Some(path) = graph.node_weight(idx).map(|n| n.abs.clone()) else {
+        // Every queued file was loaded above; load here only if one was missed.
+        let file = match loaded.get_mut(id).and_then(Option::take) {
+            Some(file) => file,
+            None => {
+                let Some(path) = registry.files.get(id).map(|f| f.path.clone()) else {
+                    continue;
+                };
+                // Files it meets first are loaded here too, when reached.
+                let (file, _new) = registry.link(root, load(root, &path, resolver, options));
+                loaded.resize_with(registry.files.len().max(loaded.len()), || None);
+                file
+            }
+        };
+        diagnostics.extend(file.diagnostics);
+        let Some(facts) = file.facts else {
+            if let Some(node) = graph.node_weight_mut(idx) {
+                node.bytes = file.bytes;
+            }
             continue;
         };
-        // Every queued file was loaded above; load here only if one was missed.
-        let loaded = loaded_files
-            .remove(&path)
-            .unwrap_or_else(|| load(root, &path, resolver, options));
+        let (importer_rel, importer_is_project) = graph
+            .node_weight(idx)
+            .map(|n| (n.path.clone(), n.is_project()))
+            .unwrap_or_default();
+        let mut imports = Vec::with_capacity(facts.imports.len());
+        for (i, ((fact, target), package)) in facts
+            .imports
+            .into_iter()
+            .zip(file.targets)
+            .zip(file.packages)
+            .enumerate()
         {
-            diagnostics.extend(loaded.diagnostics);
-            let Some(facts) = loaded.facts else {
-                if let Some(node) = graph.node_weight_mut(idx) {
-                    node.bytes = loaded.bytes;
-                }
-                continue;
-            };
-            let importer_rel = graph
-                .node_weight(idx)
-                .map(|n| n.path.clone())
-                .unwrap_or_default();
-            let importer_is_project = graph.node_weight(idx).is_some_and(|n| n.is_project());
-            let mut imports = Vec::with_capacity(facts.imports.len());
-            let mut edges = Vec::new();
-            for (i, (fact, resolution)) in facts
-                .imports
-                .into_iter()
-                .zip(loaded.resolutions)
-                .enumerate()
-            {
-                let package = bare_package_name(&fact.specifier);
-                let mut builtin = false;
-                let target = match resolution {
-                    Ok(path) => {
-                        let t = add_node(&mut graph, &mut frontier, path);
-                        edges.push((
+            let mut builtin = false;
+            let target = match target {
+                Ok(id) => {
+                    let t = add_node(&mut graph, &mut frontier, &registry, id);
+                    if let Some(t) = t {
+                        graph.add_edge(
+                            idx,
                             t,
                             Edge {
                                 kind: fact.kind,
                                 import: i,
                             },
+                        );
+                    }
+                    t
+                }
+                Err(Unresolved::Builtin) => {
+                    builtin = true;
+                    None
+                }
+                Err(Unresolved::Failed(reason)) => {
+                    if importer_is_project || package.is_none() {
+                        let what = if package.is_some() {
+                            format!(
+                                "cannot resolve package `{}` ({reason}; not installed?)",
+                                fact.specifier
+                            )
+                        } else {
+                            format!("cannot resolve `{}` ({reason})", fact.specifier)
+                        };
+                        diagnostics.push(Diagnostic::at_line(
+                            importer_rel.clone(),
+                            fact.line,
+                            what,
                         ));
-                        Some(t)
                     }
-                    Err(Unresolved::Builtin) => {
-                        builtin = true;
-                        None
-                    }
-                    Err(Unresolved::Failed(reason)) => {
-                        if importer_is_project || package.is_none() {
-                            let what = if package.is_some() {
-                                format!(
-                                    "cannot resolve package `{}` ({reason}; not installed?)",
-                                    fact.specifier
-                                )
-                            } else {
-                                format!("cannot resolve `{}` ({reason})", fact.specifier)
-                            };
-                            diagnostics.push(Diagnostic::at_line(
-                                importer_rel.clone(),
-                                fact.line,
-                                what,
-                            ));
-                        }
-                        None
-                    }
-                };
-                imports.push(ResolvedImport {
-                    fact,
-                    target,
-                    package,
-                    builtin,
-                });
-            }
-            for (target, edge) in edges {
-                graph.add_edge(idx, target, edge);
-            }
-            if let Some(node) = graph.node_weight_mut(idx) {
-                node.bytes = loaded.bytes;
-                node.imports = imports;
-                node.exports = facts.exports;
-                node.star_exports = facts.star_exports;
-                node.commonjs = facts.commonjs;
-                node.parsed = true;
-            }
+                    None
+                }
+            };
+            imports.push(ResolvedImport {
+                fact,
+                target,
+                package,
+                builtin,
+            });
+        }
+        if let Some(node) = graph.node_weight_mut(idx) {
+            node.bytes = file.bytes;
+            node.imports = imports;
+            node.exports = facts.exports;
+            node.star_exports = facts.star_exports;
+            node.commonjs = facts.commonjs;
+            node.parsed = true;
         }
     }
 

@@ -22,6 +22,7 @@ use std::time::Instant;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use model::analyze::{AnalyzeReport, Entry, Import, Module, Timings};
+use rayon::prelude::*;
 
 pub use config::AnalyzeConfig;
 pub use error::SourceError;
@@ -121,7 +122,7 @@ pub fn gather(root: &Path, options: &AnalyzeOptions) -> Result<graph::ModuleGrap
     let build = graph::BuildOptions {
         max_file_bytes: options.config.max_file_bytes,
     };
-    Ok(graph::build(
+    let graph = graph::build(
         &root,
         &found,
         &resolver,
@@ -129,48 +130,17 @@ pub fn gather(root: &Path, options: &AnalyzeOptions) -> Result<graph::ModuleGrap
         manifest,
         project_files,
         diagnostics,
-    ))
+    );
+    // The resolver's caches hold an entry per path met: free them beside the
+    // findings rather than before them (dropped here if no thread starts).
+    let _ = std::thread::Builder::new()
+        .name("perfscope-drop".into())
+        .spawn(move || drop(resolver));
+    Ok(graph)
 }
 
-/// Analyses the project at `root`. Fatal only when the root is unusable, the
-/// configuration is invalid or no entry exists; every other problem is a
-/// diagnostic in the report.
-pub fn analyze(root: &Path, options: &AnalyzeOptions) -> Result<AnalyzeReport, SourceError> {
-    analyze_full(root, options).map(|a| a.report)
-}
-
-/// Like [`analyze`], also returning the graph.
-pub fn analyze_full(root: &Path, options: &AnalyzeOptions) -> Result<Analysis, SourceError> {
-    let start = Instant::now();
-    validate(&options.config)?;
-    let ignore = ignore_set(&options.config)?;
-    let graph = gather(root, options)?;
-    let graph_ms = start.elapsed().as_secs_f64() * 1000.0;
-
-    let findings_start = Instant::now();
-    let mut results = findings::run_all(&graph, &options.config, &ignore);
-    let cache = estimate::MinifyCache::default();
-    for candidate in results
-        .lazy_candidates
-        .iter_mut()
-        .take(options.config.lazy_estimate_top)
-    {
-        candidate.finding.gzip_saved_estimate =
-            Some(estimate::estimate(&graph, &candidate.modules, &cache));
-    }
-    let findings_ms = findings_start.elapsed().as_secs_f64() * 1000.0;
-
-    let mut diagnostics = graph.diagnostics.clone();
-    diagnostics.extend(cache.into_diagnostics());
-    diagnostics.sort();
-    diagnostics.dedup();
-
-    let errors: Vec<String> = findings::REGISTRY
-        .iter()
-        .filter(|f| options.config.errors.iter().any(|e| e == f.id) && results.count(f.id) > 0)
-        .map(|f| f.id.to_string())
-        .collect();
-
+/// The report's entries and modules (sorted by path).
+fn report_modules(graph: &graph::ModuleGraph) -> (Vec<Entry>, Vec<Module>) {
     let mut entries: Vec<Entry> = graph
         .entries
         .iter()
@@ -206,6 +176,56 @@ pub fn analyze_full(root: &Path, options: &AnalyzeOptions) -> Result<Analysis, S
         })
         .collect();
     modules.sort_by(|a, b| a.path.cmp(&b.path));
+    (entries, modules)
+}
+
+/// Analyses the project at `root`. Fatal only when the root is unusable, the
+/// configuration is invalid or no entry exists; every other problem is a
+/// diagnostic in the report.
+pub fn analyze(root: &Path, options: &AnalyzeOptions) -> Result<AnalyzeReport, SourceError> {
+    analyze_full(root, options).map(|a| a.report)
+}
+
+/// Like [`analyze`], also returning the graph.
+pub fn analyze_full(root: &Path, options: &AnalyzeOptions) -> Result<Analysis, SourceError> {
+    let start = Instant::now();
+    validate(&options.config)?;
+    let ignore = ignore_set(&options.config)?;
+    let graph = gather(root, options)?;
+    let graph_ms = start.elapsed().as_secs_f64() * 1000.0;
+
+    let findings_start = Instant::now();
+    // Findings (with the estimates of the top lazy candidates) beside the
+    // module list of the report: both only read the graph.
+    let ((results, cache, findings_ms), (entries, modules)) = rayon::join(
+        || {
+            let mut results = findings::run_all(&graph, &options.config, &ignore);
+            let cache = estimate::MinifyCache::default();
+            let top = options.config.lazy_estimate_top;
+            results
+                .lazy_candidates
+                .par_iter_mut()
+                .take(top)
+                .for_each(|candidate| {
+                    candidate.finding.gzip_saved_estimate =
+                        Some(estimate::estimate(&graph, &candidate.modules, &cache));
+                });
+            let findings_ms = findings_start.elapsed().as_secs_f64() * 1000.0;
+            (results, cache, findings_ms)
+        },
+        || report_modules(&graph),
+    );
+
+    let mut diagnostics = graph.diagnostics.clone();
+    diagnostics.extend(cache.into_diagnostics());
+    diagnostics.sort();
+    diagnostics.dedup();
+
+    let errors: Vec<String> = findings::REGISTRY
+        .iter()
+        .filter(|f| options.config.errors.iter().any(|e| e == f.id) && results.count(f.id) > 0)
+        .map(|f| f.id.to_string())
+        .collect();
 
     let report = AnalyzeReport {
         schema_version: model::SCHEMA_VERSION,

@@ -2,6 +2,7 @@
 //! `node_modules`), for unused-file detection and entry globs.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use model::Diagnostic;
 
@@ -17,10 +18,10 @@ pub fn is_source(path: &Path) -> bool {
 
 /// All JS/TS files under `root`, skipping `node_modules`, hidden folders and
 /// what `.gitignore` files exclude. Symlinks are not followed (no loops).
-/// Paths are absolute (under `root`), sorted.
+/// Paths are absolute (under `root`), sorted. Folders are read in parallel.
 pub fn project_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
+    let found: Mutex<(Vec<PathBuf>, Vec<Diagnostic>)> = Mutex::new((Vec::new(), Vec::new()));
+    ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
         .git_exclude(false)
@@ -29,20 +30,52 @@ pub fn project_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Path
         .parents(false)
         .follow_links(false)
         .filter_entry(|e| e.file_name() != "node_modules")
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && is_source(entry.path()) {
-                    files.push(entry.into_path());
+        .build_parallel()
+        .run(|| {
+            // One batch per thread, merged when the thread is done.
+            let mut batch = Batch {
+                files: Vec::new(),
+                diagnostics: Vec::new(),
+                into: &found,
+            };
+            Box::new(move |entry| {
+                match entry {
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        if is_file && is_source(entry.path()) {
+                            batch.files.push(entry.into_path());
+                        }
+                    }
+                    Err(err) => batch
+                        .diagnostics
+                        .push(Diagnostic::new("", format!("while listing files: {err}"))),
                 }
-            }
-            Err(err) => {
-                diagnostics.push(Diagnostic::new("", format!("while listing files: {err}")))
-            }
-        }
-    }
+                ignore::WalkState::Continue
+            })
+        });
+    let (mut files, mut problems) = found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     files.sort();
+    problems.sort();
+    diagnostics.extend(problems);
     files
+}
+
+/// What one walking thread found; handed over when the thread ends.
+struct Batch<'a> {
+    files: Vec<PathBuf>,
+    diagnostics: Vec<Diagnostic>,
+    into: &'a Mutex<(Vec<PathBuf>, Vec<Diagnostic>)>,
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        let mut found = self
+            .into
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        found.0.append(&mut self.files);
+        found.1.append(&mut self.diagnostics);
+    }
 }

@@ -91,20 +91,28 @@ impl Results {
     }
 }
 
-/// Runs every finding.
+/// Runs every finding (unused exports, the costliest, beside the others).
 pub fn run_all(graph: &ModuleGraph, config: &AnalyzeConfig, ignore: &GlobSet) -> Results {
-    let deps = dependencies::run(graph);
+    let (unused_exports, (unused_files, deps, duplicate_packages, cycles, lazy_candidates)) =
+        rayon::join(
+            || unused_exports::run(graph),
+            || {
+                (
+                    unused_files::run(graph, ignore),
+                    dependencies::run(graph),
+                    duplicate_packages::run(graph),
+                    cycles::run(graph, config.include_type_cycles),
+                    lazy_candidates::run(graph, config.lazy_min_bytes, config.lazy_first_party),
+                )
+            },
+        );
     Results {
-        unused_files: unused_files::run(graph, ignore),
-        unused_exports: unused_exports::run(graph),
+        unused_files,
+        unused_exports,
         unused_dependencies: deps.unused,
         unlisted_dependencies: deps.unlisted,
-        duplicate_packages: duplicate_packages::run(graph),
-        cycles: cycles::run(graph, config.include_type_cycles),
-        lazy_candidates: lazy_candidates::run(
-            graph,
-            config.lazy_min_bytes,
-            config.lazy_first_party,
-        ),
+        duplicate_packages,
+        cycles,
+        lazy_candidates,
     }
 }

@@ -25,8 +25,9 @@ pub fn run(graph: &ModuleGraph) -> Vec<UnusedExport> {
     let g = &graph.graph;
     let n = g.node_count();
     let mut all = vec![false; n];
-    let mut used: Vec<HashSet<String>> = vec![HashSet::new(); n];
-    let mut work: Vec<(NodeIndex, Option<String>)> = Vec::new();
+    // Names borrow from the graph: no copies while propagating.
+    let mut used: Vec<HashSet<&str>> = vec![HashSet::new(); n];
+    let mut work: Vec<(NodeIndex, Option<&str>)> = Vec::new();
 
     for (entry, _) in &graph.entries {
         work.push((*entry, None));
@@ -39,7 +40,7 @@ pub fn run(graph: &ModuleGraph) -> Vec<UnusedExport> {
             match &import.fact.used {
                 UsedNames::All => work.push((target, None)),
                 UsedNames::Names(names) => {
-                    work.extend(names.iter().map(|name| (target, Some(name.clone()))))
+                    work.extend(names.iter().map(|name| (target, Some(name.as_str()))))
                 }
             }
         }
@@ -60,7 +61,7 @@ pub fn run(graph: &ModuleGraph) -> Vec<UnusedExport> {
                     if let ExportOrigin::ReExport { specifier, import } = &export.origin
                         && let Some(target) = node.target_of(specifier)
                     {
-                        work.push((target, import.clone()));
+                        work.push((target, import.as_deref()));
                     }
                 }
                 for spec in &node.star_exports {
@@ -70,7 +71,7 @@ pub fn run(graph: &ModuleGraph) -> Vec<UnusedExport> {
                 }
             }
             Some(name) => {
-                if all.get(i).copied().unwrap_or(true) || !used[i].insert(name.clone()) {
+                if all.get(i).copied().unwrap_or(true) || !used[i].insert(name) {
                     continue;
                 }
                 match node.exports.iter().find(|e| e.name == name) {
@@ -78,13 +79,13 @@ pub fn run(graph: &ModuleGraph) -> Vec<UnusedExport> {
                         if let ExportOrigin::ReExport { specifier, import } = &export.origin
                             && let Some(target) = node.target_of(specifier)
                         {
-                            work.push((target, import.clone()));
+                            work.push((target, import.as_deref()));
                         }
                     }
                     None if name != "default" => {
                         for spec in &node.star_exports {
                             if let Some(target) = node.target_of(spec) {
-                                work.push((target, Some(name.clone())));
+                                work.push((target, Some(name)));
                             }
                         }
                     }
@@ -104,7 +105,7 @@ pub fn run(graph: &ModuleGraph) -> Vec<UnusedExport> {
             continue;
         }
         for export in &node.exports {
-            if !used[i].contains(&export.name) {
+            if !used[i].contains(export.name.as_str()) {
                 out.push(UnusedExport {
                     path: node.path.clone(),
                     name: export.name.clone(),
