@@ -211,9 +211,22 @@ fn react_profiling_build_reports_the_slow_component() {
     let react = &report.react;
     assert!(react.detected && react.profiling, "{react:?}");
     assert!(react.commits >= 2);
-    assert_eq!(react.slow_renders.len(), 1, "{:?}", react.slow_renders);
-    let slow = &react.slow_renders[0];
-    assert_eq!(slow.component, "Slow");
+    // `Slow` busy-waits 30 ms per render. On a loaded machine another
+    // component's self time can cross 16 ms too, so require `Slow` and that it
+    // is the slowest, rather than that it is alone.
+    let slow = react
+        .slow_renders
+        .iter()
+        .find(|r| r.component == "Slow")
+        .unwrap_or_else(|| panic!("Slow not reported: {:?}", react.slow_renders));
+    assert!(
+        react
+            .slow_renders
+            .iter()
+            .all(|r| r.component == "Slow" || r.max_ms < slow.max_ms),
+        "{:?}",
+        react.slow_renders
+    );
     assert_eq!(slow.count, 2);
     assert!((29.0..300.0).contains(&slow.max_ms), "{slow:?}");
     let budget = report
