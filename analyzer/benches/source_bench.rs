@@ -9,9 +9,12 @@
 //! 2. in another child, the bare oxc parse of the same files (read + parse,
 //!    rayon, one allocator per file), for the parse-stage comparison.
 //!
-//! Prints wall times and peak RSS (VmHWM). Options: `--modules N`, `--keep DIR`;
-//! a child alone: `--measure-analyze DIR [--dump FILE]` (FILE gets the JSON),
-//! `--measure-bare DIR`.
+//! Prints wall times, CPU times and peak RSS (VmHWM) of `--rounds N` (default 3)
+//! bare/analyze pairs, flagging the runs during which a `rustc` was running.
+//! Options: `--modules N`, `--rounds N`, `--keep DIR` (generate into DIR and
+//! keep it). One child alone on an existing project: `--measure-analyze DIR
+//! [--dump FILE]` (FILE gets the JSON), `--measure-bare DIR`,
+//! `--measure-stages DIR` (walk, then `gather`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -376,18 +379,70 @@ fn main() {
         start.elapsed().as_secs_f64(),
         root.display()
     );
+    let rounds = args
+        .iter()
+        .position(|a| a == "--rounds")
+        .and_then(|p| args.get(p + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3usize);
     let exe = std::env::current_exe().expect("exe");
-    for mode in [
-        "--measure-bare",
-        "--measure-analyze",
-        "--measure-bare",
-        "--measure-analyze",
-    ] {
-        let status = std::process::Command::new(&exe)
+    let run = |mode: &str| -> String {
+        let busy = other_rustc();
+        let output = std::process::Command::new(&exe)
             .arg(mode)
             .arg(&root)
-            .status()
+            .output()
             .expect("child");
-        assert!(status.success());
+        assert!(output.status.success(), "{mode} failed");
+        let text = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        let busy = busy.max(other_rustc());
+        if busy > 0 {
+            println!("{text} [{busy} rustc running: shared cores]");
+        } else {
+            println!("{text}");
+        }
+        text
+    };
+    let mut rows = Vec::new();
+    for _ in 0..rounds {
+        let bare = run("--measure-bare");
+        let analyze = run("--measure-analyze");
+        rows.push((
+            number_after(&bare, "wall "),
+            number_after(&analyze, "wall "),
+            number_after(&analyze, "(graph "),
+        ));
     }
+    run("--measure-stages");
+    for (i, (bare, wall, graph)) in rows.iter().enumerate() {
+        println!(
+            "round {}: analyze wall {wall:.0} ms, graph stage {graph:.0} ms = {:.2}x the bare parse ({bare:.0} ms)",
+            i + 1,
+            graph / bare
+        );
+    }
+}
+
+/// The number that follows `label` in `text` (0 when absent).
+fn number_after(text: &str, label: &str) -> f64 {
+    text.split_once(label)
+        .map(|(_, rest)| {
+            rest.chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect::<String>()
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// How many `rustc` processes run on the machine (they share our cores).
+fn other_rustc() -> usize {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    dir.filter_map(Result::ok)
+        .filter(|e| {
+            std::fs::read_to_string(e.path().join("comm")).is_ok_and(|c| c.trim() == "rustc")
+        })
+        .count()
 }

@@ -12,6 +12,7 @@ use model::analyze::EdgeKind;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::entries::FoundEntry;
+use super::listing::{Kind, Lookup};
 use super::manifest::Manifest;
 use super::parse::{ExportFact, FileFacts, ImportFact, parse_file};
 use super::resolve::{ProjectResolver, Unresolved};
@@ -250,12 +251,32 @@ fn load_with(
         packages: Vec::new(),
         diagnostics: Vec::new(),
     };
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(err) => {
-            out.diagnostics
-                .push(Diagnostic::new(rel(), format!("cannot read: {err}")));
-            return out;
+    // A file the folder listing shows as regular is opened directly (its size
+    // from the open file); anything else is asked about by path, as the OS
+    // sees it (symlinks followed).
+    let listed_file = resolver.lookup(path) == Lookup::Found(Kind::File);
+    let mut opened = None;
+    let meta = if listed_file {
+        match std::fs::File::open(path).and_then(|file| {
+            let meta = file.metadata()?;
+            opened = Some(file);
+            Ok(meta)
+        }) {
+            Ok(meta) => meta,
+            Err(err) => {
+                out.diagnostics
+                    .push(Diagnostic::new(rel(), format!("cannot read: {err}")));
+                return out;
+            }
+        }
+    } else {
+        match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(err) => {
+                out.diagnostics
+                    .push(Diagnostic::new(rel(), format!("cannot read: {err}")));
+                return out;
+            }
         }
     };
     if !meta.is_file() {
@@ -280,7 +301,11 @@ fn load_with(
     buffer.clear();
     // The size is known: one allocation at most (a failure just reads slower).
     let _ = buffer.try_reserve(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    let read = std::fs::File::open(path).and_then(|mut file| {
+    let read = match opened {
+        Some(file) => Ok(file),
+        None => std::fs::File::open(path),
+    }
+    .and_then(|mut file| {
         use std::io::Read;
         file.read_to_end(buffer)
     });

@@ -3,8 +3,9 @@
 //! Gathering (only this part touches the file system): [`entries`] finds the
 //! entry modules, [`walk`] lists the project's files, [`graph`] reads, parses
 //! ([`parse`], oxc) and resolves ([`resolve`], oxc_resolver) every reachable
-//! module level by level in parallel, [`estimate`] minifies and gzips the top
-//! lazy candidates. Then [`findings`] are pure functions over the graph.
+//! module with a pool of tasks (a file is queued as soon as an importer has
+//! resolved it), [`estimate`] minifies and gzips the top lazy candidates.
+//! Then [`findings`] are pure functions over the graph.
 
 pub mod config;
 pub mod entries;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod estimate;
 pub mod findings;
 pub mod graph;
+pub mod listing;
 pub mod manifest;
 pub mod parse;
 pub mod resolve;

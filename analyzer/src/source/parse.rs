@@ -2,7 +2,7 @@
 //! imports (with the names they use), exports, re-exports. The AST is dropped
 //! before returning; only owned facts leave this module.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use model::analyze::EdgeKind;
@@ -25,7 +25,52 @@ pub enum UsedNames {
     /// Every export (namespace escaping, `require`, `import()` used whole).
     All,
     /// Only these names (`default` for the default export); may be empty.
-    Names(BTreeSet<String>),
+    Names(NameSet),
+}
+
+/// A small sorted set of names (most imports use one to three): a sorted
+/// `Vec`, much lighter than a tree for so few.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameSet(Vec<String>);
+
+impl NameSet {
+    /// Adds `name`; returns whether it was new.
+    pub fn insert(&mut self, name: String) -> bool {
+        match self.0.binary_search(&name) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, name);
+                true
+            }
+        }
+    }
+
+    /// Adds every name of `other`.
+    pub fn extend(&mut self, other: NameSet) {
+        for name in other.0 {
+            self.insert(name);
+        }
+    }
+
+    /// The names, sorted.
+    pub fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.0.iter()
+    }
+
+    /// Whether `name` is in the set.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.binary_search_by(|n| n.as_str().cmp(name)).is_ok()
+    }
+
+    /// How many names.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 impl UsedNames {
@@ -188,7 +233,8 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
     let mut namespaces: HashMap<String, usize> = HashMap::new();
 
     // Imports and re-exports, one fact per statement.
-    let mut requests: Vec<(u32, &str, oxc_syntax::module_record::RequestedModule)> = Vec::new();
+    let mut requests: Vec<(u32, &str, oxc_syntax::module_record::RequestedModule)> =
+        Vec::with_capacity(record.requested_modules.len());
     for (spec, occurrences) in &record.requested_modules {
         for occ in occurrences {
             requests.push((occ.statement_span.start, spec.as_str(), *occ));
@@ -196,6 +242,10 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
     }
     requests.sort_by_key(|(start, spec, _)| (*start, *spec));
     requests.dedup_by_key(|(start, spec, _)| (*start, *spec));
+    facts.imports.reserve(requests.len());
+    facts
+        .exports
+        .reserve(record.local_export_entries.len() + record.indirect_export_entries.len());
     for (start, spec, occ) in requests {
         let line = lines.line(start);
         if occ.is_import {
@@ -215,7 +265,7 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
             } else {
                 EdgeKind::Static
             };
-            let mut used = UsedNames::Names(BTreeSet::new());
+            let mut used = UsedNames::Names(NameSet::default());
             let index = facts.imports.len();
             for entry in &entries {
                 match &entry.import_name {
@@ -243,7 +293,7 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
                 specifier: spec.to_string(),
                 kind,
                 line,
-                used: UsedNames::Names(BTreeSet::new()),
+                used: UsedNames::Names(NameSet::default()),
             });
         }
     }
@@ -332,7 +382,7 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
             let used = walker
                 .ns_used
                 .remove(local)
-                .unwrap_or(UsedNames::Names(BTreeSet::new()));
+                .unwrap_or(UsedNames::Names(NameSet::default()));
             if let Some(import) = facts.imports.get_mut(*index) {
                 merge(&mut import.used, used);
             }
@@ -406,7 +456,7 @@ fn pattern_names(pattern: &BindingPattern) -> UsedNames {
             if obj.rest.is_some() {
                 return UsedNames::All;
             }
-            let mut names = BTreeSet::new();
+            let mut names = NameSet::default();
             for prop in &obj.properties {
                 match key_name(&prop.key) {
                     Some(n) if !prop.computed => {
@@ -439,7 +489,7 @@ impl<'a> Walker {
             let slot = self
                 .ns_used
                 .entry(id.name.to_string())
-                .or_insert_with(|| UsedNames::Names(BTreeSet::new()));
+                .or_insert_with(|| UsedNames::Names(NameSet::default()));
             match name {
                 Some(n) => slot.add(&n),
                 None => *slot = UsedNames::All,
@@ -484,7 +534,7 @@ impl<'a> Visit<'a> for Walker {
         {
             self.ns_used
                 .entry(id.name.to_string())
-                .or_insert_with(|| UsedNames::Names(BTreeSet::new()))
+                .or_insert_with(|| UsedNames::Names(NameSet::default()))
                 .add(it.right.name.as_str());
             return;
         }
@@ -538,7 +588,7 @@ impl<'a> Visit<'a> for Walker {
 fn first_param_names(params: &oxc_ast::ast::FormalParameters) -> UsedNames {
     match params.items.first() {
         Some(p) => pattern_names(&p.pattern),
-        None => UsedNames::Names(BTreeSet::new()),
+        None => UsedNames::Names(NameSet::default()),
     }
 }
 

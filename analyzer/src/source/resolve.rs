@@ -4,9 +4,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
+use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
+
+use super::listing::{ListingFs, Listings, Lookup};
+
+/// The resolver over folder listings.
+type Resolver = ResolverGeneric<ListingFs>;
 
 /// Extensions tried for extension-less specifiers, in order.
 pub const EXTENSIONS: &[&str] = &[
@@ -15,6 +20,8 @@ pub const EXTENSIONS: &[&str] = &[
 
 /// Resolves specifiers for the whole project. Cheap to share between threads.
 pub struct ProjectResolver {
+    /// Folder listings shared by both resolvers and the file loader.
+    listings: Arc<Listings>,
     with_tsconfig: Resolver,
     without_tsconfig: Resolver,
     /// tsconfig problems already reported (path, message).
@@ -112,13 +119,20 @@ impl ProjectResolver {
             tsconfig: None,
             ..options.clone()
         };
+        let listings = Arc::new(Listings::default());
         Self {
-            with_tsconfig: Resolver::new(options),
-            without_tsconfig: Resolver::new(without),
+            with_tsconfig: Resolver::new_with_file_system(ListingFs(listings.clone()), options),
+            without_tsconfig: Resolver::new_with_file_system(ListingFs(listings.clone()), without),
+            listings,
             tsconfig_problems: Mutex::new(Vec::new()),
             manifest_problems: Mutex::new(Vec::new()),
             memo: Mutex::new(Memo::default()),
         }
+    }
+
+    /// What the folder listings say about `path` (read once per folder).
+    pub fn lookup(&self, path: &Path) -> Lookup {
+        self.listings.lookup(path)
     }
 
     /// Resolves the `specifiers` imported by the file `from`, in order. Each
