@@ -147,6 +147,20 @@ pub struct ModuleGraph {
 
 /// `path` relative to `root`, `/`-separated (absolute when outside the root).
 pub fn relative(root: &Path, path: &Path) -> String {
+    // Fast path: the bytes of `root` and a separator start `path`.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (full, base) = (path.as_os_str().as_bytes(), root.as_os_str().as_bytes());
+        if let Some(rest) = full.strip_prefix(base)
+            && let Some(rest) = rest.strip_prefix(b"/")
+            && !base.is_empty()
+            // Only plain components (no empty or `.` ones, which `Path` skips).
+            && rest.split(|&b| b == b'/').all(|c| !c.is_empty() && c != b".")
+        {
+            return String::from_utf8_lossy(rest).into_owned();
+        }
+    }
     let rel = path.strip_prefix(root).unwrap_or(path);
     let s = rel.to_string_lossy();
     if std::path::MAIN_SEPARATOR == '/' {
@@ -235,6 +249,17 @@ fn load(root: &Path, path: &Path, resolver: &ProjectResolver, options: &BuildOpt
     })
 }
 
+fn too_large(rel: String, bytes: u64, options: &BuildOptions) -> Diagnostic {
+    Diagnostic::new(
+        rel,
+        format!(
+            "not parsed: {:.1} MB is above the {:.1} MB limit (`max_file_bytes`); its imports are not followed",
+            bytes as f64 / 1_048_576.0,
+            options.max_file_bytes as f64 / 1_048_576.0
+        ),
+    )
+}
+
 /// Reads (into `buffer`), parses and resolves one file.
 fn load_with(
     root: &Path,
@@ -288,14 +313,7 @@ fn load_with(
     }
     out.bytes = meta.len();
     if meta.len() > options.max_file_bytes {
-        out.diagnostics.push(Diagnostic::new(
-            rel(),
-            format!(
-                "not parsed: {:.1} MB is above the {:.1} MB limit (`max_file_bytes`); its imports are not followed",
-                meta.len() as f64 / 1_048_576.0,
-                options.max_file_bytes as f64 / 1_048_576.0
-            ),
-        ));
+        out.diagnostics.push(too_large(rel(), meta.len(), options));
         return out;
     }
     buffer.clear();
@@ -305,9 +323,13 @@ fn load_with(
         Some(file) => Ok(file),
         None => std::fs::File::open(path),
     }
-    .and_then(|mut file| {
+    .and_then(|file| {
         use std::io::Read;
-        file.read_to_end(buffer)
+        // Through `take`: the capacity reserved above is used as is, without
+        // the size queries `File::read_to_end` makes; and a file that grew
+        // meanwhile is not read past the limit.
+        file.take(options.max_file_bytes.saturating_add(1))
+            .read_to_end(buffer)
     });
     if let Err(err) = read {
         out.diagnostics
@@ -315,6 +337,11 @@ fn load_with(
         return out;
     }
     out.bytes = buffer.len() as u64;
+    if out.bytes > options.max_file_bytes {
+        // It grew past the limit since it was measured.
+        out.diagnostics.push(too_large(rel(), out.bytes, options));
+        return out;
+    }
     let text = match std::str::from_utf8(buffer) {
         Ok(text) => text,
         Err(err) => {
@@ -371,14 +398,15 @@ struct LoadedFile {
 /// Every file met so far, with a dense id (the order of discovery).
 #[derive(Default)]
 struct Registry {
-    ids: HashMap<PathBuf, usize>,
+    /// By the path's bytes (paths here are canonical: one spelling each).
+    ids: HashMap<std::ffi::OsString, usize>,
     files: Vec<FileInfo>,
 }
 
 impl Registry {
     /// The id of `path`, and whether it is new.
     fn intern(&mut self, root: &Path, path: &Path) -> (usize, bool) {
-        if let Some(&id) = self.ids.get(path) {
+        if let Some(&id) = self.ids.get(path.as_os_str()) {
             return (id, false);
         }
         let id = self.files.len();
@@ -389,7 +417,7 @@ impl Registry {
             rel,
             module_type: ModuleType::of(path),
         });
-        self.ids.insert(path.to_path_buf(), id);
+        self.ids.insert(path.as_os_str().to_os_string(), id);
         (id, true)
     }
 
@@ -468,6 +496,9 @@ pub fn build(
     // Entries first (ids in entry order); an entry whose written path has a
     // JS extension is parsed even when its real path has none.
     let mut registry = Registry::default();
+    // About every project file is usually reached.
+    registry.ids.reserve(project_files.len());
+    registry.files.reserve(project_files.len());
     let mut starts: Vec<(usize, PathBuf)> = Vec::new();
     let mut entry_ids = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -513,7 +544,7 @@ pub fn build(
 
     let mut add_node = |graph: &mut DiGraph<ModuleNode, Edge>,
                         frontier: &mut Vec<(NodeIndex, usize)>,
-                        registry: &Registry,
+                        registry: &mut Registry,
                         id: usize|
      -> Option<NodeIndex> {
         if node_of.len() <= id {
@@ -522,16 +553,17 @@ pub fn build(
         if let Some(Some(idx)) = node_of.get(id) {
             return Some(*idx);
         }
-        let info = registry.files.get(id)?;
+        // Each file becomes one node: its info moves into it.
+        let info = registry.files.get_mut(id)?;
         let bytes = if info.module_type == ModuleType::Js {
             0
         } else {
             std::fs::metadata(&info.path).map(|m| m.len()).unwrap_or(0)
         };
         let idx = graph.add_node(ModuleNode {
-            package: info.package.clone(),
-            path: info.rel.clone(),
-            abs: info.path.clone(),
+            package: info.package.take(),
+            path: std::mem::take(&mut info.rel),
+            abs: std::mem::take(&mut info.path),
             bytes,
             module_type: info.module_type,
             imports: Vec::new(),
@@ -551,7 +583,7 @@ pub fn build(
 
     let mut entry_nodes = Vec::new();
     for (entry, &id) in entries.iter().zip(&entry_ids) {
-        let Some(idx) = add_node(&mut graph, &mut frontier, &registry, id) else {
+        let Some(idx) = add_node(&mut graph, &mut frontier, &mut registry, id) else {
             continue;
         };
         // An entry is a module even when its real path has no JS extension.
@@ -572,7 +604,7 @@ pub fn build(
         let file = match loaded.get_mut(id).and_then(Option::take) {
             Some(file) => file,
             None => {
-                let Some(path) = registry.files.get(id).map(|f| f.path.clone()) else {
+                let Some(path) = graph.node_weight(idx).map(|n| n.abs.clone()) else {
                     continue;
                 };
                 // Files it meets first are loaded here too, when reached.
@@ -603,7 +635,7 @@ pub fn build(
             let mut builtin = false;
             let target = match target {
                 Ok(id) => {
-                    let t = add_node(&mut graph, &mut frontier, &registry, id);
+                    let t = add_node(&mut graph, &mut frontier, &mut registry, id);
                     if let Some(t) = t {
                         graph.add_edge(
                             idx,

@@ -56,7 +56,7 @@ pub fn project_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Path
     let (mut files, mut problems) = found
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    files.sort();
+    sort_paths(&mut files);
     problems.sort();
     diagnostics.extend(problems);
     files
@@ -77,5 +77,53 @@ impl Drop for Batch<'_> {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         found.0.append(&mut self.files);
         found.1.append(&mut self.diagnostics);
+    }
+}
+
+/// Sorts paths in `Path` order. Comparing bytes with `/` ranked below every
+/// other byte gives that order for the walker's normalized paths, without
+/// splitting every path into components at each comparison.
+pub fn sort_paths(paths: &mut [PathBuf]) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        fn rank(b: u8) -> u8 {
+            if b == b'/' { 0 } else { b }
+        }
+        paths.sort_unstable_by(|a, b| {
+            let (a, b) = (a.as_os_str().as_bytes(), b.as_os_str().as_bytes());
+            match a.iter().zip(b).position(|(x, y)| x != y) {
+                Some(i) => {
+                    rank(a.get(i).copied().unwrap_or(0)).cmp(&rank(b.get(i).copied().unwrap_or(0)))
+                }
+                None => a.len().cmp(&b.len()),
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    paths.sort();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte order with `/` first equals `Path` order on real walked paths
+    /// and on names with bytes below `/` (`-`, `.`, space).
+    #[test]
+    fn sort_paths_matches_path_order() {
+        let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"));
+        let mut paths = project_files(root, &mut Vec::new());
+        assert!(paths.len() > 20, "fixtures too small");
+        for extra in [
+            "a/b.ts", "a-b.ts", "a.b/c.ts", "a b/c.ts", "a/b/c.ts", "a", "ab/c.ts",
+        ] {
+            paths.push(root.join(extra));
+        }
+        let mut expected = paths.clone();
+        expected.sort();
+        paths.reverse();
+        sort_paths(&mut paths);
+        assert_eq!(paths, expected);
     }
 }
