@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::gather::{Inputs, gather};
+use super::gather::{Inputs, failed_parts, gather, write_reports};
 use super::{Context, Format};
 
 /// Arguments of `perfscope check`.
@@ -151,14 +151,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let failed_parts: Vec<String> = [
-        ("source", report.analyze.error()),
-        ("bundle", report.bundle.error()),
-        ("vitals", report.vitals.error()),
-    ]
-    .into_iter()
-    .filter_map(|(name, error)| error.map(|e| format!("{name}: {e}")))
-    .collect();
+    let failed_parts: Vec<String> = failed_parts(report)
+        .into_iter()
+        .map(|(name, error)| format!("{name}: {error}"))
+        .collect();
 
     if let Some(out) = &args.out {
         write_reports(out, report, baseline.as_ref(), threshold)?;
@@ -182,29 +178,6 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-fn write_reports(
-    out: &std::path::Path,
-    report: &model::report::Report,
-    baseline: Option<&model::report::Report>,
-    threshold: f64,
-) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let files = [
-        ("report.html", reporter::html::render(report)?),
-        (
-            "report.md",
-            reporter::markdown::render(report, baseline, threshold),
-        ),
-        ("report.json", reporter::json::render(report)?),
-    ];
-    for (name, text) in files {
-        let path = out.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(())
 }
 
 fn print_table(rows: &[CheckRow], failed_parts: &[String]) -> anyhow::Result<()> {

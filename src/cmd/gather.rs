@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Context as _;
 use model::report::{Part, Report};
 
 use super::Context;
@@ -212,4 +213,48 @@ fn target_name(target: &vitals::Target) -> String {
         vitals::Target::Url(url) => url.clone(),
         vitals::Target::Dir(dir) => dir.display().to_string(),
     }
+}
+
+/// The parts that could not run, as `(part, error)`.
+pub fn failed_parts(report: &Report) -> Vec<(&'static str, &str)> {
+    [
+        ("source", report.analyze.error()),
+        ("bundle", report.bundle.error()),
+        ("vitals", report.vitals.error()),
+    ]
+    .into_iter()
+    .filter_map(|(name, error)| error.map(|e| (name, e)))
+    .collect()
+}
+
+/// Writes `report.html`, `report.md` (with the diff when a baseline is given)
+/// and `report.json` into `out`, and returns their paths.
+pub fn write_reports(
+    out: &Path,
+    report: &Report,
+    baseline: Option<&Report>,
+    threshold: f64,
+) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let files = [
+        (
+            "report.html",
+            reporter::html::render(report).context("cannot render the HTML report")?,
+        ),
+        (
+            "report.md",
+            reporter::markdown::render(report, baseline, threshold),
+        ),
+        (
+            "report.json",
+            reporter::json::render(report).context("cannot render the JSON report")?,
+        ),
+    ];
+    let mut written = Vec::new();
+    for (name, text) in files {
+        let path = out.join(name);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
 }

@@ -4,10 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-
 use super::Context;
-use super::gather::{Inputs, gather};
+use super::gather::{Inputs, failed_parts, gather, write_reports};
 
 /// Arguments of `perfscope report`.
 #[derive(Debug, clap::Args)]
@@ -36,28 +34,11 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let gathered = gather(&args.inputs, ctx)?;
     let threshold = args.threshold.unwrap_or(gathered.config.baseline.threshold);
     let report = &gathered.report;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let html = reporter::html::render(report).context("cannot render the HTML report")?;
-    let markdown = reporter::markdown::render(report, baseline.as_ref(), threshold);
-    let json = reporter::json::render(report).context("cannot render the JSON report")?;
-    for (name, text) in [
-        ("report.html", html),
-        ("report.md", markdown),
-        ("report.json", json),
-    ] {
-        let path = args.out.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    for path in write_reports(&args.out, report, baseline.as_ref(), threshold)? {
         println!("wrote {}", path.display());
     }
-    for (name, error) in [
-        ("source", report.analyze.error()),
-        ("bundle", report.bundle.error()),
-        ("vitals", report.vitals.error()),
-    ] {
-        if let Some(error) = error {
-            eprintln!("perfscope: the {name} part failed: {error}");
-        }
+    for (name, error) in failed_parts(report) {
+        eprintln!("perfscope: the {name} part failed: {error}");
     }
     Ok(ExitCode::SUCCESS)
 }

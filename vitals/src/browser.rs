@@ -284,44 +284,6 @@ pub fn perfscope_chromium_processes() -> Vec<u32> {
     found
 }
 
-/// Ids of the live (not zombie) processes in process group `pgid` (Linux
-/// `/proc`; elsewhere the group leader is probed with signal 0).
-pub fn process_group_members(pgid: u32) -> Vec<u32> {
-    let mut members = Vec::new();
-    if let Ok(entries) = std::fs::read_dir("/proc") {
-        for entry in entries.flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<u32>().ok())
-            else {
-                continue;
-            };
-            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-                continue;
-            };
-            // Fields after the command name (which may contain spaces).
-            let Some(rest) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
-                continue;
-            };
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let state = fields.first().copied().unwrap_or("");
-            let group = fields.get(2).and_then(|g| g.parse::<u32>().ok());
-            if group == Some(pgid) && state != "Z" && state != "X" {
-                members.push(pid);
-            }
-        }
-        return members;
-    }
-    if let Ok(id) = i32::try_from(pgid) {
-        // SAFETY: signal 0 only checks for existence.
-        if unsafe { libc::kill(-id, 0) } == 0 {
-            members.push(pgid);
-        }
-    }
-    members
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
