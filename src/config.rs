@@ -22,6 +22,9 @@ pub struct Config {
     pub vitals: vitals::VitalsConfig,
     /// `[baseline]`: how a comparison with a baseline report is judged.
     pub baseline: BaselineConfig,
+    /// `[findings]`: the severity of each kind of finding, by id
+    /// (`unused-exports = "error"`, `cycles = "off"`); any kind of any part.
+    pub findings: model::Severities,
 }
 
 /// `[baseline]` of `perfscope.toml`.
@@ -35,7 +38,7 @@ pub struct BaselineConfig {
 impl Default for BaselineConfig {
     fn default() -> Self {
         Self {
-            threshold: reporter::DEFAULT_THRESHOLD,
+            threshold: assess::DEFAULT_THRESHOLD,
         }
     }
 }
@@ -52,7 +55,50 @@ impl Config {
         let mut config: Config = toml::from_str(&text).with_context(|| {
             format!("{} is not a valid perfscope configuration", path.display())
         })?;
-        config.path = Some(path);
+        config.path = Some(path.clone());
+        config.validate().with_context(|| {
+            format!("{} is not a valid perfscope configuration", path.display())
+        })?;
         Ok(config)
+    }
+
+    /// Checks values the types allow but perfscope does not: limits and
+    /// thresholds must be finite and not negative, kinds must not be both
+    /// `errors` and `off`.
+    fn validate(&self) -> anyhow::Result<()> {
+        if !(self.baseline.threshold.is_finite() && self.baseline.threshold >= 0.0) {
+            anyhow::bail!(
+                "[baseline] threshold must be a finite number of 0 or more (got {})",
+                self.baseline.threshold
+            );
+        }
+        self.vitals.validate().map_err(anyhow::Error::msg)?;
+        for kind in &self.analyze.errors {
+            if self.findings.of(*kind) == model::Severity::Off {
+                anyhow::bail!(
+                    "`{kind}` is both in [analyze] errors and \"off\" in [findings]; keep one"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The severity of every kind: `[findings]`, with the kinds of
+    /// `[analyze] errors` as errors.
+    pub fn severities(&self) -> model::Severities {
+        let mut severities = self.findings.clone();
+        for kind in &self.analyze.errors {
+            severities.set(*kind, model::Severity::Error);
+        }
+        severities
+    }
+
+    /// What the assess step needs: the threshold (a flag overrides the
+    /// configuration) and the severities.
+    pub fn assess_options(&self, threshold: Option<f64>) -> assess::AssessOptions {
+        assess::AssessOptions {
+            threshold: threshold.unwrap_or(self.baseline.threshold),
+            severities: self.severities(),
+        }
     }
 }

@@ -271,7 +271,11 @@ fn generate(root: &Path, modules: usize) -> (usize, usize) {
 fn measure_analyze(root: &Path, dump: Option<&Path>) {
     let start = Instant::now();
     let cpu_start = cpu_ms();
-    let analysis = analyze_full(root, &AnalyzeOptions::default()).expect("analysis");
+    let analysis = analyze_full(
+        &perfscope_analyzer::project::ProjectFacts::read(root),
+        &AnalyzeOptions::default(),
+    )
+    .expect("analysis");
     let json = serde_json::to_vec(&analysis.report).expect("json");
     let wall = start.elapsed().as_secs_f64() * 1000.0;
     let cpu = cpu_ms() - cpu_start;
@@ -302,8 +306,11 @@ fn measure_stages(root: &Path) {
     let files = perfscope_analyzer::source::walk::project_files(root, &mut Vec::new());
     let walk = start.elapsed().as_secs_f64() * 1000.0;
     let start = Instant::now();
-    let graph =
-        perfscope_analyzer::source::gather(root, &AnalyzeOptions::default()).expect("gather");
+    let graph = perfscope_analyzer::source::gather(
+        &perfscope_analyzer::project::ProjectFacts::read(root),
+        &AnalyzeOptions::default(),
+    )
+    .expect("gather");
     let gather = start.elapsed().as_secs_f64() * 1000.0;
     println!(
         "stages: walk {walk:.0} ms ({} files); gather {gather:.0} ms ({} modules)",

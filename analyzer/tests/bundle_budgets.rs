@@ -3,8 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
+use model::BudgetOrigin;
 use perfscope_analyzer::bundle::{BudgetRule, BundleConfig, BundleOptions, analyze};
+use perfscope_analyzer::project::ProjectFacts;
 use serde_json::Value;
+
+fn project(dir: &Path) -> Option<Arc<ProjectFacts>> {
+    Some(Arc::new(ProjectFacts::read(dir)))
+}
 
 fn copy_fixture(to: &Path) -> PathBuf {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/bundle/esbuild/dist");
@@ -52,7 +60,7 @@ fn configured_rules_pass_and_fail_at_the_limit() {
     let verdicts: Vec<(&str, Option<u64>, bool)> = report
         .budgets
         .iter()
-        .map(|b| (b.name.as_str(), b.actual, b.pass))
+        .map(|b| (b.name.as_str(), b.actual.map(|a| a as u64), b.passes()))
         .collect();
     assert_eq!(verdicts[0], ("all JS", Some(total), true));
     assert_eq!(verdicts[1], ("too tight", Some(total), false));
@@ -62,7 +70,12 @@ fn configured_rules_pass_and_fail_at_the_limit() {
     assert!(!verdicts[3].2, "two chunks > 100 B");
     assert_eq!(report.budgets[3].files.len(), 2);
     // Configured budgets replace the defaults.
-    assert!(report.budgets.iter().all(|b| b.origin == "perfscope.toml"));
+    assert!(
+        report
+            .budgets
+            .iter()
+            .all(|b| b.origin == BudgetOrigin::PerfscopeToml)
+    );
     assert!(!report.budgets_pass());
 }
 
@@ -101,7 +114,7 @@ fn size_limit_json_and_package_json_are_read() {
     .unwrap();
     let report = analyze(
         &dist,
-        &BundleOptions::new(BundleConfig::default(), Some(dir.path().to_path_buf())).unwrap(),
+        &BundleOptions::new(BundleConfig::default(), project(dir.path())).unwrap(),
     )
     .unwrap();
     let files = reference();
@@ -119,7 +132,14 @@ fn size_limit_json_and_package_json_are_read() {
     let b: Vec<_> = report
         .budgets
         .iter()
-        .map(|b| (b.name.as_str(), b.metric.as_str(), b.actual, b.pass))
+        .map(|b| {
+            (
+                b.name.as_str(),
+                b.metric.id(),
+                b.actual.map(|a| a as u64),
+                b.passes(),
+            )
+        })
         .collect();
     assert_eq!(b.len(), 3, "{b:?}");
     assert_eq!((b[0].0, b[0].1, b[0].3), ("app brotli", "brotli", true));
@@ -148,7 +168,7 @@ fn size_limit_json_and_package_json_are_read() {
         report
             .budgets
             .iter()
-            .all(|b| b.origin == ".size-limit.json")
+            .all(|b| b.origin == BudgetOrigin::SizeLimitJson)
     );
     assert!(
         report
@@ -166,12 +186,12 @@ fn size_limit_json_and_package_json_are_read() {
     .unwrap();
     let report = analyze(
         &dist,
-        &BundleOptions::new(BundleConfig::default(), Some(dir.path().to_path_buf())).unwrap(),
+        &BundleOptions::new(BundleConfig::default(), project(dir.path())).unwrap(),
     )
     .unwrap();
     assert_eq!(report.budgets.len(), 1);
-    assert_eq!(report.budgets[0].origin, "package.json");
-    assert!(!report.budgets[0].pass);
+    assert_eq!(report.budgets[0].origin, BudgetOrigin::PackageJson);
+    assert!(!report.budgets[0].passes());
 }
 
 #[test]
@@ -187,7 +207,47 @@ fn defaults_apply_without_configuration() {
         report
             .budgets
             .iter()
-            .all(|b| b.pass && b.origin == "default")
+            .all(|b| b.passes() && b.origin == BudgetOrigin::Default)
     );
-    assert_eq!(report.budgets[2].actual, Some(js_gzip_total()));
+    assert_eq!(report.budgets[2].actual, Some(js_gzip_total() as f64));
+}
+
+#[test]
+fn a_budget_that_measures_nothing_fails_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = copy_fixture(dir.path());
+    let config: BundleConfig = serde_json::from_value(serde_json::json!({
+        "budgets": [
+            {"path": "static/*.js", "gzip": "10 KB"},
+            {"entry": "admin.html", "gzip": "10 KB"},
+            {"total": true, "brotli": "1 MB"}
+        ]
+    }))
+    .unwrap();
+    let mut options = BundleOptions::new(config, None).unwrap();
+    options.compression.brotli = false;
+    let report = analyze(&dist, &options).unwrap();
+    let verdicts: Vec<(model::Verdict, &str)> = report
+        .budgets
+        .iter()
+        .map(|b| (b.verdict, b.reason.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(verdicts.len(), 3);
+    assert!(
+        verdicts
+            .iter()
+            .all(|(v, _)| *v == model::Verdict::NotMeasured)
+    );
+    assert!(verdicts[0].1.contains("`static/*.js`"), "{}", verdicts[0].1);
+    assert!(
+        verdicts[1].1.contains("no entry named `admin.html`"),
+        "{}",
+        verdicts[1].1
+    );
+    assert!(
+        verdicts[2].1.contains("brotli sizes were not computed"),
+        "{}",
+        verdicts[2].1
+    );
+    assert!(!report.budgets_pass());
 }

@@ -12,14 +12,20 @@ fn app() -> PathBuf {
 }
 
 fn run() -> BundleReport {
-    let options = BundleOptions::new(Default::default(), Some(app())).unwrap();
+    let options = BundleOptions::new(
+        Default::default(),
+        Some(std::sync::Arc::new(
+            perfscope_analyzer::project::ProjectFacts::read(&app()),
+        )),
+    )
+    .unwrap();
     analyze(&app().join("dist"), &options).unwrap()
 }
 
 #[test]
 fn sizes_split_and_attribution_match_the_references() {
     let report = run();
-    assert_eq!(report.chunk_graph, "vite-manifest");
+    assert_eq!(report.chunk_graph.as_str(), "vite-manifest");
     let reference: serde_json::Value =
         serde_json::from_slice(&std::fs::read(app().join("dist-sizes.json")).unwrap()).unwrap();
     let files = reference["files"].as_object().unwrap();
@@ -98,7 +104,7 @@ fn sizes_split_and_attribution_match_the_references() {
         .filter(|d| d.name == "tiny-date")
         .collect();
     assert_eq!(tiny.len(), 1);
-    assert_eq!(tiny[0].kind, "versions");
+    assert_eq!(tiny[0].kind.as_str(), "versions");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use model::FindingKind;
 use model::analyze::{AnalyzeReport, EdgeKind, UnusedExport};
 use perfscope_analyzer::source::{AnalyzeConfig, AnalyzeOptions, analyze};
 
@@ -14,8 +15,8 @@ fn fixture(case: &str) -> PathBuf {
 
 fn run(case: &str, config: AnalyzeConfig) -> AnalyzeReport {
     let options = AnalyzeOptions {
-        entries: Vec::new(),
         config,
+        ..AnalyzeOptions::default()
     };
     analyze(&fixture(case), &options).expect("analysis runs")
 }
@@ -325,11 +326,11 @@ fn errors_name_configured_findings_that_have_results() {
     let report = run(
         "cycles",
         AnalyzeConfig {
-            errors: vec!["cycles".into(), "unused-dependencies".into()],
+            errors: vec![FindingKind::Cycles, FindingKind::UnusedDependencies],
             ..AnalyzeConfig::default()
         },
     );
-    assert_eq!(report.errors, vec!["cycles"]);
+    assert_eq!(report.errors, vec![FindingKind::Cycles]);
 }
 
 #[test]

@@ -245,7 +245,7 @@ fn lazy_candidates() {
 fn no_diagnostics_and_json_snapshot() {
     let r = report();
     assert_eq!(r.diagnostics, vec![]);
-    assert_eq!(r.errors, Vec::<String>::new());
+    assert!(r.errors.is_empty());
     insta::assert_json_snapshot!("shop_app_analyze", r, {
         ".timings.*" => "[ms]",
     });

@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Diagnostic;
+use crate::finding::{Detail, Finding, FindingKind};
 
 /// Result of `perfscope analyze`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -14,6 +15,11 @@ pub struct AnalyzeReport {
     pub kind: String,
     /// Entry modules the graph was walked from, and how each was found.
     pub entries: Vec<Entry>,
+    /// Every finding, by kind in report order (see [`crate::finding`]). The
+    /// per-kind lists below hold the same findings of the kinds perfscope
+    /// has had since schema 1, kept for the consumers of those fields.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
     /// Every module reached from the entries, sorted by path.
     pub modules: Vec<Module>,
     /// Project files no entry reaches.
@@ -30,9 +36,9 @@ pub struct AnalyzeReport {
     pub cycles: Vec<Vec<String>>,
     /// Code that could leave the initial load through `import()`, ranked by bytes saved.
     pub lazy_candidates: Vec<LazyCandidate>,
-    /// Findings that the configuration marks as errors (they make the exit code 1).
+    /// Kinds of findings present that the configuration marks as errors.
     #[serde(default)]
-    pub errors: Vec<String>,
+    pub errors: Vec<FindingKind>,
     /// Problems met on the way; the analysis went on.
     pub diagnostics: Vec<Diagnostic>,
     /// Wall time per stage in milliseconds (redacted in snapshot tests).
@@ -132,6 +138,38 @@ pub struct UnusedExport {
     pub type_only: bool,
 }
 
+/// Why code is a lazy-loading candidate.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum LazyReason {
+    /// An `import()` that a static import path defeats: the module stays in
+    /// the initial load.
+    DynamicAlsoStatic,
+    /// A static subgraph that only this importer brings into the initial load.
+    ExclusiveSubgraph,
+}
+
+impl LazyReason {
+    /// `dynamic-also-static` or `exclusive-subgraph`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// A package imported but not listed in `package.json`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub struct UnlistedDependency {
@@ -178,12 +216,212 @@ pub struct LazyCandidate {
     pub gzip_saved_estimate: Option<u64>,
     /// Number of modules that would leave the initial load.
     pub modules_saved: usize,
-    /// `dynamic-also-static` (an `import()` defeated by a static path) or
-    /// `exclusive-subgraph` (a static subgraph only this importer needs).
-    pub reason: String,
+    /// Why it is a candidate.
+    pub reason: LazyReason,
     /// For `dynamic-also-static`: the static path from an entry to the module.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub static_path: Vec<String>,
     /// 1-based line of the import in the importer.
     pub line: u32,
+}
+
+/// A finding from the entries of the per-kind lists: the one place that says
+/// what the key, subject and message of these kinds are (used by the analyzer
+/// and to read documents written before `findings` existed).
+pub mod legacy {
+    use super::*;
+
+    /// `unused-files`.
+    pub fn unused_file(path: &str) -> Finding {
+        Finding::new(FindingKind::UnusedFiles, path, path, "")
+    }
+
+    /// `unused-exports`.
+    pub fn unused_export(e: &UnusedExport) -> Finding {
+        Finding::new(
+            FindingKind::UnusedExports,
+            format!("{}#{}", e.path, e.name),
+            e.path.clone(),
+            if e.type_only {
+                format!("type {}", e.name)
+            } else {
+                e.name.clone()
+            },
+        )
+        .at_line(e.line)
+        .with_detail(Detail::Export {
+            name: e.name.clone(),
+            type_only: e.type_only,
+        })
+    }
+
+    /// `unused-dependencies`.
+    pub fn unused_dependency(name: &str) -> Finding {
+        Finding::new(FindingKind::UnusedDependencies, name, name, "").with_detail(
+            Detail::Dependency {
+                name: name.to_string(),
+                importers: Vec::new(),
+            },
+        )
+    }
+
+    /// `unlisted-dependencies`.
+    pub fn unlisted_dependency(d: &UnlistedDependency) -> Finding {
+        Finding::new(
+            FindingKind::UnlistedDependencies,
+            d.name.clone(),
+            d.name.clone(),
+            format!("imported by {}", d.importers.join(", ")),
+        )
+        .with_detail(Detail::Dependency {
+            name: d.name.clone(),
+            importers: d.importers.clone(),
+        })
+    }
+
+    /// `duplicate-packages`.
+    pub fn duplicate_package(d: &DuplicatePackage) -> Finding {
+        let copies: Vec<String> = d
+            .instances
+            .iter()
+            .map(|i| format!("{}@{}", i.path, i.version.as_deref().unwrap_or("?")))
+            .collect();
+        Finding::new(
+            FindingKind::DuplicatePackages,
+            d.name.clone(),
+            d.name.clone(),
+            format!("{} copies: {}", d.instances.len(), copies.join(", ")),
+        )
+        .with_detail(Detail::Package(d.clone()))
+    }
+
+    /// `cycles`: `members` sorted, `chain` one real import chain through them.
+    pub fn cycle(members: &[String], chain: Vec<crate::finding::ImportStep>) -> Finding {
+        let first = members.first().cloned().unwrap_or_default();
+        let shown = if chain.is_empty() {
+            members.join(" \u{2192} ")
+        } else {
+            let mut path: Vec<&str> = chain.iter().map(|s| s.from.as_str()).collect();
+            path.push(chain.last().map_or("", |s| s.to.as_str()));
+            path.join(" \u{2192} ")
+        };
+        let mut finding = Finding::new(
+            FindingKind::Cycles,
+            members.join(" "),
+            first,
+            format!("{} modules: {shown}", members.len()),
+        );
+        if let Some(step) = chain.first() {
+            finding = finding.at_line(step.line);
+        }
+        finding.with_detail(Detail::Cycle {
+            members: members.to_vec(),
+            chain,
+        })
+    }
+
+    /// `lazy-candidates`.
+    pub fn lazy_candidate(c: &LazyCandidate) -> Finding {
+        let saved = match c.gzip_saved_estimate {
+            Some(g) => format!(
+                "{} gzip ({} raw)",
+                crate::units::format_bytes(g),
+                crate::units::format_bytes(c.bytes_saved)
+            ),
+            None => format!("{} raw", crate::units::format_bytes(c.bytes_saved)),
+        };
+        Finding::new(
+            FindingKind::LazyCandidates,
+            format!("{}->{}", c.importer, c.module),
+            c.importer.clone(),
+            format!(
+                "import of \"{}\" ({}): {saved} and {} module{} could leave the initial load",
+                c.specifier,
+                c.reason.as_str(),
+                c.modules_saved,
+                if c.modules_saved == 1 { "" } else { "s" }
+            ),
+        )
+        .at_line(c.line)
+        .with_detail(Detail::Lazy(c.clone()))
+    }
+}
+
+impl AnalyzeReport {
+    /// Fills the per-kind lists from `findings` (the analyzer's output is
+    /// `findings`; these lists are views of it).
+    pub fn fill_legacy_lists(&mut self) {
+        self.unused_files.clear();
+        self.unused_exports.clear();
+        self.unused_dependencies.clear();
+        self.unlisted_dependencies.clear();
+        self.duplicate_packages.clear();
+        self.cycles.clear();
+        self.lazy_candidates.clear();
+        for f in &self.findings {
+            match (&f.kind, &f.detail) {
+                (FindingKind::UnusedFiles, _) => self.unused_files.push(f.subject.clone()),
+                (FindingKind::UnusedExports, Detail::Export { name, type_only }) => {
+                    self.unused_exports.push(UnusedExport {
+                        path: f.subject.clone(),
+                        name: name.clone(),
+                        line: f.line.unwrap_or(0),
+                        type_only: *type_only,
+                    })
+                }
+                (FindingKind::UnusedDependencies, Detail::Dependency { name, .. }) => {
+                    self.unused_dependencies.push(name.clone())
+                }
+                (FindingKind::UnlistedDependencies, Detail::Dependency { name, importers }) => {
+                    self.unlisted_dependencies.push(UnlistedDependency {
+                        name: name.clone(),
+                        importers: importers.clone(),
+                    })
+                }
+                (FindingKind::DuplicatePackages, Detail::Package(d)) => {
+                    self.duplicate_packages.push(d.clone())
+                }
+                (FindingKind::Cycles, Detail::Cycle { members, .. }) => {
+                    self.cycles.push(members.clone())
+                }
+                (FindingKind::LazyCandidates, Detail::Lazy(c)) => {
+                    self.lazy_candidates.push(c.clone())
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// For a document written before `findings` existed: the findings its
+    /// per-kind lists hold. A document with findings is left as it is.
+    pub fn fill_findings_from_legacy_lists(&mut self) {
+        if !self.findings.is_empty() {
+            return;
+        }
+        let mut out: Vec<Finding> = Vec::new();
+        out.extend(self.lazy_candidates.iter().map(legacy::lazy_candidate));
+        out.extend(
+            self.duplicate_packages
+                .iter()
+                .map(legacy::duplicate_package),
+        );
+        out.extend(
+            self.cycles
+                .iter()
+                .map(|members| legacy::cycle(members, Vec::new())),
+        );
+        out.extend(self.unused_files.iter().map(|f| legacy::unused_file(f)));
+        out.extend(self.unused_exports.iter().map(legacy::unused_export));
+        out.extend(
+            self.unused_dependencies
+                .iter()
+                .map(|d| legacy::unused_dependency(d)),
+        );
+        out.extend(
+            self.unlisted_dependencies
+                .iter()
+                .map(legacy::unlisted_dependency),
+        );
+        self.findings = out;
+    }
 }

@@ -12,6 +12,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Diagnostic;
+use crate::budget::Budget;
+use crate::finding::{Detail, Finding, FindingKind};
 
 /// Result of `perfscope bundle`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -24,9 +26,8 @@ pub struct BundleReport {
     pub root: String,
     /// Compressions that were computed: `gzip`, `brotli`.
     pub compression: Vec<String>,
-    /// Where the chunk graph (initial vs lazy) came from: `vite-manifest`,
-    /// `webpack-stats`, `esbuild-metafile`, or `parsed` (imports read from the chunks).
-    pub chunk_graph: String,
+    /// Where the chunk graph (initial vs lazy) came from.
+    pub chunk_graph: ChunkGraphSource,
     /// Every file of the folder, sorted by path.
     pub assets: Vec<Asset>,
     /// Each entry (an HTML page, or a bundler entry point when there is no HTML),
@@ -42,7 +43,11 @@ pub struct BundleReport {
     /// Original modules present in more than one asset, sorted by source.
     pub duplicate_modules: Vec<DuplicateModule>,
     /// Every budget with its verdict, in configuration order.
-    pub budgets: Vec<BudgetResult>,
+    pub budgets: Vec<Budget>,
+    /// Every finding, by kind in report order (see [`crate::finding`]);
+    /// `duplicate_packages` and `duplicate_modules` above are the same findings' data.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
     /// Problems met on the way (missing or broken maps, unreadable files...);
     /// the analysis went on. Sorted.
     pub diagnostics: Vec<Diagnostic>,
@@ -54,7 +59,74 @@ pub struct BundleReport {
 impl BundleReport {
     /// Whether every budget passed.
     pub fn budgets_pass(&self) -> bool {
-        self.budgets.iter().all(|b| b.pass)
+        self.budgets.iter().all(Budget::passes)
+    }
+
+    /// Fills `duplicate_packages` and `duplicate_modules` from `findings`
+    /// (the analyzer's output is `findings`; these lists are views of it).
+    pub fn fill_lists_from_findings(&mut self) {
+        self.duplicate_packages = self
+            .findings
+            .iter()
+            .filter_map(|f| match &f.detail {
+                Detail::ShippedPackage(d) => Some(d.clone()),
+                _ => None,
+            })
+            .collect();
+        self.duplicate_modules = self
+            .findings
+            .iter()
+            .filter_map(|f| match &f.detail {
+                Detail::ShippedModule(d) => Some(d.clone()),
+                _ => None,
+            })
+            .collect();
+    }
+
+    /// For a document written before `findings` existed: the findings its
+    /// duplicate lists hold. A document with findings is left as it is.
+    pub fn fill_findings_from_legacy_lists(&mut self) {
+        if self.findings.is_empty() {
+            self.findings = self
+                .duplicate_packages
+                .iter()
+                .map(DuplicatePackage::finding)
+                .chain(self.duplicate_modules.iter().map(DuplicateModule::finding))
+                .collect();
+        }
+    }
+}
+
+/// Where a chunk graph was read from.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum ChunkGraphSource {
+    /// Vite's `.vite/manifest.json`.
+    ViteManifest,
+    /// webpack or Rspack `stats.json`.
+    WebpackStats,
+    /// An esbuild metafile.
+    EsbuildMetafile,
+    /// Imports read from the chunks themselves.
+    Parsed,
+}
+
+impl ChunkGraphSource {
+    /// The id (`vite-manifest`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
@@ -217,14 +289,79 @@ pub struct Package {
 pub struct DuplicatePackage {
     /// Package name.
     pub name: String,
-    /// `versions` (different versions) or `copies` (one version, several install folders).
-    pub kind: String,
+    /// Different versions, or one version in several install folders.
+    pub kind: DuplicateKind,
     /// Distinct versions, sorted (`unknown` when a copy's version is not known).
     pub versions: Vec<String>,
     /// Every install folder, sorted.
     pub paths: Vec<String>,
     /// Bytes of every copy but the largest.
     pub bytes_wasted: u64,
+}
+
+/// How a package is duplicated.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum DuplicateKind {
+    /// Several versions.
+    Versions,
+    /// One version from several install folders.
+    Copies,
+}
+
+impl DuplicateKind {
+    /// `versions` or `copies`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl DuplicatePackage {
+    /// The `bundle-duplicate-packages` finding of this package.
+    pub fn finding(&self) -> Finding {
+        Finding::new(
+            FindingKind::BundleDuplicatePackages,
+            self.name.clone(),
+            self.name.clone(),
+            format!(
+                "{} ({}), {} wasted",
+                self.versions.join(", "),
+                self.kind.as_str(),
+                crate::units::format_bytes(self.bytes_wasted)
+            ),
+        )
+        .with_detail(Detail::ShippedPackage(self.clone()))
+    }
+}
+
+impl DuplicateModule {
+    /// The `duplicate-modules` finding of this module.
+    pub fn finding(&self) -> Finding {
+        Finding::new(
+            FindingKind::DuplicateModules,
+            self.source.clone(),
+            self.source.clone(),
+            format!(
+                "in {} chunks ({}), {} wasted",
+                self.assets.len(),
+                self.assets.join(", "),
+                crate::units::format_bytes(self.bytes_wasted)
+            ),
+        )
+        .with_detail(Detail::ShippedModule(self.clone()))
+    }
 }
 
 /// An original module present in more than one asset.
@@ -236,26 +373,6 @@ pub struct DuplicateModule {
     pub assets: Vec<String>,
     /// Bytes of every copy but the largest.
     pub bytes_wasted: u64,
-}
-
-/// A budget and its verdict.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BudgetResult {
-    /// Name of the budget (from the configuration, or a default's description).
-    pub name: String,
-    /// `raw`, `gzip` or `brotli`.
-    pub metric: String,
-    /// Limit in bytes.
-    pub limit: u64,
-    /// Measured bytes; `null` when the metric was not computed (then `pass` is true
-    /// and a diagnostic says so).
-    pub actual: Option<u64>,
-    /// Whether `actual <= limit`.
-    pub pass: bool,
-    /// Where the budget came from: `default`, `perfscope.toml`, `.size-limit.json`, `package.json`.
-    pub origin: String,
-    /// Files counted, sorted.
-    pub files: Vec<String>,
 }
 
 /// Time spent per stage.

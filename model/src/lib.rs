@@ -9,13 +9,22 @@
 //! deterministic.
 
 pub mod analyze;
+pub mod assessment;
+pub mod budget;
 pub mod bundle;
 pub mod diagnostic;
+pub mod finding;
+pub mod metric;
+pub mod path;
 pub mod progress;
 pub mod report;
+pub mod units;
 pub mod vitals;
 
+pub use budget::{Budget, BudgetOrigin, Verdict};
 pub use diagnostic::Diagnostic;
+pub use finding::{Detail, Finding, FindingKind, PartId, Severities, Severity};
+pub use metric::{MetricId, Unit};
 pub use progress::Progress;
 
 /// Version of the JSON documents perfscope writes. Bump on breaking changes.

@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::AnalyzeReport;
+use crate::assessment::Assessment;
 use crate::bundle::BundleReport;
 use crate::vitals::VitalsReport;
 
@@ -18,6 +19,9 @@ pub struct Report {
     pub kind: String,
     /// The tool and version that wrote the report, e.g. `perfscope 0.1.0`.
     pub generated_by: String,
+    /// The project's name (`package.json` `name`, else its folder), the report's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     /// The source module graph (`perfscope analyze`).
     #[serde(default)]
     pub analyze: Part<AnalyzeReport>,
@@ -27,6 +31,11 @@ pub struct Report {
     /// The browser measurements (`perfscope vitals`).
     #[serde(default)]
     pub vitals: Part<VitalsReport>,
+    /// What the report adds up to (headline, budgets, findings, actions, the
+    /// gate), computed once by `perfscope-assess`; absent only in documents
+    /// that were never assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
 }
 
 impl Report {
@@ -41,10 +50,44 @@ impl Report {
             schema_version: crate::SCHEMA_VERSION,
             kind: "report".to_string(),
             generated_by: generated_by.into(),
+            project: None,
             analyze,
             bundle,
             vitals,
+            assessment: None,
         }
+    }
+
+    /// Brings a document read from disk to the current shape: fills the
+    /// findings of documents written before parts listed them.
+    pub fn normalize(&mut self) {
+        if let Part::Ok { document } = &mut self.analyze {
+            document.fill_findings_from_legacy_lists();
+        }
+        if let Part::Ok { document } = &mut self.bundle {
+            document.fill_findings_from_legacy_lists();
+        }
+        if let Part::Ok { document } = &mut self.vitals {
+            document.fill_findings_from_legacy_lists();
+        }
+    }
+
+    /// Every finding of every part that ran, by kind in report order (each
+    /// kind's findings in their document's order).
+    pub fn findings(&self) -> Vec<&crate::finding::Finding> {
+        let mut all: Vec<&crate::finding::Finding> = Vec::new();
+        if let Some(a) = self.analyze.document() {
+            all.extend(&a.findings);
+        }
+        if let Some(b) = self.bundle.document() {
+            all.extend(&b.findings);
+        }
+        if let Some(v) = self.vitals.document() {
+            all.extend(&v.findings);
+        }
+        // Stable: each kind keeps its document's order.
+        all.sort_by_key(|f| f.kind);
+        all
     }
 }
 
@@ -79,13 +122,19 @@ impl<T> Default for Part<T> {
 }
 
 impl<T> Part<T> {
-    /// A part from the result of running its analysis; the error is kept as text.
-    pub fn from_result<E: std::fmt::Display>(result: Result<T, E>) -> Self {
+    /// A part from the result of running its analysis; the error is kept as
+    /// text with its whole chain of causes (`what: why: root cause`).
+    pub fn from_result<E: std::error::Error>(result: Result<T, E>) -> Self {
         match result {
             Ok(document) => Part::Ok { document },
-            Err(err) => Part::Failed {
-                error: err.to_string(),
-            },
+            Err(err) => Part::failed(error_chain(&err)),
+        }
+    }
+
+    /// A failed part with `error` as its message.
+    pub fn failed(error: impl Into<String>) -> Self {
+        Part::Failed {
+            error: error.into(),
         }
     }
 
@@ -111,4 +160,20 @@ impl<T> Part<T> {
             _ => None,
         }
     }
+}
+
+/// An error and its causes joined with `: ` (as anyhow's `{:#}` prints them),
+/// skipping a cause whose text the previous message already ends with.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
 }

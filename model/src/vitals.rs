@@ -5,6 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Diagnostic;
+use crate::budget::Budget;
+use crate::finding::{Detail, Finding, FindingKind};
 
 /// Result of `perfscope vitals`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -29,11 +31,12 @@ pub struct VitalsReport {
     pub spread: Spread,
     /// React commits and slow renders, merged over all runs.
     pub react: ReactReport,
-    /// Network findings over all runs, sorted by kind then URL.
-    pub findings: Vec<VitalsFinding>,
+    /// Every finding (network, React) over all runs, by kind in report
+    /// order, then URL or component.
+    pub findings: Vec<Finding>,
     /// Budgets checked against the median run.
     #[serde(default)]
-    pub budgets: Vec<VitalsBudget>,
+    pub budgets: Vec<Budget>,
     /// Problems met on the way (timeouts, crashes, refused connections...).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -227,28 +230,50 @@ pub struct SlowRender {
     pub max_actual_ms: f64,
 }
 
-/// A network finding.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-pub struct VitalsFinding {
-    /// `uncompressed`, `short-cache`, `waterfall`, `n-plus-one` or `slow-api`.
-    pub kind: String,
-    /// The URL (or URL template) concerned.
-    pub url: String,
-    /// One sentence for humans.
-    pub message: String,
+impl SlowRender {
+    /// The `slow-renders` finding of this component (`threshold_ms` is the
+    /// slow-render threshold).
+    pub fn finding(&self, threshold_ms: f64) -> Finding {
+        use crate::units::format_ms;
+        Finding::new(
+            FindingKind::SlowRenders,
+            self.component.clone(),
+            self.component.clone(),
+            format!(
+                "{} renders over {}, slowest {}, total {}",
+                self.count,
+                format_ms(threshold_ms),
+                format_ms(self.max_ms),
+                format_ms(self.total_ms)
+            ),
+        )
+        .with_detail(Detail::Render(self.clone()))
+    }
 }
 
-/// One budget checked against the median run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct VitalsBudget {
-    /// Budget name, e.g. `vitals.lcp`.
-    pub name: String,
-    /// Metric key: `fcp_ms`, `lcp_ms`, `tti_ms`, `tbt_ms`, `cls`, `render_ms`.
-    pub metric: String,
-    /// The limit (inclusive).
-    pub limit: f64,
-    /// The measured value, when the metric was measured.
-    pub actual: Option<f64>,
-    /// Whether the measured value is within the limit; a missing value fails.
-    pub pass: bool,
+impl VitalsReport {
+    /// For a document written before findings had keys and before slow
+    /// renders were findings: fills both.
+    pub fn fill_findings_from_legacy_lists(&mut self) {
+        for f in &mut self.findings {
+            if f.key.is_empty() {
+                f.key = f.subject.clone();
+            }
+        }
+        if !self
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::SlowRenders)
+        {
+            let threshold = self.react.slow_render_ms;
+            let renders: Vec<Finding> = self
+                .react
+                .slow_renders
+                .iter()
+                .map(|r| r.finding(threshold))
+                .collect();
+            self.findings.splice(0..0, renders);
+            self.findings.sort_by_key(|f| f.kind);
+        }
+    }
 }

@@ -46,12 +46,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             report.vitals = doc.vitals;
         }
     }
+    assess::assess_into(
+        &mut report,
+        baseline.as_ref(),
+        &assess::AssessOptions::default(),
+    );
     std::fs::create_dir_all(&out)?;
     std::fs::write(out.join("report.html"), reporter::html::render(&report)?)?;
-    std::fs::write(
-        out.join("report.md"),
-        reporter::markdown::render(&report, baseline.as_ref(), reporter::DEFAULT_THRESHOLD),
-    )?;
+    std::fs::write(out.join("report.md"), reporter::markdown::render(&report))?;
     std::fs::write(out.join("report.json"), reporter::json::render(&report)?)?;
     Ok(())
 }

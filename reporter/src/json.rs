@@ -6,10 +6,11 @@ use crate::ReportError;
 
 /// The report as pretty-printed JSON, ending with a newline.
 pub fn render(report: &Report) -> Result<String, ReportError> {
-    let mut text = serde_json::to_string_pretty(report).map_err(|source| ReportError::Json {
-        what: "the report",
-        source,
-    })?;
+    let mut text =
+        serde_json::to_string_pretty(report).map_err(|source| ReportError::Serialize {
+            what: "the report",
+            source,
+        })?;
     text.push('\n');
     Ok(text)
 }
@@ -18,11 +19,28 @@ pub fn render(report: &Report) -> Result<String, ReportError> {
 /// `analyze`, `bundle` or `vitals` document (wrapped as a report with that one
 /// part), so any of them can be compared with [`crate::diff::compare`].
 pub fn parse_document(text: &str) -> Result<Report, ReportError> {
+    let mut report = parse_unnormalized(text)?;
+    report.normalize();
+    Ok(report)
+}
+
+fn parse_unnormalized(text: &str) -> Result<Report, ReportError> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|source| ReportError::Json {
             what: "the document",
             source,
         })?;
+    let version = value.get("schema_version").and_then(|v| v.as_u64());
+    match version {
+        Some(v) if v > u64::from(model::SCHEMA_VERSION) => {
+            return Err(ReportError::NewerSchema {
+                found: v,
+                supported: model::SCHEMA_VERSION,
+            });
+        }
+        Some(_) => {}
+        None => return Err(ReportError::NoSchemaVersion),
+    }
     let kind = value
         .get("kind")
         .and_then(|k| k.as_str())

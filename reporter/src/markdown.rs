@@ -1,13 +1,14 @@
-//! The Markdown pull-request comment: a headline table (with deltas when a
-//! baseline is given), the top actions, then the findings in `<details>` blocks
-//! (only new ones with a baseline). It stays under GitHub's comment limit by
-//! cutting the longest lists first, with a note saying how many were left out.
+//! The Markdown pull-request comment: a headline table (with deltas when the
+//! report was assessed against a baseline), the budgets, the top actions, then
+//! the findings in `<details>` blocks (only new ones with a baseline). It
+//! stays under GitHub's comment limit by cutting the longest lists first, with
+//! a note saying how many were left out. Everything shown comes from the
+//! report's [`Assessment`].
 
+use model::assessment::{Action, AssessedFinding, Assessment, ChangeStatus, FindingStatus};
+use model::finding::{Finding, FindingKind};
 use model::report::{Part, Report};
-
-use crate::diff::{self, Status};
-use crate::findings::{self, Finding, FindingKind};
-use crate::{actions, budgets, metrics};
+use model::{Budget, Unit};
 
 /// GitHub's limit on the length of a comment, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -18,22 +19,38 @@ const MARGIN: usize = 1_536;
 /// Longest path, name or detail kept in one line; longer ones are cut with `…`.
 pub(crate) const MAX_PART_CHARS: usize = 240;
 
-/// Renders the comment for `report`; with `baseline`, metrics are compared
-/// (regression beyond `threshold`, relative) and only new findings are listed.
-pub fn render(report: &Report, baseline: Option<&Report>, threshold: f64) -> String {
-    render_with_limit(report, baseline, threshold, GITHUB_COMMENT_LIMIT - MARGIN)
+/// Renders the comment for an assessed `report`: with a baseline in its
+/// assessment, the metrics' changes and only the new findings.
+pub fn render(report: &Report) -> String {
+    render_with_limit(report, GITHUB_COMMENT_LIMIT - MARGIN)
 }
 
 /// [`render`] with an explicit character limit (for tests and other hosts).
-pub fn render_with_limit(
-    report: &Report,
-    baseline: Option<&Report>,
-    threshold: f64,
-    limit: usize,
-) -> String {
-    let mut blocks = match baseline {
-        Some(base) => with_baseline(report, base, threshold),
-        None => standalone(report),
+pub fn render_with_limit(report: &Report, limit: usize) -> String {
+    let empty;
+    let assessment = match &report.assessment {
+        Some(a) => a,
+        None => {
+            empty = Assessment {
+                baseline: None,
+                headline: Vec::new(),
+                budgets: Vec::new(),
+                kinds: Vec::new(),
+                findings: Vec::new(),
+                fixed: Vec::new(),
+                actions: Vec::new(),
+                gate: model::assessment::Gate {
+                    pass: true,
+                    checks: Vec::new(),
+                },
+            };
+            &empty
+        }
+    };
+    let mut blocks = if assessment.baseline.is_some() {
+        with_baseline(report, assessment)
+    } else {
+        standalone(report, assessment)
     };
     fit(&mut blocks, limit);
     blocks.iter().map(Block::render).collect()
@@ -187,12 +204,39 @@ pub(crate) fn clip(value: &str, max: usize) -> String {
 }
 
 fn finding_line(f: &Finding) -> String {
-    let subject = code(&clip(&f.subject, MAX_PART_CHARS));
-    if f.detail.is_empty() {
+    let subject = code(&clip(&f.location(), MAX_PART_CHARS));
+    if f.message.is_empty() {
         format!("- {subject}")
     } else {
-        format!("- {subject} — {}", text(&clip(&f.detail, MAX_PART_CHARS)))
+        format!("- {subject} — {}", text(&clip(&f.message, MAX_PART_CHARS)))
     }
+}
+
+/// A budget's limit, value and overshoot for humans.
+fn budget_cells(b: &Budget) -> (String, String, String) {
+    let unit: Unit = b.metric.unit();
+    let over = b.over();
+    (
+        unit.format(b.limit),
+        b.actual
+            .map_or_else(|| "not measured".to_string(), |v| unit.format(v)),
+        if over > 0.0 {
+            unit.format_delta(over)
+        } else {
+            String::new()
+        },
+    )
+}
+
+/// An action's sentence as Markdown (code in backticks).
+fn action_markdown(a: &Action) -> String {
+    a.what
+        .iter()
+        .map(|s| {
+            let part = clip(&s.text, MAX_PART_CHARS);
+            if s.code { code(&part) } else { text(&part) }
+        })
+        .collect()
 }
 
 fn parts_notes(report: &Report) -> String {
@@ -228,12 +272,12 @@ fn parts_notes(report: &Report) -> String {
     out
 }
 
-fn budget_line(report: &Report) -> String {
-    let rows = budgets::rows(report);
+fn budget_line(assessment: &Assessment) -> String {
+    let rows = &assessment.budgets;
     if rows.is_empty() {
         return String::new();
     }
-    let failed: Vec<_> = rows.iter().filter(|r| !r.pass).collect();
+    let failed: Vec<_> = rows.iter().filter(|r| !r.passes()).collect();
     if failed.is_empty() {
         return format!("**Budgets:** all {} pass \u{2705}\n\n", rows.len());
     }
@@ -243,28 +287,33 @@ fn budget_line(report: &Report) -> String {
         rows.len()
     );
     for r in failed {
+        let (limit, actual, over) = budget_cells(r);
+        let actual = match (&r.actual, &r.reason) {
+            (None, Some(reason)) => format!("{actual}: {}", text(&clip(reason, MAX_PART_CHARS))),
+            _ => actual,
+        };
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
             code_cell(&r.name),
-            text(&r.metric),
-            r.actual,
-            r.limit,
-            r.over.as_deref().unwrap_or("")
+            text(r.metric.label()),
+            actual.replace('|', "\\|"),
+            limit,
+            over
         ));
     }
     out.push('\n');
     out
 }
 
-fn actions_block(report: &Report) -> Option<Block> {
-    let top = actions::top(report, 5);
+fn actions_block(assessment: &Assessment) -> Option<Block> {
+    let top: Vec<&Action> = assessment.actions.iter().take(5).collect();
     if top.is_empty() {
         return None;
     }
     let items = top
         .iter()
         .enumerate()
-        .map(|(i, a)| format!("{}. {}: **{}**", i + 1, a.what_markdown(), text(&a.impact)))
+        .map(|(i, a)| format!("{}. {}: **{}**", i + 1, action_markdown(a), text(&a.impact)))
         .collect();
     Some(Block::list(
         "### Top actions\n\n".into(),
@@ -281,16 +330,31 @@ fn footer(report: &Report) -> Block {
     ))
 }
 
-fn standalone(report: &Report) -> Vec<Block> {
+fn title(report: &Report) -> String {
+    match &report.project {
+        Some(name) => format!("perfscope report: {}", code(&clip(name, MAX_PART_CHARS))),
+        None => "perfscope report".to_string(),
+    }
+}
+
+fn standalone(report: &Report, assessment: &Assessment) -> Vec<Block> {
     let mut blocks = vec![Block::Text(format!(
-        "## perfscope report\n\n{}",
+        "## {}\n\n{}",
+        title(report),
         parts_notes(report)
     ))];
-    let headline = metrics::headline(report);
+    let headline = &assessment.headline;
     if !headline.is_empty() {
         let items = headline
             .iter()
-            .map(|m| format!("| {} | {} |", text(&m.label), m.display()))
+            .filter_map(|m| {
+                let value = m.value?;
+                Some(format!(
+                    "| {} | {} |",
+                    text(&m.label),
+                    m.metric.unit().format(value)
+                ))
+            })
             .collect();
         blocks.push(Block::list(
             "| Metric | Value |\n|---|---|\n".into(),
@@ -299,11 +363,48 @@ fn standalone(report: &Report) -> Vec<Block> {
             "\n".into(),
         ));
     }
-    blocks.push(Block::Text(budget_line(report)));
-    blocks.extend(actions_block(report));
-    let all = findings::collect(report);
-    for kind in FindingKind::ALL {
-        let of_kind: Vec<&Finding> = all.iter().filter(|f| f.kind == kind).collect();
+    blocks.push(Block::Text(budget_line(assessment)));
+    blocks.extend(actions_block(assessment));
+    let failed: Vec<&Budget> = assessment.budgets.iter().filter(|b| !b.passes()).collect();
+    if !failed.is_empty() {
+        blocks.push(Block::list(
+            format!(
+                "<details><summary>Failed budgets ({})</summary>\n\n",
+                failed.len()
+            ),
+            failed
+                .iter()
+                .map(|b| {
+                    let (limit, actual, over) = budget_cells(b);
+                    let detail = match (&b.actual, &b.reason) {
+                        (Some(_), _) => format!(
+                            "{} {actual} over the limit {limit} ({over})",
+                            b.metric.label()
+                        ),
+                        (None, reason) => format!(
+                            "{} not measured: {}",
+                            b.metric.label(),
+                            reason.as_deref().unwrap_or("no value")
+                        ),
+                    };
+                    format!(
+                        "- {} — {}",
+                        code(&clip(&b.name, MAX_PART_CHARS)),
+                        text(&clip(&detail, MAX_PART_CHARS))
+                    )
+                })
+                .collect(),
+            list_note,
+            "\n</details>\n\n".into(),
+        ));
+    }
+    for &kind in FindingKind::ALL {
+        let of_kind: Vec<&Finding> = assessment
+            .findings
+            .iter()
+            .map(|f| &f.finding)
+            .filter(|f| f.kind == kind)
+            .collect();
         if of_kind.is_empty() {
             continue;
         }
@@ -322,14 +423,30 @@ fn standalone(report: &Report) -> Vec<Block> {
     blocks
 }
 
-fn with_baseline(report: &Report, base: &Report, threshold: f64) -> Vec<Block> {
-    let d = diff::compare(base, report, threshold);
-    let regressions = d.regressions().count();
-    let warnings = d
-        .metrics
+fn with_baseline(report: &Report, assessment: &Assessment) -> Vec<Block> {
+    let status = |m: &model::assessment::HeadlineMetric| m.change.as_ref().map(|c| c.status);
+    let regressions = assessment
+        .headline
         .iter()
-        .filter(|m| m.status == Status::Warn)
+        .filter(|m| status(m) == Some(ChangeStatus::Regression))
         .count();
+    let warnings = assessment
+        .headline
+        .iter()
+        .filter(|m| status(m) == Some(ChangeStatus::Warn))
+        .count();
+    let new_count = assessment
+        .findings
+        .iter()
+        .filter(|f| f.status == Some(FindingStatus::New))
+        .count();
+    let unchanged_count = assessment
+        .findings
+        .iter()
+        .filter(|f| f.status == Some(FindingStatus::Unchanged))
+        .count();
+    let fixed_count = assessment.fixed.len();
+    let threshold = assessment.baseline.as_ref().map_or(0.2, |b| b.threshold);
     let verdict = if regressions > 0 {
         format!(
             "\u{274c} {regressions} regression{}",
@@ -345,27 +462,31 @@ fn with_baseline(report: &Report, base: &Report, threshold: f64) -> Vec<Block> {
     };
     let mut blocks = vec![Block::Text(format!(
         "## perfscope: {verdict} · {} new finding{} ({} unchanged, {} fixed)\n\n{}",
-        d.new_count(),
-        if d.new_count() == 1 { "" } else { "s" },
-        d.unchanged_count(),
-        d.fixed_count(),
+        new_count,
+        if new_count == 1 { "" } else { "s" },
+        unchanged_count,
+        fixed_count,
         parts_notes(report)
     ))];
-    if !d.metrics.is_empty() {
-        let items = d
-            .metrics
+    if !assessment.headline.is_empty() {
+        let items = assessment
+            .headline
             .iter()
             .map(|m| {
-                let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| m.unit.format(v));
+                let unit = m.metric.unit();
+                let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| unit.format(v));
+                let change = m.change.as_ref();
                 format!(
                     "| {} | {} | {} | {} | {} | {} |",
-                    m.status.emoji(),
+                    change.map_or(ChangeStatus::Ok, |c| c.status).emoji(),
                     text(&m.label),
-                    show(m.base),
-                    show(m.head),
-                    m.abs
-                        .map_or_else(|| "—".to_string(), |a| m.unit.format_delta(a)),
-                    m.rel
+                    show(change.and_then(|c| c.base)),
+                    show(m.value),
+                    change
+                        .and_then(|c| c.abs)
+                        .map_or_else(|| "—".to_string(), |a| unit.format_delta(a)),
+                    change
+                        .and_then(|c| c.rel)
                         .map_or_else(|| "—".to_string(), crate::format::signed_percent),
                 )
             })
@@ -380,35 +501,40 @@ fn with_baseline(report: &Report, base: &Report, threshold: f64) -> Vec<Block> {
             ),
         ));
     }
-    blocks.push(Block::Text(budget_line(report)));
-    blocks.extend(actions_block(report));
-    for k in &d.findings {
-        if k.new.is_empty() {
+    blocks.push(Block::Text(budget_line(assessment)));
+    blocks.extend(actions_block(assessment));
+    for k in &assessment.kinds {
+        let new: Vec<&AssessedFinding> = assessment
+            .findings
+            .iter()
+            .filter(|f| f.finding.kind == k.kind && f.status == Some(FindingStatus::New))
+            .collect();
+        if new.is_empty() {
             continue;
         }
         blocks.push(Block::list(
             format!(
                 "<details><summary>\u{1f195} {}: {} new ({} unchanged, {} fixed)</summary>\n\n",
                 k.kind.title(),
-                k.new.len(),
-                k.unchanged,
-                k.fixed
+                new.len(),
+                k.unchanged.unwrap_or(0),
+                k.fixed.unwrap_or(0)
             ),
-            k.new.iter().map(finding_line).collect(),
+            new.iter().map(|f| finding_line(&f.finding)).collect(),
             list_note,
             "\n</details>\n\n".into(),
         ));
     }
-    let quiet: Vec<String> = d
-        .findings
+    let quiet: Vec<String> = assessment
+        .kinds
         .iter()
-        .filter(|k| k.new.is_empty())
+        .filter(|k| k.new.unwrap_or(0) == 0)
         .map(|k| {
             format!(
                 "{} ({} unchanged, {} fixed)",
                 k.kind.title(),
-                k.unchanged,
-                k.fixed
+                k.unchanged.unwrap_or(0),
+                k.fixed.unwrap_or(0)
             )
         })
         .collect();

@@ -23,18 +23,29 @@ fn part<T: serde::de::DeserializeOwned>(name: &str) -> Part<T> {
     }
 }
 
-fn fixture_report() -> Report {
-    Report::new(
+fn unassessed() -> Report {
+    let mut report = Report::new(
         "perfscope 0.1.0",
         part("analyze"),
         part("bundle"),
         part("vitals"),
-    )
+    );
+    report.normalize();
+    report
+}
+
+fn assessed(mut report: Report, base: Option<&Report>) -> Report {
+    assess::assess_into(&mut report, base, &assess::AssessOptions::default());
+    report
+}
+
+fn fixture_report() -> Report {
+    assessed(unassessed(), None)
 }
 
 #[test]
 fn markdown_of_the_fixture_app() {
-    let md = reporter::markdown::render(&fixture_report(), None, 0.2);
+    let md = reporter::markdown::render(&fixture_report());
     insta::assert_snapshot!("fixture_markdown", md);
 }
 
@@ -115,14 +126,17 @@ fn html_of_the_fixture_app() {
 
 #[test]
 fn the_fixture_compared_with_itself_is_clean() {
-    let report = fixture_report();
-    let diff = reporter::diff::compare(&report, &report, 0.2);
-    assert!(!diff.has_regressions());
-    assert_eq!(diff.new_count(), 0);
-    assert_eq!(
-        diff.unchanged_count(),
-        reporter::findings::collect(&report).len()
+    let base = unassessed();
+    let report = assessed(unassessed(), Some(&base));
+    let a = report.assessment.as_ref().unwrap();
+    assert!(a.gate.pass, "{:?}", a.gate);
+    assert!(
+        a.findings
+            .iter()
+            .all(|f| f.status == Some(model::assessment::FindingStatus::Unchanged))
     );
-    let md = reporter::markdown::render(&report, Some(&report), 0.2);
+    assert_eq!(a.findings.len(), base.findings().len());
+    assert!(a.fixed.is_empty());
+    let md = reporter::markdown::render(&report);
     assert!(md.contains("no regressions · 0 new findings"));
 }

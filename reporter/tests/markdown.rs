@@ -8,7 +8,7 @@ use serde_json::json;
 
 #[test]
 fn standalone_comment() {
-    let md = reporter::markdown::render(&common::sample(), None, 0.2);
+    let md = reporter::markdown::render(&common::sample());
     insta::assert_snapshot!("standalone", md);
 }
 
@@ -25,12 +25,16 @@ fn worse_head() -> model::report::Report {
     analyze["cycles"].as_array_mut().unwrap().clear();
     let mut vitals = common::vitals_json();
     vitals["median"]["lcp_ms"] = json!(960.0);
-    common::report_from(Some(analyze), Some(bundle), Some(vitals))
+    common::unassessed(Some(analyze), Some(bundle), Some(vitals))
 }
 
 #[test]
 fn comment_against_a_baseline_lists_only_new_findings() {
-    let md = reporter::markdown::render(&worse_head(), Some(&common::sample()), 0.2);
+    let md = reporter::markdown::render(&common::assessed(
+        worse_head(),
+        Some(&common::sample()),
+        0.2,
+    ));
     insta::assert_snapshot!("with_baseline", md);
     assert!(md.contains("\u{274c}"));
     assert!(md.contains("src/new.ts:1"));
@@ -51,14 +55,14 @@ fn huge_reports_stay_under_githubs_limit() {
         .map(|i| json!(format!("src/dead/file_{i:05}.tsx")))
         .collect();
     analyze["unused_files"] = json!(files);
-    let head = common::report_from(
+    let head = common::unassessed(
         Some(analyze),
         Some(common::bundle_json()),
         Some(common::vitals_json()),
     );
 
     for base in [None, Some(common::sample())] {
-        let md = reporter::markdown::render(&head, base.as_ref(), 0.2);
+        let md = reporter::markdown::render(&common::assessed(head.clone(), base.as_ref(), 0.2));
         let chars = md.chars().count();
         assert!(
             chars <= reporter::markdown::GITHUB_COMMENT_LIMIT,
@@ -83,7 +87,7 @@ fn huge_reports_stay_under_githubs_limit() {
 
 #[test]
 fn hostile_names_lose_their_markup() {
-    let md = reporter::markdown::render(&common::sample(), None, 0.2);
+    let md = reporter::markdown::render(&common::sample());
     // Outside code spans, markup is entity-escaped; inside them it is literal text.
     assert!(md.contains("`<b>SlowChart</b>`"));
     assert_eq!(md.matches("<b>").count(), md.matches("`<b>").count());

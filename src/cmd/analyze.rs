@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-use model::analyze::AnalyzeReport;
+use model::report::Part;
 
 use super::{Context, Format};
 
@@ -28,125 +27,28 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let config = crate::config::Config::load(&args.dir)?;
     let options = analyzer::source::AnalyzeOptions {
         entries: args.entries,
-        config: config.analyze,
+        config: config.analyze.clone(),
+        severities: config.severities(),
     };
     ctx.progress(format!("analysing {}", args.dir.display()));
-    let report = analyzer::source::analyze(&args.dir, &options)
-        .with_context(|| format!("cannot analyse {}", args.dir.display()))?;
+    let project = analyzer::project::ProjectFacts::read(&args.dir);
+    let document = analyzer::source::analyze_full(&project, &options)?.report;
     ctx.progress(format!(
         "{} modules in {:.0} ms",
-        report.modules.len(),
-        report.timings.total_ms
+        document.modules.len(),
+        document.timings.total_ms
     ));
-    match args.format {
-        Format::Json => super::print_json(&report)?,
-        Format::Human | Format::Markdown => print_human(&report)?,
-    }
-    Ok(if report.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
-}
-
-fn kib(bytes: u64) -> String {
-    format!("{:.1} KiB", bytes as f64 / 1024.0)
-}
-
-fn print_human(r: &AnalyzeReport) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let entries: Vec<String> = r
-        .entries
-        .iter()
-        .map(|e| format!("{} ({})", e.path, e.source))
-        .collect();
-    writeln!(out, "Entries: {}", entries.join(", "))?;
-    let bytes: u64 = r.modules.iter().map(|m| m.bytes).sum();
-    writeln!(out, "Modules: {} ({})", r.modules.len(), kib(bytes))?;
-    writeln!(out)?;
-    writeln!(out, "Unused files ({})", r.unused_files.len())?;
-    for f in &r.unused_files {
-        writeln!(out, "  {f}")?;
-    }
-    writeln!(out, "Unused exports ({})", r.unused_exports.len())?;
-    for e in &r.unused_exports {
-        let ty = if e.type_only { " (type)" } else { "" };
-        writeln!(out, "  {}:{}  {}{ty}", e.path, e.line, e.name)?;
-    }
-    writeln!(out, "Unused dependencies ({})", r.unused_dependencies.len())?;
-    for d in &r.unused_dependencies {
-        writeln!(out, "  {d}")?;
-    }
-    writeln!(
-        out,
-        "Unlisted dependencies ({})",
-        r.unlisted_dependencies.len()
-    )?;
-    for d in &r.unlisted_dependencies {
-        writeln!(
-            out,
-            "  {}  (imported by {})",
-            d.name,
-            d.importers.join(", ")
-        )?;
-    }
-    writeln!(out, "Duplicate packages ({})", r.duplicate_packages.len())?;
-    for d in &r.duplicate_packages {
-        writeln!(out, "  {}", d.name)?;
-        for i in &d.instances {
-            writeln!(
-                out,
-                "    {} {}  {}  (imported by {})",
-                i.version.as_deref().unwrap_or("?"),
-                i.path,
-                kib(i.bytes),
-                i.importers.join(", ")
-            )?;
-        }
-    }
-    writeln!(out, "Import cycles ({})", r.cycles.len())?;
-    for c in &r.cycles {
-        writeln!(out, "  {}", c.join(" <-> "))?;
-    }
-    writeln!(out, "Lazy-loading candidates ({})", r.lazy_candidates.len())?;
-    for c in &r.lazy_candidates {
-        let gz = c
-            .gzip_saved_estimate
-            .map(|g| format!(", ~{} min+gzip", kib(g)))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "  {}:{} import \"{}\" -> {}  saves {} in {} modules{gz}  [{}]",
-            c.importer,
-            c.line,
-            c.specifier,
-            c.module,
-            kib(c.bytes_saved),
-            c.modules_saved,
-            c.reason
-        )?;
-        if !c.static_path.is_empty() {
-            writeln!(out, "      static path: {}", c.static_path.join(" -> "))?;
-        }
-    }
-    if !r.diagnostics.is_empty() {
-        writeln!(out, "Diagnostics ({})", r.diagnostics.len())?;
-        for d in &r.diagnostics {
-            match d.line {
-                Some(line) => writeln!(out, "  {}:{line}: {}", d.path, d.message)?,
-                None => writeln!(out, "  {}: {}", d.path, d.message)?,
-            }
-        }
-    }
-    if !r.errors.is_empty() {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "Failed: findings configured as errors: {}",
-            r.errors.join(", ")
-        )?;
-    }
-    out.flush()?;
-    Ok(())
+    let report = super::single_part_report(
+        Part::Ok {
+            document: document.clone(),
+        },
+        Part::absent("not asked for"),
+        Part::absent("not asked for"),
+        super::gather::project_name(&project),
+        &config.assess_options(None),
+    );
+    super::print_part(args.format, &document, &report, || {
+        reporter::terminal::analyze(&document)
+    })?;
+    Ok(super::gate_exit(&report))
 }

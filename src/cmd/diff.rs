@@ -1,9 +1,9 @@
-//! `perfscope diff BASE.json HEAD.json`: compares two JSON reports (or two
-//! `analyze`/`bundle`/`vitals` documents) and prints the comparison as a
-//! Markdown comment, JSON, or a short terminal summary. It always exits 0 when
-//! both files were read; `perfscope check --baseline` is the gate.
+//! `perfscope diff BASE.json HEAD.json`: assesses HEAD against BASE (two
+//! `report.json` files, or two `analyze`/`bundle`/`vitals` documents) and
+//! prints the result as a Markdown comment, JSON (the assessment), or a short
+//! terminal summary. The verdict is the gate of `perfscope check --baseline`
+//! on the same inputs: exit 1 when it fails, 0 when it passes.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,12 +22,14 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Relative worsening above which a metric is a regression (0.2 = 20%).
-    #[arg(long, default_value_t = reporter::DEFAULT_THRESHOLD, value_parser = parse_threshold)]
-    pub threshold: f64,
+    /// Relative worsening above which a metric is a regression (default 0.2 =
+    /// 20%, or `[baseline] threshold` of ./perfscope.toml).
+    #[arg(long, value_parser = parse_threshold)]
+    pub threshold: Option<f64>,
 }
 
-fn parse_threshold(text: &str) -> Result<f64, String> {
+/// Parses a threshold: a ratio (`0.2`) or a percentage (`20%`), finite and not negative.
+pub fn parse_threshold(text: &str) -> Result<f64, String> {
     let value: f64 = text
         .trim()
         .trim_end_matches('%')
@@ -47,36 +49,33 @@ fn parse_threshold(text: &str) -> Result<f64, String> {
 
 /// Reads a report (or a single analysis document) from `path`.
 pub fn read_report(path: &Path) -> anyhow::Result<Report> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    reporter::json::parse_document(&text)
-        .with_context(|| format!("{} is not a perfscope JSON document", path.display()))
+    let bytes = analyzer::fsx::read_regular(path, MAX_REPORT_BYTES)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .with_context(|| format!("cannot read {}: no such file", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text", path.display()))?;
+    reporter::json::parse_document(&text).with_context(|| path.display().to_string())
 }
+
+/// Reports larger than this are not read.
+const MAX_REPORT_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Runs `perfscope diff`.
 pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     let base = read_report(&args.base)?;
-    let head = read_report(&args.head)?;
-    let mut out = std::io::stdout().lock();
+    let mut head = read_report(&args.head)?;
+    let config = crate::config::Config::load(Path::new("."))?;
+    let options = config.assess_options(args.threshold);
+    assess::assess_into(&mut head, Some(&base), &options);
+    let Some(assessment) = &head.assessment else {
+        anyhow::bail!("the report was not assessed");
+    };
     match args.format {
-        Format::Markdown => {
-            out.write_all(
-                reporter::markdown::render(&head, Some(&base), args.threshold).as_bytes(),
-            )?;
-        }
-        Format::Json => {
-            drop(out);
-            super::print_json(&reporter::diff::compare(&base, &head, args.threshold))?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let diff = reporter::diff::compare(&base, &head, args.threshold);
-            out.write_all(reporter::terminal::render_diff(&diff, color).as_bytes())?;
-        }
+        Format::Markdown => super::print_text(&reporter::markdown::render(&head))?,
+        Format::Json => super::print_json(assessment)?,
+        Format::Human => super::print_styled(&reporter::terminal::diff(assessment))?,
     }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(super::gate_exit(&head))
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@
 //! becomes a `failed` part with its error; the others still run.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use analyzer::project::ProjectFacts;
 use anyhow::Context as _;
 use model::report::{Part, Report};
 
@@ -54,13 +56,16 @@ pub struct Gathered {
     pub config: Config,
 }
 
-/// Runs the analyses that apply to `inputs`.
+/// Runs the analyses that apply to `inputs`. The project's facts
+/// (`package.json`, `index.html`, installed versions) are read once and
+/// shared by the source and bundle analyses.
 pub fn gather(inputs: &Inputs, ctx: &Context) -> anyhow::Result<Gathered> {
     let config = Config::load(&inputs.dir)?;
+    let project = Arc::new(ProjectFacts::read(&inputs.dir));
     let analyze = if inputs.no_source {
         Part::absent("skipped (--no-source)")
     } else {
-        source_part(&inputs.dir, &config, ctx)
+        source_part(&project, &inputs.dir, &config, ctx)
     };
     let dist = find_dist(inputs, &config);
     let bundle = match (&dist, inputs.no_bundle) {
@@ -69,20 +74,26 @@ pub fn gather(inputs: &Inputs, ctx: &Context) -> anyhow::Result<Gathered> {
             "no build output folder found in {} (give --dist)",
             inputs.dir.display()
         )),
-        (Some(dist), false) => bundle_part(dist, inputs, &config, ctx),
+        (Some(dist), false) => bundle_part(dist, &project, inputs, &config, ctx),
     };
     let vitals = if inputs.no_vitals {
         Part::absent("skipped (--no-vitals)")
     } else {
         vitals_part(inputs, dist.as_deref(), &config, ctx)
     };
-    let report = Report::new(
-        format!("perfscope {}", env!("CARGO_PKG_VERSION")),
-        analyze,
-        bundle,
-        vitals,
-    );
+    let mut report = Report::new(super::generated_by(), analyze, bundle, vitals);
+    report.project = project_name(&project);
     Ok(Gathered { report, config })
+}
+
+/// The project's name: `package.json` `name`, else the folder's name.
+pub fn project_name(project: &ProjectFacts) -> Option<String> {
+    project.manifest.name.clone().or_else(|| {
+        project
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+    })
 }
 
 fn looks_like_project(dir: &Path) -> bool {
@@ -91,7 +102,12 @@ fn looks_like_project(dir: &Path) -> bool {
         .any(|name| dir.join(name).exists())
 }
 
-fn source_part(dir: &Path, config: &Config, ctx: &Context) -> Part<model::analyze::AnalyzeReport> {
+fn source_part(
+    project: &ProjectFacts,
+    dir: &Path,
+    config: &Config,
+    ctx: &Context,
+) -> Part<model::analyze::AnalyzeReport> {
     if !looks_like_project(dir) {
         return Part::absent(format!(
             "{} has no package.json, tsconfig.json, index.html or src/",
@@ -105,11 +121,9 @@ fn source_part(dir: &Path, config: &Config, ctx: &Context) -> Part<model::analyz
     let options = analyzer::source::AnalyzeOptions {
         entries: Vec::new(),
         config: config.analyze.clone(),
+        severities: config.severities(),
     };
-    Part::from_result(
-        analyzer::source::analyze(dir, &options)
-            .map_err(|e| format!("source analysis of {}: {e}", dir.display())),
-    )
+    Part::from_result(analyzer::source::analyze_full(project, &options).map(|a| a.report))
 }
 
 /// The output folder: `--dist`, `[bundle] dist` (relative to DIR), `DIR/dist`, `DIR/build`.
@@ -128,27 +142,26 @@ fn find_dist(inputs: &Inputs, config: &Config) -> Option<PathBuf> {
 
 fn bundle_part(
     dist: &Path,
+    project: &Arc<ProjectFacts>,
     inputs: &Inputs,
     config: &Config,
     ctx: &Context,
 ) -> Part<model::bundle::BundleReport> {
     ctx.progress(format!("perfscope: analysing {}", dist.display()));
-    let result = analyzer::bundle::BundleOptions::new(
-        config.bundle.clone(),
-        Some(super::bundle::project_dir(dist)),
-    )
-    .and_then(|mut options| {
-        if inputs.no_brotli {
-            options.compression.brotli = false;
-        }
-        options.progress = ctx.progress_sink();
-        analyzer::bundle::analyze(dist, &options)
-    })
-    .map(|mut document| {
-        document.root = relative_to(dist, &inputs.dir);
-        document
-    });
-    Part::from_result(result.map_err(|e| format!("bundle analysis of {}: {e}", dist.display())))
+    let result = analyzer::bundle::BundleOptions::new(config.bundle.clone(), Some(project.clone()))
+        .and_then(|mut options| {
+            if inputs.no_brotli {
+                options.compression.brotli = false;
+            }
+            options.severities = config.severities();
+            options.progress = ctx.progress_sink();
+            analyzer::bundle::analyze(dist, &options)
+        })
+        .map(|mut document| {
+            document.root = relative_to(dist, &inputs.dir);
+            document
+        });
+    Part::from_result(result)
 }
 
 /// `path` relative to `base` with `/` separators when it lies inside `base`
@@ -157,14 +170,10 @@ fn relative_to(path: &Path, base: &Path) -> String {
     let inside = std::fs::canonicalize(path)
         .ok()
         .zip(std::fs::canonicalize(base).ok())
-        .and_then(|(path, base)| path.strip_prefix(&base).ok().map(Path::to_path_buf));
+        .and_then(|(path, base)| model::path::relative(&base, &path));
     match inside {
-        Some(rel) if rel.as_os_str().is_empty() => ".".to_string(),
-        Some(rel) => rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
+        Some(rel) if rel.is_empty() => ".".to_string(),
+        Some(rel) => rel,
         None => path.display().to_string(),
     }
 }
@@ -193,8 +202,9 @@ fn vitals_part(
         }
     };
     let mut options = vitals::VitalsOptions::from_config(&config.vitals);
+    options.severities = config.severities();
     if let Some(runs) = inputs.runs {
-        options.runs = runs.max(1);
+        options.runs = runs.clamp(1, vitals::config::MAX_RUNS);
     }
     options.progress = ctx.progress_sink();
     ctx.progress(format!(
@@ -202,10 +212,7 @@ fn vitals_part(
         target_name(&target),
         options.runs
     ));
-    Part::from_result(
-        vitals::run(&target, &options)
-            .map_err(|e| format!("vitals of {}: {e}", target_name(&target))),
-    )
+    Part::from_result(vitals::run(&target, &options))
 }
 
 fn target_name(target: &vitals::Target) -> String {
@@ -215,36 +222,16 @@ fn target_name(target: &vitals::Target) -> String {
     }
 }
 
-/// The parts that could not run, as `(part, error)`.
-pub fn failed_parts(report: &Report) -> Vec<(&'static str, &str)> {
-    [
-        ("source", report.analyze.error()),
-        ("bundle", report.bundle.error()),
-        ("vitals", report.vitals.error()),
-    ]
-    .into_iter()
-    .filter_map(|(name, error)| error.map(|e| (name, e)))
-    .collect()
-}
-
 /// Writes `report.html`, `report.md` (with the diff when a baseline is given)
 /// and `report.json` into `out`, and returns their paths.
-pub fn write_reports(
-    out: &Path,
-    report: &Report,
-    baseline: Option<&Report>,
-    threshold: f64,
-) -> anyhow::Result<Vec<PathBuf>> {
+pub fn write_reports(out: &Path, report: &Report) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let files = [
         (
             "report.html",
             reporter::html::render(report).context("cannot render the HTML report")?,
         ),
-        (
-            "report.md",
-            reporter::markdown::render(report, baseline, threshold),
-        ),
+        ("report.md", reporter::markdown::render(report)),
         (
             "report.json",
             reporter::json::render(report).context("cannot render the JSON report")?,

@@ -10,7 +10,8 @@ pub mod report;
 pub mod schema;
 pub mod vitals;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 
 /// Settings shared by every subcommand.
 #[derive(Debug, Clone)]
@@ -25,24 +26,49 @@ impl Context {
         self.verbose || std::io::stderr().is_terminal()
     }
 
-    /// A progress sink for the libraries: on a terminal one line updated in
-    /// place (`assets measured 120/300`); with `--verbose` elsewhere, a line at
-    /// each quarter; nothing otherwise.
+    /// A progress sink for the libraries: on a terminal a progress bar per
+    /// stage (`assets measured [====>   ] 120/300`, indicatif); with
+    /// `--verbose` elsewhere, a line at each quarter; nothing otherwise.
     pub fn progress_sink(&self) -> model::Progress {
         if !self.show_progress() {
             return model::Progress::default();
         }
-        let terminal = std::io::stderr().is_terminal();
+        if std::io::stderr().is_terminal() {
+            let bar: Mutex<Option<(String, indicatif::ProgressBar)>> = Mutex::new(None);
+            return model::Progress::new(move |step| {
+                let mut slot = bar
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let same = slot.as_ref().is_some_and(|(stage, _)| stage == step.stage);
+                if !same {
+                    if let Some((_, old)) = slot.take() {
+                        old.finish();
+                    }
+                    let pb = indicatif::ProgressBar::new(step.total as u64);
+                    pb.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{msg} [{bar:30}] {pos}/{len} {elapsed}",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                        .progress_chars("=> "),
+                    );
+                    pb.set_message(step.stage.to_string());
+                    *slot = Some((step.stage.to_string(), pb));
+                }
+                if let Some((_, pb)) = slot.as_ref() {
+                    pb.set_length(step.total as u64);
+                    pb.set_position(step.done as u64);
+                    if step.total > 0 && step.done >= step.total {
+                        pb.finish();
+                    }
+                }
+            });
+        }
         model::Progress::new(move |step| {
             let finished = step.total > 0 && step.done >= step.total;
-            if terminal {
-                let end = if finished { "\n" } else { "" };
-                eprint!("\r\x1b[2K{}: {}/{}{end}", step.stage, step.done, step.total);
-            } else {
-                let quarter = (step.total / 4).max(1);
-                if finished || step.done % quarter == 0 {
-                    eprintln!("{}: {}/{}", step.stage, step.done, step.total);
-                }
+            let quarter = (step.total / 4).max(1);
+            if finished || step.done % quarter == 0 {
+                eprintln!("{}: {}/{}", step.stage, step.done, step.total);
             }
         })
     }
@@ -67,6 +93,48 @@ pub enum Format {
     Markdown,
 }
 
+/// Prints an assessed single-part report in `format`: `human` is the part's
+/// own terminal view, `json` its document, `markdown` the PR comment.
+pub fn print_part<T: serde::Serialize>(
+    format: Format,
+    document: &T,
+    report: &model::report::Report,
+    human: impl FnOnce() -> String,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Json => print_json(document),
+        Format::Markdown => print_text(&reporter::markdown::render(report)),
+        Format::Human => print_styled(&human()),
+    }
+}
+
+/// Exit code of an assessed report: 0 when the gate passes, 1 otherwise.
+pub fn gate_exit(report: &model::report::Report) -> std::process::ExitCode {
+    match &report.assessment {
+        Some(a) if !a.gate.pass => std::process::ExitCode::from(1),
+        _ => std::process::ExitCode::SUCCESS,
+    }
+}
+
+/// The report of one part, assessed with the configuration.
+pub fn single_part_report(
+    analyze: model::report::Part<model::analyze::AnalyzeReport>,
+    bundle: model::report::Part<model::bundle::BundleReport>,
+    vitals: model::report::Part<model::vitals::VitalsReport>,
+    project: Option<String>,
+    options: &assess::AssessOptions,
+) -> model::report::Report {
+    let mut report = model::report::Report::new(generated_by(), analyze, bundle, vitals);
+    report.project = project;
+    assess::assess_into(&mut report, None, options);
+    report
+}
+
+/// `perfscope <version>`.
+pub fn generated_by() -> String {
+    format!("perfscope {}", env!("CARGO_PKG_VERSION"))
+}
+
 /// Whether an error is a closed stdout (e.g. `perfscope ... | head`): exit quietly.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
@@ -76,9 +144,25 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Writes text with ANSI styles to stdout; the styles are dropped when stdout
+/// is not a terminal or `NO_COLOR` is set (anstream).
+pub fn print_styled(text: &str) -> anyhow::Result<()> {
+    let mut out = anstream::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes plain text to stdout.
+pub fn print_text(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
 /// Writes a JSON document to stdout, followed by a newline.
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    use std::io::Write;
     // Serialize first, so a closed stdout surfaces as an `io::Error` (a broken
     // pipe exits quietly) rather than inside a `serde_json::Error`.
     let mut text = serde_json::to_vec_pretty(value)?;

@@ -1,11 +1,12 @@
-//! `perfscope report [DIR]`: runs whichever analyses apply and writes
-//! `report.html`, `report.md` and `report.json` into `--out`.
+//! `perfscope report [DIR]`: runs whichever analyses apply, assesses the
+//! result once and writes `report.html`, `report.md` and `report.json` into
+//! `--out`; prints a short summary on the terminal.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Context;
-use super::gather::{Inputs, failed_parts, gather, write_reports};
+use super::gather::{Inputs, gather, write_reports};
 
 /// Arguments of `perfscope report`.
 #[derive(Debug, clap::Args)]
@@ -15,12 +16,12 @@ pub struct Args {
     /// Folder the three reports are written to.
     #[arg(long, default_value = "perfscope-report")]
     pub out: PathBuf,
-    /// Baseline `report.json` (e.g. from the main branch): the Markdown shows the diff.
+    /// Baseline `report.json` (e.g. from the main branch): the reports show the diff.
     #[arg(long, value_name = "BASE.json")]
     pub baseline: Option<PathBuf>,
     /// Relative worsening above which a metric is a regression (default 0.2 = 20%,
     /// or `[baseline] threshold`).
-    #[arg(long)]
+    #[arg(long, value_parser = super::diff::parse_threshold)]
     pub threshold: Option<f64>,
 }
 
@@ -32,13 +33,16 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let gathered = gather(&args.inputs, ctx)?;
-    let threshold = args.threshold.unwrap_or(gathered.config.baseline.threshold);
-    let report = &gathered.report;
-    for path in write_reports(&args.out, report, baseline.as_ref(), threshold)? {
+    let mut report = gathered.report;
+    let options = gathered.config.assess_options(args.threshold);
+    assess::assess_into(&mut report, baseline.as_ref(), &options);
+    let written = write_reports(&args.out, &report)?;
+    super::print_styled(&reporter::terminal::summary(&report))?;
+    for path in written {
         println!("wrote {}", path.display());
     }
-    for (name, error) in failed_parts(report) {
-        eprintln!("perfscope: the {name} part failed: {error}");
+    for (part, error) in assess::gate::failed_parts(&report) {
+        eprintln!("perfscope: the {part} part failed: {error}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,13 +1,12 @@
 //! `perfscope vitals <URL | DIST_DIR>`: Web Vitals, long tasks, network
 //! findings and React renders measured in headless Chromium.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use model::vitals::{MetricSpread, VitalsReport};
+use model::report::Part;
 use vitals::{ProfileName, Target, VitalsOptions};
 
 use super::{Context, Format};
@@ -55,16 +54,23 @@ pub struct Args {
 
 /// Runs `perfscope vitals`.
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let config = crate::config::Config::load(Path::new("."))?.vitals;
-    let slow_render_ms = args.slow_render_ms.unwrap_or(config.slow_render_ms);
-    let report = if let Some(dir) = &args.from_artifacts {
-        vitals::from_artifacts(dir, slow_render_ms, &config.budgets)
-            .with_context(|| format!("cannot read artifacts from {}", dir.display()))?
+    let config = crate::config::Config::load(Path::new("."))?;
+    let mut options = VitalsOptions::from_config(&config.vitals);
+    options.severities = config.severities();
+    if let Some(ms) = args.slow_render_ms {
+        if !(ms.is_finite() && ms >= 0.0) {
+            anyhow::bail!("--slow-render-ms must be a finite number of 0 or more (got {ms})");
+        }
+        options.slow_render_ms = ms;
+    }
+    let document = if let Some(dir) = &args.from_artifacts {
+        vitals::from_artifacts(dir, &options)?
     } else {
-        let input =
-            args.target.clone().or_else(|| config.url.clone()).context(
-                "give a URL or a build folder (or set `[vitals] url` in perfscope.toml)",
-            )?;
+        let input = args
+            .target
+            .clone()
+            .or_else(|| config.vitals.url.clone())
+            .context("give a URL or a build folder (or set `[vitals] url` in perfscope.toml)")?;
         let target = Target::parse(&input);
         if let Target::Url(url) = &target
             && !url.contains("://")
@@ -72,24 +78,34 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         {
             anyhow::bail!("{url} is neither a folder nor a URL (did you mean http://{url}?)");
         }
-        let mut options = VitalsOptions::from_config(&config);
         options.progress = ctx.progress_sink();
         if let Some(name) = &args.profile {
             options.profile = ProfileName::parse(name).context("unknown profile")?;
         }
         if let Some(runs) = args.runs {
-            options.runs = runs.max(1);
+            if runs == 0 || runs > vitals::config::MAX_RUNS {
+                anyhow::bail!(
+                    "--runs must be between 1 and {} (got {runs})",
+                    vitals::config::MAX_RUNS
+                );
+            }
+            options.runs = runs;
         }
         if let Some(path) = &args.path {
             options.path = path.clone();
         }
         if let Some(timeout) = args.timeout {
-            options.timeout = Duration::from_secs(timeout.max(1));
+            if timeout == 0 || timeout > vitals::config::MAX_TIMEOUT_S {
+                anyhow::bail!(
+                    "--timeout must be between 1 and {} seconds (got {timeout})",
+                    vitals::config::MAX_TIMEOUT_S
+                );
+            }
+            options.timeout = Duration::from_secs(timeout);
         }
         options.spa |= args.spa;
         options.browser_ws = args.browser_ws.clone();
         options.no_sandbox = args.no_sandbox;
-        options.slow_render_ms = slow_render_ms;
         options.save_artifacts = args.save_artifacts.clone();
         let profile = options.profile;
         ctx.progress(format!(
@@ -99,15 +115,19 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         ));
         vitals::run(&target, &options)?
     };
-    match args.format {
-        Format::Json => super::print_json(&report)?,
-        Format::Human | Format::Markdown => print_human(&report)?,
-    }
-    Ok(if vitals::report::budgets_pass(&report) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    let report = super::single_part_report(
+        Part::absent("not asked for"),
+        Part::absent("not asked for"),
+        Part::Ok {
+            document: document.clone(),
+        },
+        None,
+        &config.assess_options(None),
+    );
+    super::print_part(args.format, &document, &report, || {
+        reporter::terminal::vitals(&document)
+    })?;
+    Ok(super::gate_exit(&report))
 }
 
 fn profile_name(profile: ProfileName) -> &'static str {
@@ -116,120 +136,4 @@ fn profile_name(profile: ProfileName) -> &'static str {
         ProfileName::Mobile => "mobile",
         ProfileName::None => "no",
     }
-}
-
-fn ms(value: Option<f64>) -> String {
-    value.map_or_else(|| "-".into(), |v| format!("{v:.0} ms"))
-}
-
-fn spread(s: &Option<MetricSpread>, unit: &str) -> String {
-    match s {
-        Some(s) if unit == "ms" => format!("{:.0}–{:.0} ms, cv {:.1}%", s.min, s.max, s.cv * 100.0),
-        Some(s) => format!("{:.3}–{:.3}, cv {:.1}%", s.min, s.max, s.cv * 100.0),
-        None => "-".into(),
-    }
-}
-
-fn print_human(report: &VitalsReport) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{}  ({} profile, {} run(s))",
-        report.url,
-        report.profile.name,
-        report.runs.len()
-    )?;
-    if let Some(m) = &report.median {
-        let s = &report.spread;
-        writeln!(out, "median run #{}:", m.index + 1)?;
-        writeln!(
-            out,
-            "  FCP   {:>9}   ({})",
-            ms(m.fcp_ms),
-            spread(&s.fcp_ms, "ms")
-        )?;
-        writeln!(
-            out,
-            "  LCP   {:>9}   ({})",
-            ms(m.lcp_ms),
-            spread(&s.lcp_ms, "ms")
-        )?;
-        writeln!(
-            out,
-            "  TTI   {:>9}   ({})",
-            ms(m.tti_ms),
-            spread(&s.tti_ms, "ms")
-        )?;
-        writeln!(
-            out,
-            "  TBT   {:>9}   ({})",
-            ms(m.tbt_ms),
-            spread(&s.tbt_ms, "ms")
-        )?;
-        writeln!(
-            out,
-            "  CLS   {:>9}   ({})",
-            m.cls.map_or_else(|| "-".into(), |c| format!("{c:.3}")),
-            spread(&s.cls, "")
-        )?;
-        writeln!(
-            out,
-            "  TTFB  {:>9}   ({})",
-            ms(m.ttfb_ms),
-            spread(&s.ttfb_ms, "ms")
-        )?;
-        writeln!(
-            out,
-            "  long tasks {}, requests {}, JS heap max {}, console errors {}",
-            m.long_tasks.len(),
-            m.requests.len(),
-            m.js_heap_max_bytes
-                .map_or_else(|| "-".into(), |b| format!("{:.1} MB", b as f64 / 1e6)),
-            m.console_errors.len()
-        )?;
-    } else {
-        writeln!(out, "no complete run")?;
-    }
-    let react = &report.react;
-    if react.detected {
-        writeln!(
-            out,
-            "React: {} commit(s){}",
-            react.commits,
-            if react.profiling {
-                ""
-            } else {
-                " (production build: no render timings)"
-            }
-        )?;
-        for slow in &react.slow_renders {
-            writeln!(
-                out,
-                "  slow render {}: {}× over {:.0} ms, max {:.1} ms, total {:.1} ms",
-                slow.component, slow.count, react.slow_render_ms, slow.max_ms, slow.total_ms
-            )?;
-        }
-    }
-    for finding in &report.findings {
-        writeln!(
-            out,
-            "{}: {} — {}",
-            finding.kind, finding.url, finding.message
-        )?;
-    }
-    for budget in &report.budgets {
-        writeln!(
-            out,
-            "budget {}: {} (limit {}, actual {})",
-            budget.name,
-            if budget.pass { "ok" } else { "FAILED" },
-            budget.limit,
-            budget.actual.map_or_else(|| "-".into(), |a| format!("{a}"))
-        )?;
-    }
-    for d in &report.diagnostics {
-        writeln!(out, "note: {}", d.message)?;
-    }
-    out.flush()?;
-    Ok(())
 }

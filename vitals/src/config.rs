@@ -56,6 +56,36 @@ impl Default for VitalsConfig {
     }
 }
 
+/// The longest run timeout accepted (one day).
+pub const MAX_TIMEOUT_S: u64 = 24 * 3600;
+/// The most runs accepted.
+pub const MAX_RUNS: usize = 1000;
+
+impl VitalsConfig {
+    /// Checks values the types allow but a run cannot use.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.runs == 0 || self.runs > MAX_RUNS {
+            return Err(format!(
+                "[vitals] runs must be between 1 and {MAX_RUNS} (got {})",
+                self.runs
+            ));
+        }
+        if self.timeout_s == 0 || self.timeout_s > MAX_TIMEOUT_S {
+            return Err(format!(
+                "[vitals] timeout_s must be between 1 and {MAX_TIMEOUT_S} seconds (got {})",
+                self.timeout_s
+            ));
+        }
+        if !(self.slow_render_ms.is_finite() && self.slow_render_ms >= 0.0) {
+            return Err(format!(
+                "[vitals] slow_render_ms must be a finite number of 0 or more (got {})",
+                self.slow_render_ms
+            ));
+        }
+        self.budgets.validate()
+    }
+}
+
 /// Limits checked against the median run; `None` disables a budget.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -72,6 +102,39 @@ pub struct VitalsBudgets {
     pub tbt_ms: Option<f64>,
     /// Cumulative Layout Shift (off by default).
     pub cls: Option<f64>,
+}
+
+impl VitalsBudgets {
+    /// The limit set for `metric`, if any.
+    pub fn limit(&self, metric: model::MetricId) -> Option<f64> {
+        use model::MetricId as M;
+        match metric {
+            M::Fcp => self.fcp_ms,
+            M::Lcp => self.lcp_ms,
+            M::Tti => self.tti_ms,
+            M::Tbt => self.tbt_ms,
+            M::Cls => self.cls,
+            M::Render => self.render_ms,
+            M::Raw | M::Gzip | M::Brotli | M::Ttfb => None,
+        }
+    }
+
+    /// Checks every limit: finite and not negative.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, limit) in [
+            ("fcp_ms", self.fcp_ms),
+            ("lcp_ms", self.lcp_ms),
+            ("tti_ms", self.tti_ms),
+            ("tbt_ms", self.tbt_ms),
+            ("cls", self.cls),
+            ("render_ms", self.render_ms),
+        ] {
+            if let Some(limit) = limit {
+                model::budget::check_limit(&format!("[vitals.budgets] {name}"), limit)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for VitalsBudgets {

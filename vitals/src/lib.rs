@@ -16,6 +16,7 @@
 pub mod browser;
 pub mod config;
 pub mod error;
+pub mod findings;
 pub mod gather;
 pub mod metrics;
 pub mod profile;
@@ -79,6 +80,8 @@ pub struct VitalsOptions {
     pub test_api: bool,
     /// Budgets evaluated against the median run.
     pub budgets: VitalsBudgets,
+    /// Severity of each kind of finding (`off` kinds are not computed).
+    pub severities: model::Severities,
     /// Where "browser run k of N" goes.
     pub progress: model::Progress,
 }
@@ -98,6 +101,7 @@ impl Default for VitalsOptions {
             save_artifacts: None,
             test_api: false,
             budgets: VitalsBudgets::default(),
+            severities: model::Severities::default(),
             progress: model::Progress::default(),
         }
     }
@@ -148,15 +152,17 @@ pub async fn run_async(
         &artifacts,
         options.slow_render_ms,
         &options.budgets,
+        &options.severities,
     ))
 }
 
 /// Recomputes the report from artifacts saved with `save_artifacts`, without a browser.
-pub fn from_artifacts(
-    dir: &Path,
-    slow_render_ms: f64,
-    budgets: &VitalsBudgets,
-) -> Result<VitalsReport, VitalsError> {
+pub fn from_artifacts(dir: &Path, options: &VitalsOptions) -> Result<VitalsReport, VitalsError> {
     let artifacts = gather::artifacts::load_all(dir)?;
-    Ok(report::build(&artifacts, slow_render_ms, budgets))
+    Ok(report::build(
+        &artifacts,
+        options.slow_render_ms,
+        &options.budgets,
+        &options.severities,
+    ))
 }

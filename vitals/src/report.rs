@@ -3,13 +3,15 @@
 //! and budgets. Pure: no browser, no file system.
 
 use model::Diagnostic;
-use model::vitals::{Request, RunMetrics, Spread, VitalsBudget, VitalsFinding, VitalsReport};
+use model::finding::Severities;
+use model::vitals::{Request, RunMetrics, Spread, VitalsReport};
+use model::{Budget, BudgetOrigin, MetricId, PartId};
 
 use crate::config::VitalsBudgets;
 use crate::gather::artifacts::RunArtifacts;
 use crate::metrics::trace::round;
 use crate::metrics::{
-    PageTrace, cls, fcp, heap, lcp, long_tasks, median, network, react, spread, tbt, ttfb, tti,
+    PageTrace, cls, fcp, heap, lcp, long_tasks, median, react, spread, tbt, ttfb, tti,
 };
 
 /// FCP or LCP from the trace and from PerformanceObserver differing by more
@@ -141,7 +143,12 @@ fn requests(run: &RunArtifacts, ms: impl Fn(f64) -> f64) -> Vec<Request> {
 }
 
 /// The whole report.
-pub fn build(runs: &[RunArtifacts], slow_render_ms: f64, budgets: &VitalsBudgets) -> VitalsReport {
+pub fn build(
+    runs: &[RunArtifacts],
+    slow_render_ms: f64,
+    budgets: &VitalsBudgets,
+    severities: &Severities,
+) -> VitalsReport {
     let mut diagnostics = Vec::new();
     let mut metrics = Vec::new();
     for run in runs {
@@ -164,14 +171,15 @@ pub fn build(runs: &[RunArtifacts], slow_render_ms: f64, budgets: &VitalsBudgets
         tti_ms: spread::spread(&pick(|m| m.tti_ms)),
         ttfb_ms: spread::spread(&pick(|m| m.ttfb_ms)),
     };
-    let mut findings: Vec<VitalsFinding> = runs
-        .iter()
-        .flat_map(|r| network::findings(&r.network))
-        .collect();
-    findings.sort_by(|a, b| (&a.kind, &a.url).cmp(&(&b.kind, &b.url)));
-    findings.dedup_by(|a, b| a.kind == b.kind && a.url == b.url);
     let logs: Vec<_> = runs.iter().map(|r| &r.react).collect();
     let react = react::react_report(&logs, slow_render_ms);
+    let findings = crate::findings::run_all(
+        &crate::findings::Context {
+            runs,
+            react: &react,
+        },
+        severities,
+    );
     if react.detected && !react.profiling {
         diagnostics.push(Diagnostic::new(
             runs.first().map(|r| r.url.as_str()).unwrap_or(""),
@@ -205,54 +213,51 @@ pub fn build(runs: &[RunArtifacts], slow_render_ms: f64, budgets: &VitalsBudgets
 }
 
 /// Budgets against the median run; the render budget only applies when React
-/// timings exist.
+/// timings exist. A budget whose metric the median run lacks (or when there
+/// is no median run) fails as not measured, with the reason.
 pub fn check_budgets(
     median: Option<&RunMetrics>,
     react: &model::vitals::ReactReport,
     budgets: &VitalsBudgets,
-) -> Vec<VitalsBudget> {
+) -> Vec<Budget> {
     let mut out = Vec::new();
-    let mut add = |name: &str, metric: &str, limit: Option<f64>, actual: Option<f64>| {
+    let defaults = VitalsBudgets::default();
+    let mut add = |metric: MetricId, limit: Option<f64>, actual: Option<f64>| {
+        let origin = if limit == defaults.limit(metric) {
+            BudgetOrigin::Default
+        } else {
+            BudgetOrigin::PerfscopeToml
+        };
         if let Some(limit) = limit {
-            out.push(VitalsBudget {
-                name: name.into(),
-                metric: metric.into(),
+            out.push(Budget::judge(
+                PartId::Vitals,
+                metric.label(),
+                metric,
                 limit,
                 actual,
-                pass: actual.is_some_and(|a| a <= limit),
-            });
+                || match median {
+                    None => "no complete run produced both FCP and TTI, so there is no median run"
+                        .to_string(),
+                    Some(_) => format!("the median run did not measure {}", metric.label()),
+                },
+                origin,
+                Vec::new(),
+            ));
         }
     };
-    add(
-        "vitals.fcp",
-        "fcp_ms",
-        budgets.fcp_ms,
-        median.and_then(|m| m.fcp_ms),
-    );
-    add(
-        "vitals.lcp",
-        "lcp_ms",
-        budgets.lcp_ms,
-        median.and_then(|m| m.lcp_ms),
-    );
-    add(
-        "vitals.tti",
-        "tti_ms",
-        budgets.tti_ms,
-        median.and_then(|m| m.tti_ms),
-    );
-    add(
-        "vitals.tbt",
-        "tbt_ms",
-        budgets.tbt_ms,
-        median.and_then(|m| m.tbt_ms),
-    );
-    add("vitals.cls", "cls", budgets.cls, median.and_then(|m| m.cls));
+    for (metric, actual) in [
+        (MetricId::Fcp, median.and_then(|m| m.fcp_ms)),
+        (MetricId::Lcp, median.and_then(|m| m.lcp_ms)),
+        (MetricId::Tti, median.and_then(|m| m.tti_ms)),
+        (MetricId::Tbt, median.and_then(|m| m.tbt_ms)),
+        (MetricId::Cls, median.and_then(|m| m.cls)),
+    ] {
+        add(metric, budgets.limit(metric), actual);
+    }
     if react.profiling {
         add(
-            "vitals.render",
-            "render_ms",
-            budgets.render_ms,
+            MetricId::Render,
+            budgets.limit(MetricId::Render),
             react::slowest_render_ms(react),
         );
     }
@@ -261,5 +266,5 @@ pub fn check_budgets(
 
 /// Whether every budget passed.
 pub fn budgets_pass(report: &VitalsReport) -> bool {
-    report.budgets.iter().all(|b| b.pass)
+    report.budgets.iter().all(Budget::passes)
 }

@@ -16,7 +16,7 @@ fn dir(name: &str) -> PathBuf {
 }
 
 fn report(name: &str) -> VitalsReport {
-    vitals::from_artifacts(&dir(name), 16.0, &Default::default()).unwrap()
+    vitals::from_artifacts(&dir(name), &vitals::VitalsOptions::default()).unwrap()
 }
 
 fn raw(name: &str, run: usize) -> Value {
@@ -155,11 +155,12 @@ fn planted_long_tasks_tbt_and_tti_exactly() {
 #[test]
 fn network_findings_from_the_recorded_log() {
     let report = report("network");
-    let kinds: Vec<&str> = report.findings.iter().map(|f| f.kind.as_str()).collect();
-    assert_eq!(kinds, vec!["n-plus-one", "slow-api", "waterfall"]);
-    assert!(report.findings[0].message.starts_with("8 requests to "));
+    let kinds: Vec<&str> = report.findings.iter().map(|f| f.kind.id()).collect();
+    // Report order (model::FindingKind::ALL).
+    assert_eq!(kinds, vec!["waterfall", "n-plus-one", "slow-api"]);
+    assert!(report.findings[1].message.starts_with("8 requests to "));
     assert!(
-        report.findings[2]
+        report.findings[0]
             .message
             .contains("/api/items/first → /api/items/second → /api/items/third")
     );

@@ -98,12 +98,13 @@ fn simple_page_two_runs_median_spread_and_artifacts_round_trip() {
     assert!(report.median_index.is_some());
     assert_eq!(report.spread.fcp_ms.as_ref().unwrap().n, 2);
     assert!(
-        report.budgets.iter().all(|b| b.pass),
+        report.budgets.iter().all(|b| b.passes()),
         "{:?}",
         report.budgets
     );
     // The same numbers come back from the saved artifacts, without a browser.
-    let again = vitals::from_artifacts(artifacts.path(), 16.0, &Default::default()).unwrap();
+    let again =
+        vitals::from_artifacts(artifacts.path(), &vitals::VitalsOptions::default()).unwrap();
     assert_eq!(again, report);
 }
 
@@ -166,12 +167,12 @@ fn network_patterns_and_console_errors() {
         report
             .findings
             .iter()
-            .filter(|f| f.kind == kind)
+            .filter(|f| f.kind.id() == kind)
             .collect::<Vec<_>>()
     };
     let n1 = kinds("n-plus-one");
     assert_eq!(n1.len(), 1, "{:?}", report.findings);
-    assert!(n1[0].url.ends_with("/api/items/{id}"));
+    assert!(n1[0].subject.ends_with("/api/items/{id}"));
     assert!(n1[0].message.starts_with("8 requests"));
     let waterfall = kinds("waterfall");
     assert_eq!(waterfall.len(), 1, "{:?}", report.findings);
@@ -183,7 +184,7 @@ fn network_patterns_and_console_errors() {
     assert!(
         kinds("slow-api")
             .iter()
-            .any(|f| f.url.ends_with("/api/slow"))
+            .any(|f| f.subject.ends_with("/api/slow"))
     );
     let errors = &report.runs[0].console_errors;
     assert!(
@@ -232,9 +233,9 @@ fn react_profiling_build_reports_the_slow_component() {
     let budget = report
         .budgets
         .iter()
-        .find(|b| b.metric == "render_ms")
+        .find(|b| b.metric == model::MetricId::Render)
         .unwrap();
-    assert!(!budget.pass);
+    assert!(!budget.passes());
 }
 
 #[test]
@@ -246,7 +247,12 @@ fn react_production_build_counts_commits_and_says_why_no_timings() {
     assert!(react.commits >= 2);
     assert!(react.slow_renders.is_empty());
     assert!(diagnostics(&report).contains("render timings need a development or profiling build"));
-    assert!(report.budgets.iter().all(|b| b.metric != "render_ms"));
+    assert!(
+        report
+            .budgets
+            .iter()
+            .all(|b| b.metric != model::MetricId::Render)
+    );
 }
 
 #[test]
@@ -404,7 +410,7 @@ fn refused_connection() {
         diagnostics(&report)
     );
     assert!(report.median.is_none());
-    assert!(report.budgets.iter().any(|b| !b.pass));
+    assert!(report.budgets.iter().any(|b| !b.passes()));
 }
 
 #[test]

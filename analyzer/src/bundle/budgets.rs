@@ -6,39 +6,21 @@
 //! (1 KB = 1000 bytes).
 
 use globset::{GlobBuilder, GlobMatcher};
-use model::Diagnostic;
-use model::bundle::{Asset, AssetType, BudgetResult, Entry};
+use model::bundle::{Asset, AssetType, Entry};
+use model::metric::MetricId;
+use model::units::parse_size;
+use model::{Budget, BudgetOrigin, PartId};
 
 use super::config::{BudgetRule, BundleConfig};
-use super::units::parse_size;
 
-/// Which size a budget limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Metric {
-    /// Bytes on disk.
-    Raw,
-    /// gzip level 9.
-    Gzip,
-    /// brotli quality 11.
-    Brotli,
-}
-
-impl Metric {
-    /// `raw`, `gzip` or `brotli`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::Raw => "raw",
-            Metric::Gzip => "gzip",
-            Metric::Brotli => "brotli",
-        }
-    }
-
-    fn of(self, raw: u64, gzip: Option<u64>, brotli: Option<u64>) -> Option<u64> {
-        match self {
-            Metric::Raw => Some(raw),
-            Metric::Gzip => gzip,
-            Metric::Brotli => brotli,
-        }
+/// The size `metric` picks among raw, gzip and brotli (`None` for a metric
+/// that is not a size, or a compression that was not computed).
+fn size_of(metric: MetricId, raw: u64, gzip: Option<u64>, brotli: Option<u64>) -> Option<u64> {
+    match metric {
+        MetricId::Raw => Some(raw),
+        MetricId::Gzip => gzip,
+        MetricId::Brotli => brotli,
+        _ => None,
     }
 }
 
@@ -66,26 +48,26 @@ pub enum Target {
 
 /// A budget to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Budget {
+pub struct Rule {
     /// Name shown in the results.
     pub name: String,
-    /// `default`, `perfscope.toml`, `.size-limit.json` or `package.json`.
-    pub origin: String,
+    /// Where it comes from.
+    pub origin: BudgetOrigin,
     /// What it measures.
     pub target: Target,
-    /// Which size.
-    pub metric: Metric,
+    /// Which size: raw, gzip or brotli.
+    pub metric: MetricId,
     /// Limit in bytes.
     pub limit: u64,
 }
 
 /// The default budgets.
-pub fn defaults() -> Vec<Budget> {
-    let budget = |name: &str, target, limit| Budget {
+pub fn defaults() -> Vec<Rule> {
+    let budget = |name: &str, target, limit| Rule {
         name: name.to_string(),
-        origin: "default".to_string(),
+        origin: BudgetOrigin::Default,
         target,
-        metric: Metric::Gzip,
+        metric: MetricId::Gzip,
         limit,
     };
     vec![
@@ -96,7 +78,7 @@ pub fn defaults() -> Vec<Budget> {
 }
 
 /// Budgets from `[bundle]` (an error names the faulty rule).
-pub fn from_config(config: &BundleConfig) -> Result<Vec<Budget>, String> {
+pub fn from_config(config: &BundleConfig) -> Result<Vec<Rule>, String> {
     let mut out = Vec::new();
     for (i, rule) in config.budgets.iter().enumerate() {
         out.extend(from_rule(rule).map_err(|e| format!("[[bundle.budgets]] #{}: {e}", i + 1))?);
@@ -104,7 +86,7 @@ pub fn from_config(config: &BundleConfig) -> Result<Vec<Budget>, String> {
     Ok(out)
 }
 
-fn from_rule(rule: &BudgetRule) -> Result<Vec<Budget>, String> {
+fn from_rule(rule: &BudgetRule) -> Result<Vec<Rule>, String> {
     let (target, description) = match (&rule.path, &rule.entry, rule.total) {
         (Some(path), None, false) => {
             compile(std::slice::from_ref(path))?;
@@ -122,14 +104,14 @@ fn from_rule(rule: &BudgetRule) -> Result<Vec<Budget>, String> {
     };
     let mut out = Vec::new();
     for (metric, limit) in [
-        (Metric::Raw, &rule.raw),
-        (Metric::Gzip, &rule.gzip),
-        (Metric::Brotli, &rule.brotli),
+        (MetricId::Raw, &rule.raw),
+        (MetricId::Gzip, &rule.gzip),
+        (MetricId::Brotli, &rule.brotli),
     ] {
         if let Some(limit) = limit {
-            out.push(Budget {
+            out.push(Rule {
                 name: rule.name.clone().unwrap_or_else(|| description.clone()),
-                origin: "perfscope.toml".to_string(),
+                origin: BudgetOrigin::PerfscopeToml,
                 target: target.clone(),
                 metric,
                 limit: parse_size(limit)?,
@@ -161,24 +143,28 @@ fn compile(patterns: &[String]) -> Result<Vec<(bool, GlobMatcher)>, String> {
         .collect()
 }
 
-/// Evaluates every budget over the gathered assets and entries.
-pub fn evaluate(
-    budgets: &[Budget],
-    assets: &[Asset],
-    entries: &[Entry],
-) -> (Vec<BudgetResult>, Vec<Diagnostic>) {
+/// One measured row of a rule: name, files, measured size, why nothing was measured.
+type Row = (String, Vec<String>, Option<u64>, Option<String>);
+
+/// Evaluates every budget over the assets and entries. A budget that
+/// measures nothing (a pattern that matches no file, an entry that does not
+/// exist, a compression that was not computed) fails as not measured, with
+/// the reason.
+pub fn evaluate(rules: &[Rule], assets: &[Asset], entries: &[Entry]) -> Vec<Budget> {
     let mut results = Vec::new();
-    let mut diagnostics = Vec::new();
     let js: Vec<&Asset> = assets
         .iter()
         .filter(|a| a.asset_type == AssetType::Js)
         .collect();
-    for budget in budgets {
-        let mut rows: Vec<(String, Vec<String>, Option<u64>)> = Vec::new();
-        let mut push = |name: String, files: Vec<String>, actual: Option<u64>| {
-            rows.push((name, files, actual))
+    for rule in rules {
+        let mut rows: Vec<Row> = Vec::new();
+        let not_computed = || {
+            Some(format!(
+                "{} sizes were not computed (--no-brotli or `compression` in perfscope.toml)",
+                rule.metric
+            ))
         };
-        match &budget.target {
+        match &rule.target {
             Target::Glob { patterns, prefix } => {
                 let Ok(matchers) = compile(patterns) else {
                     continue;
@@ -198,32 +184,49 @@ pub fn evaluate(
                     })
                     .collect();
                 if matched.is_empty() {
-                    diagnostics.push(Diagnostic::new(
-                        "",
-                        format!(
-                            "budget `{}`: no file matches {}",
-                            budget.name,
-                            patterns.join(", ")
-                        ),
+                    rows.push((
+                        rule.name.clone(),
+                        Vec::new(),
+                        None,
+                        Some(format!(
+                            "cannot find files: no shipped file matches {}",
+                            patterns
+                                .iter()
+                                .map(|p| format!("`{p}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
                     ));
+                } else {
+                    let actual = sum(&matched, rule.metric);
+                    let why = actual.is_none().then(not_computed).flatten();
+                    rows.push((rule.name.clone(), paths(&matched), actual, why));
                 }
-                let actual = sum(&matched, budget.metric);
-                push(budget.name.clone(), paths(&matched), actual);
             }
             Target::Entry(name) => match entries
                 .iter()
                 .find(|e| &e.name == name || e.html.as_deref() == Some(name))
             {
                 Some(entry) => {
-                    let actual = budget.metric.of(entry.raw, entry.gzip, entry.brotli);
-                    push(budget.name.clone(), entry.assets.clone(), actual);
+                    let actual = size_of(rule.metric, entry.raw, entry.gzip, entry.brotli);
+                    let why = actual.is_none().then(not_computed).flatten();
+                    rows.push((rule.name.clone(), entry.assets.clone(), actual, why));
                 }
                 None => {
-                    diagnostics.push(Diagnostic::new(
-                        "",
-                        format!("budget `{}`: no entry named `{name}`", budget.name),
+                    let known: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+                    rows.push((
+                        rule.name.clone(),
+                        Vec::new(),
+                        None,
+                        Some(format!(
+                            "no entry named `{name}` (entries: {})",
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        )),
                     ));
-                    push(budget.name.clone(), Vec::new(), Some(0));
                 }
             },
             Target::EachEntryJs => {
@@ -234,75 +237,75 @@ pub fn evaluate(
                         .filter(|p| js.iter().any(|a| &a.path == *p))
                         .cloned()
                         .collect();
-                    let actual = budget
-                        .metric
-                        .of(entry.js.raw, entry.js.gzip, entry.js.brotli);
-                    push(format!("{} of {}", budget.name, entry.name), files, actual);
+                    let actual = size_of(rule.metric, entry.js.raw, entry.js.gzip, entry.js.brotli);
+                    let why = actual.is_none().then(not_computed).flatten();
+                    rows.push((
+                        format!("{} of {}", rule.name, entry.name),
+                        files,
+                        actual,
+                        why,
+                    ));
                 }
             }
             Target::EachJsChunk => {
                 let sized: Vec<(&Asset, Option<u64>)> = js
                     .iter()
-                    .map(|a| (*a, budget.metric.of(a.raw, a.gzip, a.brotli)))
+                    .map(|a| (*a, size_of(rule.metric, a.raw, a.gzip, a.brotli)))
                     .collect();
                 let failing: Vec<&(&Asset, Option<u64>)> = sized
                     .iter()
-                    .filter(|(_, s)| s.is_some_and(|s| s > budget.limit))
+                    .filter(|(_, s)| s.is_some_and(|s| s > rule.limit))
                     .collect();
                 if failing.is_empty() {
                     if let Some((largest, size)) = sized
                         .iter()
                         .max_by_key(|(a, s)| (*s, std::cmp::Reverse(a.path.clone())))
                     {
-                        push(
-                            format!("{} (largest: {})", budget.name, largest.path),
+                        let why = size.is_none().then(not_computed).flatten();
+                        rows.push((
+                            format!("{} (largest: {})", rule.name, largest.path),
                             vec![largest.path.clone()],
                             *size,
-                        );
+                            why,
+                        ));
                     }
                 } else {
                     for (asset, size) in failing {
-                        push(
-                            format!("{} {}", budget.name, asset.path),
+                        rows.push((
+                            format!("{} {}", rule.name, asset.path),
                             vec![asset.path.clone()],
                             *size,
-                        );
+                            None,
+                        ));
                     }
                 }
             }
             Target::TotalJs => {
-                let actual = sum(&js, budget.metric);
-                push(budget.name.clone(), paths(&js), actual);
+                let actual = sum(&js, rule.metric);
+                let why = actual.is_none().then(not_computed).flatten();
+                rows.push((rule.name.clone(), paths(&js), actual, why));
             }
         }
-        for (name, files, actual) in rows {
-            if actual.is_none() {
-                diagnostics.push(Diagnostic::new(
-                    "",
-                    format!(
-                        "budget `{name}` not checked: {} sizes were not computed",
-                        budget.metric.name()
-                    ),
-                ));
-            }
-            results.push(BudgetResult {
+        for (name, files, actual, why) in rows {
+            results.push(Budget::judge(
+                PartId::Bundle,
                 name,
-                metric: budget.metric.name().to_string(),
-                limit: budget.limit,
-                actual,
-                pass: actual.is_none_or(|a| a <= budget.limit),
-                origin: budget.origin.clone(),
+                rule.metric,
+                rule.limit as f64,
+                actual.map(|a| a as f64),
+                || why.unwrap_or_else(|| "not measured".to_string()),
+                rule.origin,
                 files,
-            });
+            ));
         }
     }
-    (results, diagnostics)
+    results
 }
 
-fn sum(assets: &[&Asset], metric: Metric) -> Option<u64> {
+fn sum(assets: &[&Asset], metric: MetricId) -> Option<u64> {
     assets
         .iter()
-        .map(|a| metric.of(a.raw, a.gzip, a.brotli))
+        .map(|a| size_of(metric, a.raw, a.gzip, a.brotli))
         .try_fold(0u64, |acc, s| s.map(|s| acc + s))
 }
 
@@ -360,29 +363,29 @@ mod tests {
             asset("assets/b.js", 10, 20),
             asset("assets/c.css", 5, 7),
         ];
-        let budgets = vec![Budget {
+        let budgets = vec![Rule {
             name: "js".into(),
-            origin: "perfscope.toml".into(),
+            origin: BudgetOrigin::PerfscopeToml,
             target: Target::Glob {
                 patterns: vec!["assets/*.js".into(), "!assets/a.js".into()],
                 prefix: String::new(),
             },
-            metric: Metric::Gzip,
+            metric: MetricId::Gzip,
             limit: 19,
         }];
-        let (results, _) = evaluate(&budgets, &assets, &[]);
-        assert_eq!(results[0].actual, Some(20));
-        assert!(!results[0].pass);
+        let results = evaluate(&budgets, &assets, &[]);
+        assert_eq!(results[0].actual, Some(20.0));
+        assert!(!results[0].passes());
         assert_eq!(results[0].files, vec!["assets/b.js"]);
-        let (results, _) = evaluate(&defaults(), &assets, &[]);
+        let results = evaluate(&defaults(), &assets, &[]);
         let chunk: Vec<_> = results
             .iter()
             .filter(|r| r.name.starts_with("JS chunk"))
             .collect();
         assert_eq!(chunk.len(), 1);
         assert_eq!(chunk[0].name, "JS chunk assets/a.js");
-        assert!(!chunk[0].pass);
+        assert!(!chunk[0].passes());
         let total = results.iter().find(|r| r.name == "all JS").unwrap();
-        assert_eq!((total.actual, total.pass), (Some(150_020), true));
+        assert_eq!((total.actual, total.passes()), (Some(150_020.0), true));
     }
 }

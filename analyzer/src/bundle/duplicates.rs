@@ -9,9 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use model::bundle::{Asset, DuplicateModule, DuplicatePackage, Package};
+use model::bundle::{Asset, DuplicateKind, DuplicateModule, DuplicatePackage, Package};
 
-use super::packages::package_of;
+use crate::packages::package_of;
 
 /// Bytes per package version (sorted by name, then version).
 pub fn packages(assets: &[Asset]) -> Vec<Package> {
@@ -82,11 +82,10 @@ pub fn duplicate_packages(assets: &[Asset]) -> Vec<DuplicatePackage> {
         out.push(DuplicatePackage {
             name,
             kind: if known.len() > 1 {
-                "versions"
+                DuplicateKind::Versions
             } else {
-                "copies"
-            }
-            .to_string(),
+                DuplicateKind::Copies
+            },
             versions: versions.into_iter().collect(),
             paths: instances.keys().cloned().collect(),
             bytes_wasted: total - largest,

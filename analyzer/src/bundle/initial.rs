@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn static_closure_is_initial_and_dynamic_only_is_lazy() {
-        let mut g = ChunkGraph::new("parsed");
+        let mut g = ChunkGraph::new(model::bundle::ChunkGraphSource::Parsed);
         g.add_import("main.js", "vendor.js");
         g.add_dynamic_import("main.js", "page.js");
         g.add_import("page.js", "page-dep.js");

@@ -9,17 +9,17 @@
 //! with `"brotli": false`. Items with a time limit (`"500 ms"`), an `import` or
 //! `entry` (which need size-limit's own bundling) are skipped with a diagnostic.
 
-use std::path::Path;
-
-use model::Diagnostic;
+use model::units::parse_size;
+use model::{BudgetOrigin, Diagnostic, MetricId};
 use serde_json::Value;
 
-use super::budgets::{Budget, Metric, Target};
-use super::units::parse_size;
+use super::budgets::{Rule, Target};
+use crate::fsx;
+use crate::project::ProjectFacts;
 
-/// Reads size-limit budgets from `project`; `dist_prefix` is the output folder
-/// relative to `project` (`dist`), used to match the project-relative globs.
-pub fn read(project: &Path, dist_prefix: &str) -> (Vec<Budget>, Vec<Diagnostic>) {
+/// Reads size-limit budgets from the project; `dist_prefix` is the output
+/// folder relative to the project (`dist`), used to match the project-relative globs.
+pub fn read(project: &ProjectFacts, dist_prefix: &str) -> (Vec<Rule>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     for js in [
         ".size-limit.js",
@@ -27,7 +27,7 @@ pub fn read(project: &Path, dist_prefix: &str) -> (Vec<Budget>, Vec<Diagnostic>)
         ".size-limit.mjs",
         ".size-limit.ts",
     ] {
-        if project.join(js).is_file() {
+        if project.root.join(js).is_file() {
             diagnostics.push(Diagnostic::new(
                 js,
                 "JavaScript size-limit configuration is not read; use .size-limit.json or [bundle] budgets in perfscope.toml",
@@ -53,14 +53,14 @@ pub fn read(project: &Path, dist_prefix: &str) -> (Vec<Budget>, Vec<Diagnostic>)
         let label = name.clone().unwrap_or_else(|| patterns.join(", "));
         if patterns.is_empty() {
             diagnostics.push(Diagnostic::new(
-                origin,
+                origin.as_str(),
                 format!("size-limit item #{} has no `path`; skipped", i + 1),
             ));
             continue;
         }
         if item.get("import").is_some() || item.get("entry").is_some() {
             diagnostics.push(Diagnostic::new(
-                origin,
+                origin.as_str(),
                 format!(
                     "size-limit item `{label}` uses `import`/`entry` (size-limit bundling); skipped"
                 ),
@@ -74,22 +74,22 @@ pub fn read(project: &Path, dist_prefix: &str) -> (Vec<Budget>, Vec<Diagnostic>)
             Ok(limit) => limit,
             Err(_) => {
                 diagnostics.push(Diagnostic::new(
-                    origin,
+                    origin.as_str(),
                     format!("size-limit item `{label}`: limit `{limit}` is not a size (time limits are not supported); skipped"),
                 ));
                 continue;
             }
         };
         let metric = if item.get("gzip").and_then(Value::as_bool) == Some(true) {
-            Metric::Gzip
+            MetricId::Gzip
         } else if item.get("brotli").and_then(Value::as_bool) == Some(false) {
-            Metric::Raw
+            MetricId::Raw
         } else {
-            Metric::Brotli
+            MetricId::Brotli
         };
-        budgets.push(Budget {
+        budgets.push(Rule {
             name: label,
-            origin: origin.to_string(),
+            origin,
             target: Target::Glob {
                 patterns,
                 prefix: dist_prefix.to_string(),
@@ -101,34 +101,48 @@ pub fn read(project: &Path, dist_prefix: &str) -> (Vec<Budget>, Vec<Diagnostic>)
     (budgets, diagnostics)
 }
 
-fn load(project: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<(&'static str, Vec<Value>)> {
-    let file = project.join(".size-limit.json");
-    if file.is_file() {
-        return match std::fs::read(&file)
-            .map_err(|e| e.to_string())
-            .and_then(|b| serde_json::from_slice::<Value>(&b).map_err(|e| e.to_string()))
-        {
-            Ok(Value::Array(items)) => Some((".size-limit.json", items)),
-            Ok(_) => {
-                diagnostics.push(Diagnostic::new(
-                    ".size-limit.json",
-                    "expected a JSON array; ignored",
-                ));
-                None
-            }
-            Err(e) => {
-                diagnostics.push(Diagnostic::new(
-                    ".size-limit.json",
-                    format!("cannot read: {e}"),
-                ));
-                None
-            }
-        };
+fn load(
+    project: &ProjectFacts,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(BudgetOrigin, Vec<Value>)> {
+    let file = project.root.join(".size-limit.json");
+    match fsx::read_regular(&file, 16 * 1024 * 1024) {
+        Ok(None) => {}
+        Ok(Some(bytes)) => {
+            return match serde_json::from_slice::<Value>(&bytes) {
+                Ok(Value::Array(items)) => Some((BudgetOrigin::SizeLimitJson, items)),
+                Ok(_) => {
+                    diagnostics.push(Diagnostic::new(
+                        ".size-limit.json",
+                        "expected a JSON array; ignored",
+                    ));
+                    None
+                }
+                Err(e) => {
+                    diagnostics.push(Diagnostic {
+                        path: ".size-limit.json".into(),
+                        line: u32::try_from(e.line()).ok(),
+                        message: format!(
+                            "is not valid JSON (line {}, column {}: {}); ignored",
+                            e.line(),
+                            e.column(),
+                            fsx::json_problem(&e)
+                        ),
+                    });
+                    None
+                }
+            };
+        }
+        Err(e) => {
+            diagnostics.push(Diagnostic::new(
+                ".size-limit.json",
+                format!("cannot be read: {e}"),
+            ));
+            return None;
+        }
     }
-    let package = project.join("package.json");
-    let value: Value = serde_json::from_slice(&std::fs::read(package).ok()?).ok()?;
-    match value.get("size-limit") {
-        Some(Value::Array(items)) => Some(("package.json", items.clone())),
+    match project.package_json.as_ref()?.get("size-limit") {
+        Some(Value::Array(items)) => Some((BudgetOrigin::PackageJson, items.clone())),
         _ => None,
     }
 }

@@ -1,17 +1,7 @@
 //! The `[analyze]` section of `perfscope.toml`.
 
+use model::FindingKind;
 use serde::Deserialize;
-
-/// Finding ids that `errors` may name.
-pub const FINDING_IDS: &[&str] = &[
-    "unused-files",
-    "unused-exports",
-    "unused-dependencies",
-    "unlisted-dependencies",
-    "duplicate-packages",
-    "cycles",
-    "lazy-candidates",
-];
 
 /// Globs ignored for unused-file detection unless `ignore_defaults = false`:
 /// tests, specs, stories, tool configuration and declaration files.
@@ -39,8 +29,9 @@ pub struct AnalyzeConfig {
     pub ignore_defaults: bool,
     /// Whether type-only imports count as edges of import cycles.
     pub include_type_cycles: bool,
-    /// Finding ids ([`FINDING_IDS`]) that make the run fail (exit code 1).
-    pub errors: Vec<String>,
+    /// Kinds of findings that make the run fail (exit code 1): any kind of
+    /// any part (`model::FindingKind`); the same as `"error"` in `[findings]`.
+    pub errors: Vec<FindingKind>,
     /// Files larger than this are not parsed (their imports are not followed);
     /// they still count with their size.
     pub max_file_bytes: u64,

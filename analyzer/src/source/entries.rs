@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use globset::Glob;
 use model::Diagnostic;
 
+use crate::project::ProjectFacts;
+
 /// An entry module and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundEntry {
@@ -31,10 +33,11 @@ pub struct EntryRequest<'a> {
 /// Finds the entries; problems become diagnostics. Returns also a description
 /// of what was tried, for the no-entry error.
 pub fn find_entries(
-    root: &Path,
+    project: &ProjectFacts,
     request: &EntryRequest,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<FoundEntry>, String) {
+    let root = project.root.as_path();
     let mut found = Vec::new();
     if !request.cli.is_empty() {
         explicit(
@@ -58,8 +61,8 @@ pub fn find_entries(
         );
         return (found, "`entries` in perfscope.toml".into());
     }
-    from_index_html(root, &mut found, diagnostics);
-    from_package_json(root, request.files, &mut found, diagnostics);
+    from_index_html(project, &mut found, diagnostics);
+    from_package_json(project, request.files, &mut found, diagnostics);
     for stem in ["main", "index"] {
         for ext in ["tsx", "ts", "jsx", "js", "mts", "mjs"] {
             let path = root.join("src").join(format!("{stem}.{ext}"));
@@ -138,17 +141,16 @@ fn explicit(
 }
 
 /// `<script type="module" src="...">` in `index.html`.
-fn from_index_html(root: &Path, found: &mut Vec<FoundEntry>, diagnostics: &mut Vec<Diagnostic>) {
-    let path = root.join("index.html");
-    let Ok(bytes) = std::fs::read(&path) else {
-        return;
-    };
-    let html = String::from_utf8_lossy(&bytes);
-    for src in module_scripts(&html) {
+fn from_index_html(
+    project: &ProjectFacts,
+    found: &mut Vec<FoundEntry>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for src in project.module_scripts() {
         if src.starts_with("http:") || src.starts_with("https:") || src.starts_with("//") {
             continue;
         }
-        let file = root.join(src.trim_start_matches('/'));
+        let file = project.root.join(src.trim_start_matches('/'));
         if file.is_file() {
             push(found, file, "index.html");
         } else {
@@ -160,73 +162,16 @@ fn from_index_html(root: &Path, found: &mut Vec<FoundEntry>, diagnostics: &mut V
     }
 }
 
-/// `src` attributes of module scripts, in order.
-pub fn module_scripts(html: &str) -> Vec<String> {
-    let lower = html.to_ascii_lowercase();
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(pos) = lower.get(from..).and_then(|s| s.find("<script")) {
-        let start = from + pos;
-        let Some(end) = lower
-            .get(start..)
-            .and_then(|s| s.find('>'))
-            .map(|e| start + e)
-        else {
-            break;
-        };
-        let tag = html.get(start..end).unwrap_or("");
-        let is_module = attr(tag, "type").is_some_and(|t| t.eq_ignore_ascii_case("module"));
-        if is_module && let Some(src) = attr(tag, "src") {
-            out.push(src);
-        }
-        from = end;
-    }
-    out
-}
-
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let lower = tag.to_ascii_lowercase();
-    let mut search = 0;
-    while let Some(pos) = lower.get(search..).and_then(|s| s.find(name)) {
-        let at = search + pos;
-        search = at + name.len();
-        let before_ok = at == 0
-            || lower
-                .as_bytes()
-                .get(at - 1)
-                .is_some_and(|b| b.is_ascii_whitespace());
-        let rest = tag.get(at + name.len()..)?.trim_start();
-        if !before_ok || !rest.starts_with('=') {
-            continue;
-        }
-        let value = rest.get(1..)?.trim_start();
-        let quote = value.chars().next()?;
-        if quote == '"' || quote == '\'' {
-            let inner = value.get(1..)?;
-            let close = inner.find(quote)?;
-            return inner.get(..close).map(str::to_string);
-        }
-        let end = value
-            .find(|c: char| c.is_ascii_whitespace() || c == '>')
-            .unwrap_or(value.len());
-        return value.get(..end).map(str::to_string);
-    }
-    None
-}
-
 /// `main`, `module`, `exports` and `bin` of the root `package.json`.
 fn from_package_json(
-    root: &Path,
+    project: &ProjectFacts,
     files: &[PathBuf],
     found: &mut Vec<FoundEntry>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let path = root.join("package.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return;
-    };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-        // Reported once by the manifest reader.
+    let root = project.root.as_path();
+    // A broken package.json is reported once, by the project reader.
+    let Some(json) = &project.package_json else {
         return;
     };
     let mut candidates: Vec<(String, String)> = Vec::new();

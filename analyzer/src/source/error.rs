@@ -5,13 +5,19 @@ use std::path::PathBuf;
 /// Why `analyze` could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    /// The root folder is missing or not a folder.
-    #[error("{path}: cannot analyse: {cause}")]
+    /// The root folder cannot be read.
+    #[error("cannot analyse {path}")]
     Root {
         /// The root as given.
         path: PathBuf,
-        /// What is wrong with it.
-        cause: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The root is not a folder.
+    #[error("cannot analyse {path}: not a folder")]
+    NotAFolder {
+        /// The root as given.
+        path: PathBuf,
     },
     /// No entry module could be found or used.
     #[error(

@@ -4,13 +4,10 @@
 //! the sample is applied to the whole.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Mutex;
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use model::Diagnostic;
 use petgraph::graph::NodeIndex;
 use rayon::prelude::*;
@@ -100,15 +97,6 @@ pub fn minify(path: &Path, text: String) -> Result<String, String> {
     }
 }
 
-/// gzip -9 size of `bytes`.
-pub fn gzip_size(bytes: &[u8]) -> u64 {
-    let mut enc = GzEncoder::new(Vec::new(), Compression::new(9));
-    if enc.write_all(bytes).is_err() {
-        return 0;
-    }
-    enc.finish().map(|v| v.len() as u64).unwrap_or(0)
-}
-
 /// Minified output of files, shared between candidates.
 #[derive(Default)]
 pub struct MinifyCache {
@@ -122,6 +110,14 @@ impl MinifyCache {
         self.diagnostics.into_inner().unwrap_or_default()
     }
 
+    fn note(&self, diagnostic: Diagnostic) {
+        if let Ok(mut d) = self.diagnostics.lock() {
+            d.push(diagnostic);
+        }
+    }
+
+    /// What a module ships, from its gathered text: JS minified, JSON and
+    /// CSS as they are; nothing for assets (loaded by URL, not inlined).
     fn shipped(&self, graph: &ModuleGraph, idx: NodeIndex) -> Vec<u8> {
         if let Some(v) = self.done.lock().ok().and_then(|d| d.get(&idx).cloned()) {
             return v;
@@ -129,25 +125,26 @@ impl MinifyCache {
         let Some(node) = graph.graph.node_weight(idx) else {
             return Vec::new();
         };
-        let raw = std::fs::read(&node.abs).unwrap_or_default();
-        let out = if node.module_type == ModuleType::Js {
-            match String::from_utf8(raw.clone()) {
-                Ok(text) => match minify(&node.abs, text) {
-                    Ok(code) => code.into_bytes(),
-                    Err(reason) => {
-                        if let Ok(mut d) = self.diagnostics.lock() {
-                            d.push(Diagnostic::new(
-                                node.path.clone(),
-                                format!("gzip estimate uses the raw file: {reason}"),
-                            ));
-                        }
-                        raw
-                    }
-                },
-                Err(_) => raw,
+        let out = match (&node.text, node.module_type) {
+            (_, ModuleType::Asset) => Vec::new(),
+            (None, _) => {
+                self.note(Diagnostic::new(
+                    node.path.clone(),
+                    "left out of the gzip estimate: the file was not read (see its other diagnostics)",
+                ));
+                Vec::new()
             }
-        } else {
-            raw
+            (Some(text), ModuleType::Js) => match minify(&node.abs, text.to_string()) {
+                Ok(code) => code.into_bytes(),
+                Err(reason) => {
+                    self.note(Diagnostic::new(
+                        node.path.clone(),
+                        format!("gzip estimate uses the raw file: {reason}"),
+                    ));
+                    text.as_bytes().to_vec()
+                }
+            },
+            (Some(text), _) => text.as_bytes().to_vec(),
         };
         if let Ok(mut d) = self.done.lock() {
             d.insert(idx, out.clone());
@@ -194,7 +191,7 @@ pub fn estimate(graph: &ModuleGraph, modules: &[NodeIndex], cache: &MinifyCache)
         .map(|(idx, _)| cache.shipped(graph, *idx))
         .collect();
     let joined: Vec<u8> = parts.join(&b'\n');
-    let gz = gzip_size(&joined);
+    let gz = crate::compress::gzip_size(&joined);
     if sample_raw == 0 || sample_raw >= total {
         gz
     } else {

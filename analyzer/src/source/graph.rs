@@ -13,10 +13,10 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::entries::FoundEntry;
 use super::listing::{Kind, Lookup};
-use super::manifest::Manifest;
 use super::parse::{ExportFact, FileFacts, ImportFact, parse_file};
 use super::resolve::{ProjectResolver, Unresolved};
 use super::walk::is_source;
+use crate::project::{Manifest, ProjectFacts};
 
 /// What kind of file a module is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +100,9 @@ pub struct ModuleNode {
     pub commonjs: bool,
     /// Whether the file was parsed (false for non-JS, unreadable, too large).
     pub parsed: bool,
+    /// The file's text, as read (JS, JSON and CSS modules that could be
+    /// read): what the lazy-loading estimate minifies.
+    pub text: Option<Box<str>>,
 }
 
 impl ModuleNode {
@@ -145,47 +148,17 @@ pub struct ModuleGraph {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// `path` relative to `root`, `/`-separated (absolute when outside the root).
+/// `path` relative to `root`, `/`-separated (as given when outside the root).
 pub fn relative(root: &Path, path: &Path) -> String {
-    // Fast path: the bytes of `root` and a separator start `path`.
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let (full, base) = (path.as_os_str().as_bytes(), root.as_os_str().as_bytes());
-        if let Some(rest) = full.strip_prefix(base)
-            && let Some(rest) = rest.strip_prefix(b"/")
-            && !base.is_empty()
-            // Only plain components (no empty or `.` ones, which `Path` skips).
-            && rest.split(|&b| b == b'/').all(|c| !c.is_empty() && c != b".")
-        {
-            return String::from_utf8_lossy(rest).into_owned();
-        }
-    }
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let s = rel.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
-        s.into_owned()
-    } else {
-        s.replace(std::path::MAIN_SEPARATOR, "/")
-    }
+    model::path::display(root, path)
 }
 
 /// The package of a `node_modules` path: (name, install folder).
 pub fn package_of(rel: &str) -> Option<PackageRef> {
-    let idx = rel.rfind("node_modules/")?;
-    let after = rel.get(idx + "node_modules/".len()..)?;
-    let mut parts = after.split('/');
-    let first = parts.next()?;
-    let name = if first.starts_with('@') {
-        format!("{first}/{}", parts.next()?)
-    } else {
-        first.to_string()
-    };
-    if name.starts_with('.') || name.is_empty() {
-        return None;
-    }
-    let dir = format!("{}{}", rel.get(..idx + "node_modules/".len())?, name);
-    Some(PackageRef { name, dir })
+    crate::packages::package_of(rel).map(|p| PackageRef {
+        name: p.name,
+        dir: p.install_path,
+    })
 }
 
 /// The package name of a bare specifier (`react`, `@scope/pkg/sub` → `@scope/pkg`),
@@ -221,6 +194,7 @@ pub struct BuildOptions {
 /// What loading one file produced (computed in parallel).
 struct Loaded {
     bytes: u64,
+    text: Option<Box<str>>,
     facts: Option<FileFacts>,
     resolutions: Vec<Result<PathBuf, Unresolved>>,
     /// Package name of each import's specifier when it is a bare one.
@@ -271,6 +245,7 @@ fn load_with(
     let rel = || relative(root, path);
     let mut out = Loaded {
         bytes: 0,
+        text: None,
         facts: None,
         resolutions: Vec::new(),
         packages: Vec::new(),
@@ -374,7 +349,24 @@ fn load_with(
         .map(|i| bare_package_name(&i.specifier))
         .collect();
     out.facts = Some(facts);
+    out.text = Some(text.into());
     out
+}
+
+/// Size and text of a small text file (JSON, CSS); only the size when it is
+/// larger than `max` or not UTF-8.
+fn read_text(path: &Path, max: u64) -> (u64, Option<Box<str>>) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return (0, None);
+    };
+    let size = meta.len();
+    if !meta.is_file() || size > max {
+        return (size, None);
+    }
+    match std::fs::read(path).map(String::from_utf8) {
+        Ok(Ok(text)) => (text.len() as u64, Some(text.into_boxed_str())),
+        _ => (size, None),
+    }
 }
 
 /// A file met while loading (an entry or a resolved import), by id.
@@ -389,6 +381,7 @@ struct FileInfo {
 /// target as a file id, and the package name of bare specifiers.
 struct LoadedFile {
     bytes: u64,
+    text: Option<Box<str>>,
     facts: Option<FileFacts>,
     targets: Vec<Result<usize, Unresolved>>,
     packages: Vec<Option<String>>,
@@ -439,6 +432,7 @@ impl Registry {
             .collect();
         let file = LoadedFile {
             bytes: loaded.bytes,
+            text: loaded.text,
             facts: loaded.facts,
             targets,
             packages: loaded.packages,
@@ -489,7 +483,7 @@ pub fn build(
     entries: &[FoundEntry],
     resolver: &ProjectResolver,
     options: &BuildOptions,
-    manifest: Manifest,
+    project: &ProjectFacts,
     project_files: Vec<String>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> ModuleGraph {
@@ -555,10 +549,14 @@ pub fn build(
         }
         // Each file becomes one node: its info moves into it.
         let info = registry.files.get_mut(id)?;
-        let bytes = if info.module_type == ModuleType::Js {
-            0
-        } else {
-            std::fs::metadata(&info.path).map(|m| m.len()).unwrap_or(0)
+        let (bytes, text) = match info.module_type {
+            ModuleType::Js => (0, None),
+            // Text the estimate may need; read here, bounded.
+            ModuleType::Json | ModuleType::Css => read_text(&info.path, options.max_file_bytes),
+            ModuleType::Asset => (
+                std::fs::metadata(&info.path).map(|m| m.len()).unwrap_or(0),
+                None,
+            ),
         };
         let idx = graph.add_node(ModuleNode {
             package: info.package.take(),
@@ -571,6 +569,7 @@ pub fn build(
             star_exports: Vec::new(),
             commonjs: false,
             parsed: false,
+            text,
         });
         if info.module_type == ModuleType::Js {
             frontier.push((idx, id));
@@ -620,6 +619,7 @@ pub fn build(
             }
             continue;
         };
+        let text = file.text;
         let (importer_rel, importer_is_project) = graph
             .node_weight(idx)
             .map(|n| (n.path.clone(), n.is_project()))
@@ -685,6 +685,7 @@ pub fn build(
             node.star_exports = facts.star_exports;
             node.commonjs = facts.commonjs;
             node.parsed = true;
+            node.text = text;
         }
     }
 
@@ -712,15 +713,7 @@ pub fn build(
         if let Some(pkg) = &node.package
             && !package_versions.contains_key(&pkg.dir)
         {
-            let version = std::fs::read_to_string(root.join(&pkg.dir).join("package.json"))
-                .ok()
-                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-                .and_then(|j| {
-                    j.get("version")
-                        .and_then(|v| v.as_str())
-                        .map(str::to_string)
-                });
-            package_versions.insert(pkg.dir.clone(), version);
+            package_versions.insert(pkg.dir.clone(), project.version_of(&pkg.dir));
         }
     }
 
@@ -729,7 +722,7 @@ pub fn build(
         graph,
         entries: entry_nodes,
         project_files,
-        manifest,
+        manifest: project.manifest.clone(),
         package_versions,
         diagnostics,
     }

@@ -14,7 +14,6 @@ pub mod estimate;
 pub mod findings;
 pub mod graph;
 pub mod listing;
-pub mod manifest;
 pub mod parse;
 pub mod resolve;
 pub mod walk;
@@ -24,7 +23,9 @@ use std::time::Instant;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use model::analyze::{AnalyzeReport, Entry, Import, Module, Timings};
-use rayon::prelude::*;
+use model::finding::{FindingKind, Severities, Severity};
+
+use crate::project::ProjectFacts;
 
 pub use config::AnalyzeConfig;
 pub use error::SourceError;
@@ -36,6 +37,8 @@ pub struct AnalyzeOptions {
     pub entries: Vec<String>,
     /// The `[analyze]` section of `perfscope.toml`.
     pub config: AnalyzeConfig,
+    /// Severity of each kind of finding (`off` kinds are not computed).
+    pub severities: Severities,
 }
 
 /// The gathered graph and the findings over it (for callers that need more
@@ -68,44 +71,37 @@ fn ignore_set(config: &AnalyzeConfig) -> Result<GlobSet, SourceError> {
         .map_err(|e| SourceError::Config(format!("ignore globs: {e}")))
 }
 
-fn validate(config: &AnalyzeConfig) -> Result<(), SourceError> {
-    for id in &config.errors {
-        if !config::FINDING_IDS.contains(&id.as_str()) {
-            return Err(SourceError::Config(format!(
-                "`errors` names an unknown finding `{id}` (known: {})",
-                config::FINDING_IDS.join(", ")
-            )));
-        }
+/// Checks that `root` is a usable folder.
+fn check_root(root: &Path) -> Result<(), SourceError> {
+    let meta = std::fs::metadata(root).map_err(|source| SourceError::Root {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    if meta.is_dir() {
+        Ok(())
+    } else {
+        Err(SourceError::NotAFolder {
+            path: root.to_path_buf(),
+        })
     }
-    Ok(())
 }
 
-/// Gathers the graph of the project at `root`.
-pub fn gather(root: &Path, options: &AnalyzeOptions) -> Result<graph::ModuleGraph, SourceError> {
-    let meta = std::fs::metadata(root).map_err(|e| SourceError::Root {
-        path: root.to_path_buf(),
-        cause: e.to_string(),
-    })?;
-    if !meta.is_dir() {
-        return Err(SourceError::Root {
-            path: root.to_path_buf(),
-            cause: "not a folder".into(),
-        });
-    }
-    let root = root.canonicalize().map_err(|e| SourceError::Root {
-        path: root.to_path_buf(),
-        cause: e.to_string(),
-    })?;
-    let mut diagnostics = Vec::new();
+/// Gathers the graph of the project whose facts are `project`.
+pub fn gather(
+    project: &ProjectFacts,
+    options: &AnalyzeOptions,
+) -> Result<graph::ModuleGraph, SourceError> {
+    check_root(&project.root)?;
+    let root = project.root.clone();
+    let mut diagnostics = project.diagnostics.clone();
     let files = walk::project_files(&root, &mut diagnostics);
-    let manifest = manifest::read_manifest(&root, &mut diagnostics);
     let request = entries::EntryRequest {
         cli: &options.entries,
         config: &options.config.entries,
         files: &files,
     };
     let before = diagnostics.len();
-    let (found, tried) = entries::find_entries(&root, &request, &mut diagnostics);
+    let (found, tried) = entries::find_entries(project, &request, &mut diagnostics);
     if found.is_empty() {
         let details: Vec<String> = diagnostics
             .iter()
@@ -129,7 +125,7 @@ pub fn gather(root: &Path, options: &AnalyzeOptions) -> Result<graph::ModuleGrap
         &found,
         &resolver,
         &build,
-        manifest,
+        project,
         project_files,
         diagnostics,
     );
@@ -185,66 +181,72 @@ fn report_modules(graph: &graph::ModuleGraph) -> (Vec<Entry>, Vec<Module>) {
 /// configuration is invalid or no entry exists; every other problem is a
 /// diagnostic in the report.
 pub fn analyze(root: &Path, options: &AnalyzeOptions) -> Result<AnalyzeReport, SourceError> {
-    analyze_full(root, options).map(|a| a.report)
+    check_root(root)?;
+    analyze_full(&ProjectFacts::read(root), options).map(|a| a.report)
 }
 
-/// Like [`analyze`], also returning the graph.
-pub fn analyze_full(root: &Path, options: &AnalyzeOptions) -> Result<Analysis, SourceError> {
+/// Like [`analyze`], with the project's facts already read, also returning the graph.
+pub fn analyze_full(
+    project: &ProjectFacts,
+    options: &AnalyzeOptions,
+) -> Result<Analysis, SourceError> {
     let start = Instant::now();
-    validate(&options.config)?;
     let ignore = ignore_set(&options.config)?;
-    let graph = gather(root, options)?;
+    // `[analyze] errors` is the older spelling of `"error"` in `[findings]`.
+    let mut severities = options.severities.clone();
+    for kind in &options.config.errors {
+        severities.set(*kind, Severity::Error);
+    }
+    let graph = gather(project, options)?;
     let graph_ms = start.elapsed().as_secs_f64() * 1000.0;
 
     let findings_start = Instant::now();
     // Findings (with the estimates of the top lazy candidates) beside the
     // module list of the report: both only read the graph.
-    let ((results, cache, findings_ms), (entries, modules)) = rayon::join(
+    let context = findings::Context {
+        graph: &graph,
+        config: &options.config,
+        ignore: &ignore,
+        diagnostics: std::sync::Mutex::new(Vec::new()),
+    };
+    let ((found, findings_ms), (entries, modules)) = rayon::join(
         || {
-            let mut results = findings::run_all(&graph, &options.config, &ignore);
-            let cache = estimate::MinifyCache::default();
-            let top = options.config.lazy_estimate_top;
-            results
-                .lazy_candidates
-                .par_iter_mut()
-                .take(top)
-                .for_each(|candidate| {
-                    candidate.finding.gzip_saved_estimate =
-                        Some(estimate::estimate(&graph, &candidate.modules, &cache));
-                });
-            let findings_ms = findings_start.elapsed().as_secs_f64() * 1000.0;
-            (results, cache, findings_ms)
+            let found = findings::run_all(&context, &severities);
+            (found, findings_start.elapsed().as_secs_f64() * 1000.0)
         },
         || report_modules(&graph),
     );
 
     let mut diagnostics = graph.diagnostics.clone();
-    diagnostics.extend(cache.into_diagnostics());
+    diagnostics.extend(
+        context
+            .diagnostics
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
     diagnostics.sort();
     diagnostics.dedup();
 
-    let errors: Vec<String> = findings::REGISTRY
+    let mut errors: Vec<FindingKind> = found
         .iter()
-        .filter(|f| options.config.errors.iter().any(|e| e == f.id) && results.count(f.id) > 0)
-        .map(|f| f.id.to_string())
+        .map(|f| f.kind)
+        .filter(|k| severities.of(*k) == Severity::Error)
         .collect();
+    errors.dedup();
 
-    let report = AnalyzeReport {
+    let mut report = AnalyzeReport {
         schema_version: model::SCHEMA_VERSION,
         kind: "analyze".into(),
         entries,
+        findings: found,
         modules,
-        unused_files: results.unused_files,
-        unused_exports: results.unused_exports,
-        unused_dependencies: results.unused_dependencies,
-        unlisted_dependencies: results.unlisted_dependencies,
-        duplicate_packages: results.duplicate_packages,
-        cycles: results.cycles,
-        lazy_candidates: results
-            .lazy_candidates
-            .into_iter()
-            .map(|c| c.finding)
-            .collect(),
+        unused_files: Vec::new(),
+        unused_exports: Vec::new(),
+        unused_dependencies: Vec::new(),
+        unlisted_dependencies: Vec::new(),
+        duplicate_packages: Vec::new(),
+        cycles: Vec::new(),
+        lazy_candidates: Vec::new(),
         errors,
         diagnostics,
         timings: Timings {
@@ -253,5 +255,6 @@ pub fn analyze_full(root: &Path, options: &AnalyzeOptions) -> Result<Analysis, S
             total_ms: start.elapsed().as_secs_f64() * 1000.0,
         },
     };
+    report.fill_legacy_lists();
     Ok(Analysis { graph, report })
 }

@@ -108,7 +108,7 @@ pub fn build(b: &BundleReport) -> BundleView {
     packages.sort_by(|x, y| y.bytes.cmp(&x.bytes).then_with(|| x.name.cmp(&y.name)));
     BundleView {
         root: b.root.clone(),
-        chunk_graph: b.chunk_graph.clone(),
+        chunk_graph: b.chunk_graph.as_str().to_string(),
         compression: if b.compression.is_empty() {
             "none".to_string()
         } else {
@@ -170,7 +170,7 @@ pub fn build(b: &BundleReport) -> BundleView {
             .iter()
             .map(|d| DuplicatePackageRow {
                 name: d.name.clone(),
-                kind: d.kind.clone(),
+                kind: d.kind.as_str().to_string(),
                 versions: d.versions.join(", "),
                 paths: d.paths.join(", "),
                 wasted: size(Some(d.bytes_wasted)),

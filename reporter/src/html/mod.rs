@@ -46,17 +46,19 @@ pub fn render(report: &Report) -> Result<String, ReportError> {
         Some(b) => script_json::to_script_json(&treemap::build(b))?,
         None => "null".to_string(),
     };
+    // The project's name; else what was analysed (never a throwaway server URL
+    // when something steadier exists).
     let subject = report
-        .vitals
-        .document()
-        .map(|v| v.url.clone())
+        .project
+        .clone()
         .or_else(|| report.bundle.document().map(|b| b.root.clone()))
         .or_else(|| {
             report
                 .analyze
                 .document()
                 .and_then(|a| a.entries.first().map(|e| e.path.clone()))
-        });
+        })
+        .or_else(|| report.vitals.document().map(|v| v.url.clone()));
     let page = Page {
         title: match subject {
             Some(s) => format!("perfscope report: {s}"),

@@ -12,7 +12,7 @@ use crate::ReportError;
 
 /// Serialises `value` for embedding in a `<script type="application/json">` element.
 pub fn to_script_json<T: Serialize>(value: &T) -> Result<String, ReportError> {
-    let json = serde_json::to_string(value).map_err(|source| ReportError::Json {
+    let json = serde_json::to_string(value).map_err(|source| ReportError::Serialize {
         what: "the treemap data",
         source,
     })?;

@@ -107,7 +107,7 @@ pub fn build(a: &AnalyzeReport) -> SourceView {
                 location: location(&c.importer, Some(c.line)),
                 specifier: c.specifier.clone(),
                 module: c.module.clone(),
-                reason: c.reason.clone(),
+                reason: c.reason.as_str().to_string(),
                 static_path: c.static_path.join(" → "),
                 raw: format::bytes(c.bytes_saved),
                 raw_v: c.bytes_saved,
@@ -156,7 +156,7 @@ pub fn build(a: &AnalyzeReport) -> SourceView {
             })
             .collect(),
         cycles: a.cycles.clone(),
-        errors: a.errors.clone(),
+        errors: a.errors.iter().map(|k| k.id().to_string()).collect(),
         diagnostics: diagnostics(&a.diagnostics),
     }
 }

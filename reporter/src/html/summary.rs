@@ -1,10 +1,8 @@
-//! The summary at the top: parts, headline numbers, budgets, top actions.
+//! The summary at the top: parts, headline numbers, budgets, top actions —
+//! all from the report's assessment.
 
+use model::assessment::{Action, Assessment};
 use model::report::{Part, Report};
-
-use crate::actions::{self, Action};
-use crate::budgets::{self, BudgetRow};
-use crate::metrics;
 
 /// A headline number.
 pub struct Card {
@@ -20,6 +18,18 @@ pub struct PartBadge {
     pub text: String,
 }
 
+/// One budget with its verdict, formatted.
+pub struct BudgetRow {
+    pub part: &'static str,
+    pub name: String,
+    pub metric: &'static str,
+    pub limit: String,
+    pub actual: String,
+    pub over: Option<String>,
+    pub pass: bool,
+    pub reason: String,
+}
+
 /// The summary.
 pub struct SummaryView {
     pub parts: Vec<PartBadge>,
@@ -27,6 +37,7 @@ pub struct SummaryView {
     pub budgets: Vec<BudgetRow>,
     pub budgets_failed: usize,
     pub actions: Vec<Action>,
+    pub gate_pass: Option<bool>,
 }
 
 fn badge<T>(name: &'static str, anchor: &'static str, part: &Part<T>) -> PartBadge {
@@ -45,22 +56,62 @@ fn badge<T>(name: &'static str, anchor: &'static str, part: &Part<T>) -> PartBad
 
 /// Builds the summary of `report`.
 pub fn build(report: &Report) -> SummaryView {
-    let budgets = budgets::rows(report);
+    let parts = vec![
+        badge("Bundle", "bundle", &report.bundle),
+        badge("Source", "source", &report.analyze),
+        badge("Vitals", "vitals", &report.vitals),
+    ];
+    let Some(a) = &report.assessment else {
+        return SummaryView {
+            parts,
+            cards: Vec::new(),
+            budgets: Vec::new(),
+            budgets_failed: 0,
+            actions: Vec::new(),
+            gate_pass: None,
+        };
+    };
+    let budgets: Vec<BudgetRow> = budget_rows(a);
     SummaryView {
-        parts: vec![
-            badge("Bundle", "bundle", &report.bundle),
-            badge("Source", "source", &report.analyze),
-            badge("Vitals", "vitals", &report.vitals),
-        ],
-        cards: metrics::headline(report)
+        parts,
+        cards: a
+            .headline
             .iter()
-            .map(|m| Card {
-                label: m.label.clone(),
-                value: m.display(),
+            .filter_map(|m| {
+                Some(Card {
+                    label: m.label.clone(),
+                    value: m.metric.unit().format(m.value?),
+                })
             })
             .collect(),
         budgets_failed: budgets.iter().filter(|b| !b.pass).count(),
         budgets,
-        actions: actions::top(report, 10),
+        actions: a.actions.clone(),
+        gate_pass: Some(a.gate.pass),
     }
+}
+
+fn budget_rows(a: &Assessment) -> Vec<BudgetRow> {
+    a.budgets
+        .iter()
+        .map(|b| {
+            let unit = b.metric.unit();
+            BudgetRow {
+                part: b.part.into(),
+                name: b.name.clone(),
+                metric: b.metric.label(),
+                limit: unit.format(b.limit),
+                actual: b
+                    .actual
+                    .map_or_else(|| "not measured".to_string(), |v| unit.format(v)),
+                over: (b.over() > 0.0).then(|| unit.format_delta(b.over())),
+                pass: b.passes(),
+                reason: if b.actual.is_none() {
+                    b.reason.clone().unwrap_or_default()
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect()
 }

@@ -308,12 +308,14 @@ pub fn build(v: &VitalsReport) -> VitalsView {
                 with_children: format::ms(r.max_actual_ms),
             })
             .collect(),
+        // Slow renders have their own table above.
         findings: v
             .findings
             .iter()
+            .filter(|f| f.kind != model::FindingKind::SlowRenders)
             .map(|f| FindingRow {
-                kind: f.kind.clone(),
-                url: f.url.clone(),
+                kind: f.kind.id().to_string(),
+                url: f.subject.clone(),
                 message: f.message.clone(),
             })
             .collect(),

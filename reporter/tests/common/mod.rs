@@ -91,8 +91,8 @@ pub fn bundle_json() -> Value {
             "paths": ["node_modules/chart-kit/node_modules/tiny-emitter", "node_modules/tiny-emitter"], "bytes_wasted": 2400}],
         "duplicate_modules": [{"source": "src/App.tsx", "assets": ["assets/Reports-def.js", "assets/index-abc.js"], "bytes_wasted": 10000}],
         "budgets": [
-            {"name": "initial JS of index.html", "metric": "gzip", "limit": 250000, "actual": 50000, "pass": true, "origin": "default", "files": ["assets/index-abc.js"]},
-            {"name": "any JS chunk", "metric": "gzip", "limit": 40000, "actual": 50000, "pass": false, "origin": "perfscope.toml", "files": ["assets/index-abc.js"]}
+            {"part": "bundle", "name": "initial JS of index.html", "metric": "gzip", "limit": 250000.0, "actual": 50000.0, "verdict": "pass", "origin": "default", "files": ["assets/index-abc.js"]},
+            {"part": "bundle", "name": "any JS chunk", "metric": "gzip", "limit": 40000.0, "actual": 50000.0, "verdict": "fail", "reason": "+10 KB over the limit of 40 KB", "origin": "perfscope.toml", "files": ["assets/index-abc.js"]}
         ],
         "diagnostics": [{"path": "assets/index-abc.css", "message": "no source map"}],
         "timings": {"walk_ms": 1.0, "assets_ms": 20.0, "brotli_cpu_ms": 15.0, "gzip_cpu_ms": 2.0, "sourcemap_cpu_ms": 1.0, "findings_ms": 0.5, "total_ms": 22.0, "threads": 2}
@@ -123,13 +123,15 @@ pub fn vitals_json() -> Value {
         "react": {"detected": true, "profiling": true, "commits": 12, "slow_render_ms": 16.0,
             "slow_renders": [{"component": "<b>SlowChart</b>", "count": 3, "max_ms": 31.5, "total_ms": 90.0, "max_actual_ms": 33.0}],
             "components": []},
-        "findings": [{"kind": "n-plus-one", "url": "http://127.0.0.1:9/api/items/{id}", "message": "12 requests to one URL template"}],
-        "budgets": [{"name": "vitals.lcp", "metric": "lcp_ms", "limit": 2500.0, "actual": 900.0, "pass": true}],
+        "findings": [{"kind": "n-plus-one", "key": "http://127.0.0.1:9/api/items/{id}", "subject": "http://127.0.0.1:9/api/items/{id}", "message": "12 requests to one URL template"}],
+        "budgets": [{"part": "vitals", "name": "LCP", "metric": "lcp", "limit": 2500.0, "actual": 900.0, "verdict": "pass", "origin": "default"}],
         "diagnostics": []
     })
 }
 
-pub fn report_from(analyze: Option<Value>, bundle: Option<Value>, vitals: Option<Value>) -> Report {
+/// A report of the sample documents (brought to the current shape, as
+/// reports read from disk are), not assessed.
+pub fn unassessed(analyze: Option<Value>, bundle: Option<Value>, vitals: Option<Value>) -> Report {
     fn part<T: serde::de::DeserializeOwned>(v: Option<Value>) -> Part<T> {
         match v {
             Some(v) => Part::Ok {
@@ -138,7 +140,24 @@ pub fn report_from(analyze: Option<Value>, bundle: Option<Value>, vitals: Option
             None => Part::absent("not configured"),
         }
     }
-    Report::new("perfscope 0.1.0", part(analyze), part(bundle), part(vitals))
+    let mut report = Report::new("perfscope 0.1.0", part(analyze), part(bundle), part(vitals));
+    report.normalize();
+    report
+}
+
+/// A report of the sample documents, assessed without a baseline.
+pub fn report_from(analyze: Option<Value>, bundle: Option<Value>, vitals: Option<Value>) -> Report {
+    assessed(unassessed(analyze, bundle, vitals), None, 0.2)
+}
+
+/// `report` assessed (against `base` when given) with `threshold`.
+pub fn assessed(mut report: Report, base: Option<&Report>, threshold: f64) -> Report {
+    let options = assess::AssessOptions {
+        threshold,
+        ..Default::default()
+    };
+    assess::assess_into(&mut report, base, &options);
+    report
 }
 
 pub fn sample() -> Report {

@@ -2,7 +2,7 @@
 //! hashed assets without long caching, request waterfalls, N+1 URL patterns
 //! and slow API calls.
 
-use model::vitals::VitalsFinding;
+use model::finding::{Detail, Finding, FindingKind};
 
 use crate::gather::artifacts::NetworkRecord;
 use crate::server::looks_hashed;
@@ -97,8 +97,15 @@ pub fn url_template(url: &str) -> String {
     format!("{prefix}{}", segments.join("/"))
 }
 
-/// Every finding of one run, sorted by kind then URL.
-pub fn findings(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
+/// A network finding about `url` (its key).
+fn finding(kind: FindingKind, url: &str, message: String) -> Finding {
+    Finding::new(kind, url, url, message).with_detail(Detail::Request {
+        url: url.to_string(),
+    })
+}
+
+/// Text responses served without compression.
+pub fn uncompressed(network: &[NetworkRecord]) -> Vec<Finding> {
     let mut out = Vec::new();
     for r in network.iter().filter(|r| ok(r)) {
         let mime = r.mime_type.as_deref().unwrap_or("");
@@ -107,52 +114,61 @@ pub fn findings(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
             && r.decoded_bytes >= MIN_COMPRESSIBLE_BYTES
             && (encoding.is_empty() || encoding.eq_ignore_ascii_case("identity"))
         {
-            out.push(VitalsFinding {
-                kind: "uncompressed".into(),
-                url: r.url.clone(),
-                message: format!(
+            out.push(finding(
+                FindingKind::UncompressedResponses,
+                &r.url,
+                format!(
                     "{} bytes of {mime} served without gzip or brotli",
                     r.decoded_bytes
                 ),
-            });
+            ));
         }
+    }
+    out
+}
+
+/// Hashed assets served without long caching.
+pub fn short_cache(network: &[NetworkRecord]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for r in network.iter().filter(|r| ok(r)) {
         if looks_hashed(path_of(&r.url)) && r.resource_type != "Document" {
             let cache = header(r, "cache-control").unwrap_or("");
             let age = max_age(cache).unwrap_or(0);
             if age < MIN_HASHED_MAX_AGE_S {
-                out.push(VitalsFinding {
-                    kind: "short-cache".into(),
-                    url: r.url.clone(),
-                    message: format!(
-                        "hashed asset cached for {age} s (Cache-Control: {:?}); use `public, max-age=31536000, immutable`",
-                        cache
+                out.push(finding(
+                    FindingKind::ShortCache,
+                    &r.url,
+                    format!(
+                        "hashed asset cached for {age} s (Cache-Control: {cache:?}); use `public, max-age=31536000, immutable`"
                     ),
-                });
+                ));
             }
         }
     }
+    out
+}
+
+/// API calls slower than [`SLOW_API_MS`].
+pub fn slow_api(network: &[NetworkRecord]) -> Vec<Finding> {
+    let mut out = Vec::new();
     for r in network.iter().filter(|r| is_api(r)) {
         // A body the page never read has no end: its response time counts.
         if let Some(end) = r.end_s.or(r.headers_s) {
             let ms = (end - r.start_s) * 1000.0;
             if ms > SLOW_API_MS {
-                out.push(VitalsFinding {
-                    kind: "slow-api".into(),
-                    url: r.url.clone(),
-                    message: format!("API call took {ms:.0} ms (over {SLOW_API_MS:.0} ms)"),
-                });
+                out.push(finding(
+                    FindingKind::SlowApiCalls,
+                    &r.url,
+                    format!("API call took {ms:.0} ms (over {SLOW_API_MS:.0} ms)"),
+                ));
             }
         }
     }
-    out.extend(n_plus_one(network));
-    out.extend(waterfalls(network));
-    out.sort();
-    out.dedup();
     out
 }
 
 /// Many requests to the same URL template in one load.
-pub fn n_plus_one(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
+pub fn n_plus_one(network: &[NetworkRecord]) -> Vec<Finding> {
     let mut groups: std::collections::BTreeMap<String, std::collections::BTreeSet<&str>> =
         Default::default();
     for r in network.iter().filter(|r| is_api(r)) {
@@ -164,13 +180,15 @@ pub fn n_plus_one(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
     groups
         .into_iter()
         .filter(|(_, urls)| urls.len() >= N_PLUS_ONE_MIN)
-        .map(|(template, urls)| VitalsFinding {
-            kind: "n-plus-one".into(),
-            message: format!(
-                "{} requests to {template} in one load (N+1 pattern); fetch them in one batched request",
-                urls.len()
-            ),
-            url: template,
+        .map(|(template, urls)| {
+            finding(
+                FindingKind::NPlusOneRequests,
+                &template,
+                format!(
+                    "{} requests to {template} in one load (N+1 pattern); fetch them in one batched request",
+                    urls.len()
+                ),
+            )
         })
         .collect()
 }
@@ -179,7 +197,7 @@ pub fn n_plus_one(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
 /// response arrived (`fetch` resolves at the headers, so `await fetch(a);
 /// fetch(b)` starts `b` then): if they do not depend on each other they could
 /// run in parallel.
-pub fn waterfalls(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
+pub fn waterfalls(network: &[NetworkRecord]) -> Vec<Finding> {
     let mut api: Vec<&NetworkRecord> = network
         .iter()
         .filter(|r| is_api(r) && r.headers_s.or(r.end_s).is_some())
@@ -225,15 +243,15 @@ pub fn waterfalls(network: &[NetworkRecord]) -> Vec<VitalsFinding> {
                 .filter_map(|&k| api.get(k).map(|r| path_of(&r.url)))
                 .collect();
             let first = api.get(*c.first()?)?;
-            Some(VitalsFinding {
-                kind: "waterfall".into(),
-                url: first.url.clone(),
-                message: format!(
+            Some(finding(
+                FindingKind::RequestWaterfalls,
+                &first.url,
+                format!(
                     "{} API requests ran one after another ({}); if they do not depend on each other, start them together",
                     urls.len(),
                     urls.join(" → ")
                 ),
-            })
+            ))
         })
         .collect()
 }
@@ -279,7 +297,7 @@ mod tests {
         log.push(req("http://h/api/items/5", "Fetch", 1.0, 1.1));
         let found = n_plus_one(&log);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].url, "http://h/api/items/{id}");
+        assert_eq!(found[0].subject, "http://h/api/items/{id}");
     }
 
     #[test]
@@ -314,9 +332,13 @@ mod tests {
         js.headers
             .insert("cache-control".into(), "max-age=600".into());
         let slow = req("http://h/api/slow", "XHR", 1.0, 1.7);
-        let found = findings(&[js, slow]);
-        let kinds: Vec<&str> = found.iter().map(|f| f.kind.as_str()).collect();
-        assert_eq!(kinds, vec!["short-cache", "slow-api", "uncompressed"]);
+        let log = [js, slow];
+        let kinds: Vec<&str> = [uncompressed(&log), short_cache(&log), slow_api(&log)]
+            .concat()
+            .iter()
+            .map(|f| f.kind.id())
+            .collect();
+        assert_eq!(kinds, vec!["uncompressed", "short-cache", "slow-api"]);
         assert_eq!(
             max_age("public, max-age=31536000, immutable"),
             Some(31_536_000)

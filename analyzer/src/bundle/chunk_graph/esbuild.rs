@@ -17,7 +17,7 @@ pub fn parse(value: &Value, index: &PathIndex) -> Result<Option<ChunkGraph>, Str
     ) else {
         return Ok(None);
     };
-    let mut graph = ChunkGraph::new("esbuild-metafile");
+    let mut graph = ChunkGraph::new(super::ChunkGraphSource::EsbuildMetafile);
     for (path, output) in outputs {
         let Some(file) = index.resolve(path) else {
             continue;

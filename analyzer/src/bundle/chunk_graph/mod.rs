@@ -15,14 +15,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use model::Diagnostic;
+pub use model::bundle::ChunkGraphSource;
 
 use super::walk::FileFact;
 
 /// Which asset loads which.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChunkGraph {
-    /// `vite-manifest`, `webpack-stats`, `esbuild-metafile` or `parsed`.
-    pub source: String,
+    /// Where it was read from.
+    pub source: ChunkGraphSource,
     /// The metadata file the graph was read from (relative path), if any.
     pub metadata_file: Option<String>,
     /// Bundler entry points: name → the assets that start it (used when the
@@ -36,10 +37,13 @@ pub struct ChunkGraph {
 
 impl ChunkGraph {
     /// An empty graph from `source`.
-    pub fn new(source: &str) -> Self {
+    pub fn new(source: ChunkGraphSource) -> Self {
         Self {
-            source: source.to_string(),
-            ..Self::default()
+            source,
+            metadata_file: None,
+            entries: BTreeMap::new(),
+            imports: BTreeMap::new(),
+            dynamic_imports: BTreeMap::new(),
         }
     }
 

@@ -94,7 +94,7 @@ pub fn resolve_specifier(from: &str, specifier: &str, index: &PathIndex) -> Opti
 
 /// Builds the graph from each JS asset's specifiers.
 pub fn build(chunks: &BTreeMap<String, ChunkImports>, index: &PathIndex) -> ChunkGraph {
-    let mut graph = ChunkGraph::new("parsed");
+    let mut graph = ChunkGraph::new(super::ChunkGraphSource::Parsed);
     for (from, found) in chunks {
         for specifier in &found.imports {
             if let Some(to) = resolve_specifier(from, specifier, index) {

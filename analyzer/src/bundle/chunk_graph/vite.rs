@@ -26,7 +26,7 @@ pub fn parse(value: &Value, index: &PathIndex) -> Result<Option<ChunkGraph>, Str
             .and_then(Value::as_str)
             .and_then(|file| index.resolve(file))
     };
-    let mut graph = ChunkGraph::new("vite-manifest");
+    let mut graph = ChunkGraph::new(super::ChunkGraphSource::ViteManifest);
     for (key, chunk) in map {
         let Some(file) = file_of(key) else { continue };
         if chunk.get("isEntry").and_then(Value::as_bool) == Some(true) {

@@ -16,7 +16,7 @@ pub fn parse(value: &Value, index: &PathIndex) -> Result<Option<ChunkGraph>, Str
     let Some(entrypoints) = value.get("entrypoints").and_then(Value::as_object) else {
         return Ok(None);
     };
-    let mut graph = ChunkGraph::new("webpack-stats");
+    let mut graph = ChunkGraph::new(super::ChunkGraphSource::WebpackStats);
     let chunk_files = chunk_files(value, index);
     for (name, entry) in entrypoints {
         let mut files: Vec<String> = Vec::new();

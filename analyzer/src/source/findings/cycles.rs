@@ -9,13 +9,15 @@
 //! `import()` edges never do; type-only edges only with `include_type_cycles`.
 //! Cycles made only of `node_modules` modules are not reported.
 
-use model::analyze::EdgeKind;
+use model::Finding;
+use model::analyze::{EdgeKind, legacy};
 use petgraph::visit::EdgeFiltered;
 
-use crate::source::graph::ModuleGraph;
+use super::Context;
 
-/// Each cycle as a sorted list of paths; the list sorted.
-pub fn run(graph: &ModuleGraph, include_type_cycles: bool) -> Vec<Vec<String>> {
+/// Each cycle with its members sorted; cycles sorted by their members.
+pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let (graph, include_type_cycles) = (ctx.graph, ctx.config.include_type_cycles);
     let g = &graph.graph;
     let counts = |kind: EdgeKind| {
         kind.is_static_runtime() || include_type_cycles && kind == EdgeKind::TypeOnly
@@ -47,5 +49,7 @@ pub fn run(graph: &ModuleGraph, include_type_cycles: bool) -> Vec<Vec<String>> {
         out.push(paths);
     }
     out.sort();
-    out
+    out.iter()
+        .map(|members| legacy::cycle(members, Vec::new()))
+        .collect()
 }

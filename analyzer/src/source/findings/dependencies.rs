@@ -13,18 +13,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use model::analyze::UnlistedDependency;
+use model::Finding;
+use model::analyze::{UnlistedDependency, legacy};
 
+use super::Context;
 use crate::source::graph::ModuleGraph;
-
-/// Both dependency findings.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DependencyFindings {
-    /// Listed in `dependencies`, never imported; sorted.
-    pub unused: Vec<String>,
-    /// Imported, not listed; sorted by name.
-    pub unlisted: Vec<UnlistedDependency>,
-}
 
 /// `@types/babel__core` → `@babel/core`, `@types/react` → `react`.
 fn typed_package(types: &str) -> Option<String> {
@@ -35,16 +28,27 @@ fn typed_package(types: &str) -> Option<String> {
     })
 }
 
-/// Runs both checks.
-pub fn run(graph: &ModuleGraph) -> DependencyFindings {
+/// What the project's modules import from packages.
+struct Imports<'g> {
+    /// Package names imported (resolving outside the project).
+    packages: BTreeSet<&'g str>,
+    /// Whether a Node.js built-in is imported.
+    builtins: bool,
+    /// Imported packages `package.json` does not list, with their importers.
+    unlisted: BTreeMap<&'g str, BTreeSet<&'g str>>,
+}
+
+fn imports(graph: &ModuleGraph) -> Imports<'_> {
     let manifest = &graph.manifest;
-    let mut imported: BTreeSet<&str> = BTreeSet::new();
-    let mut builtins = false;
-    let mut unlisted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut out = Imports {
+        packages: BTreeSet::new(),
+        builtins: false,
+        unlisted: BTreeMap::new(),
+    };
     for node in graph.graph.node_weights().filter(|n| n.is_project()) {
         for import in &node.imports {
             if import.builtin {
-                builtins = true;
+                out.builtins = true;
                 continue;
             }
             let Some(package) = &import.package else {
@@ -57,44 +61,57 @@ pub fn run(graph: &ModuleGraph) -> DependencyFindings {
             if resolves_into_project {
                 continue;
             }
-            imported.insert(package.as_str());
+            out.packages.insert(package.as_str());
             if manifest.present
                 && !manifest.lists(package)
                 && manifest.name.as_deref() != Some(package.as_str())
             {
-                unlisted
-                    .entry(package.clone())
+                out.unlisted
+                    .entry(package.as_str())
                     .or_default()
-                    .insert(node.path.clone());
+                    .insert(node.path.as_str());
             }
         }
     }
-    let unused = if manifest.present {
-        manifest
-            .dependencies
-            .iter()
-            .filter(|dep| {
-                if imported.contains(dep.as_str()) {
-                    return false;
-                }
-                match typed_package(dep) {
-                    Some(base) => !(imported.contains(base.as_str()) || base == "node" && builtins),
-                    None => true,
-                }
-            })
-            .cloned()
-            .collect()
-    } else {
-        Vec::new()
-    };
-    DependencyFindings {
-        unused,
-        unlisted: unlisted
-            .into_iter()
-            .map(|(name, importers)| UnlistedDependency {
-                name,
-                importers: importers.into_iter().collect(),
-            })
-            .collect(),
+    out
+}
+
+/// Listed in `dependencies`, never imported; sorted by name.
+pub fn unused(ctx: &Context<'_>) -> Vec<Finding> {
+    let graph = ctx.graph;
+    if !graph.manifest.present {
+        return Vec::new();
     }
+    let used = imports(graph);
+    graph
+        .manifest
+        .dependencies
+        .iter()
+        .filter(|dep| {
+            if used.packages.contains(dep.as_str()) {
+                return false;
+            }
+            match typed_package(dep) {
+                Some(base) => {
+                    !(used.packages.contains(base.as_str()) || base == "node" && used.builtins)
+                }
+                None => true,
+            }
+        })
+        .map(|dep| legacy::unused_dependency(dep))
+        .collect()
+}
+
+/// Imported, not listed; sorted by name.
+pub fn unlisted(ctx: &Context<'_>) -> Vec<Finding> {
+    imports(ctx.graph)
+        .unlisted
+        .into_iter()
+        .map(|(name, importers)| {
+            legacy::unlisted_dependency(&UnlistedDependency {
+                name: name.to_string(),
+                importers: importers.into_iter().map(str::to_string).collect(),
+            })
+        })
+        .collect()
 }

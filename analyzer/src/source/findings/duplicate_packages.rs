@@ -7,9 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use model::analyze::{DuplicatePackage, PackageInstance};
+use model::Finding;
+use model::analyze::{DuplicatePackage, PackageInstance, legacy};
 
-use crate::source::graph::ModuleGraph;
+use super::Context;
 
 #[derive(Default)]
 struct Copy {
@@ -18,7 +19,8 @@ struct Copy {
 }
 
 /// Packages with more than one reached copy, sorted by name; instances by path.
-pub fn run(graph: &ModuleGraph) -> Vec<DuplicatePackage> {
+pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let graph = ctx.graph;
     let g = &graph.graph;
     let mut copies: BTreeMap<&str, BTreeMap<&str, Copy>> = BTreeMap::new();
     for node in g.node_weights() {
@@ -64,5 +66,6 @@ pub fn run(graph: &ModuleGraph) -> Vec<DuplicatePackage> {
                 })
                 .collect(),
         })
+        .map(|d: DuplicatePackage| legacy::duplicate_package(&d))
         .collect()
 }

@@ -20,11 +20,15 @@
 
 use std::collections::VecDeque;
 
-use model::analyze::{EdgeKind, LazyCandidate};
+use model::Finding;
+use model::analyze::{EdgeKind, LazyCandidate, LazyReason, legacy};
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
 
+use super::Context;
+use crate::source::estimate;
 use crate::source::graph::{ModuleGraph, ModuleType};
 
 /// A candidate with the modules that would leave the initial load.
@@ -139,8 +143,30 @@ fn static_parents(graph: &ModuleGraph) -> Vec<Option<NodeIndex>> {
     parent
 }
 
+/// The candidates, ranked by bytes saved; the top `lazy_estimate_top` get a
+/// minified + gzip estimate of what they would save.
+pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let config = ctx.config;
+    let mut found = candidates(ctx.graph, config.lazy_min_bytes, config.lazy_first_party);
+    let cache = estimate::MinifyCache::default();
+    found
+        .par_iter_mut()
+        .take(config.lazy_estimate_top)
+        .for_each(|candidate| {
+            candidate.finding.gzip_saved_estimate =
+                Some(estimate::estimate(ctx.graph, &candidate.modules, &cache));
+        });
+    for diagnostic in cache.into_diagnostics() {
+        ctx.diagnose(diagnostic);
+    }
+    found
+        .iter()
+        .map(|c| legacy::lazy_candidate(&c.finding))
+        .collect()
+}
+
 /// All candidates, ranked by bytes saved (then importer, module).
-pub fn run(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<Candidate> {
+pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<Candidate> {
     let g = &graph.graph;
     let tree = dominator_tree(graph);
     let is_entry = |v: NodeIndex| graph.entries.iter().any(|(e, _)| *e == v);
@@ -189,7 +215,7 @@ pub fn run(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<Candid
                 bytes_saved: bytes_of(&modules),
                 gzip_saved_estimate: None,
                 modules_saved: modules.len(),
-                reason: "dynamic-also-static".into(),
+                reason: LazyReason::DynamicAlsoStatic,
                 static_path: path.into_iter().map(path_of).collect(),
                 line: import.fact.line,
             },
@@ -253,7 +279,7 @@ pub fn run(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<Candid
                     bytes_saved: bytes,
                     gzip_saved_estimate: None,
                     modules_saved: modules.len(),
-                    reason: "exclusive-subgraph".into(),
+                    reason: LazyReason::ExclusiveSubgraph,
                     static_path: Vec::new(),
                     line: import.fact.line,
                 },

@@ -1,6 +1,7 @@
-//! Findings: pure functions over the gathered [`ModuleGraph`]. One file per
-//! finding; [`REGISTRY`] lists them in report order. A new finding gets a
-//! file here, a line in [`REGISTRY`], a field in [`Results`] and a fixture test.
+//! Findings: pure functions over the gathered [`ModuleGraph`], one file per
+//! finding. [`REGISTRY`] is the only list of them: a new finding is a
+//! [`FindingKind`] (with its meta, in `model::finding`), one function here in
+//! its own file, one line in [`REGISTRY`] and a fixture test.
 
 pub mod cycles;
 pub mod dependencies;
@@ -9,110 +10,107 @@ pub mod lazy_candidates;
 pub mod unused_exports;
 pub mod unused_files;
 
+use std::sync::Mutex;
+
 use globset::GlobSet;
-use model::analyze::{DuplicatePackage, UnlistedDependency, UnusedExport};
+use model::Diagnostic;
+use model::finding::{Finding, FindingKind, Severities};
+use rayon::prelude::*;
 
 use super::config::AnalyzeConfig;
 use super::graph::ModuleGraph;
 
-/// A finding's id (as used in `errors` of the config) and one-line summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FindingInfo {
-    /// Id, e.g. `unused-files`.
-    pub id: &'static str,
-    /// What it reports.
-    pub summary: &'static str,
+/// What a finding function reads: the graph and the configuration.
+pub struct Context<'a> {
+    /// The gathered graph.
+    pub graph: &'a ModuleGraph,
+    /// The `[analyze]` configuration.
+    pub config: &'a AnalyzeConfig,
+    /// Globs of files never reported as unused.
+    pub ignore: &'a GlobSet,
+    /// Problems a finding meets (e.g. a file swc cannot minify).
+    pub diagnostics: Mutex<Vec<Diagnostic>>,
 }
 
-/// Every finding, in report order.
-pub const REGISTRY: &[FindingInfo] = &[
-    FindingInfo {
-        id: "unused-files",
-        summary: "project files no entry reaches",
-    },
-    FindingInfo {
-        id: "unused-exports",
-        summary: "exported names no module uses",
-    },
-    FindingInfo {
-        id: "unused-dependencies",
-        summary: "dependencies never imported",
-    },
-    FindingInfo {
-        id: "unlisted-dependencies",
-        summary: "packages imported but not in package.json",
-    },
-    FindingInfo {
-        id: "duplicate-packages",
-        summary: "packages reached at two or more install paths",
-    },
-    FindingInfo {
-        id: "cycles",
-        summary: "import cycles",
-    },
-    FindingInfo {
-        id: "lazy-candidates",
-        summary: "code that could leave the initial load",
-    },
-];
-
-/// The typed results of every finding.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Results {
-    /// `unused-files`.
-    pub unused_files: Vec<String>,
-    /// `unused-exports`.
-    pub unused_exports: Vec<UnusedExport>,
-    /// `unused-dependencies`.
-    pub unused_dependencies: Vec<String>,
-    /// `unlisted-dependencies`.
-    pub unlisted_dependencies: Vec<UnlistedDependency>,
-    /// `duplicate-packages`.
-    pub duplicate_packages: Vec<DuplicatePackage>,
-    /// `cycles`.
-    pub cycles: Vec<Vec<String>>,
-    /// `lazy-candidates` (with their module sets).
-    pub lazy_candidates: Vec<lazy_candidates::Candidate>,
-}
-
-impl Results {
-    /// How many results the finding `id` has.
-    pub fn count(&self, id: &str) -> usize {
-        match id {
-            "unused-files" => self.unused_files.len(),
-            "unused-exports" => self.unused_exports.len(),
-            "unused-dependencies" => self.unused_dependencies.len(),
-            "unlisted-dependencies" => self.unlisted_dependencies.len(),
-            "duplicate-packages" => self.duplicate_packages.len(),
-            "cycles" => self.cycles.len(),
-            "lazy-candidates" => self.lazy_candidates.len(),
-            _ => 0,
-        }
+impl Context<'_> {
+    /// Records a problem met while computing a finding.
+    pub fn diagnose(&self, diagnostic: Diagnostic) {
+        self.diagnostics
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(diagnostic);
     }
 }
 
-/// Runs every finding (unused exports, the costliest, beside the others).
-pub fn run_all(graph: &ModuleGraph, config: &AnalyzeConfig, ignore: &GlobSet) -> Results {
-    let (unused_exports, (unused_files, deps, duplicate_packages, cycles, lazy_candidates)) =
-        rayon::join(
-            || unused_exports::run(graph),
-            || {
-                (
-                    unused_files::run(graph, ignore),
-                    dependencies::run(graph),
-                    duplicate_packages::run(graph),
-                    cycles::run(graph, config.include_type_cycles),
-                    lazy_candidates::run(graph, config.lazy_min_bytes, config.lazy_first_party),
-                )
-            },
+/// A registered finding: its kind and the function that computes it.
+pub struct Rule {
+    /// The kind it reports.
+    pub kind: FindingKind,
+    /// Computes every finding of the kind, in a deterministic order.
+    pub run: fn(&Context<'_>) -> Vec<Finding>,
+}
+
+/// Every source finding, in report order.
+pub const REGISTRY: &[Rule] = &[
+    Rule {
+        kind: FindingKind::LazyCandidates,
+        run: lazy_candidates::run,
+    },
+    Rule {
+        kind: FindingKind::DuplicatePackages,
+        run: duplicate_packages::run,
+    },
+    Rule {
+        kind: FindingKind::Cycles,
+        run: cycles::run,
+    },
+    Rule {
+        kind: FindingKind::UnusedFiles,
+        run: unused_files::run,
+    },
+    Rule {
+        kind: FindingKind::UnusedExports,
+        run: unused_exports::run,
+    },
+    Rule {
+        kind: FindingKind::UnusedDependencies,
+        run: dependencies::unused,
+    },
+    Rule {
+        kind: FindingKind::UnlistedDependencies,
+        run: dependencies::unlisted,
+    },
+];
+
+/// Runs every enabled finding in parallel; returns the findings by kind in
+/// report order.
+pub fn run_all(context: &Context<'_>, severities: &Severities) -> Vec<Finding> {
+    let mut per_rule: Vec<(FindingKind, Vec<Finding>)> = REGISTRY
+        .par_iter()
+        .filter(|rule| severities.enabled(rule.kind))
+        .map(|rule| (rule.kind, (rule.run)(context)))
+        .collect();
+    per_rule.sort_by_key(|(kind, _)| *kind);
+    per_rule.into_iter().flat_map(|(_, f)| f).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_source_kind_is_registered_once() {
+        for kind in FindingKind::ALL
+            .iter()
+            .filter(|k| k.part() == model::PartId::Source)
+        {
+            let n = REGISTRY.iter().filter(|r| r.kind == *kind).count();
+            assert_eq!(n, 1, "{kind} registered {n} times");
+        }
+        assert!(
+            REGISTRY
+                .iter()
+                .all(|r| r.kind.part() == model::PartId::Source)
         );
-    Results {
-        unused_files,
-        unused_exports,
-        unused_dependencies: deps.unused,
-        unlisted_dependencies: deps.unlisted,
-        duplicate_packages,
-        cycles,
-        lazy_candidates,
     }
 }

@@ -14,14 +14,16 @@
 
 use std::collections::HashSet;
 
-use model::analyze::UnusedExport;
+use model::Finding;
+use model::analyze::{UnusedExport, legacy};
 use petgraph::graph::NodeIndex;
 
-use crate::source::graph::ModuleGraph;
+use super::Context;
 use crate::source::parse::{ExportOrigin, UsedNames};
 
 /// Unused exports, sorted by path and line.
-pub fn run(graph: &ModuleGraph) -> Vec<UnusedExport> {
+pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let graph = ctx.graph;
     let g = &graph.graph;
     let n = g.node_count();
     let mut all = vec![false; n];
@@ -116,5 +118,5 @@ pub fn run(graph: &ModuleGraph) -> Vec<UnusedExport> {
         }
     }
     out.sort_by(|a, b| (&a.path, a.line, &a.name).cmp(&(&b.path, b.line, &b.name)));
-    out
+    out.iter().map(legacy::unused_export).collect()
 }

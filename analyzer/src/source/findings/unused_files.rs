@@ -9,12 +9,14 @@
 
 use std::collections::HashSet;
 
-use globset::GlobSet;
+use model::Finding;
+use model::analyze::legacy;
 
-use crate::source::graph::ModuleGraph;
+use super::Context;
 
-/// Project files (relative paths) not in the graph and not ignored, sorted.
-pub fn run(graph: &ModuleGraph, ignore: &GlobSet) -> Vec<String> {
+/// Project files not in the graph and not ignored, sorted by path.
+pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let (graph, ignore) = (ctx.graph, ctx.ignore);
     let reached: HashSet<&str> = graph
         .graph
         .node_weights()
@@ -28,5 +30,5 @@ pub fn run(graph: &ModuleGraph, ignore: &GlobSet) -> Vec<String> {
         .cloned()
         .collect();
     out.sort();
-    out
+    out.iter().map(|f| legacy::unused_file(f)).collect()
 }

@@ -1,0 +1,253 @@
+//! The top actions of a report, ranked by impact: failed budgets first, then
+//! what saves the most bytes (lazy-loading candidates, duplicate packages and
+//! modules), then the slowest React components.
+
+use std::collections::BTreeSet;
+
+use model::assessment::{Action, ActionSource, Segment, Tone};
+use model::finding::{Detail, Finding, FindingKind};
+use model::report::Report;
+use model::units::format_bytes;
+use model::{Budget, Unit};
+
+struct Ranked {
+    action: Action,
+    /// Ranking group (0 = failed budgets, 1 = bytes, 2 = render time).
+    group: u8,
+    /// Amount within the group (bytes or ms), larger first.
+    amount: f64,
+}
+
+#[derive(Default)]
+struct Sentence(Vec<Segment>);
+
+impl Sentence {
+    fn text(mut self, text: impl Into<String>) -> Self {
+        self.0.push(Segment {
+            text: text.into(),
+            code: false,
+        });
+        self
+    }
+    fn code(mut self, text: impl Into<String>) -> Self {
+        self.0.push(Segment {
+            text: text.into(),
+            code: true,
+        });
+        self
+    }
+}
+
+fn from_finding(f: &Finding) -> ActionSource {
+    ActionSource::Finding {
+        kind: f.kind,
+        key: f.key.clone(),
+    }
+}
+
+fn saving(f: &Finding, what: Sentence, impact: String, amount: f64) -> Ranked {
+    Ranked {
+        action: Action {
+            source: from_finding(f),
+            what: what.0,
+            impact,
+            tone: Tone::Saving,
+        },
+        group: 1,
+        amount,
+    }
+}
+
+/// The `limit` most useful actions, best first.
+pub fn top(report: &Report, budgets: &[Budget], limit: usize) -> Vec<Action> {
+    let mut out = all(report, budgets);
+    out.sort_by(|a, b| {
+        a.group
+            .cmp(&b.group)
+            .then(b.amount.total_cmp(&a.amount))
+            .then_with(|| a.action.what_text().cmp(&b.action.what_text()))
+    });
+    out.into_iter().take(limit).map(|r| r.action).collect()
+}
+
+fn budget_action(b: &Budget) -> Ranked {
+    let unit = b.metric.unit();
+    let impact = match b.actual {
+        Some(actual) if b.over() > 0.0 => format!(
+            "{} {} > {} ({})",
+            b.metric.label(),
+            unit.format(actual),
+            unit.format(b.limit),
+            unit.format_delta(b.over())
+        ),
+        Some(actual) => format!(
+            "{} {} (limit {})",
+            b.metric.label(),
+            unit.format(actual),
+            unit.format(b.limit)
+        ),
+        None => format!(
+            "{} not measured: {}",
+            b.metric.label(),
+            b.reason.as_deref().unwrap_or("no value")
+        ),
+    };
+    Ranked {
+        action: Action {
+            source: ActionSource::Budget {
+                name: b.name.clone(),
+            },
+            what: Sentence::default()
+                .text("Bring ")
+                .code(&b.name)
+                .text(" under its budget")
+                .0,
+            impact,
+            tone: Tone::Problem,
+        },
+        group: 0,
+        // Within failed budgets, larger overshoots (in the metric's unit) first.
+        amount: b.over(),
+    }
+}
+
+fn all(report: &Report, budgets: &[Budget]) -> Vec<Ranked> {
+    let mut out: Vec<Ranked> = budgets
+        .iter()
+        .filter(|b| !b.passes())
+        .map(budget_action)
+        .collect();
+    let findings = report.findings();
+    let shipped: BTreeSet<&str> = findings
+        .iter()
+        .filter_map(|f| match &f.detail {
+            Detail::ShippedPackage(d) if d.bytes_wasted > 0 => Some(d.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    for f in &findings {
+        match (&f.kind, &f.detail) {
+            (FindingKind::BundleDuplicatePackages, Detail::ShippedPackage(d))
+                if d.bytes_wasted > 0 =>
+            {
+                out.push(saving(
+                    f,
+                    Sentence::default()
+                        .text("Ship one copy of ")
+                        .code(&d.name)
+                        .text(format!(" ({} {})", d.kind.as_str(), d.versions.join(", "))),
+                    format!(
+                        "\u{2212}{} from the build output",
+                        format_bytes(d.bytes_wasted)
+                    ),
+                    d.bytes_wasted as f64,
+                ));
+            }
+            (FindingKind::DuplicateModules, Detail::ShippedModule(d)) if d.bytes_wasted > 0 => {
+                out.push(saving(
+                    f,
+                    Sentence::default()
+                        .text("Move ")
+                        .code(&d.source)
+                        .text(format!(
+                            " into one shared chunk (now in {})",
+                            d.assets.len()
+                        )),
+                    format!(
+                        "\u{2212}{} from the build output",
+                        format_bytes(d.bytes_wasted)
+                    ),
+                    d.bytes_wasted as f64,
+                ));
+            }
+            (FindingKind::LazyCandidates, Detail::Lazy(c)) => {
+                let (amount, impact) = match c.gzip_saved_estimate {
+                    Some(g) => (
+                        g,
+                        format!(
+                            "\u{2212}{} gzip from the initial load (estimate)",
+                            format_bytes(g)
+                        ),
+                    ),
+                    None => (
+                        c.bytes_saved,
+                        format!(
+                            "\u{2212}{} of source from the initial load",
+                            format_bytes(c.bytes_saved)
+                        ),
+                    ),
+                };
+                let what = if c.reason == model::analyze::LazyReason::DynamicAlsoStatic
+                    && c.static_path.len() >= 2
+                {
+                    Sentence::default()
+                        .text("Break the static import path ")
+                        .code(c.static_path.join(" \u{2192} "))
+                        .text(" so that the import() of ")
+                        .code(&c.specifier)
+                        .text(" in ")
+                        .code(format!("{}:{}", c.importer, c.line))
+                        .text(" splits it out")
+                } else {
+                    Sentence::default()
+                        .text("Lazy-load ")
+                        .code(&c.specifier)
+                        .text(" with import() in ")
+                        .code(format!("{}:{}", c.importer, c.line))
+                };
+                out.push(saving(f, what, impact, amount as f64));
+            }
+            (FindingKind::DuplicatePackages, Detail::Package(d)) => {
+                if shipped.contains(d.name.as_str()) {
+                    continue;
+                }
+                let total: u64 = d.instances.iter().map(|i| i.bytes).sum();
+                let largest = d.instances.iter().map(|i| i.bytes).max().unwrap_or(0);
+                let wasted = total - largest;
+                if wasted == 0 {
+                    continue;
+                }
+                let versions: Vec<&str> = d
+                    .instances
+                    .iter()
+                    .map(|i| i.version.as_deref().unwrap_or("unknown"))
+                    .collect();
+                out.push(saving(
+                    f,
+                    Sentence::default()
+                        .text("Install one version of ")
+                        .code(&d.name)
+                        .text(format!(" (now {})", versions.join(", "))),
+                    format!("\u{2212}{} of source", format_bytes(wasted)),
+                    wasted as f64,
+                ));
+            }
+            (FindingKind::SlowRenders, Detail::Render(r)) => {
+                let threshold = report
+                    .vitals
+                    .document()
+                    .map_or(16.0, |v| v.react.slow_render_ms);
+                out.push(Ranked {
+                    action: Action {
+                        source: from_finding(f),
+                        what: Sentence::default()
+                            .text("Speed up the React component ")
+                            .code(&r.component)
+                            .0,
+                        impact: format!(
+                            "slowest render {}, {} renders over {}",
+                            Unit::Ms.format(r.max_ms),
+                            r.count,
+                            Unit::Ms.format(threshold)
+                        ),
+                        tone: Tone::Problem,
+                    },
+                    group: 2,
+                    amount: r.max_ms,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}

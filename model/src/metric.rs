@@ -1,0 +1,166 @@
+//! What perfscope measures: one [`MetricId`] per quantity, with its label and
+//! unit, used by budgets, headline numbers and baseline comparisons alike.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::units;
+
+/// The unit of a metric: how it is printed and what counts as noise.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Unit {
+    /// Bytes (decimal units when printed: 1 KB = 1000 B).
+    Bytes,
+    /// Milliseconds.
+    Ms,
+    /// A unitless score (CLS).
+    Score,
+}
+
+impl Unit {
+    /// A value in this unit for humans.
+    pub fn format(self, value: f64) -> String {
+        match self {
+            Unit::Bytes => units::format_bytes(value.max(0.0).round() as u64),
+            Unit::Ms => units::format_ms(value),
+            Unit::Score => units::format_score(value),
+        }
+    }
+
+    /// A signed delta in this unit for humans (`+1.2 KB`, `−30 ms`).
+    pub fn format_delta(self, delta: f64) -> String {
+        let magnitude = match self {
+            Unit::Bytes => units::format_bytes(delta.abs().round() as u64),
+            Unit::Ms => units::format_ms(delta.abs()),
+            Unit::Score => units::format_score(delta.abs()),
+        };
+        units::signed(delta, magnitude)
+    }
+
+    /// Worsening up to this absolute amount is noise and never flagged: build
+    /// output is deterministic (0 bytes), browser timings jitter (50 ms), and
+    /// CLS varies in its third decimal (0.01).
+    pub fn noise_floor(self) -> f64 {
+        match self {
+            Unit::Bytes => 0.0,
+            Unit::Ms => 50.0,
+            Unit::Score => 0.01,
+        }
+    }
+}
+
+/// A measured quantity. Every metric is "lower is better".
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum MetricId {
+    /// Bytes on disk.
+    Raw,
+    /// gzip (level 9) bytes.
+    Gzip,
+    /// brotli (quality 11) bytes.
+    Brotli,
+    /// First Contentful Paint, ms from navigation start.
+    #[serde(alias = "fcp_ms")]
+    Fcp,
+    /// Largest Contentful Paint, ms from navigation start.
+    #[serde(alias = "lcp_ms")]
+    Lcp,
+    /// Time to Interactive, ms from navigation start.
+    #[serde(alias = "tti_ms")]
+    Tti,
+    /// Total Blocking Time between FCP and TTI, ms.
+    #[serde(alias = "tbt_ms")]
+    Tbt,
+    /// Cumulative Layout Shift (largest session window).
+    Cls,
+    /// Time to first byte of the document, ms.
+    #[serde(alias = "ttfb_ms")]
+    Ttfb,
+    /// The slowest React render (self time), ms.
+    #[serde(alias = "render_ms")]
+    Render,
+}
+
+impl MetricId {
+    /// Stable id (`gzip`, `lcp`).
+    pub fn id(self) -> &'static str {
+        self.into()
+    }
+
+    /// Short label for humans (`gzip`, `LCP`).
+    pub fn label(self) -> &'static str {
+        match self {
+            MetricId::Raw => "raw",
+            MetricId::Gzip => "gzip",
+            MetricId::Brotli => "brotli",
+            MetricId::Fcp => "FCP",
+            MetricId::Lcp => "LCP",
+            MetricId::Tti => "TTI",
+            MetricId::Tbt => "TBT",
+            MetricId::Cls => "CLS",
+            MetricId::Ttfb => "TTFB",
+            MetricId::Render => "slowest React render",
+        }
+    }
+
+    /// Unit of its values.
+    pub fn unit(self) -> Unit {
+        match self {
+            MetricId::Raw | MetricId::Gzip | MetricId::Brotli => Unit::Bytes,
+            MetricId::Cls => Unit::Score,
+            _ => Unit::Ms,
+        }
+    }
+}
+
+impl std::fmt::Display for MetricId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn one_spelling_per_metric_and_old_spellings_still_read() {
+        for metric in MetricId::iter() {
+            let json = serde_json::to_string(&metric).unwrap();
+            assert_eq!(json, format!("\"{}\"", metric.id()));
+        }
+        let old: MetricId = serde_json::from_str("\"lcp_ms\"").unwrap();
+        assert_eq!(old, MetricId::Lcp);
+        assert_eq!(MetricId::Cls.unit(), Unit::Score);
+        assert_eq!(Unit::Bytes.format_delta(-1500.0), "\u{2212}1.5 KB");
+    }
+}
