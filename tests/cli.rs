@@ -374,3 +374,96 @@ fn progress_goes_to_stderr_only_with_verbose_when_not_a_terminal() {
     // stdout is still exactly one JSON document.
     assert_eq!(json(&quiet)["kind"], json(&verbose)["kind"]);
 }
+
+/// `check --baseline` and `diff` assess the same way: on the same inputs they
+/// give the same verdict, the same exit code and the same failing checks.
+#[test]
+fn check_and_diff_give_the_same_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("app");
+    copy_dir(&repo().join("fixtures/shop-app"), &project);
+    std::fs::write(
+        project.join("perfscope.toml"),
+        "[findings]\nunused-exports = \"error\"\n",
+    )
+    .unwrap();
+    let common = ["app", "--no-vitals", "--no-brotli"];
+    let report = |out: &str| {
+        let mut args = vec!["report"];
+        args.extend_from_slice(&common);
+        args.extend_from_slice(&["--out", out]);
+        let run = perfscope(&args, dir.path());
+        assert_eq!(run.status.code(), Some(0), "{run:?}");
+    };
+    report("base");
+    // A baseline whose sizes were smaller (the head regressed) and one that
+    // lacked an unused export (the head's is new).
+    let text = std::fs::read_to_string(dir.path().join("base/report.json")).unwrap();
+    let mut smaller: serde_json::Value = serde_json::from_str(&text).unwrap();
+    scale_sizes(&mut smaller["bundle"], 0.5);
+    let exports = smaller["analyze"]["document"]["findings"]
+        .as_array_mut()
+        .unwrap();
+    let at = exports
+        .iter()
+        .position(|f| f["kind"] == "unused-exports")
+        .unwrap();
+    exports.remove(at);
+    std::fs::write(
+        dir.path().join("smaller.json"),
+        serde_json::to_string(&smaller).unwrap(),
+    )
+    .unwrap();
+
+    for (baseline, expected) in [("base/report.json", 0), ("smaller.json", 1)] {
+        let mut args = vec!["check"];
+        args.extend_from_slice(&common);
+        args.extend_from_slice(&["--baseline", baseline, "--out", "head", "--format", "json"]);
+        let check = perfscope(&args, dir.path());
+        assert_eq!(check.status.code(), Some(expected), "{check:?}");
+        let check_doc = json(&check);
+
+        let diff = perfscope(
+            &[
+                "diff",
+                &format!("../{baseline}"),
+                "../head/report.json",
+                "--format",
+                "json",
+            ],
+            &project,
+        );
+        assert_eq!(diff.status.code(), Some(expected), "{diff:?}");
+        let diff_doc = json(&diff);
+        assert_eq!(check_doc["pass"], diff_doc["gate"]["pass"], "{baseline}");
+        let failing = |checks: &serde_json::Value| -> Vec<String> {
+            checks
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["pass"] == false)
+                .map(|c| c["name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let failed = failing(&check_doc["gate"]["checks"]);
+        assert_eq!(failed, failing(&diff_doc["gate"]["checks"]), "{baseline}");
+        if expected == 1 {
+            assert!(
+                failed.iter().any(|n| n.starts_with("Initial JS (gzip)")),
+                "{failed:?}"
+            );
+            assert!(
+                failed
+                    .iter()
+                    .any(|n| n == "new unused-exports (configured as error)"),
+                "{failed:?}"
+            );
+        }
+        // report.json carries the assessment the gate came from.
+        let written: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join("head/report.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(written["assessment"]["gate"], check_doc["gate"]);
+    }
+}

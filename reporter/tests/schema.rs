@@ -59,3 +59,43 @@ fn json_round_trips() {
     let back: model::report::Report = serde_json::from_str(&text).unwrap();
     assert_eq!(back, report);
 }
+
+/// The schema names every value a consumer can meet: finding kinds, metric
+/// ids and budget verdicts are enums, not free strings.
+#[test]
+fn the_schema_lists_every_finding_kind_metric_and_verdict() {
+    let schema = reporter::schema::report_schema();
+    let defs = &schema["$defs"];
+    let values = |name: &str| -> Vec<String> {
+        let def = &defs[name];
+        let mut out: Vec<String> = Vec::new();
+        if let Some(list) = def["enum"].as_array() {
+            out.extend(list.iter().filter_map(|v| v.as_str().map(String::from)));
+        }
+        for key in ["oneOf", "anyOf"] {
+            for item in def[key].as_array().into_iter().flatten() {
+                if let Some(c) = item["const"].as_str() {
+                    out.push(c.to_string());
+                }
+                for v in item["enum"].as_array().into_iter().flatten() {
+                    out.extend(v.as_str().map(String::from));
+                }
+            }
+        }
+        out
+    };
+    let kinds = values("FindingKind");
+    for kind in model::FindingKind::ALL {
+        assert!(
+            kinds.contains(&kind.id().to_string()),
+            "{kind} not in {kinds:?}"
+        );
+    }
+    let metrics = values("MetricId");
+    for id in [
+        "raw", "gzip", "brotli", "fcp", "lcp", "tti", "tbt", "cls", "ttfb", "render",
+    ] {
+        assert!(metrics.contains(&id.to_string()), "{id} not in {metrics:?}");
+    }
+    assert_eq!(values("Verdict"), ["pass", "fail", "not-measured"]);
+}

@@ -30,7 +30,7 @@ pub enum VitalsError {
         message: String,
     },
     /// A file or socket operation failed.
-    #[error("{path}: {source}")]
+    #[error("cannot use {path}")]
     Io {
         /// The file, folder or address concerned.
         path: String,

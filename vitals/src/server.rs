@@ -191,25 +191,24 @@ pub fn resolve(root: &Path, url_path: &str, spa: bool) -> Resolved {
     }
 }
 
+/// Decodes `%XX` escapes; `None` for a malformed escape or a result that
+/// is not UTF-8 (such a request is refused).
 fn percent_decode(input: &str) -> Option<String> {
     let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes.get(i) {
-            Some(b'%') => {
-                let hex = input.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            Some(&b) => {
-                out.push(b);
-                i += 1;
-            }
-            None => break,
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'%'
+            && !input
+                .get(i + 1..i + 3)?
+                .bytes()
+                .all(|c| c.is_ascii_hexdigit())
+        {
+            return None;
         }
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(input)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// The `Content-Type` for a file name.

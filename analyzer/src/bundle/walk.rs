@@ -38,7 +38,7 @@ pub fn walk(root: &Path) -> (Vec<FileFact>, Vec<Diagnostic>) {
             }
         };
         let path = entry.path();
-        let Some(rel) = relative(root, path) else {
+        let Some(rel) = model::path::relative(root, path) else {
             continue;
         };
         if rel.is_empty() {
@@ -87,16 +87,6 @@ pub fn walk(root: &Path) -> (Vec<FileFact>, Vec<Diagnostic>) {
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     (files, diagnostics)
-}
-
-/// `path` relative to `root` with `/` separators, or `None` when outside.
-pub fn relative(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    Some(parts.join("/"))
 }
 
 /// Joins a `/`-separated relative reference onto the folder of `from` (itself

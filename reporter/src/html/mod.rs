@@ -2,7 +2,7 @@
 //! the network) that opens from `file://` and prints.
 //!
 //! Rust builds plain view structs (every number already formatted) and the
-//! askama templates under `templates/` lay them out, escaping every value. The
+//! askama templates under `reporter/templates/` lay them out, escaping every value. The
 //! treemap's data is embedded as JSON made safe for a `<script>` element
 //! ([`script_json`]); a Content-Security-Policy allows only the report's own
 //! inline script, by hash.
@@ -21,8 +21,8 @@ use model::report::Report;
 use crate::ReportError;
 pub use section::Section;
 
-const CSS: &str = include_str!("../../../templates/report.css");
-const JS: &str = include_str!("../../../templates/report.js");
+const CSS: &str = include_str!("../../templates/report.css");
+const JS: &str = include_str!("../../templates/report.js");
 
 /// The whole page (`templates/report.html`).
 #[derive(Template)]

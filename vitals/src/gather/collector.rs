@@ -12,8 +12,7 @@ use tokio::time::Instant;
 
 use super::artifacts::{NetworkRecord, TraceEvent};
 
-/// Trace events with these names are kept (the others are dropped at once;
-/// set `PERFSCOPE_TRACE_ALL=1` to keep every event when debugging).
+/// Trace events with these names are kept (the others are dropped at once).
 const KEPT_EVENTS: &[&str] = &[
     "TracingStartedInBrowser",
     "thread_name",
@@ -111,7 +110,7 @@ impl Collector {
                         | "v8.evaluateModule"
                         | "TimerFire"
                 ) && dur >= KEPT_SCRIPT_US);
-            if !keep && std::env::var_os("PERFSCOPE_TRACE_ALL").is_none() {
+            if !keep {
                 continue;
             }
             if let Ok(event) = serde_json::from_value::<TraceEvent>(value.clone()) {

@@ -41,13 +41,13 @@ fn ok(r: &NetworkRecord) -> bool {
     r.status.is_some_and(|s| (200..300).contains(&s)) && r.failed.is_none()
 }
 
-fn path_of(url: &str) -> &str {
-    let without_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
-    let path = without_scheme
-        .find('/')
-        .and_then(|i| without_scheme.get(i..))
-        .unwrap_or("/");
-    path.split(['?', '#']).next().unwrap_or(path)
+/// The path of a URL (`/assets/app.js`); the text before any query for
+/// something that is not an absolute URL.
+fn path_of(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(parsed) => parsed.path().to_string(),
+        Err(_) => url.split(['?', '#']).next().unwrap_or(url).to_string(),
+    }
 }
 
 /// `max-age` (or `s-maxage`) of a `Cache-Control` value; 0 for `no-cache`/`no-store`.
@@ -67,16 +67,15 @@ pub fn max_age(cache_control: &str) -> Option<u64> {
 /// The URL with ids replaced by `{id}`: numeric segments, UUIDs, long hex or
 /// mixed letter-digit tokens. The query is dropped.
 pub fn url_template(url: &str) -> String {
-    let base = url.split(['?', '#']).next().unwrap_or(url);
-    let (prefix, path) = match base.split_once("://") {
-        Some((scheme, rest)) => match rest.find('/') {
-            Some(i) => (
-                format!("{scheme}://{}", rest.get(..i).unwrap_or("")),
-                rest.get(i..).unwrap_or(""),
-            ),
-            None => (base.to_string(), ""),
-        },
-        None => (String::new(), base),
+    let (prefix, path) = match url::Url::parse(url) {
+        Ok(parsed) if parsed.has_host() => (
+            parsed[..url::Position::BeforePath].to_string(),
+            parsed.path().to_string(),
+        ),
+        _ => (
+            String::new(),
+            url.split(['?', '#']).next().unwrap_or(url).to_string(),
+        ),
     };
     let segments: Vec<String> = path
         .split('/')
@@ -131,7 +130,7 @@ pub fn uncompressed(network: &[NetworkRecord]) -> Vec<Finding> {
 pub fn short_cache(network: &[NetworkRecord]) -> Vec<Finding> {
     let mut out = Vec::new();
     for r in network.iter().filter(|r| ok(r)) {
-        if looks_hashed(path_of(&r.url)) && r.resource_type != "Document" {
+        if looks_hashed(&path_of(&r.url)) && r.resource_type != "Document" {
             let cache = header(r, "cache-control").unwrap_or("");
             let age = max_age(cache).unwrap_or(0);
             if age < MIN_HASHED_MAX_AGE_S {
@@ -238,7 +237,7 @@ pub fn waterfalls(network: &[NetworkRecord]) -> Vec<Finding> {
         .enumerate()
         .filter(|(i, c)| c.len() >= WATERFALL_MIN && !extended.get(*i).copied().unwrap_or(true))
         .filter_map(|(_, c)| {
-            let urls: Vec<&str> = c
+            let urls: Vec<String> = c
                 .iter()
                 .filter_map(|&k| api.get(k).map(|r| path_of(&r.url)))
                 .collect();
