@@ -10,6 +10,7 @@
 
 pub mod bundle;
 pub mod compress;
+pub mod depth;
 pub mod fsx;
 pub mod html;
 pub mod packages;

@@ -175,16 +175,16 @@ fn read_package_json(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<V
     match serde_json::from_str(&text) {
         Ok(json) => Some(json),
         Err(err) => {
-            diagnostics.push(Diagnostic {
-                path: "package.json".into(),
-                line: u32::try_from(err.line()).ok(),
-                message: format!(
+            diagnostics.push(Diagnostic::at(
+                "package.json",
+                u32::try_from(err.line()).ok(),
+                format!(
                     "is not valid JSON (line {}, column {}: {}); dependencies are not checked",
                     err.line(),
                     err.column(),
                     fsx::json_problem(&err)
                 ),
-            });
+            ));
             None
         }
     }

@@ -16,23 +16,40 @@ pub struct Step<'a> {
     pub total: usize,
 }
 
+/// What a [`Progress`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event<'a> {
+    /// A step of long work.
+    Step(Step<'a>),
+    /// Something the user should know now, while the work goes on (a slow
+    /// step ahead and how to skip it): shown even where progress is not.
+    Note(&'a str),
+}
+
 /// The function a [`Progress`] calls.
-type Sink = dyn Fn(Step<'_>) + Send + Sync;
+type Sink = dyn Fn(Event<'_>) + Send + Sync;
 
 /// Where progress goes. Cloning shares the same sink; the default discards.
 #[derive(Clone, Default)]
 pub struct Progress(Option<Arc<Sink>>);
 
 impl Progress {
-    /// A sink that calls `f` for every step.
-    pub fn new(f: impl Fn(Step<'_>) + Send + Sync + 'static) -> Self {
+    /// A sink that calls `f` for every event.
+    pub fn new(f: impl Fn(Event<'_>) + Send + Sync + 'static) -> Self {
         Self(Some(Arc::new(f)))
     }
 
     /// Reports that `done` of `total` units of `stage` are finished.
     pub fn step(&self, stage: &str, done: usize, total: usize) {
         if let Some(f) = &self.0 {
-            f(Step { stage, done, total });
+            f(Event::Step(Step { stage, done, total }));
+        }
+    }
+
+    /// Tells the user something now (see [`Event::Note`]).
+    pub fn note(&self, message: &str) {
+        if let Some(f) = &self.0 {
+            f(Event::Note(message));
         }
     }
 }
@@ -56,13 +73,15 @@ mod tests {
     fn steps_reach_the_sink_and_the_default_discards() {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let sink = seen.clone();
-        let progress = Progress::new(move |s| {
-            sink.lock()
-                .unwrap()
-                .push(format!("{} {}/{}", s.stage, s.done, s.total))
+        let progress = Progress::new(move |event| {
+            sink.lock().unwrap().push(match event {
+                Event::Step(s) => format!("{} {}/{}", s.stage, s.done, s.total),
+                Event::Note(n) => format!("note {n}"),
+            })
         });
         progress.clone().step("runs", 1, 3);
+        progress.note("slow");
         Progress::default().step("runs", 2, 3);
-        assert_eq!(*seen.lock().unwrap(), ["runs 1/3"]);
+        assert_eq!(*seen.lock().unwrap(), ["runs 1/3", "note slow"]);
     }
 }

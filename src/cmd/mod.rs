@@ -29,46 +29,62 @@ impl Context {
     /// A progress sink for the libraries: on a terminal a progress bar per
     /// stage (`assets measured [====>   ] 120/300`, indicatif); with
     /// `--verbose` elsewhere, a line at each quarter; nothing otherwise.
+    /// Notes (a slow step ahead) always go to stderr.
     pub fn progress_sink(&self) -> model::Progress {
-        if !self.show_progress() {
-            return model::Progress::default();
-        }
-        if std::io::stderr().is_terminal() {
-            let bar: Mutex<Option<(String, indicatif::ProgressBar)>> = Mutex::new(None);
-            return model::Progress::new(move |step| {
-                let mut slot = bar
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let same = slot.as_ref().is_some_and(|(stage, _)| stage == step.stage);
-                if !same {
-                    if let Some((_, old)) = slot.take() {
-                        old.finish();
+        let show = self.show_progress();
+        let terminal = std::io::stderr().is_terminal();
+        let bar: Mutex<Option<(String, indicatif::ProgressBar)>> = Mutex::new(None);
+        model::Progress::new(move |event| {
+            let step = match event {
+                // Notes are shown even where progress is not (CI logs).
+                model::progress::Event::Note(message) => {
+                    let slot = bar
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    match slot.as_ref() {
+                        Some((_, pb)) => pb.println(format!("perfscope: {message}")),
+                        None => eprintln!("perfscope: {message}"),
                     }
-                    let pb = indicatif::ProgressBar::new(step.total as u64);
-                    pb.set_style(
-                        indicatif::ProgressStyle::with_template(
-                            "{msg} [{bar:30}] {pos}/{len} {elapsed}",
-                        )
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                        .progress_chars("=> "),
-                    );
-                    pb.set_message(step.stage.to_string());
-                    *slot = Some((step.stage.to_string(), pb));
+                    return;
                 }
-                if let Some((_, pb)) = slot.as_ref() {
-                    pb.set_length(step.total as u64);
-                    pb.set_position(step.done as u64);
-                    if step.total > 0 && step.done >= step.total {
-                        pb.finish();
-                    }
+                model::progress::Event::Step(step) => step,
+            };
+            if !show {
+                return;
+            }
+            if !terminal {
+                let finished = step.total > 0 && step.done >= step.total;
+                let quarter = (step.total / 4).max(1);
+                if finished || step.done % quarter == 0 {
+                    eprintln!("{}: {}/{}", step.stage, step.done, step.total);
                 }
-            });
-        }
-        model::Progress::new(move |step| {
-            let finished = step.total > 0 && step.done >= step.total;
-            let quarter = (step.total / 4).max(1);
-            if finished || step.done % quarter == 0 {
-                eprintln!("{}: {}/{}", step.stage, step.done, step.total);
+                return;
+            }
+            let mut slot = bar
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let same = slot.as_ref().is_some_and(|(stage, _)| stage == step.stage);
+            if !same {
+                if let Some((_, old)) = slot.take() {
+                    old.finish();
+                }
+                let pb = indicatif::ProgressBar::new(step.total as u64);
+                pb.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{msg} [{bar:30}] {pos}/{len} {elapsed}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+                pb.set_message(step.stage.to_string());
+                *slot = Some((step.stage.to_string(), pb));
+            }
+            if let Some((_, pb)) = slot.as_ref() {
+                pb.set_length(step.total as u64);
+                pb.set_position(step.done as u64);
+                if step.total > 0 && step.done >= step.total {
+                    pb.finish();
+                }
             }
         })
     }

@@ -189,7 +189,8 @@ fn entry_roots(
                     page,
                     format!(
                         "loads `{}` ({}), which is not in the output folder",
-                        r.url, r.kind
+                        model::diagnostic::quote(&r.url),
+                        r.kind
                     ),
                 )),
             }

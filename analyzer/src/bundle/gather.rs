@@ -171,6 +171,9 @@ pub fn asset_type(path: &str) -> AssetType {
     }
 }
 
+/// Assets larger than this get a note that brotli is slow on them.
+const BROTLI_SLOW_BYTES: u64 = 10_000_000;
+
 /// JS chunks larger than this are not parsed for imports (the syntax tree of a
 /// huge file would take many times its size in memory).
 const MAX_PARSE_BYTES: usize = 16 * 1024 * 1024;
@@ -217,6 +220,13 @@ fn gather_all(
                     let Some(task) = order.get(n).and_then(|&i| tasks.get(i)) else {
                         break;
                     };
+                    if compression.brotli && task.file.size > BROTLI_SLOW_BYTES {
+                        progress.note(&format!(
+                            "{} is {}: brotli (quality 11) takes about a second per 600 KB on one core; --no-brotli skips it",
+                            task.file.rel,
+                            model::units::format_bytes(task.file.size)
+                        ));
+                    }
                     let gathered = gather_one(task, root, index, compression, parse_imports);
                     if let Ok(mut results) = results.lock() {
                         results.push(gathered);
@@ -297,7 +307,15 @@ fn gather_one(
                     )),
                     Ok(text) => {
                         let found = chunk_graph::parsed::chunk_imports(text);
-                        if found.had_errors {
+                        if let Some(depth) = found.too_deep {
+                            out.diagnostics.push(Diagnostic::new(
+                                &rel,
+                                format!(
+                                    "not parsed for imports: it nests more than {} levels deep (at least {depth})",
+                                    crate::depth::MAX_NESTING
+                                ),
+                            ));
+                        } else if found.had_errors {
                             out.diagnostics.push(Diagnostic::new(
                                 &rel,
                                 "JavaScript did not parse cleanly; its imports may be incomplete",

@@ -98,6 +98,9 @@ pub enum BundleError {
 
 /// Analyses the output folder `dist`: [`gather::gather`], then [`compute::compute`].
 pub fn analyze(dist: &Path, options: &BundleOptions) -> Result<BundleReport, BundleError> {
-    let facts = gather::gather(dist, options)?;
-    Ok(compute::compute(facts, options))
+    // Chunks are parsed on threads with large stacks (see `crate::depth`).
+    crate::depth::run(|| {
+        let facts = gather::gather(dist, options)?;
+        Ok(compute::compute(facts, options))
+    })
 }

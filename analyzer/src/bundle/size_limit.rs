@@ -9,6 +9,7 @@
 //! with `"brotli": false`. Items with a time limit (`"500 ms"`), an `import` or
 //! `entry` (which need size-limit's own bundling) are skipped with a diagnostic.
 
+use model::diagnostic::quote;
 use model::units::parse_size;
 use model::{BudgetOrigin, Diagnostic, MetricId};
 use serde_json::Value;
@@ -75,7 +76,7 @@ pub fn read(project: &ProjectFacts, dist_prefix: &str) -> (Vec<Rule>, Vec<Diagno
             Err(_) => {
                 diagnostics.push(Diagnostic::new(
                     origin.as_str(),
-                    format!("size-limit item `{label}`: limit `{limit}` is not a size (time limits are not supported); skipped"),
+                    format!("size-limit item `{}`: limit `{}` is not a size (time limits are not supported); skipped", quote(&label), quote(limit)),
                 ));
                 continue;
             }
@@ -119,16 +120,16 @@ fn load(
                     None
                 }
                 Err(e) => {
-                    diagnostics.push(Diagnostic {
-                        path: ".size-limit.json".into(),
-                        line: u32::try_from(e.line()).ok(),
-                        message: format!(
+                    diagnostics.push(Diagnostic::at(
+                        ".size-limit.json",
+                        u32::try_from(e.line()).ok(),
+                        format!(
                             "is not valid JSON (line {}, column {}: {}); ignored",
                             e.line(),
                             e.column(),
                             fsx::json_problem(&e)
                         ),
-                    });
+                    ));
                     None
                 }
             };

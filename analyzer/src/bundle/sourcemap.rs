@@ -19,6 +19,7 @@
 //! a line are clamped to its end. By construction
 //! `sum(bytes) + unmapped == data.len()` exactly.
 
+use model::diagnostic::quote;
 use sourcemap::DecodedMap;
 
 use super::walk::{join_rel, parent_dir};
@@ -89,15 +90,19 @@ pub fn locate(
         Some(url) if url.starts_with("data:") => {
             decode_data_url(&url).map(|d| Some(MapLocation::Inline(d)))
         }
-        Some(url) if url.contains("://") || url.starts_with("//") => {
-            Err(format!("source map `{url}` is remote; not fetched"))
-        }
+        Some(url) if url.contains("://") || url.starts_with("//") => Err(format!(
+            "source map `{}` is remote; not fetched",
+            quote(&url)
+        )),
         Some(url) => {
             let path = percent_decode(url.split(['?', '#']).next().unwrap_or(""));
             let path = String::from_utf8_lossy(&path).into_owned();
             match join_rel(parent_dir(asset), &path) {
                 Some(rel) if exists(&rel) => Ok(Some(MapLocation::File(rel))),
-                Some(rel) => Err(format!("source map `{rel}` not found in the output folder")),
+                Some(rel) => Err(format!(
+                    "source map `{}` not found in the output folder",
+                    quote(&rel)
+                )),
                 None => Err(format!(
                     "source map `{path}` points outside the output folder; not read"
                 )),

@@ -1,6 +1,7 @@
 //! Finding the entry modules: `--entry`, the config's `entries`, or discovery
 //! (`index.html` module scripts, `package.json` fields, `src/main.*`/`src/index.*`).
 
+use model::diagnostic::quote;
 use std::path::{Path, PathBuf};
 
 use globset::Glob;
@@ -156,7 +157,7 @@ fn from_index_html(
         } else {
             diagnostics.push(Diagnostic::new(
                 "index.html",
-                format!("module script `{src}` does not exist"),
+                format!("module script `{}` does not exist", quote(src)),
             ));
         }
     }
@@ -226,7 +227,10 @@ fn from_package_json(
         } else if !file.exists() {
             diagnostics.push(Diagnostic::new(
                 "package.json",
-                format!("{source} points to `{target}`, which does not exist (not built yet?)"),
+                format!(
+                    "{source} points to `{}`, which does not exist (not built yet?)",
+                    quote(&target)
+                ),
             ));
         }
     }

@@ -3,6 +3,7 @@
 //! importer resolved it); then the graph is assembled in breadth-first order.
 //! Only reachable files are parsed.
 
+use model::diagnostic::quote;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -333,6 +334,16 @@ fn load_with(
             return out;
         }
     };
+    if let Some(depth) = crate::depth::too_deep(text.as_bytes(), crate::depth::MAX_NESTING) {
+        out.diagnostics.push(Diagnostic::new(
+            rel(),
+            format!(
+                "not parsed: it nests more than {} levels deep (at least {depth}); its imports are not followed",
+                crate::depth::MAX_NESTING
+            ),
+        ));
+        return out;
+    }
     let facts = parse_file(path, text);
     for (line, message) in &facts.errors {
         out.diagnostics.push(Diagnostic::at_line(
@@ -655,12 +666,17 @@ pub fn build(
                 Err(Unresolved::Failed(reason)) => {
                     if importer_is_project || package.is_none() {
                         let what = if package.is_some() {
+                            let hint = if reason == "not found" {
+                                "; not installed?"
+                            } else {
+                                ""
+                            };
                             format!(
-                                "cannot resolve package `{}` ({reason}; not installed?)",
-                                fact.specifier
+                                "cannot resolve package `{}` ({reason}{hint})",
+                                quote(&fact.specifier)
                             )
                         } else {
-                            format!("cannot resolve `{}` ({reason})", fact.specifier)
+                            format!("cannot resolve `{}` ({reason})", quote(&fact.specifier))
                         };
                         diagnostics.push(Diagnostic::at_line(
                             importer_rel.clone(),
@@ -704,7 +720,7 @@ pub fn build(
         let rel = relative(root, &path);
         diagnostics.push(Diagnostic::new(
             rel,
-            format!("tsconfig cannot be used ({message}); `paths` aliases from it are not applied"),
+            format!("cannot be used: {message}; `paths` aliases from it are not applied"),
         ));
     }
 

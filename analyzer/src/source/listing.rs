@@ -17,6 +17,9 @@ use std::sync::{Arc, RwLock};
 
 use oxc_resolver::{FileMetadata, FileSystem, FileSystemOs, ResolveError};
 
+/// Manifests (`package.json`, `tsconfig.json`) larger than this are not read.
+const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
+
 /// What a folder listing says about one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -175,11 +178,13 @@ impl FileSystem for ListingFs {
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(path)
+        // Only regular files: a FIFO named `package.json` or `tsconfig.json`
+        // would block `open()` forever.
+        crate::fsx::read_regular(path, MAX_MANIFEST_BYTES)?.ok_or_else(not_found)
     }
 
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
-        FileSystemOs::read_to_string(path)
+        FileSystemOs::validate_string(self.read(path)?)
     }
 
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {

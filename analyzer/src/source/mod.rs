@@ -91,6 +91,13 @@ pub fn gather(
     project: &ProjectFacts,
     options: &AnalyzeOptions,
 ) -> Result<graph::ModuleGraph, SourceError> {
+    crate::depth::run(|| gather_graph(project, options))
+}
+
+fn gather_graph(
+    project: &ProjectFacts,
+    options: &AnalyzeOptions,
+) -> Result<graph::ModuleGraph, SourceError> {
     check_root(&project.root)?;
     let root = project.root.clone();
     let mut diagnostics = project.diagnostics.clone();
@@ -187,6 +194,14 @@ pub fn analyze(root: &Path, options: &AnalyzeOptions) -> Result<AnalyzeReport, S
 
 /// Like [`analyze`], with the project's facts already read, also returning the graph.
 pub fn analyze_full(
+    project: &ProjectFacts,
+    options: &AnalyzeOptions,
+) -> Result<Analysis, SourceError> {
+    // Parsing and walking happen on threads with large stacks (see `depth`).
+    crate::depth::run(|| analyze_on_parse_threads(project, options))
+}
+
+fn analyze_on_parse_threads(
     project: &ProjectFacts,
     options: &AnalyzeOptions,
 ) -> Result<Analysis, SourceError> {

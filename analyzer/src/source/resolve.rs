@@ -20,6 +20,8 @@ pub const EXTENSIONS: &[&str] = &[
 
 /// Resolves specifiers for the whole project. Cheap to share between threads.
 pub struct ProjectResolver {
+    /// The project root: messages name files relative to it.
+    root: PathBuf,
     /// Folder listings shared by both resolvers and the file loader.
     listings: Arc<Listings>,
     with_tsconfig: Resolver,
@@ -95,7 +97,7 @@ pub enum Unresolved {
 
 impl ProjectResolver {
     /// A resolver for the project at `root`.
-    pub fn new(_root: &Path) -> Self {
+    pub fn new(root: &Path) -> Self {
         let options = ResolveOptions {
             tsconfig: Some(TsconfigDiscovery::Auto),
             condition_names: vec!["import".into(), "browser".into(), "default".into()],
@@ -121,6 +123,7 @@ impl ProjectResolver {
         };
         let listings = Arc::new(Listings::default());
         Self {
+            root: root.to_path_buf(),
             with_tsconfig: Resolver::new_with_file_system(ListingFs(listings.clone()), options),
             without_tsconfig: Resolver::new_with_file_system(ListingFs(listings.clone()), without),
             listings,
@@ -194,20 +197,23 @@ impl ProjectResolver {
                     remember(
                         &self.manifest_problems,
                         json.path.clone(),
-                        json.message.clone(),
+                        json_problem(json),
                     );
                     return resolve_relative_by_hand(from, specifier).ok_or_else(|| {
-                        Unresolved::Failed(format!("{} is not valid JSON", json.path.display()))
+                        Unresolved::Failed(format!(
+                            "{} is not valid JSON",
+                            model::path::display(&self.root, &json.path)
+                        ))
                     });
                 }
-                if let Some((path, message)) = tsconfig_problem(&err) {
+                if let Some((path, message)) = self.tsconfig_problem(&err) {
                     remember(&self.tsconfig_problems, path, message);
                     return match self.without_tsconfig.resolve_file(from, specifier) {
                         Ok(resolution) => Ok(resolution.into_path_buf()),
-                        Err(err) => Err(classify(err)),
+                        Err(err) => Err(self.classify(err)),
                     };
                 }
-                Err(classify(err))
+                Err(self.classify(err))
             }
         }
     }
@@ -229,29 +235,94 @@ impl ProjectResolver {
     }
 }
 
-fn classify(err: ResolveError) -> Unresolved {
-    match err {
-        ResolveError::Builtin { .. } => Unresolved::Builtin,
-        ResolveError::NotFound(_) => Unresolved::Failed("not found".into()),
-        other => Unresolved::Failed(other.to_string()),
+impl ProjectResolver {
+    fn classify(&self, err: ResolveError) -> Unresolved {
+        match err {
+            ResolveError::Builtin { .. } => Unresolved::Builtin,
+            ResolveError::NotFound(_) => Unresolved::Failed("not found".into()),
+            ResolveError::Json(json) => {
+                // The file's own diagnostic gives the problem; this one names it.
+                remember(
+                    &self.manifest_problems,
+                    json.path.clone(),
+                    json_problem(&json),
+                );
+                Unresolved::Failed(format!(
+                    "{} is not valid JSON",
+                    model::path::display(&self.root, &json.path)
+                ))
+            }
+            other => Unresolved::Failed(self.describe(&other)),
+        }
+    }
+
+    /// A resolver error in words, with paths relative to the root.
+    fn describe(&self, err: &ResolveError) -> String {
+        let rel = |p: &Path| model::path::display(&self.root, p);
+        match err {
+            ResolveError::Json(json) => {
+                format!(
+                    "{} is not valid JSON: {}",
+                    rel(&json.path),
+                    json_problem(json)
+                )
+            }
+            ResolveError::TsconfigLoadFailed { source, .. } => self.describe(source),
+            ResolveError::TsconfigNotFound(path) => {
+                format!("extends `{}`, which does not exist", rel(path))
+            }
+            ResolveError::TsconfigSelfReference(_) => "extends itself".to_string(),
+            ResolveError::TsconfigCircularExtend(chain) => format!(
+                "its `extends` form a loop: {}",
+                chain
+                    .paths()
+                    .iter()
+                    .map(|p| rel(p))
+                    .collect::<Vec<_>>()
+                    .join(" \u{2192} ")
+            ),
+            other => other
+                .to_string()
+                .replace(&*self.root.to_string_lossy(), "."),
+        }
+    }
+
+    /// The tsconfig file and the problem when the error comes from a tsconfig.
+    fn tsconfig_problem(&self, err: &ResolveError) -> Option<(PathBuf, String)> {
+        let path = match err {
+            ResolveError::TsconfigLoadFailed { path, .. }
+            | ResolveError::TsconfigNotFound(path)
+            | ResolveError::TsconfigSelfReference(path) => path.clone(),
+            ResolveError::TsconfigCircularExtend(chain) => chain.paths().first()?.clone(),
+            ResolveError::Json(json) if is_tsconfig(&json.path) => json.path.clone(),
+            _ => return None,
+        };
+        let message = match err {
+            // The file is named by the diagnostic; give only the problem.
+            ResolveError::Json(json) => format!("is not valid JSON: {}", json_problem(json)),
+            ResolveError::TsconfigLoadFailed { source, .. }
+                if matches!(**source, ResolveError::Json(_)) =>
+            {
+                match &**source {
+                    ResolveError::Json(json) => {
+                        format!("is not valid JSON: {}", json_problem(json))
+                    }
+                    _ => self.describe(source),
+                }
+            }
+            other => self.describe(other),
+        };
+        Some((path, message))
     }
 }
 
-/// The tsconfig file and message when the error comes from a tsconfig.
-fn tsconfig_problem(err: &ResolveError) -> Option<(PathBuf, String)> {
-    match err {
-        ResolveError::TsconfigLoadFailed { path, source } => {
-            Some((path.clone(), source.to_string()))
-        }
-        ResolveError::TsconfigNotFound(path) | ResolveError::TsconfigSelfReference(path) => {
-            Some((path.clone(), err.to_string()))
-        }
-        ResolveError::TsconfigCircularExtend(_) => Some((PathBuf::new(), err.to_string())),
-        ResolveError::Json(json) if is_tsconfig(&json.path) => {
-            Some((json.path.clone(), json.message.clone()))
-        }
-        _ => None,
-    }
+/// A JSON error as `line L, column C: problem`.
+fn json_problem(json: &oxc_resolver::JSONError) -> String {
+    let message = match json.message.rfind(" at line ") {
+        Some(at) => &json.message[..at],
+        None => json.message.as_str(),
+    };
+    format!("line {}, column {}: {message}", json.line, json.column)
 }
 
 fn is_tsconfig(path: &Path) -> bool {

@@ -21,15 +21,45 @@ pub fn is_source(path: &Path) -> bool {
 /// Paths are absolute (under `root`), sorted. Folders are read in parallel.
 pub fn project_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let found: Mutex<(Vec<PathBuf>, Vec<Diagnostic>)> = Mutex::new((Vec::new(), Vec::new()));
+    // The walker opens each folder's `.gitignore` and `.ignore`: one that is
+    // not a regular file (a FIFO blocks `open()` forever) keeps its folder
+    // out of the walk, and at the root turns ignore files off.
+    let root_ok = ignore_files_readable(root);
+    if !root_ok {
+        diagnostics.push(Diagnostic::new(
+            "",
+            "the root's .gitignore or .ignore is not a regular file; ignore files are not applied",
+        ));
+    }
+    let skipped: std::sync::Arc<Mutex<Vec<Diagnostic>>> = Default::default();
+    let (skipped_in_walk, walk_root) = (skipped.clone(), root.to_path_buf());
     ignore::WalkBuilder::new(root)
         .hidden(true)
-        .git_ignore(true)
+        .git_ignore(root_ok)
+        .ignore(root_ok)
         .git_exclude(false)
         .git_global(false)
         .require_git(false)
         .parents(false)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != "node_modules")
+        .filter_entry(move |e| {
+            if e.file_name() == "node_modules" {
+                return false;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && e.depth() > 0 && !ignore_files_readable(e.path()) {
+                let rel = model::path::display(&walk_root, e.path());
+                skipped_in_walk
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(Diagnostic::new(
+                        rel,
+                        "not listed: its .gitignore or .ignore is not a regular file",
+                    ));
+                return false;
+            }
+            true
+        })
         .build_parallel()
         .run(|| {
             // One batch per thread, merged when the thread is done.
@@ -56,10 +86,26 @@ pub fn project_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Path
     let (mut files, mut problems) = found
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    problems.extend(std::mem::take(
+        &mut *skipped
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    ));
     sort_paths(&mut files);
     problems.sort();
     diagnostics.extend(problems);
     files
+}
+
+/// Whether the ignore files the walker would open in `dir` are regular files
+/// (or absent).
+fn ignore_files_readable(dir: &Path) -> bool {
+    [".gitignore", ".ignore"]
+        .iter()
+        .all(|name| match std::fs::metadata(dir.join(name)) {
+            Ok(meta) => meta.is_file(),
+            Err(_) => std::fs::symlink_metadata(dir.join(name)).is_err(),
+        })
 }
 
 /// What one walking thread found; handed over when the thread ends.

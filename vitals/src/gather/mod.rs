@@ -136,9 +136,13 @@ async fn gather_one(
     index: usize,
 ) -> Result<RunArtifacts, VitalsError> {
     let started = tokio::time::Instant::now();
-    let deadline = started + options.timeout;
+    // Validated by the callers; clamped here so no input can overflow an instant.
+    let timeout = options
+        .timeout
+        .min(Duration::from_secs(crate::config::MAX_TIMEOUT_S));
+    let deadline = started + timeout;
     let profile = options.profile.profile();
-    let session = match open_session(options, options.timeout).await {
+    let session = match open_session(options, timeout).await {
         Ok(session) => session,
         Err(err @ VitalsError::NoBrowser { .. }) => return Err(err),
         Err(err) if index == 0 => return Err(err),

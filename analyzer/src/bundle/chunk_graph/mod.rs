@@ -114,16 +114,22 @@ pub fn from_metadata(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<ChunkGraph> {
     let find = |name: &str| files.iter().find(|f| f.rel == name);
-    let candidates: [(&str, Parser); 7] = [
-        (".vite/manifest.json", vite::parse),
-        ("manifest.json", vite::parse),
-        ("stats.json", webpack::parse),
-        ("webpack-stats.json", webpack::parse),
-        ("meta.json", esbuild::parse),
-        ("metafile.json", esbuild::parse),
-        ("esbuild-meta.json", esbuild::parse),
+    let candidates: [(&str, &str, Parser); 7] = [
+        (".vite/manifest.json", "a Vite manifest", vite::parse),
+        ("manifest.json", "a Vite manifest", vite::parse),
+        ("stats.json", "webpack or Rspack stats", webpack::parse),
+        (
+            "webpack-stats.json",
+            "webpack or Rspack stats",
+            webpack::parse,
+        ),
+        ("meta.json", "an esbuild metafile", esbuild::parse),
+        ("metafile.json", "an esbuild metafile", esbuild::parse),
+        ("esbuild-meta.json", "an esbuild metafile", esbuild::parse),
     ];
-    for (name, parse) in candidates {
+    // Problems with metadata that was not used, reported with what happened instead.
+    let mut skipped: Vec<(String, String)> = Vec::new();
+    for (name, what, parse) in candidates {
         let Some(file) = find(name) else { continue };
         let Some(value) = read_json(&file.abs, &file.rel, diagnostics) else {
             continue;
@@ -131,14 +137,38 @@ pub fn from_metadata(
         match parse(&value, index) {
             Ok(Some(mut graph)) => {
                 graph.metadata_file = Some(file.rel.clone());
+                for (rel, message) in skipped {
+                    diagnostics.push(Diagnostic::new(rel, message));
+                }
                 return Some(graph);
             }
-            // Not this bundler's shape (e.g. a PWA `manifest.json`).
-            Ok(None) => {}
-            Err(message) => diagnostics.push(Diagnostic::new(&file.rel, message)),
+            // A web app manifest is a `manifest.json` too: not a problem.
+            Ok(None) if name == "manifest.json" && is_web_app_manifest(&value) => {}
+            Ok(None) => skipped.push((file.rel.clone(), format!("is not {what} (not its shape)"))),
+            Err(message) => skipped.push((file.rel.clone(), message)),
         }
     }
+    for (rel, message) in skipped {
+        diagnostics.push(Diagnostic::new(
+            rel,
+            format!("{message}; imports are read from the chunks instead"),
+        ));
+    }
     None
+}
+
+/// Whether a `manifest.json` is a web app manifest (PWA), not bundler metadata.
+fn is_web_app_manifest(value: &serde_json::Value) -> bool {
+    [
+        "name",
+        "short_name",
+        "icons",
+        "start_url",
+        "display",
+        "theme_color",
+    ]
+    .iter()
+    .any(|key| value.get(key).is_some_and(|v| !v.is_object()))
 }
 
 /// A metadata reader: `Ok(None)` when the JSON is not of its shape.

@@ -21,10 +21,18 @@ pub struct ChunkImports {
     pub dynamic_imports: Vec<String>,
     /// Whether the parser reported errors (what it recovered is still returned).
     pub had_errors: bool,
+    /// Set when the chunk nests too deeply to be parsed: how deep it got.
+    pub too_deep: Option<usize>,
 }
 
 /// Parses `source` as an ES module and lists its specifiers.
 pub fn chunk_imports(source: &str) -> ChunkImports {
+    if let Some(depth) = crate::depth::too_deep(source.as_bytes(), crate::depth::MAX_NESTING) {
+        return ChunkImports {
+            too_deep: Some(depth),
+            ..ChunkImports::default()
+        };
+    }
     let allocator = Allocator::default();
     let ret = Parser::new(&allocator, source, SourceType::mjs()).parse();
     let mut out = ChunkImports {
