@@ -19,11 +19,14 @@ use crate::html::{self, HtmlRef};
 pub struct Manifest {
     /// `name`.
     pub name: Option<String>,
-    /// `dependencies` (checked for unused).
+    /// `dependencies`.
     pub dependencies: BTreeSet<String>,
-    /// `devDependencies`, `peerDependencies`, `optionalDependencies`
-    /// (they make a package listed, but are not reported as unused: tools use them).
-    pub other_dependencies: BTreeSet<String>,
+    /// `devDependencies`.
+    pub dev_dependencies: BTreeSet<String>,
+    /// `peerDependencies`.
+    pub peer_dependencies: BTreeSet<String>,
+    /// `optionalDependencies`.
+    pub optional_dependencies: BTreeSet<String>,
     /// Whether a `package.json` was found and read.
     pub present: bool,
 }
@@ -31,7 +34,10 @@ pub struct Manifest {
 impl Manifest {
     /// Whether `name` is listed in any dependency field.
     pub fn lists(&self, name: &str) -> bool {
-        self.dependencies.contains(name) || self.other_dependencies.contains(name)
+        self.dependencies.contains(name)
+            || self.dev_dependencies.contains(name)
+            || self.peer_dependencies.contains(name)
+            || self.optional_dependencies.contains(name)
     }
 
     /// The manifest of a parsed `package.json`.
@@ -42,16 +48,15 @@ impl Manifest {
                 .map(|m| m.keys().cloned().collect())
                 .unwrap_or_default()
         };
-        let mut other = names("devDependencies");
-        other.extend(names("peerDependencies"));
-        other.extend(names("optionalDependencies"));
         Manifest {
             name: json
                 .get("name")
                 .and_then(|v| v.as_str())
                 .map(str::to_string),
             dependencies: names("dependencies"),
-            other_dependencies: other,
+            dev_dependencies: names("devDependencies"),
+            peer_dependencies: names("peerDependencies"),
+            optional_dependencies: names("optionalDependencies"),
             present: true,
         }
     }

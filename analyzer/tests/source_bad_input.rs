@@ -129,7 +129,7 @@ fn symlink_loops_do_not_hang() {
     assert_eq!(messages[0].1, Some(1));
     assert!(messages[0].2.contains("`loop-a`"), "{messages:?}");
     assert_eq!(messages[1].1, Some(2));
-    assert!(messages[1].2.contains("`self-pkg/deep`"), "{messages:?}");
+    assert!(messages[1].2.contains("`self-pkg`"), "{messages:?}");
     assert_eq!(r.unused_files, Vec::<String>::new());
 }
 
@@ -178,10 +178,10 @@ fn unreadable_files_are_diagnostics() {
             .any(|m| m.starts_with("src/main.ts:Some(2): cannot resolve `./folder.ts`")),
         "{messages:#?}"
     );
+    // A symlink out of the project is never followed.
     assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("/mem:None: cannot read: ")),
+        messages.iter().any(|m| m
+            .starts_with("src/mem.ts:None: entry `src/mem.ts` is outside the project; not read")),
         "{messages:#?}"
     );
 }

@@ -59,7 +59,7 @@ fn entries_are_discovered_and_named() {
         .iter()
         .map(|e| (e.path.as_str(), e.source.as_str()))
         .collect();
-    assert_eq!(entries, vec![("src/main.ts", "convention")]);
+    assert_eq!(entries, vec![("src/main.ts", "convention: src/main.ts")]);
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn dependencies_unused_unlisted_and_aliases() {
         vec![(
             "src/main.ts",
             Some(9),
-            "cannot resolve package `not-installed` (not found; not installed?)"
+            "package `not-installed` is not installed (1 import); its modules are not analysed"
         )]
     );
 }

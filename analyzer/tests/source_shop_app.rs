@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use model::analyze::Role;
 use model::analyze::{AnalyzeReport, UnusedExport};
 use perfscope_analyzer::source::{AnalyzeOptions, analyze};
 
@@ -13,18 +14,23 @@ fn report() -> AnalyzeReport {
 }
 
 #[test]
-fn entries_are_index_html_and_the_script_tool() {
+fn entries_are_index_html_the_script_tool_and_the_vite_config() {
     let r = report();
-    let entries: Vec<(&str, &str)> = r
+    let entries: Vec<(&str, &str, Role)> = r
         .entries
         .iter()
-        .map(|e| (e.path.as_str(), e.source.as_str()))
+        .map(|e| (e.path.as_str(), e.source.as_str(), e.role))
         .collect();
     assert_eq!(
         entries,
         vec![
-            ("src/main.tsx", "index.html"),
-            ("tools/gen-chart-kit.mjs", "package.json#scripts"),
+            ("src/main.tsx", "index.html module script", Role::Production),
+            (
+                "tools/gen-chart-kit.mjs",
+                "package.json script \"gen:chart-kit\"",
+                Role::Tooling
+            ),
+            ("vite.config.ts", "vite: config", Role::Tooling),
         ]
     );
 }

@@ -15,6 +15,10 @@ pub struct AnalyzeReport {
     pub kind: String,
     /// Entry modules the graph was walked from, and how each was found.
     pub entries: Vec<Entry>,
+    /// The workspaces analysed (a monorepo), sorted by path; empty for a
+    /// single project.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workspaces: Vec<Workspace>,
     /// Every finding, by kind in report order (see [`crate::finding`]). The
     /// per-kind lists below hold the same findings of the kinds perfscope
     /// has had since schema 1, kept for the consumers of those fields.
@@ -62,8 +66,47 @@ pub struct Timings {
 pub struct Entry {
     /// Module path.
     pub path: String,
-    /// Where it came from: `cli`, `config`, `index.html`, `package.json#main`, `convention`...
+    /// Why it is an entry: `cli`, `config`, `vite: index.html module script`,
+    /// `next: app router page`, `package.json#exports`, `vitest: test file`...
     pub source: String,
+    /// Whether it ships (production) or only tools load it (tests, stories,
+    /// configs, scripts, dev servers).
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// Which graph a module belongs to.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reachable from an entry that ships (the app, the library's exports).
+    #[default]
+    Production,
+    /// Reachable only from tooling entries (tests, stories, configs, scripts, servers).
+    Tooling,
+}
+
+/// A workspace of a monorepo.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct Workspace {
+    /// Its folder relative to the root (`.` for the root package).
+    pub path: String,
+    /// `name` of its `package.json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// One node of the module graph.
@@ -78,6 +121,9 @@ pub struct Module {
     /// Package name when the module lives in `node_modules`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
+    /// Production when a shipping entry reaches it, else tooling.
+    #[serde(default)]
+    pub role: Role,
     /// Outgoing edges in source order.
     pub imports: Vec<Import>,
 }
@@ -113,6 +159,9 @@ pub enum EdgeKind {
     Require,
     /// `import "x"` with no bindings.
     SideEffect,
+    /// A reference that is not an import: `new URL('./x', import.meta.url)`
+    /// (workers, assets), `import.meta.resolve`, `require.resolve`.
+    Url,
 }
 
 impl EdgeKind {

@@ -200,6 +200,30 @@ finding_kinds! {
         fix: "Remove them from package.json.",
         severity: Warn,
     },
+    UnusedDevDependencies {
+        id: "unused-dev-dependencies",
+        part: Source,
+        title: "Unused devDependencies",
+        why: "A devDependency nothing uses (no import, no config file, no package.json script) slows every install and CI run.",
+        fix: "Remove it from package.json `devDependencies`.",
+        severity: Warn,
+    },
+    DependenciesOnlyInTooling {
+        id: "dependencies-only-in-tooling",
+        part: Source,
+        title: "Dependencies only tooling uses",
+        why: "A package in `dependencies` that only tests, stories, configs, scripts or dev servers use is installed in production for nothing.",
+        fix: "Move it to `devDependencies`.",
+        severity: Warn,
+    },
+    DevDependenciesInProduction {
+        id: "dev-dependencies-in-production",
+        part: Source,
+        title: "devDependencies used in production",
+        why: "Code that ships imports a package listed only in `devDependencies`: a production install (`npm ci --omit=dev`) breaks.",
+        fix: "Move it to `dependencies`.",
+        severity: Warn,
+    },
     UnlistedDependencies {
         id: "unlisted-dependencies",
         part: Source,
@@ -325,6 +349,10 @@ pub struct Finding {
     /// 1-based line in `subject`, when the finding is about a place in a file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// The workspace (its folder, relative to the root; `.` for the root
+    /// package) in a monorepo; absent for a single project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
     /// One short sentence of plain text (sizes, versions, the import chain...).
     pub message: String,
     /// Kind-specific data.
@@ -345,9 +373,18 @@ impl Finding {
             key: key.into(),
             subject: subject.into(),
             line: None,
+            workspace: None,
             message: message.into(),
             detail: Detail::None,
         }
+    }
+
+    /// The same finding in a workspace (its key is prefixed with it, so
+    /// that one package's findings in two workspaces stay two findings).
+    pub fn in_workspace(mut self, workspace: &str) -> Self {
+        self.key = format!("{workspace}:{}", self.key);
+        self.workspace = Some(workspace.to_string());
+        self
     }
 
     /// The same finding at a 1-based `line`.
@@ -400,7 +437,8 @@ pub enum Detail {
     Dependency {
         /// Package name.
         name: String,
-        /// Modules that import it (for unlisted dependencies).
+        /// Modules that import it (unlisted dependencies, and the modules
+        /// behind a dependency in the wrong list).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         importers: Vec<String>,
     },

@@ -35,10 +35,31 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Like [`relative`], falling back to `path` as given (with `/`) when it is
-/// not under `root`.
+/// Like [`relative`]; a path beside the root (a sibling workspace of a
+/// monorepo) is given with `../`; a path sharing nothing but the file
+/// system's root with it is given as it is (with `/`).
 pub fn display(root: &Path, path: &Path) -> String {
-    relative(root, path).unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"))
+    if let Some(rel) = relative(root, path) {
+        return rel;
+    }
+    let (a, b): (Vec<Component>, Vec<Component>) =
+        (root.components().collect(), path.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let shares_more_than_the_root = a
+        .iter()
+        .take(common)
+        .any(|c| matches!(c, Component::Normal(_)));
+    let plain = |c: &Component| matches!(c, Component::Normal(_));
+    if shares_more_than_the_root && a[common..].iter().all(plain) && b[common..].iter().all(plain) {
+        let mut parts: Vec<String> = vec!["..".to_string(); a.len() - common];
+        parts.extend(
+            b[common..]
+                .iter()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        );
+        return parts.join("/");
+    }
+    path.to_string_lossy().replace('\\', "/")
 }
 
 #[cfg(test)]

@@ -1,13 +1,18 @@
-//! Finding the entry modules: `--entry`, the config's `entries`, or discovery
-//! (`index.html` module scripts, `package.json` fields, `src/main.*`/`src/index.*`).
+//! Finding the entry modules: `--entry` or the config's `entries` when
+//! given; otherwise the plugins of every workspace (frameworks and tools,
+//! [`super::plugins`]), and when none names a file that ships, the usual
+//! conventions (`index.*`, `main.*`, `cli.*` at the package root,
+//! `src/main.*`, `src/index.*`).
 
 use model::diagnostic::quote;
 use std::path::{Path, PathBuf};
 
 use globset::Glob;
 use model::Diagnostic;
+use model::analyze::Role;
 
-use crate::project::ProjectFacts;
+use super::plugins::{self, Ctx, Found};
+use super::workspace::Layout;
 
 /// An entry module and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +22,10 @@ pub struct FoundEntry {
     /// The path as found, before following symlinks (its extension decides
     /// how an entry is read).
     pub written: PathBuf,
-    /// `cli`, `config`, `index.html`, `package.json#main`, `convention`...
+    /// Why it is an entry: `cli`, `config`, `next: app router file`...
     pub source: String,
+    /// Whether it ships or only tools load it.
+    pub role: Role,
 }
 
 /// Where to look.
@@ -31,63 +38,129 @@ pub struct EntryRequest<'a> {
     pub files: &'a [PathBuf],
 }
 
-/// Finds the entries; problems become diagnostics. Returns also a description
-/// of what was tried, for the no-entry error.
+/// What discovery found.
+pub struct Discovery {
+    /// Every entry, without duplicates.
+    pub entries: Vec<FoundEntry>,
+    /// What the plugins found per workspace (in the layout's order).
+    pub workspaces: Vec<Found>,
+    /// What was tried, for the no-entry error.
+    pub tried: String,
+}
+
+/// Finds the entries of every workspace; problems become diagnostics.
 pub fn find_entries(
-    project: &ProjectFacts,
+    layout: &Layout,
     request: &EntryRequest,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<FoundEntry>, String) {
-    let root = project.root.as_path();
-    let mut found = Vec::new();
+) -> Discovery {
+    let root = layout
+        .workspaces
+        .first()
+        .map(|w| w.dir.clone())
+        .unwrap_or_default();
+    let mut entries: Vec<FoundEntry> = Vec::new();
+    let explicit_given = !request.cli.is_empty() || !request.config.is_empty();
     if !request.cli.is_empty() {
         explicit(
-            root,
+            &root,
             request.cli,
             "cli",
             request.files,
-            &mut found,
+            &mut entries,
             diagnostics,
         );
-        return (found, "--entry".into());
-    }
-    if !request.config.is_empty() {
+    } else if !request.config.is_empty() {
         explicit(
-            root,
+            &root,
             request.config,
             "config",
             request.files,
-            &mut found,
+            &mut entries,
             diagnostics,
         );
-        return (found, "`entries` in perfscope.toml".into());
     }
-    from_index_html(project, &mut found, diagnostics);
-    from_package_json(project, request.files, &mut found, diagnostics);
-    for stem in ["main", "index"] {
-        for ext in ["tsx", "ts", "jsx", "js", "mts", "mjs"] {
-            let path = root.join("src").join(format!("{stem}.{ext}"));
-            if path.is_file() {
-                push(&mut found, path, "convention");
-            }
+    let mut owned: Vec<Vec<PathBuf>> = vec![Vec::new(); layout.workspaces.len()];
+    for file in request.files {
+        if let Some(list) = owned.get_mut(layout.owner(file)) {
+            list.push(file.clone());
         }
     }
-    (
-        found,
-        "index.html module scripts, package.json main/module/exports/bin, src/main.*, src/index.*"
-            .into(),
-    )
+    let mut workspaces = Vec::with_capacity(layout.workspaces.len());
+    for (ws, files) in layout.workspaces.iter().zip(&owned) {
+        let ctx = Ctx {
+            ws,
+            layout,
+            files,
+            root: &root,
+        };
+        let mut found = plugins::run(&ctx);
+        if !explicit_given {
+            if !found.entries.iter().any(|e| e.role == Role::Production) {
+                conventions(&ctx, &mut found);
+            }
+            for entry in &found.entries {
+                push(&mut entries, entry.path.clone(), &entry.source, entry.role);
+            }
+        }
+        // With entries given, what discovery would have said is beside the point.
+        if !explicit_given {
+            diagnostics.append(&mut found.diagnostics);
+        }
+        found.diagnostics.clear();
+        workspaces.push(found);
+    }
+    let tried = if !request.cli.is_empty() {
+        "--entry".to_string()
+    } else if !request.config.is_empty() {
+        "`entries` in perfscope.toml".to_string()
+    } else {
+        let names: Vec<&str> = plugins::PLUGINS.iter().map(|p| p.name).collect();
+        format!(
+            "the conventions of {} and index.*, main.*, cli.*, src/main.*, src/index.*",
+            names.join(", ")
+        )
+    };
+    Discovery {
+        entries,
+        workspaces,
+        tried,
+    }
 }
 
-fn push(found: &mut Vec<FoundEntry>, path: PathBuf, source: &str) {
+/// When no plugin names a file that ships: `index.*`, `main.*`, `cli.*` at
+/// the package root (Node's implicit main and the usual peers), then
+/// `src/main.*`, `src/index.*`.
+fn conventions(ctx: &Ctx<'_>, found: &mut Found) {
+    for stem in ["index", "main", "cli", "src/main", "src/index"] {
+        for ext in ["tsx", "ts", "jsx", "js", "mts", "mjs", "cts", "cjs"] {
+            let Some(file) = ctx.file(&format!("{stem}.{ext}")) else {
+                continue;
+            };
+            // A file a script already runs stays a tooling entry.
+            if found.entries.iter().any(|e| e.path == file) {
+                continue;
+            }
+            found.entry(file, Role::Production, format!("convention: {stem}.{ext}"));
+        }
+    }
+}
+
+fn push(found: &mut Vec<FoundEntry>, path: PathBuf, source: &str, role: Role) {
     let written = path.clone();
     let path = path.canonicalize().unwrap_or(path);
-    if !found.iter().any(|e| e.path == path) {
-        found.push(FoundEntry {
+    match found.iter_mut().find(|e| e.path == path) {
+        Some(existing) => {
+            if role == Role::Production {
+                existing.role = Role::Production;
+            }
+        }
+        None => found.push(FoundEntry {
             path,
             written,
             source: source.to_string(),
-        });
+            role,
+        }),
     }
 }
 
@@ -109,7 +182,7 @@ fn explicit(
                         if let Ok(rel) = file.strip_prefix(root)
                             && matcher.is_match(rel)
                         {
-                            push(found, file.clone(), source);
+                            push(found, file.clone(), source, Role::Production);
                         }
                     }
                     if found.len() == before {
@@ -128,7 +201,13 @@ fn explicit(
         }
         let path = root.join(value);
         match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => push(found, path, source),
+            Ok(meta) if meta.is_file() => match path.canonicalize() {
+                Ok(real) if real.starts_with(root) => push(found, real, source, Role::Production),
+                _ => diagnostics.push(Diagnostic::new(
+                    value.as_str(),
+                    format!("entry `{}` is outside the project; not read", quote(value)),
+                )),
+            },
             Ok(_) => diagnostics.push(Diagnostic::new(
                 value.as_str(),
                 format!("entry `{value}` is not a file"),
@@ -138,118 +217,5 @@ fn explicit(
                 format!("entry `{value}` cannot be used: {err}"),
             )),
         }
-    }
-}
-
-/// `<script type="module" src="...">` in `index.html`.
-fn from_index_html(
-    project: &ProjectFacts,
-    found: &mut Vec<FoundEntry>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    for src in project.module_scripts() {
-        if src.starts_with("http:") || src.starts_with("https:") || src.starts_with("//") {
-            continue;
-        }
-        let file = project.root.join(src.trim_start_matches('/'));
-        if file.is_file() {
-            push(found, file, "index.html");
-        } else {
-            diagnostics.push(Diagnostic::new(
-                "index.html",
-                format!("module script `{}` does not exist", quote(src)),
-            ));
-        }
-    }
-}
-
-/// `main`, `module`, `exports` and `bin` of the root `package.json`.
-fn from_package_json(
-    project: &ProjectFacts,
-    files: &[PathBuf],
-    found: &mut Vec<FoundEntry>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let root = project.root.as_path();
-    // A broken package.json is reported once, by the project reader.
-    let Some(json) = &project.package_json else {
-        return;
-    };
-    let mut candidates: Vec<(String, String)> = Vec::new();
-    for field in ["main", "module"] {
-        if let Some(s) = json.get(field).and_then(|v| v.as_str()) {
-            candidates.push((s.to_string(), format!("package.json#{field}")));
-        }
-    }
-    if let Some(exports) = json.get("exports") {
-        let mut targets = Vec::new();
-        collect_export_targets(exports, &mut targets);
-        for t in targets {
-            candidates.push((t, "package.json#exports".into()));
-        }
-    }
-    match json.get("bin") {
-        Some(serde_json::Value::String(s)) => {
-            candidates.push((s.clone(), "package.json#bin".into()))
-        }
-        Some(serde_json::Value::Object(map)) => {
-            for v in map.values() {
-                if let Some(s) = v.as_str() {
-                    candidates.push((s.to_string(), "package.json#bin".into()));
-                }
-            }
-        }
-        _ => {}
-    }
-    // Files named in `scripts` (`node tools/gen.mjs`) are entries, as knip does.
-    if let Some(scripts) = json.get("scripts").and_then(|v| v.as_object()) {
-        for command in scripts.values().filter_map(|v| v.as_str()) {
-            for word in
-                command.split(|c: char| c.is_whitespace() || c == '&' || c == ';' || c == '|')
-            {
-                let word = word.trim_matches(|c| c == '"' || c == '\'');
-                if crate::source::walk::is_source(Path::new(word)) && root.join(word).is_file() {
-                    candidates.push((word.to_string(), "package.json#scripts".into()));
-                }
-            }
-        }
-    }
-    for (target, source) in candidates {
-        if target.ends_with(".d.ts") || target.contains('*') {
-            continue;
-        }
-        let file = root.join(target.trim_start_matches("./"));
-        if file.is_file() {
-            // Build output (gitignored) is not source: skip it silently.
-            if files.binary_search(&file).is_ok() || !crate::source::walk::is_source(&file) {
-                push(found, file, &source);
-            }
-        } else if !file.exists() {
-            diagnostics.push(Diagnostic::new(
-                "package.json",
-                format!(
-                    "{source} points to `{}`, which does not exist (not built yet?)",
-                    quote(&target)
-                ),
-            ));
-        }
-    }
-}
-
-fn collect_export_targets(value: &serde_json::Value, out: &mut Vec<String>) {
-    match value {
-        serde_json::Value::String(s) => out.push(s.clone()),
-        serde_json::Value::Array(items) => {
-            items.iter().for_each(|v| collect_export_targets(v, out))
-        }
-        serde_json::Value::Object(map) => {
-            for (key, v) in map {
-                if key == "types" || key == "typings" {
-                    continue;
-                }
-                collect_export_targets(v, out);
-            }
-        }
-        _ => {}
     }
 }

@@ -17,6 +17,9 @@ use super::listing::{Kind, Lookup};
 use super::parse::{ExportFact, FileFacts, ImportFact, parse_file};
 use super::resolve::{ProjectResolver, Unresolved};
 use super::walk::is_source;
+use model::analyze::Role;
+
+use super::plugins::Found;
 use crate::project::{Manifest, ProjectFacts};
 
 /// What kind of file a module is.
@@ -101,6 +104,8 @@ pub struct ModuleNode {
     pub commonjs: bool,
     /// Whether the file was parsed (false for non-JS, unreadable, too large).
     pub parsed: bool,
+    /// Production when a shipping entry reaches it, else tooling.
+    pub role: Role,
     /// The file's text, as read (JS, JSON and CSS modules that could be
     /// read): what the lazy-loading estimate minifies.
     pub text: Option<Box<str>>,
@@ -130,6 +135,21 @@ pub struct Edge {
     pub import: usize,
 }
 
+/// What the findings need to know about one workspace.
+#[derive(Debug, Clone)]
+pub struct WorkspaceFacts {
+    /// Its folder relative to the analysed root (`.` for the root).
+    pub path: String,
+    /// Its folder (canonical).
+    pub dir: PathBuf,
+    /// Its `package.json` `name`.
+    pub name: Option<String>,
+    /// Its dependency lists.
+    pub manifest: Manifest,
+    /// What its plugins found (packages configs name, static folders...).
+    pub found: Found,
+}
+
 /// All gathered facts: the graph and what the findings need besides it.
 #[derive(Debug, Clone)]
 pub struct ModuleGraph {
@@ -137,16 +157,36 @@ pub struct ModuleGraph {
     pub root: PathBuf,
     /// Modules and import edges.
     pub graph: DiGraph<ModuleNode, Edge>,
-    /// Entry nodes with how each was found.
-    pub entries: Vec<(NodeIndex, String)>,
+    /// Entry nodes with how each was found and their role.
+    pub entries: Vec<(NodeIndex, String, Role)>,
     /// Project source files (relative paths, sorted), reachable or not.
     pub project_files: Vec<String>,
     /// The root `package.json`.
     pub manifest: Manifest,
+    /// The workspaces (the root package first); one for a single project.
+    pub workspaces: Vec<WorkspaceFacts>,
+    /// Whether the root is a monorepo root.
+    pub monorepo: bool,
+    /// Names of the repository's workspace packages (imports of them are
+    /// dependencies, even though they resolve to project source).
+    pub workspace_packages: Vec<String>,
     /// `version` of each install folder reached.
     pub package_versions: BTreeMap<String, Option<String>>,
     /// Problems met while gathering.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ModuleGraph {
+    /// The workspace (its path) that owns a root-relative `path`.
+    pub fn workspace_of(&self, path: &str) -> Option<&str> {
+        self.workspaces
+            .iter()
+            .skip(1)
+            .filter(|w| path.starts_with(&format!("{}/", w.path)))
+            .max_by_key(|w| w.path.len())
+            .map(|w| w.path.as_str())
+            .or_else(|| self.workspaces.first().map(|w| w.path.as_str()))
+    }
 }
 
 /// `path` relative to `root`, `/`-separated (as given when outside the root).
@@ -187,9 +227,17 @@ pub fn bare_package_name(specifier: &str) -> Option<String> {
 }
 
 /// Options of the graph build.
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// Files larger than this are not parsed.
     pub max_file_bytes: u64,
+    /// Per workspace folder, the package whose JSX runtime JSX files import
+    /// implicitly (tsconfig `jsx: react-jsx` → `react`).
+    pub jsx_runtimes: Vec<(PathBuf, String)>,
+    /// Path aliases (`@/` → a folder) for glob imports.
+    pub aliases: Vec<(String, PathBuf)>,
+    /// The project's source files (absolute, sorted), for glob imports.
+    pub files: Vec<PathBuf>,
 }
 
 /// What loading one file produced (computed in parallel).
@@ -580,6 +628,7 @@ pub fn build(
             star_exports: Vec::new(),
             commonjs: false,
             parsed: false,
+            role: Role::Tooling,
             text,
         });
         if info.module_type == ModuleType::Js {
@@ -604,9 +653,11 @@ pub fn build(
             node.module_type = ModuleType::Js;
             frontier.push((idx, id));
         }
-        entry_nodes.push((idx, entry.source.clone()));
+        entry_nodes.push((idx, entry.source.clone(), entry.role));
     }
 
+    // Packages imported but not installed: (imports, first importer, line).
+    let mut missing: BTreeMap<String, (usize, String, u32)> = BTreeMap::new();
     let mut next = 0;
     while let Some(&(idx, id)) = frontier.get(next) {
         next += 1;
@@ -664,25 +715,34 @@ pub fn build(
                     None
                 }
                 Err(Unresolved::Failed(reason)) => {
-                    if importer_is_project || package.is_none() {
-                        let what = if package.is_some() {
-                            let hint = if reason == "not found" {
-                                "; not installed?"
-                            } else {
-                                ""
-                            };
-                            format!(
-                                "cannot resolve package `{}` ({reason}{hint})",
-                                quote(&fact.specifier)
-                            )
-                        } else {
-                            format!("cannot resolve `{}` ({reason})", quote(&fact.specifier))
-                        };
-                        diagnostics.push(Diagnostic::at_line(
+                    match &package {
+                        // One diagnostic per missing package, not per import.
+                        Some(name) if reason == "not found" => {
+                            if importer_is_project {
+                                let slot = missing
+                                    .entry(name.clone())
+                                    .or_insert_with(|| (0, importer_rel.clone(), fact.line));
+                                slot.0 += 1;
+                            }
+                        }
+                        Some(_) if importer_is_project => diagnostics.push(Diagnostic::at_line(
                             importer_rel.clone(),
                             fact.line,
-                            what,
-                        ));
+                            format!(
+                                "cannot resolve package `{}` ({reason})",
+                                quote(&fact.specifier)
+                            ),
+                        )),
+                        Some(_) => {}
+                        // React Router's generated route types (`./+types/x`)
+                        // exist only after `react-router typegen`.
+                        None if fact.kind == EdgeKind::TypeOnly
+                            && fact.specifier.contains("/+types/") => {}
+                        None => diagnostics.push(Diagnostic::at_line(
+                            importer_rel.clone(),
+                            fact.line,
+                            format!("cannot resolve `{}` ({reason})", quote(&fact.specifier)),
+                        )),
                     }
                     None
                 }
@@ -705,6 +765,17 @@ pub fn build(
         }
     }
 
+    for (name, (count, first, line)) in missing {
+        diagnostics.push(Diagnostic::at_line(
+            first,
+            line,
+            format!(
+                "package `{}` is not installed ({count} import{}); its modules are not analysed",
+                quote(&name),
+                if count == 1 { "" } else { "s" }
+            ),
+        ));
+    }
     for (path, message) in resolver.manifest_problems() {
         let rel = relative(root, &path);
         // The root package.json is reported by the manifest reader.
@@ -733,13 +804,42 @@ pub fn build(
         }
     }
 
+    assign_roles(&mut graph, &entry_nodes);
     ModuleGraph {
         root: root.to_path_buf(),
         graph,
         entries: entry_nodes,
         project_files,
         manifest: project.manifest.clone(),
+        workspaces: Vec::new(),
+        monorepo: false,
+        workspace_packages: Vec::new(),
         package_versions,
         diagnostics,
+    }
+}
+
+/// Marks every module a production entry reaches (through any edge) as
+/// production; the others stay tooling.
+fn assign_roles(graph: &mut DiGraph<ModuleNode, Edge>, entries: &[(NodeIndex, String, Role)]) {
+    let mut production = vec![false; graph.node_count()];
+    let mut stack: Vec<NodeIndex> = entries
+        .iter()
+        .filter(|(_, _, role)| *role == Role::Production)
+        .map(|(idx, _, _)| *idx)
+        .collect();
+    while let Some(idx) = stack.pop() {
+        match production.get_mut(idx.index()) {
+            Some(seen) if !*seen => *seen = true,
+            _ => continue,
+        }
+        stack.extend(graph.neighbors(idx));
+    }
+    for (i, node) in graph.node_weights_mut().enumerate() {
+        node.role = if production.get(i).copied().unwrap_or(false) {
+            Role::Production
+        } else {
+            Role::Tooling
+        };
     }
 }

@@ -59,9 +59,47 @@ enum Folder {
 #[derive(Debug, Default)]
 pub struct Listings {
     folders: RwLock<HashMap<OsString, Folder>>,
+    /// Workspace packages seen as if installed: `<repo>/node_modules/<name>`
+    /// → the package's folder (what a workspace install's symlink does).
+    links: RwLock<Vec<(PathBuf, PathBuf)>>,
 }
 
 impl Listings {
+    /// Shows each `(link, target)` folder at `link`, unless something is
+    /// really there.
+    pub fn set_links(&self, links: Vec<(PathBuf, PathBuf)>) {
+        let links = links
+            .into_iter()
+            .filter(|(link, _)| std::fs::symlink_metadata(link).is_err())
+            .collect();
+        if let Ok(mut slot) = self.links.write() {
+            *slot = links;
+        }
+    }
+
+    /// `path` with a link prefix replaced by its target.
+    fn translate<'p>(&self, path: &'p Path) -> std::borrow::Cow<'p, Path> {
+        let Ok(links) = self.links.read() else {
+            return std::borrow::Cow::Borrowed(path);
+        };
+        for (link, target) in links.iter() {
+            if let Ok(rest) = path.strip_prefix(link) {
+                return std::borrow::Cow::Owned(target.join(rest));
+            }
+        }
+        std::borrow::Cow::Borrowed(path)
+    }
+
+    /// Whether `path` is a folder that only exists to hold links
+    /// (`<repo>/node_modules`, `<repo>/node_modules/@scope`).
+    fn is_link_parent(&self, path: &Path) -> bool {
+        self.links.read().is_ok_and(|links| {
+            links
+                .iter()
+                .any(|(link, _)| link.starts_with(path) && link != path)
+        }) && std::fs::metadata(path).is_err()
+    }
+
     /// What the listings say about `path` (an absolute, normalized path).
     pub fn lookup(&self, path: &Path) -> Lookup {
         let (Some(parent), Some(Component::Normal(name))) =
@@ -180,7 +218,8 @@ impl FileSystem for ListingFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         // Only regular files: a FIFO named `package.json` or `tsconfig.json`
         // would block `open()` forever.
-        crate::fsx::read_regular(path, MAX_MANIFEST_BYTES)?.ok_or_else(not_found)
+        let path = self.0.translate(path);
+        crate::fsx::read_regular(&path, MAX_MANIFEST_BYTES)?.ok_or_else(not_found)
     }
 
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
@@ -188,6 +227,10 @@ impl FileSystem for ListingFs {
     }
 
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
+        if self.0.is_link_parent(path) {
+            return Ok(DIR);
+        }
+        let path = &*self.0.translate(path);
         match self.0.lookup(path) {
             Lookup::Found(Kind::File) => Ok(FILE),
             Lookup::Found(Kind::Dir) => Ok(DIR),
@@ -199,6 +242,10 @@ impl FileSystem for ListingFs {
     }
 
     fn symlink_metadata(&self, path: &Path) -> io::Result<FileMetadata> {
+        if self.0.is_link_parent(path) {
+            return Ok(DIR);
+        }
+        let path = &*self.0.translate(path);
         match self.0.lookup(path) {
             Lookup::Found(Kind::File) => Ok(FILE),
             Lookup::Found(Kind::Dir) => Ok(DIR),
@@ -209,11 +256,11 @@ impl FileSystem for ListingFs {
     }
 
     fn read_link(&self, path: &Path) -> Result<PathBuf, ResolveError> {
-        FileSystemOs::read_link(path)
+        FileSystemOs::read_link(&self.0.translate(path))
     }
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
-        FileSystemOs::canonicalize(path)
+        FileSystemOs::canonicalize(&self.0.translate(path))
     }
 }
 

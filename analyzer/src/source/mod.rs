@@ -15,8 +15,11 @@ pub mod findings;
 pub mod graph;
 pub mod listing;
 pub mod parse;
+pub mod plugins;
 pub mod resolve;
+pub mod static_config;
 pub mod walk;
+pub mod workspace;
 
 use std::path::Path;
 use std::time::Instant;
@@ -107,8 +110,11 @@ fn gather_graph(
         config: &options.config.entries,
         files: &files,
     };
+    let layout = workspace::discover(project);
+    diagnostics.extend(layout.diagnostics.iter().cloned());
     let before = diagnostics.len();
-    let (found, tried) = entries::find_entries(project, &request, &mut diagnostics);
+    let discovery = entries::find_entries(&layout, &request, &mut diagnostics);
+    let (found, tried) = (&discovery.entries, discovery.tried.clone());
     if found.is_empty() {
         let details: Vec<String> = diagnostics
             .iter()
@@ -122,20 +128,47 @@ fn gather_graph(
         };
         return Err(SourceError::NoEntries { path: root, tried });
     }
-    let resolver = resolve::ProjectResolver::new(&root);
+    let resolver =
+        resolve::ProjectResolver::new(&root).with_workspaces(&layout.repo_root, &layout.packages);
     let project_files = files.iter().map(|f| graph::relative(&root, f)).collect();
     let build = graph::BuildOptions {
         max_file_bytes: options.config.max_file_bytes,
+        jsx_runtimes: layout
+            .workspaces
+            .iter()
+            .zip(&discovery.workspaces)
+            .filter_map(|(ws, found)| Some((ws.dir.clone(), found.jsx_runtime.clone()?)))
+            .collect(),
+        aliases: discovery
+            .workspaces
+            .iter()
+            .flat_map(|found| found.aliases.iter().cloned())
+            .collect(),
+        files: files.clone(),
     };
-    let graph = graph::build(
+    let mut graph = graph::build(
         &root,
-        &found,
+        found,
         &resolver,
         &build,
         project,
         project_files,
         diagnostics,
     );
+    graph.monorepo = layout.monorepo;
+    graph.workspace_packages = layout.packages.iter().map(|p| p.name.clone()).collect();
+    graph.workspaces = layout
+        .workspaces
+        .into_iter()
+        .zip(discovery.workspaces)
+        .map(|(ws, found)| graph::WorkspaceFacts {
+            path: ws.path,
+            dir: ws.dir,
+            name: ws.name,
+            manifest: ws.manifest,
+            found,
+        })
+        .collect();
     // The resolver's caches hold an entry per path met: free them beside the
     // findings rather than before them (dropped here if no thread starts).
     let _ = std::thread::Builder::new()
@@ -149,10 +182,11 @@ fn report_modules(graph: &graph::ModuleGraph) -> (Vec<Entry>, Vec<Module>) {
     let mut entries: Vec<Entry> = graph
         .entries
         .iter()
-        .filter_map(|(idx, source)| {
+        .filter_map(|(idx, source, role)| {
             graph.graph.node_weight(*idx).map(|n| Entry {
                 path: n.path.clone(),
                 source: source.clone(),
+                role: *role,
             })
         })
         .collect();
@@ -165,6 +199,7 @@ fn report_modules(graph: &graph::ModuleGraph) -> (Vec<Entry>, Vec<Module>) {
             bytes: n.bytes,
             module_type: n.module_type.as_str().to_string(),
             package: n.package.as_ref().map(|p| p.name.clone()),
+            role: n.role,
             imports: n
                 .imports
                 .iter()
@@ -249,10 +284,23 @@ fn analyze_on_parse_threads(
         .collect();
     errors.dedup();
 
+    let workspaces = if graph.monorepo {
+        graph
+            .workspaces
+            .iter()
+            .map(|w| model::analyze::Workspace {
+                path: w.path.clone(),
+                name: w.name.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut report = AnalyzeReport {
         schema_version: model::SCHEMA_VERSION,
         kind: "analyze".into(),
         entries,
+        workspaces,
         findings: found,
         modules,
         unused_files: Vec::new(),

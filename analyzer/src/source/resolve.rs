@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
 
 use super::listing::{ListingFs, Listings, Lookup};
+use super::plugins::package::OutDirs;
+use super::workspace::WorkspacePackage;
 
 /// The resolver over folder listings.
 type Resolver = ResolverGeneric<ListingFs>;
@@ -32,6 +34,9 @@ pub struct ProjectResolver {
     manifest_problems: Mutex<Vec<(PathBuf, String)>>,
     /// Results already computed, per resolution context.
     memo: Mutex<Memo>,
+    /// The repository's workspace packages: imports of them resolve to
+    /// their source, installed or not.
+    workspaces: Vec<(WorkspacePackage, OutDirs)>,
 }
 
 /// What a resolution depends on besides the specifier: the importer's folder
@@ -130,7 +135,46 @@ impl ProjectResolver {
             tsconfig_problems: Mutex::new(Vec::new()),
             manifest_problems: Mutex::new(Vec::new()),
             memo: Mutex::new(Memo::default()),
+            workspaces: Vec::new(),
         }
+    }
+
+    /// The same resolver, resolving imports of `packages` (workspace
+    /// packages) to their source files.
+    pub fn with_workspaces(mut self, repo_root: &Path, packages: &[WorkspacePackage]) -> Self {
+        self.workspaces = packages
+            .iter()
+            .map(|p| (p.clone(), OutDirs::of(&p.dir)))
+            .collect();
+        // As a workspace install links them: `extends: "@acme/tsconfig/base.json"`
+        // in a tsconfig finds the sibling package.
+        self.listings.set_links(
+            packages
+                .iter()
+                .map(|p| (repo_root.join("node_modules").join(&p.name), p.dir.clone()))
+                .collect(),
+        );
+        self
+    }
+
+    /// `specifier` as an import of a workspace package, when it is one.
+    fn resolve_workspace(&self, specifier: &str) -> Option<PathBuf> {
+        let name = super::graph::bare_package_name(specifier)?;
+        let (package, dirs) = self.workspaces.iter().find(|(p, _)| p.name == name)?;
+        let subpath = &specifier[name.len()..];
+        let key = format!(".{subpath}");
+        let json = &package.package_json;
+        let target = match json.get("exports") {
+            Some(exports) => export_target(exports, &key)?,
+            None if subpath.is_empty() => ["source", "module", "main", "browser"]
+                .iter()
+                .find_map(|f| json.get(*f).and_then(serde_json::Value::as_str))
+                .unwrap_or("./index")
+                .to_string(),
+            None => key.clone(),
+        };
+        let path = super::plugins::package::to_source(&package.dir, dirs, &target)?;
+        path.canonicalize().ok()
     }
 
     /// What the folder listings say about `path` (read once per folder).
@@ -188,6 +232,11 @@ impl ProjectResolver {
 
     /// Resolves `specifier` as imported from the file `from`.
     pub fn resolve(&self, from: &Path, specifier: &str) -> Result<PathBuf, Unresolved> {
+        if !self.workspaces.is_empty()
+            && let Some(path) = self.resolve_workspace(specifier)
+        {
+            return Ok(path);
+        }
         match self.with_tsconfig.resolve_file(from, specifier) {
             Ok(resolution) => Ok(resolution.into_path_buf()),
             Err(err) => {
@@ -329,4 +378,64 @@ fn is_tsconfig(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with("tsconfig") || n.starts_with("jsconfig"))
+}
+
+/// Conditions preferred when a workspace package's `exports` offers several.
+const CONDITIONS: &[&str] = &[
+    "source",
+    "development",
+    "import",
+    "module",
+    "browser",
+    "default",
+    "require",
+    "node",
+];
+
+/// The target `exports` gives for the subpath `key` (`.`, `./button`),
+/// wildcards (`./lib/*`) included; type declarations are never targets.
+fn export_target(exports: &serde_json::Value, key: &str) -> Option<String> {
+    use serde_json::Value;
+    let subpaths = matches!(exports, Value::Object(map) if map.keys().any(|k| k.starts_with('.')));
+    if !subpaths {
+        return (key == ".").then(|| pick(exports)).flatten();
+    }
+    let map = exports.as_object()?;
+    if let Some(value) = map.get(key) {
+        return pick(value);
+    }
+    // The longest wildcard key that matches.
+    let mut best: Option<(usize, String)> = None;
+    for (pattern, value) in map {
+        let Some((prefix, suffix)) = pattern.split_once('*') else {
+            continue;
+        };
+        if let Some(rest) = key
+            .strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(suffix))
+            && best.as_ref().is_none_or(|(len, _)| prefix.len() > *len)
+            && let Some(target) = pick(value)
+        {
+            best = Some((prefix.len(), target.replace('*', rest)));
+        }
+    }
+    best.map(|(_, target)| target)
+}
+
+/// One target of an `exports` value, by condition preference.
+fn pick(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if !s.ends_with(".d.ts") => Some(s.clone()),
+        Value::Array(items) => items.iter().find_map(pick),
+        Value::Object(map) => CONDITIONS
+            .iter()
+            .find_map(|c| map.get(*c).and_then(pick))
+            .or_else(|| {
+                map.iter()
+                    .filter(|(k, _)| *k != "types" && *k != "typings")
+                    .find_map(|(_, v)| pick(v))
+            }),
+        _ => None,
+    }
 }

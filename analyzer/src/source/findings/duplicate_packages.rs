@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use model::Finding;
-use model::analyze::{DuplicatePackage, PackageInstance, legacy};
+use model::analyze::{DuplicatePackage, PackageInstance, Role, legacy};
 
 use super::Context;
 
@@ -23,7 +23,9 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let graph = ctx.graph;
     let g = &graph.graph;
     let mut copies: BTreeMap<&str, BTreeMap<&str, Copy>> = BTreeMap::new();
-    for node in g.node_weights() {
+    // Only packages that ship: a test or a dev server may pull a second copy
+    // of something without it ever reaching users.
+    for node in g.node_weights().filter(|n| n.role == Role::Production) {
         if let Some(pkg) = &node.package {
             copies
                 .entry(pkg.name.as_str())
@@ -40,6 +42,9 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
         let (Some(from), Some(to)) = (g.node_weight(from), g.node_weight(to)) else {
             continue;
         };
+        if from.role != Role::Production {
+            continue;
+        }
         let Some(pkg) = &to.package else { continue };
         if from.package.as_ref().is_some_and(|p| p.dir == pkg.dir) {
             continue;

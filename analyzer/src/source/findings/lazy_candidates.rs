@@ -21,7 +21,7 @@
 use std::collections::VecDeque;
 
 use model::Finding;
-use model::analyze::{EdgeKind, LazyCandidate, LazyReason, legacy};
+use model::analyze::{EdgeKind, LazyCandidate, LazyReason, Role, legacy};
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -64,8 +64,12 @@ fn dominator_tree(graph: &ModuleGraph) -> DomTree {
         }
     }
     let root = NodeIndex::new(n);
-    for (entry, _) in &graph.entries {
-        stat.add_edge(root, *entry, ());
+    // Only what ships: tests and configs load modules too, but never in
+    // the initial load of a page.
+    for (entry, _, role) in &graph.entries {
+        if *role == Role::Production {
+            stat.add_edge(root, *entry, ());
+        }
     }
     let doms = simple_fast(&stat, root);
     let mut children = vec![Vec::new(); n + 1];
@@ -125,8 +129,8 @@ fn static_parents(graph: &ModuleGraph) -> Vec<Option<NodeIndex>> {
     let mut parent: Vec<Option<NodeIndex>> = vec![None; g.node_count()];
     let mut seen = vec![false; g.node_count()];
     let mut queue = VecDeque::new();
-    for (entry, _) in &graph.entries {
-        if !seen[entry.index()] {
+    for (entry, _, role) in &graph.entries {
+        if *role == Role::Production && !seen[entry.index()] {
             seen[entry.index()] = true;
             queue.push_back(*entry);
         }
@@ -169,7 +173,7 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
 pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<Candidate> {
     let g = &graph.graph;
     let tree = dominator_tree(graph);
-    let is_entry = |v: NodeIndex| graph.entries.iter().any(|(e, _)| *e == v);
+    let is_entry = |v: NodeIndex| graph.entries.iter().any(|(e, _, _)| *e == v);
     let bytes_of = |nodes: &[NodeIndex]| -> u64 {
         nodes
             .iter()

@@ -77,6 +77,18 @@ pub const REGISTRY: &[Rule] = &[
         run: dependencies::unused,
     },
     Rule {
+        kind: FindingKind::UnusedDevDependencies,
+        run: dependencies::unused_dev,
+    },
+    Rule {
+        kind: FindingKind::DependenciesOnlyInTooling,
+        run: dependencies::only_in_tooling,
+    },
+    Rule {
+        kind: FindingKind::DevDependenciesInProduction,
+        run: dependencies::dev_in_production,
+    },
+    Rule {
         kind: FindingKind::UnlistedDependencies,
         run: dependencies::unlisted,
     },

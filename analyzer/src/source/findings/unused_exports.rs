@@ -31,7 +31,7 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let mut used: Vec<HashSet<&str>> = vec![HashSet::new(); n];
     let mut work: Vec<(NodeIndex, Option<&str>)> = Vec::new();
 
-    for (entry, _) in &graph.entries {
+    for (entry, _, _) in &graph.entries {
         work.push((*entry, None));
     }
     for node in g.node_weights() {
@@ -103,7 +103,10 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
             continue;
         };
         let i = idx.index();
-        if !node.is_project() || !node.parsed || node.commonjs || all[i] {
+        // Modules of a sibling workspace (outside the analysed root) may be
+        // used by workspaces this run does not see.
+        let outside = node.path.starts_with("../") || node.path.starts_with('/');
+        if !node.is_project() || !node.parsed || node.commonjs || all[i] || outside {
             continue;
         }
         for export in &node.exports {
@@ -118,5 +121,13 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
         }
     }
     out.sort_by(|a, b| (&a.path, a.line, &a.name).cmp(&(&b.path, b.line, &b.name)));
-    out.iter().map(legacy::unused_export).collect()
+    out.iter()
+        .map(|e| {
+            let mut finding = legacy::unused_export(e);
+            if graph.monorepo {
+                finding.workspace = graph.workspace_of(&e.path).map(str::to_string);
+            }
+            finding
+        })
+        .collect()
 }

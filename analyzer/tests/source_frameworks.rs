@@ -1,0 +1,237 @@
+//! `perfscope analyze` with no flags and no config on projects shaped like
+//! the real thing (`fixtures/frameworks/*`, `fixtures/source/*` with an
+//! `expected.json`): every entry a framework or tool loads is found, nothing
+//! it loads is reported, every planted problem is.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use model::FindingKind;
+use model::analyze::{AnalyzeReport, Role};
+use perfscope_analyzer::source::{AnalyzeOptions, analyze};
+use serde_json::Value;
+
+fn fixture(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(path)
+}
+
+fn strings(value: &Value) -> BTreeSet<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Checks one expected block against the report; `workspace` filters
+/// findings (monorepos).
+fn check(
+    report: &AnalyzeReport,
+    expected: &Value,
+    workspace: Option<&str>,
+    name: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let in_scope = |f: &&model::Finding| match workspace {
+        None => true,
+        Some(ws) => f.workspace.as_deref() == Some(ws),
+    };
+    let subjects = |kind: FindingKind| -> BTreeSet<String> {
+        report
+            .findings
+            .iter()
+            .filter(in_scope)
+            .filter(|f| f.kind == kind)
+            .map(|f| match &f.detail {
+                model::Detail::Dependency { name, .. } => name.clone(),
+                _ => f.subject.clone(),
+            })
+            .collect()
+    };
+    let entries: BTreeSet<&str> = report.entries.iter().map(|e| e.path.as_str()).collect();
+    for entry in strings(&expected["entries"]) {
+        if !entries.contains(entry.as_str()) {
+            problems.push(format!("{name}: `{entry}` is not an entry"));
+        }
+    }
+    for (key, kind) in [
+        ("unused_files", FindingKind::UnusedFiles),
+        ("unused_dependencies", FindingKind::UnusedDependencies),
+        (
+            "unused_dev_dependencies",
+            FindingKind::UnusedDevDependencies,
+        ),
+        ("unlisted_dependencies", FindingKind::UnlistedDependencies),
+        (
+            "dependencies_only_in_tooling",
+            FindingKind::DependenciesOnlyInTooling,
+        ),
+        (
+            "dev_dependencies_in_production",
+            FindingKind::DevDependenciesInProduction,
+        ),
+    ] {
+        let want = strings(&expected[key]);
+        let got = subjects(kind);
+        if want != got {
+            problems.push(format!(
+                "{name}: {key}: missing {:?}, unexpected {:?}",
+                want.difference(&got).collect::<Vec<_>>(),
+                got.difference(&want).collect::<Vec<_>>()
+            ));
+        }
+    }
+    let want: BTreeSet<(String, String)> = expected["unused_exports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap_or_default().to_string(),
+                e["name"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let got: BTreeSet<(String, String)> = report
+        .findings
+        .iter()
+        .filter(in_scope)
+        .filter_map(|f| match &f.detail {
+            model::Detail::Export { name, .. } if f.kind == FindingKind::UnusedExports => {
+                Some((f.subject.clone(), name.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    if want != got {
+        problems.push(format!(
+            "{name}: unused_exports: missing {:?}, unexpected {:?}",
+            want.difference(&got).collect::<Vec<_>>(),
+            got.difference(&want).collect::<Vec<_>>()
+        ));
+    }
+    let role_of = |path: &str| {
+        report
+            .modules
+            .iter()
+            .find(|m| m.path == path)
+            .map(|m| m.role)
+    };
+    for file in strings(&expected["production_files"]) {
+        if role_of(&file) != Some(Role::Production) {
+            problems.push(format!(
+                "{name}: `{file}` should ship (is {:?})",
+                role_of(&file)
+            ));
+        }
+    }
+    for file in strings(&expected["tooling_only_files"]) {
+        if role_of(&file) != Some(Role::Tooling) {
+            problems.push(format!(
+                "{name}: `{file}` should be tooling only (is {:?})",
+                role_of(&file)
+            ));
+        }
+    }
+    problems
+}
+
+fn run(path: &str) {
+    let root = fixture(path);
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("expected.json")).unwrap())
+            .unwrap();
+    let report =
+        analyze(&root, &AnalyzeOptions::default()).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut problems = Vec::new();
+    match expected.get("workspaces").and_then(Value::as_object) {
+        Some(workspaces) => {
+            for (ws, block) in workspaces {
+                problems.extend(check(&report, block, Some(ws), &format!("{path} [{ws}]")));
+            }
+        }
+        None => problems.extend(check(&report, &expected, None, path)),
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n\nentries: {:#?}\ndiagnostics: {:#?}",
+        problems.join("\n"),
+        report
+            .entries
+            .iter()
+            .map(|e| format!("{} ({}, {:?})", e.path, e.source, e.role))
+            .collect::<Vec<_>>(),
+        report.diagnostics
+    );
+}
+
+#[test]
+fn next_app_router() {
+    run("frameworks/next-app");
+}
+
+#[test]
+fn next_pages_router() {
+    run("frameworks/next-pages");
+}
+
+#[test]
+fn react_router_framework_mode() {
+    run("frameworks/react-router");
+}
+
+#[test]
+fn tanstack_router_file_routes() {
+    run("frameworks/tanstack-router");
+}
+
+#[test]
+fn pnpm_monorepo() {
+    run("frameworks/pnpm-monorepo");
+}
+
+#[test]
+fn library_with_exports_wildcards_and_out_dir() {
+    run("frameworks/lib-exports");
+}
+
+#[test]
+fn plain_package_with_a_root_index() {
+    run("frameworks/plain-index");
+}
+
+#[test]
+fn vite_app_with_tests_stories_configs_and_a_mock_server() {
+    run("frameworks/vite-tooling");
+}
+
+#[test]
+fn dependency_rules() {
+    run("source/deps-more");
+}
+
+#[test]
+fn one_workspace_of_a_monorepo_finds_its_siblings() {
+    let root = fixture("frameworks/pnpm-monorepo/apps/web");
+    let report = analyze(Path::new(&root), &AnalyzeOptions::default()).unwrap();
+    let ui = report
+        .modules
+        .iter()
+        .find(|m| m.path.ends_with("packages/ui/src/index.ts"));
+    assert!(
+        ui.is_some(),
+        "a sibling workspace package resolves to its source"
+    );
+    let unlisted: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::UnlistedDependencies)
+        .map(|f| f.subject.as_str())
+        .collect();
+    assert!(unlisted.is_empty(), "{unlisted:?}");
+}
