@@ -235,3 +235,17 @@ fn one_workspace_of_a_monorepo_finds_its_siblings() {
         .collect();
     assert!(unlisted.is_empty(), "{unlisted:?}");
 }
+#[test]
+fn references_that_are_not_imports() {
+    run("source/references");
+}
+
+#[test]
+fn commonjs_member_level_use() {
+    run("source/commonjs");
+}
+
+#[test]
+fn namespaces_and_stored_imports() {
+    run("source/namespaces");
+}

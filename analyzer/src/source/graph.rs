@@ -100,8 +100,10 @@ pub struct ModuleNode {
     pub exports: Vec<ExportFact>,
     /// `export * from` specifiers.
     pub star_exports: Vec<String>,
-    /// Whether the module uses CommonJS exports.
+    /// Whether the module has CommonJS exports perfscope cannot list.
     pub commonjs: bool,
+    /// Whether its exports are CommonJS ones.
+    pub cjs_exports: bool,
     /// Whether the file was parsed (false for non-JS, unreadable, too large).
     pub parsed: bool,
     /// Production when a shipping entry reaches it, else tooling.
@@ -392,7 +394,36 @@ fn load_with(
         ));
         return out;
     }
-    let facts = parse_file(path, text);
+    let mut facts = parse_file(path, text);
+    expand_globs(path, &mut facts, options);
+    // `new URL('./src', import.meta.url)` may name a folder (an alias in a
+    // config), not a module: no edge.
+    if let Some(dir) = path.parent() {
+        facts
+            .imports
+            .retain(|i| i.kind != EdgeKind::Url || !dir.join(&i.specifier).is_dir());
+    }
+    if facts.jsx
+        && let Some(runtime) = options
+            .jsx_runtimes
+            .iter()
+            .filter(|(dir, _)| path.starts_with(dir))
+            .max_by_key(|(dir, _)| dir.as_os_str().len())
+            .map(|(_, runtime)| runtime)
+        && !facts
+            .imports
+            .iter()
+            .any(|i| i.specifier.ends_with("/jsx-runtime"))
+    {
+        // The automatic JSX runtime: every JSX file imports it.
+        facts.imports.push(ImportFact {
+            specifier: format!("{runtime}/jsx-runtime"),
+            kind: EdgeKind::Static,
+            line: 1,
+            used: super::parse::UsedNames::All,
+            members: Vec::new(),
+        });
+    }
     for (line, message) in &facts.errors {
         out.diagnostics.push(Diagnostic::at_line(
             rel(),
@@ -410,6 +441,70 @@ fn load_with(
     out.facts = Some(facts);
     out.text = Some(text.into());
     out
+}
+
+/// Turns each `import.meta.glob` into one import per matching file (relative
+/// to the importer, or through a path alias; `!` patterns exclude): lazy
+/// globs are `import()`s, eager ones static imports.
+fn expand_globs(path: &Path, facts: &mut FileFacts, options: &BuildOptions) {
+    let Some(dir) = path.parent() else { return };
+    for glob in std::mem::take(&mut facts.globs) {
+        let mut include = globset::GlobSetBuilder::new();
+        let mut exclude = globset::GlobSetBuilder::new();
+        for pattern in &glob.patterns {
+            let (negated, body) = match pattern.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, pattern.as_str()),
+            };
+            let absolute = if body.starts_with("./") || body.starts_with("../") {
+                super::plugins::storybook::normalize(&dir.join(body))
+            } else {
+                options
+                    .aliases
+                    .iter()
+                    .filter(|(prefix, _)| body.starts_with(prefix.as_str()))
+                    .max_by_key(|(prefix, _)| prefix.len())
+                    .and_then(|(prefix, target)| {
+                        super::plugins::storybook::normalize(&target.join(&body[prefix.len()..]))
+                    })
+            };
+            let Some(absolute) = absolute else { continue };
+            let Ok(compiled) = globset::GlobBuilder::new(&absolute.to_string_lossy())
+                .literal_separator(true)
+                .build()
+            else {
+                continue;
+            };
+            if negated {
+                exclude.add(compiled);
+            } else {
+                include.add(compiled);
+            }
+        }
+        let (Ok(include), Ok(exclude)) = (include.build(), exclude.build()) else {
+            continue;
+        };
+        for file in &options.files {
+            if file.as_path() == path || !include.is_match(file) || exclude.is_match(file) {
+                continue;
+            }
+            let specifier = match model::path::display(dir, file) {
+                rel if rel.starts_with("..") || rel.starts_with('/') => rel,
+                rel => format!("./{rel}"),
+            };
+            facts.imports.push(ImportFact {
+                specifier,
+                kind: if glob.eager {
+                    EdgeKind::Static
+                } else {
+                    EdgeKind::Dynamic
+                },
+                line: glob.line,
+                used: super::parse::UsedNames::All,
+                members: Vec::new(),
+            });
+        }
+    }
 }
 
 /// Size and text of a small text file (JSON, CSS); only the size when it is
@@ -627,6 +722,7 @@ pub fn build(
             exports: Vec::new(),
             star_exports: Vec::new(),
             commonjs: false,
+            cjs_exports: false,
             parsed: false,
             role: Role::Tooling,
             text,
@@ -760,6 +856,7 @@ pub fn build(
             node.exports = facts.exports;
             node.star_exports = facts.star_exports;
             node.commonjs = facts.commonjs;
+            node.cjs_exports = facts.cjs_exports;
             node.parsed = true;
             node.text = text;
         }

@@ -2,15 +2,15 @@
 //! imports (with the names they use), exports, re-exports. The AST is dropped
 //! before returning; only owned facts leave this module.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use model::analyze::EdgeKind;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
     Argument, BindingPattern, CallExpression, ComputedMemberExpression, Expression,
-    IdentifierReference, ImportExpression, MemberExpression, PropertyKey, StaticMemberExpression,
-    TSQualifiedName, TSTypeName, VariableDeclarator,
+    IdentifierReference, ImportExpression, PropertyKey, StaticMemberExpression, TSQualifiedName,
+    TSTypeName, VariableDeclarator,
 };
 use oxc_ast_visit::{Visit, walk};
 use oxc_parser::Parser;
@@ -92,6 +92,32 @@ pub struct ImportFact {
     pub line: u32,
     /// Names of the target this import uses.
     pub used: UsedNames,
+    /// For an imported name used only through members (`ns.used` when `ns`
+    /// is itself a namespace re-exported by the target): those members.
+    pub members: Vec<(String, UsedNames)>,
+}
+
+impl ImportFact {
+    fn new(specifier: String, kind: EdgeKind, line: u32, used: UsedNames) -> Self {
+        Self {
+            specifier,
+            kind,
+            line,
+            used,
+            members: Vec::new(),
+        }
+    }
+}
+
+/// An `import.meta.glob(...)`: patterns (`!` excludes) and whether it is eager.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlobFact {
+    /// The patterns as written.
+    pub patterns: Vec<String>,
+    /// `{ eager: true }`: the matches load with the importer.
+    pub eager: bool,
+    /// 1-based line.
+    pub line: u32,
 }
 
 /// Where an exported name comes from.
@@ -132,8 +158,17 @@ pub struct FileFacts {
     pub star_exports: Vec<String>,
     /// Syntax errors: (1-based line, message).
     pub errors: Vec<(u32, String)>,
-    /// Whether the file uses CommonJS exports (`module.exports`, `exports.x`).
+    /// Whether the file has CommonJS exports perfscope cannot list
+    /// (`module.exports = someValue`): then none of its exports is checked.
     pub commonjs: bool,
+    /// `import.meta.glob` calls (expanded against the file list when the
+    /// graph is built).
+    pub globs: Vec<GlobFact>,
+    /// Whether the file contains JSX.
+    pub jsx: bool,
+    /// Whether its exports are CommonJS ones (a default import of it is
+    /// the whole `module.exports`).
+    pub cjs_exports: bool,
 }
 
 /// Source type for a path; TypeScript for `.ts/.tsx/.mts/.cts`, JSX allowed in `.js`.
@@ -231,6 +266,8 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
 
     // Namespace imports: local name -> index in `facts.imports`.
     let mut namespaces: HashMap<String, usize> = HashMap::new();
+    // Named imports whose members may be read: local -> (index, imported name).
+    let mut named: HashMap<String, (usize, String)> = HashMap::new();
 
     // Imports and re-exports, one fact per statement.
     let mut requests: Vec<(u32, &str, oxc_syntax::module_record::RequestedModule)> =
@@ -269,19 +306,23 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
             let index = facts.imports.len();
             for entry in &entries {
                 match &entry.import_name {
-                    ImportImportName::Name(name) => used.add(name.name.as_str()),
+                    ImportImportName::Name(name) => {
+                        used.add(name.name.as_str());
+                        // Track members only where the text could use some.
+                        let local = entry.local_name.name.as_str();
+                        if !entry.is_type && text.contains(&format!("{local}.")) {
+                            named.insert(local.to_string(), (index, name.name.to_string()));
+                        }
+                    }
                     ImportImportName::Default(_) => used.add("default"),
                     ImportImportName::NamespaceObject => {
                         namespaces.insert(entry.local_name.name.to_string(), index);
                     }
                 }
             }
-            facts.imports.push(ImportFact {
-                specifier: spec.to_string(),
-                kind,
-                line,
-                used,
-            });
+            facts
+                .imports
+                .push(ImportFact::new(spec.to_string(), kind, line, used));
         } else {
             // `export ... from`: names are used through the re-export table.
             let kind = if occ.is_type {
@@ -289,12 +330,12 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
             } else {
                 EdgeKind::ReExport
             };
-            facts.imports.push(ImportFact {
-                specifier: spec.to_string(),
+            facts.imports.push(ImportFact::new(
+                spec.to_string(),
                 kind,
                 line,
-                used: UsedNames::Names(NameSet::default()),
-            });
+                UsedNames::Names(NameSet::default()),
+            ));
         }
     }
 
@@ -361,52 +402,187 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
         .sort_by(|a, b| (a.line, &a.name).cmp(&(b.line, &b.name)));
     facts.exports.dedup_by(|a, b| a.name == b.name);
 
+    // Comments: `/// <reference path|types>` and `@jsxImportSource`.
+    for comment in &ret.program.comments {
+        let Some(body) = text.get(comment.span.start as usize..comment.span.end as usize) else {
+            continue;
+        };
+        let line = lines.line(comment.span.start);
+        if let Some(directive) = body.strip_prefix("///") {
+            let directive = directive.trim();
+            if directive.starts_with("<reference") {
+                if let Some(path) = xml_attr(directive, "path") {
+                    let specifier = if path.starts_with('.') || path.starts_with('/') {
+                        path
+                    } else {
+                        format!("./{path}")
+                    };
+                    facts.imports.push(ImportFact::new(
+                        specifier,
+                        EdgeKind::TypeOnly,
+                        line,
+                        UsedNames::All,
+                    ));
+                }
+                if let Some(types) = xml_attr(directive, "types") {
+                    facts.imports.push(ImportFact::new(
+                        types,
+                        EdgeKind::TypeOnly,
+                        line,
+                        UsedNames::Names(NameSet::default()),
+                    ));
+                }
+            }
+        } else if let Some(at) = body.find("@jsxImportSource") {
+            let rest = body[at + "@jsxImportSource".len()..].trim_start();
+            let source: String = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '*')
+                .collect();
+            if !source.is_empty() {
+                facts.imports.push(ImportFact::new(
+                    format!("{source}/jsx-runtime"),
+                    EdgeKind::Static,
+                    line,
+                    UsedNames::All,
+                ));
+            }
+        }
+    }
+
     // The AST walk: only when the file can contain what it looks for.
     let needs_walk = !namespaces.is_empty()
+        || !named.is_empty()
         || text.contains("import(")
         || text.contains("import (")
+        || text.contains("import.meta")
         || text.contains("require")
-        || text.contains("exports");
+        || text.contains("exports")
+        || text.contains("new URL")
+        || text.contains("declare module")
+        || (source_type.is_jsx() && (text.contains("</") || text.contains("/>")));
     if needs_walk {
         let mut walker = Walker {
-            namespaces: namespaces.keys().cloned().collect(),
-            ns_used: HashMap::new(),
+            tracked: namespaces
+                .iter()
+                .map(|(local, index)| (local.clone(), Track::Namespace(*index)))
+                .chain(named.iter().map(|(local, (index, name))| {
+                    (local.clone(), Track::Named(*index, name.clone()))
+                }))
+                .collect(),
+            used: HashMap::new(),
             dynamic: Vec::new(),
             destructured: HashMap::new(),
             requires: Vec::new(),
-            commonjs: false,
+            required_used: HashMap::new(),
+            references: Vec::new(),
+            globs: Vec::new(),
+            cjs: CommonJs::default(),
+            jsx: false,
+            depth: 0,
         };
         walker.visit_program(&ret.program);
-        facts.commonjs = walker.commonjs;
-        for (local, index) in &namespaces {
-            let used = walker
-                .ns_used
-                .remove(local)
-                .unwrap_or(UsedNames::Names(NameSet::default()));
-            if let Some(import) = facts.imports.get_mut(*index) {
-                merge(&mut import.used, used);
+        facts.jsx = walker.jsx;
+        for (local, track) in &walker.tracked {
+            let used = walker.used.remove(local);
+            match track {
+                Track::Namespace(index) => {
+                    if let Some(import) = facts.imports.get_mut(*index) {
+                        merge(
+                            &mut import.used,
+                            used.unwrap_or(UsedNames::Names(NameSet::default())),
+                        );
+                    }
+                }
+                Track::Named(index, name) => {
+                    if let (Some(import), Some(members)) = (facts.imports.get_mut(*index), used) {
+                        import.members.push((name.clone(), members));
+                    }
+                }
+                Track::Dynamic(start) => {
+                    let slot = walker
+                        .destructured
+                        .entry(*start)
+                        .or_insert(UsedNames::Names(NameSet::default()));
+                    merge(slot, used.unwrap_or(UsedNames::Names(NameSet::default())));
+                }
+                Track::Required(start) => {
+                    let slot = walker
+                        .required_used
+                        .entry(*start)
+                        .or_insert(UsedNames::Names(NameSet::default()));
+                    merge(slot, used.unwrap_or(UsedNames::Names(NameSet::default())));
+                }
             }
         }
         for (start, specifier) in walker.dynamic {
             let used = walker.destructured.remove(&start).unwrap_or(UsedNames::All);
-            facts.imports.push(ImportFact {
+            facts.imports.push(ImportFact::new(
                 specifier,
-                kind: EdgeKind::Dynamic,
-                line: lines.line(start),
+                EdgeKind::Dynamic,
+                lines.line(start),
                 used,
+            ));
+        }
+        for (start, specifier, kind) in walker.requires {
+            let used = walker
+                .required_used
+                .remove(&start)
+                .unwrap_or(UsedNames::All);
+            facts
+                .imports
+                .push(ImportFact::new(specifier, kind, lines.line(start), used));
+        }
+        for (start, specifier, kind, used) in walker.references {
+            facts
+                .imports
+                .push(ImportFact::new(specifier, kind, lines.line(start), used));
+        }
+        for (start, patterns, eager) in walker.globs {
+            facts.globs.push(GlobFact {
+                patterns,
+                eager,
+                line: lines.line(start),
             });
         }
-        for (start, specifier) in walker.requires {
-            facts.imports.push(ImportFact {
-                specifier,
-                kind: EdgeKind::Require,
-                line: lines.line(start),
-                used: UsedNames::All,
-            });
+        // CommonJS exports: member by member when every form is static.
+        let cjs = walker.cjs;
+        if cjs.dynamic {
+            facts.commonjs = true;
+        } else if !cjs.names.is_empty() && facts.exports.is_empty() {
+            facts.cjs_exports = true;
+            for (name, start) in cjs.names {
+                facts.exports.push(ExportFact {
+                    name,
+                    line: lines.line(start),
+                    type_only: false,
+                    origin: ExportOrigin::Local,
+                });
+            }
+            facts
+                .exports
+                .sort_by(|a, b| (a.line, &a.name).cmp(&(b.line, &b.name)));
+            facts.exports.dedup_by(|a, b| a.name == b.name);
+        } else if !cjs.names.is_empty() {
+            // Both ESM and CommonJS exports: not checked.
+            facts.commonjs = true;
         }
         facts.imports.sort_by_key(|i| i.line);
+        facts
+            .imports
+            .dedup_by(|a, b| a.line == b.line && a.specifier == b.specifier && a.kind == b.kind);
     }
     facts
+}
+
+/// The value of `name="..."` in a triple-slash directive.
+fn xml_attr(directive: &str, name: &str) -> Option<String> {
+    let at = directive.find(&format!("{name}="))?;
+    let rest = &directive[at + name.len() + 1..];
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = &rest[1..];
+    let end = inner.find(quote)?;
+    Some(inner[..end].to_string())
 }
 
 fn merge(into: &mut UsedNames, from: UsedNames) {
@@ -417,22 +593,63 @@ fn merge(into: &mut UsedNames, from: UsedNames) {
     }
 }
 
+/// What a tracked local binding stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Track {
+    /// `import * as ns` (index in `facts.imports`).
+    Namespace(usize),
+    /// `import { x }` whose members may be read: (index, imported name).
+    Named(usize, String),
+    /// `const m = await import('x')` (the `import()` span start).
+    Dynamic(u32),
+    /// `const m = require('x')` (the `require` call span start).
+    Required(u32),
+}
+
+/// CommonJS exports of a file.
+#[derive(Debug, Default)]
+struct CommonJs {
+    /// `exports.x`, `module.exports.x`, `module.exports = { x }`: (name, span start).
+    names: Vec<(String, u32)>,
+    /// `module.exports = something` that cannot be listed.
+    dynamic: bool,
+}
+
+/// How deep the walker goes before it stops descending (the parse guard
+/// keeps files far below this; this bounds our own recursion too).
+const MAX_WALK_DEPTH: usize = 100_000;
+
 /// Collects what the module record does not hold.
 struct Walker {
-    namespaces: HashSet<String>,
-    ns_used: HashMap<String, UsedNames>,
+    /// Locals whose use is tracked member by member.
+    tracked: HashMap<String, Track>,
+    /// What each tracked local is used for.
+    used: HashMap<String, UsedNames>,
     /// `import()` with a literal argument: (span start, specifier).
     dynamic: Vec<(u32, String)>,
-    /// `import()` span start -> names taken by destructuring.
+    /// `import()` span start -> names taken by destructuring or member use.
     destructured: HashMap<u32, UsedNames>,
-    /// `require("x")`: (span start, specifier).
-    requires: Vec<(u32, String)>,
-    commonjs: bool,
+    /// `require("x")` and TS `import x = require("x")`: (span start, specifier, kind).
+    requires: Vec<(u32, String, EdgeKind)>,
+    /// `require` span start -> names taken from it.
+    required_used: HashMap<u32, UsedNames>,
+    /// References that are not imports: `new URL()`, `import.meta.resolve`,
+    /// `require.resolve`, module augmentation.
+    references: Vec<(u32, String, EdgeKind, UsedNames)>,
+    /// `import.meta.glob`: (span start, patterns, eager).
+    globs: Vec<(u32, Vec<String>, bool)>,
+    /// CommonJS exports.
+    cjs: CommonJs,
+    /// Whether JSX was met.
+    jsx: bool,
+    /// Current depth of the walk.
+    depth: usize,
 }
 
 fn literal_of(expr: &Expression) -> Option<String> {
     match expr.without_parentheses() {
         Expression::StringLiteral(s) => Some(s.value.to_string()),
+        Expression::TSAsExpression(e) => literal_of(&e.expression),
         Expression::TemplateLiteral(t) if t.expressions.is_empty() => {
             t.quasis.first().map(|q| q.value.raw.to_string())
         }
@@ -482,12 +699,13 @@ fn import_of<'a, 'b>(expr: &'b Expression<'a>) -> Option<&'b ImportExpression<'a
 }
 
 impl<'a> Walker {
-    fn ns_member(&mut self, object: &Expression<'a>, name: Option<String>) -> bool {
+    /// Records a member (`Some(name)`) or a whole use (`None`) of a tracked local.
+    fn member(&mut self, object: &Expression<'a>, name: Option<String>) -> bool {
         if let Expression::Identifier(id) = object.without_parentheses()
-            && self.namespaces.contains(id.name.as_str())
+            && self.tracked.contains_key(id.name.as_str())
         {
             let slot = self
-                .ns_used
+                .used
                 .entry(id.name.to_string())
                 .or_insert_with(|| UsedNames::Names(NameSet::default()));
             match name {
@@ -498,41 +716,116 @@ impl<'a> Walker {
         }
         false
     }
+
+    /// The `require("x")` call an expression is, with its literal specifier.
+    fn require_call<'b>(expr: &'b Expression<'a>) -> Option<(&'b CallExpression<'a>, String)> {
+        match expr.without_parentheses() {
+            Expression::CallExpression(c) => match &c.callee {
+                Expression::Identifier(id) if id.name == "require" => {
+                    let spec = c
+                        .arguments
+                        .first()
+                        .and_then(|a| a.as_expression())
+                        .and_then(literal_of)?;
+                    Some((c, spec))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// Whether an expression is `import.meta`.
+fn is_import_meta(expr: &Expression) -> bool {
+    matches!(expr.without_parentheses(), Expression::ImportMeta(_))
+}
+
+/// The string patterns of an `import.meta.glob` first argument.
+fn glob_patterns(expr: &Expression) -> Option<Vec<String>> {
+    match expr.without_parentheses() {
+        Expression::ArrayExpression(a) => a
+            .elements
+            .iter()
+            .map(|e| e.as_expression().and_then(literal_of))
+            .collect(),
+        other => literal_of(other).map(|s| vec![s]),
+    }
 }
 
 impl<'a> Visit<'a> for Walker {
-    fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
-        if self.ns_member(&it.object, Some(it.property.name.to_string())) {
+    fn visit_expression(&mut self, it: &Expression<'a>) {
+        if self.depth > MAX_WALK_DEPTH {
             return;
         }
-        if let Expression::Identifier(id) = &it.object
-            && (id.name == "module" && it.property.name == "exports" || id.name == "exports")
-        {
-            self.commonjs = true;
+        self.depth += 1;
+        walk::walk_expression(self, it);
+        self.depth -= 1;
+    }
+
+    fn visit_statement(&mut self, it: &oxc_ast::ast::Statement<'a>) {
+        if self.depth > MAX_WALK_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        walk::walk_statement(self, it);
+        self.depth -= 1;
+    }
+
+    fn visit_jsx_element(&mut self, it: &oxc_ast::ast::JSXElement<'a>) {
+        self.jsx = true;
+        walk::walk_jsx_element(self, it);
+    }
+
+    fn visit_jsx_fragment(&mut self, it: &oxc_ast::ast::JSXFragment<'a>) {
+        self.jsx = true;
+        walk::walk_jsx_fragment(self, it);
+    }
+
+    fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
+        if self.member(&it.object, Some(it.property.name.to_string())) {
+            return;
+        }
+        // `require("x").name`
+        if let Some((call, spec)) = Self::require_call(&it.object) {
+            let slot = self
+                .required_used
+                .entry(call.span.start)
+                .or_insert_with(|| UsedNames::Names(NameSet::default()));
+            slot.add(it.property.name.as_str());
+            self.requires
+                .push((call.span.start, spec, EdgeKind::Require));
+            return;
         }
         walk::walk_static_member_expression(self, it);
     }
 
     fn visit_computed_member_expression(&mut self, it: &ComputedMemberExpression<'a>) {
         let name = literal_of(&it.expression);
-        if self.ns_member(&it.object, name) {
+        if self.member(&it.object, name) {
             self.visit_expression(&it.expression);
             return;
         }
         walk::walk_computed_member_expression(self, it);
     }
 
+    fn visit_export_named_declaration(&mut self, _: &oxc_ast::ast::ExportNamedDeclaration<'a>) {
+        // `export { ns }` is read through the export table (a re-export of
+        // the import), not a use of the whole binding.
+    }
+
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
-        if self.namespaces.contains(it.name.as_str()) {
-            self.ns_used.insert(it.name.to_string(), UsedNames::All);
+        // A tracked binding used as a whole (passed, spread, returned).
+        if self.tracked.contains_key(it.name.as_str()) {
+            self.used.insert(it.name.to_string(), UsedNames::All);
         }
     }
 
     fn visit_ts_qualified_name(&mut self, it: &TSQualifiedName<'a>) {
         if let TSTypeName::IdentifierReference(id) = &it.left
-            && self.namespaces.contains(id.name.as_str())
+            && self.tracked.contains_key(id.name.as_str())
         {
-            self.ns_used
+            self.used
                 .entry(id.name.to_string())
                 .or_insert_with(|| UsedNames::Names(NameSet::default()))
                 .add(it.right.name.as_str());
@@ -549,27 +842,189 @@ impl<'a> Visit<'a> for Walker {
     }
 
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
-        if let Some(init) = &it.init
-            && let Some(import) = import_of(init)
-        {
-            let used = pattern_names(&it.id);
-            self.destructured.insert(import.span.start, used);
+        if let Some(init) = &it.init {
+            // `const { a } = await import('x')`, `const m = await import('x')`.
+            if let Some(import) = import_of(init) {
+                match &it.id {
+                    BindingPattern::BindingIdentifier(id) => {
+                        self.tracked
+                            .insert(id.name.to_string(), Track::Dynamic(import.span.start));
+                    }
+                    pattern => {
+                        self.destructured
+                            .insert(import.span.start, pattern_names(pattern));
+                    }
+                }
+            }
+            // `const { a } = require('x')`, `const m = require('x')`.
+            else if let Some((call, spec)) = Self::require_call(init) {
+                match &it.id {
+                    BindingPattern::BindingIdentifier(id) => {
+                        self.tracked
+                            .insert(id.name.to_string(), Track::Required(call.span.start));
+                    }
+                    pattern => {
+                        self.required_used
+                            .insert(call.span.start, pattern_names(pattern));
+                    }
+                }
+                self.requires
+                    .push((call.span.start, spec, EdgeKind::Require));
+                return;
+            }
+            // `const { used } = NS` takes members of a tracked binding.
+            else if let Expression::Identifier(id) = init.without_parentheses()
+                && self.tracked.contains_key(id.name.as_str())
+                && matches!(it.id, BindingPattern::ObjectPattern(_))
+            {
+                let names = pattern_names(&it.id);
+                let slot = self
+                    .used
+                    .entry(id.name.to_string())
+                    .or_insert_with(|| UsedNames::Names(NameSet::default()));
+                merge(slot, names);
+                return;
+            }
         }
         walk::walk_variable_declarator(self, it);
+    }
+
+    fn visit_assignment_expression(&mut self, it: &oxc_ast::ast::AssignmentExpression<'a>) {
+        if let Some(member) = it.left.as_member_expression() {
+            let object = member.object();
+            let property = member.static_property_name();
+            let is_module_exports = |e: &Expression| {
+                matches!(e.without_parentheses(), Expression::StaticMemberExpression(m)
+                    if matches!(&m.object, Expression::Identifier(o) if o.name == "module")
+                        && m.property.name == "exports")
+            };
+            let is_exports = matches!(object.without_parentheses(), Expression::Identifier(o) if o.name == "exports");
+            if (is_exports || is_module_exports(object))
+                && let Some(name) = property
+            {
+                // `exports.x = …`, `module.exports.x = …`
+                self.cjs.names.push((name.to_string(), it.span.start));
+            } else if matches!(object.without_parentheses(), Expression::Identifier(o) if o.name == "module")
+                && property == Some("exports")
+            {
+                // `module.exports = { a, b }` lists names; anything else cannot be listed.
+                match it.right.without_parentheses() {
+                    Expression::ObjectExpression(o) => {
+                        for p in &o.properties {
+                            match p {
+                                oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p)
+                                    if !p.computed =>
+                                {
+                                    match key_name(&p.key) {
+                                        Some(name) => self.cjs.names.push((name, it.span.start)),
+                                        None => self.cjs.dynamic = true,
+                                    }
+                                }
+                                _ => self.cjs.dynamic = true,
+                            }
+                        }
+                    }
+                    _ => self.cjs.dynamic = true,
+                }
+            }
+        }
+        walk::walk_assignment_expression(self, it);
+    }
+
+    fn visit_new_expression(&mut self, it: &oxc_ast::ast::NewExpression<'a>) {
+        // `new URL('./x', import.meta.url)`: workers, assets.
+        if matches!(&it.callee, Expression::Identifier(id) if id.name == "URL")
+            && let (Some(first), Some(second)) = (it.arguments.first(), it.arguments.get(1))
+            && let Some(spec) = first.as_expression().and_then(literal_of)
+            && let Some(Expression::StaticMemberExpression(m)) = second.as_expression()
+            && is_import_meta(&m.object)
+            && m.property.name == "url"
+            && (spec.starts_with('.') || spec.starts_with('/'))
+        {
+            self.references
+                .push((it.span.start, spec, EdgeKind::Url, UsedNames::All));
+        }
+        walk::walk_new_expression(self, it);
+    }
+
+    fn visit_ts_import_equals_declaration(
+        &mut self,
+        it: &oxc_ast::ast::TSImportEqualsDeclaration<'a>,
+    ) {
+        if let oxc_ast::ast::TSModuleReference::ExternalModuleReference(r) = &it.module_reference {
+            let kind = if it.import_kind.is_type() {
+                EdgeKind::TypeOnly
+            } else {
+                EdgeKind::Require
+            };
+            self.requires
+                .push((it.span.start, r.expression.value.to_string(), kind));
+        }
+        walk::walk_ts_import_equals_declaration(self, it);
+    }
+
+    fn visit_ts_external_module_declaration(
+        &mut self,
+        it: &oxc_ast::ast::TSExternalModuleDeclaration<'a>,
+    ) {
+        // `declare module './events' { ... }` augments that module.
+        let spec = it.id.value.as_str();
+        if spec.starts_with('.') {
+            self.references.push((
+                it.span.start,
+                spec.to_string(),
+                EdgeKind::TypeOnly,
+                UsedNames::All,
+            ));
+        }
+        walk::walk_ts_external_module_declaration(self, it);
     }
 
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         match &it.callee {
             Expression::Identifier(id) if id.name == "require" => {
-                if let Some(Argument::StringLiteral(s)) = it.arguments.first() {
-                    self.requires.push((it.span.start, s.value.to_string()));
+                if let Some(spec) = it
+                    .arguments
+                    .first()
+                    .and_then(|a| a.as_expression())
+                    .and_then(literal_of)
+                    && !self.requires.iter().any(|(s, _, _)| *s == it.span.start)
+                {
+                    self.requires.push((it.span.start, spec, EdgeKind::Require));
                 }
             }
-            callee => {
+            Expression::StaticMemberExpression(member) => {
+                let first = it.arguments.first().and_then(|a| a.as_expression());
+                let property = member.property.name.as_str();
+                // `require.resolve('./x')`, `import.meta.resolve('./x')`.
+                let resolver = property == "resolve"
+                    && (is_import_meta(&member.object)
+                        || matches!(&member.object, Expression::Identifier(o) if o.name == "require"));
+                if resolver && let Some(spec) = first.and_then(literal_of) {
+                    self.references
+                        .push((it.span.start, spec, EdgeKind::Url, UsedNames::All));
+                }
+                // `import.meta.glob(patterns, { eager })`.
+                if property == "glob"
+                    && is_import_meta(&member.object)
+                    && let Some(patterns) = first.and_then(glob_patterns)
+                {
+                    let eager = it
+                        .arguments
+                        .get(1)
+                        .and_then(|a| a.as_expression())
+                        .is_some_and(|options| match options.without_parentheses() {
+                            Expression::ObjectExpression(o) => o.properties.iter().any(|p| {
+                                matches!(p, oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p)
+                                    if key_name(&p.key).as_deref() == Some("eager")
+                                        && matches!(&p.value, Expression::BooleanLiteral(b) if b.value))
+                            }),
+                            _ => false,
+                        });
+                    self.globs.push((it.span.start, patterns, eager));
+                }
                 // import("x").then(({ a }) => ...)
-                if let Some(MemberExpression::StaticMemberExpression(member)) =
-                    callee.as_member_expression()
-                    && member.property.name == "then"
+                if property == "then"
                     && let Some(import) = import_of(&member.object)
                 {
                     let used = match it.arguments.first() {
@@ -579,7 +1034,21 @@ impl<'a> Visit<'a> for Walker {
                     };
                     self.destructured.insert(import.span.start, used);
                 }
+                // `Object.defineProperty(exports, 'x', …)` (compiled TypeScript).
+                if property == "defineProperty"
+                    && matches!(&member.object, Expression::Identifier(o) if o.name == "Object")
+                    && matches!(first.map(|e| e.without_parentheses()), Some(Expression::Identifier(e)) if e.name == "exports")
+                    && let Some(name) = it
+                        .arguments
+                        .get(1)
+                        .and_then(|a| a.as_expression())
+                        .and_then(literal_of)
+                    && name != "__esModule"
+                {
+                    self.cjs.names.push((name, it.span.start));
+                }
             }
+            _ => {}
         }
         walk::walk_call_expression(self, it);
     }

@@ -29,10 +29,12 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let mut all = vec![false; n];
     // Names borrow from the graph: no copies while propagating.
     let mut used: Vec<HashSet<&str>> = vec![HashSet::new(); n];
-    let mut work: Vec<(NodeIndex, Option<&str>)> = Vec::new();
+    // (module, name or `None` for every export, members used of that name
+    // when it turns out to be a namespace).
+    let mut work: Vec<(NodeIndex, Option<&str>, Option<&UsedNames>)> = Vec::new();
 
     for (entry, _, _) in &graph.entries {
-        work.push((*entry, None));
+        work.push((*entry, None, None));
     }
     for node in g.node_weights() {
         for import in &node.imports {
@@ -40,19 +42,27 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 continue;
             };
             match &import.fact.used {
-                UsedNames::All => work.push((target, None)),
-                UsedNames::Names(names) => {
-                    work.extend(names.iter().map(|name| (target, Some(name.as_str()))))
-                }
+                UsedNames::All => work.push((target, None, None)),
+                UsedNames::Names(names) => work.extend(names.iter().map(|name| {
+                    let members = import
+                        .fact
+                        .members
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, m)| m);
+                    (target, Some(name.as_str()), members)
+                })),
             }
         }
     }
 
-    while let Some((m, name)) = work.pop() {
+    while let Some((m, name, members)) = work.pop() {
         let Some(node) = g.node_weight(m) else {
             continue;
         };
         let i = m.index();
+        // A default import of a CommonJS module is its whole `module.exports`.
+        let name = name.filter(|n| !(*n == "default" && node.cjs_exports));
         match name {
             None => {
                 if all.get(i).copied().unwrap_or(true) {
@@ -63,17 +73,21 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
                     if let ExportOrigin::ReExport { specifier, import } = &export.origin
                         && let Some(target) = node.target_of(specifier)
                     {
-                        work.push((target, import.as_deref()));
+                        work.push((target, import.as_deref(), None));
                     }
                 }
                 for spec in &node.star_exports {
                     if let Some(target) = node.target_of(spec) {
-                        work.push((target, None));
+                        work.push((target, None, None));
                     }
                 }
             }
             Some(name) => {
-                if all.get(i).copied().unwrap_or(true) || !used[i].insert(name) {
+                if all.get(i).copied().unwrap_or(true) {
+                    continue;
+                }
+                let first = used[i].insert(name);
+                if !first && members.is_none() {
                     continue;
                 }
                 match node.exports.iter().find(|e| e.name == name) {
@@ -81,13 +95,21 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
                         if let ExportOrigin::ReExport { specifier, import } = &export.origin
                             && let Some(target) = node.target_of(specifier)
                         {
-                            work.push((target, import.as_deref()));
+                            match (import, members) {
+                                // A namespace used member by member (`ns.used`).
+                                (None, Some(UsedNames::Names(names))) => work
+                                    .extend(names.iter().map(|n| (target, Some(n.as_str()), None))),
+                                (None, _) => work.push((target, None, None)),
+                                (Some(renamed), members) => {
+                                    work.push((target, Some(renamed.as_str()), members))
+                                }
+                            }
                         }
                     }
-                    None if name != "default" => {
+                    None if name != "default" && first => {
                         for spec in &node.star_exports {
                             if let Some(target) = node.target_of(spec) {
-                                work.push((target, Some(name)));
+                                work.push((target, Some(name), members));
                             }
                         }
                     }
