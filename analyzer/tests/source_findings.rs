@@ -120,7 +120,29 @@ fn cycles_exclude_type_only_edges_unless_configured() {
         report.cycles,
         vec![
             vec!["src/a.ts".to_string(), "src/b.ts".into()],
+            vec![
+                "src/ring/alpha.ts".to_string(),
+                "src/ring/beta.ts".into(),
+                "src/ring/gamma.ts".into()
+            ],
             vec!["src/self.ts".into()]
+        ]
+    );
+    // Each cycle shows a real chain: the shortest through its first member
+    // (alpha → beta → alpha, not the sorted alpha → beta → gamma), with the
+    // line of every import.
+    let chains: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Cycles)
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(
+        chains,
+        vec![
+            "2 modules: src/a.ts:1 \u{2192} src/b.ts:1 \u{2192} src/a.ts",
+            "3 modules: src/ring/alpha.ts:3 \u{2192} src/ring/beta.ts:2 \u{2192} src/ring/alpha.ts",
+            "imports itself: src/self.ts:1 \u{2192} src/self.ts",
         ]
     );
     let report = run(
@@ -135,6 +157,11 @@ fn cycles_exclude_type_only_edges_unless_configured() {
         vec![
             vec!["src/a.ts".to_string(), "src/b.ts".into()],
             vec!["src/c.ts".into(), "src/d.ts".into()],
+            vec![
+                "src/ring/alpha.ts".to_string(),
+                "src/ring/beta.ts".into(),
+                "src/ring/gamma.ts".into()
+            ],
             vec!["src/self.ts".into()],
         ]
     );
@@ -241,7 +268,16 @@ fn lazy_candidates_rank_exclusive_subgraphs_and_defeated_splits() {
             ..AnalyzeConfig::default()
         },
     );
-    let got: Vec<(&str, &str, &str, u64, usize, &str)> = report
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        u64,
+        usize,
+        &'a str,
+        Option<&'a str>,
+    );
+    let got: Vec<Row> = report
         .lazy_candidates
         .iter()
         .map(|c| {
@@ -252,51 +288,24 @@ fn lazy_candidates_rank_exclusive_subgraphs_and_defeated_splits() {
                 c.bytes_saved,
                 c.modules_saved,
                 c.reason.as_str(),
+                c.use_site.map(|s| s.as_str()),
             )
         })
         .collect();
+    // On-demand uses first (heavy() runs in an onClick handler), then uses
+    // in functions, then what the importers need as soon as they load (at
+    // their top level); larger gzip savings first within each.
     assert_eq!(
         got,
         vec![
-            (
-                "src/main.tsx",
-                "./Route",
-                "src/Route.tsx",
-                5366,
-                4,
-                "exclusive-subgraph"
-            ),
             (
                 "src/Route.tsx",
                 "./heavy",
                 "src/heavy.ts",
                 5150,
                 2,
-                "exclusive-subgraph"
-            ),
-            (
-                "src/main.tsx",
-                "./shared",
-                "src/shared.ts",
-                1483,
-                2,
-                "exclusive-subgraph"
-            ),
-            (
-                "src/main.tsx",
-                "./chart",
-                "src/chart.ts",
-                1424,
-                1,
-                "dynamic-also-static"
-            ),
-            (
-                "src/shared.ts",
-                "./chart",
-                "src/chart.ts",
-                1424,
-                1,
-                "exclusive-subgraph"
+                "exclusive-subgraph",
+                Some("deferred")
             ),
             (
                 "src/heavy.ts",
@@ -304,11 +313,48 @@ fn lazy_candidates_rank_exclusive_subgraphs_and_defeated_splits() {
                 "src/heavy-helper.ts",
                 1235,
                 1,
-                "exclusive-subgraph"
+                "exclusive-subgraph",
+                Some("render")
+            ),
+            (
+                "src/main.tsx",
+                "./chart",
+                "src/chart.ts",
+                1424,
+                1,
+                "dynamic-also-static",
+                None
+            ),
+            (
+                "src/main.tsx",
+                "./Route",
+                "src/Route.tsx",
+                5366,
+                4,
+                "exclusive-subgraph",
+                Some("top-level")
+            ),
+            (
+                "src/main.tsx",
+                "./shared",
+                "src/shared.ts",
+                1483,
+                2,
+                "exclusive-subgraph",
+                Some("top-level")
+            ),
+            (
+                "src/shared.ts",
+                "./chart",
+                "src/chart.ts",
+                1424,
+                1,
+                "exclusive-subgraph",
+                Some("top-level")
             ),
         ]
     );
-    let defeated = &report.lazy_candidates[3];
+    let defeated = &report.lazy_candidates[2];
     assert_eq!(
         defeated.static_path,
         vec!["src/main.tsx", "src/shared.ts", "src/chart.ts"]
@@ -342,4 +388,44 @@ fn lazy_candidates_default_to_packages_only() {
         .map(|c| (c.module.as_str(), c.reason.as_str()))
         .collect();
     assert_eq!(reasons, vec![("src/chart.ts", "dynamic-also-static")]);
+}
+
+#[test]
+fn lazy_candidates_count_what_a_production_build_keeps() {
+    let shape = |report: &AnalyzeReport| -> Vec<(String, u64, usize)> {
+        report
+            .lazy_candidates
+            .iter()
+            .map(|c| (c.specifier.clone(), c.bytes_saved, c.modules_saved))
+            .collect()
+    };
+    let report = run("production-values", AnalyzeConfig::default());
+    assert_eq!(
+        shape(&report),
+        vec![("date-fns-tz".to_string(), 8134, 2)],
+        "only date-fns-tz ships enough to be worth a split"
+    );
+    let c = &report.lazy_candidates[0];
+    assert_eq!(c.saving_source, model::analyze::SavingSource::Estimate);
+    assert_eq!(c.use_site, Some(model::analyze::UseSite::Render));
+    let report = run(
+        "production-values",
+        AnalyzeConfig {
+            lazy_min_bytes: 0,
+            ..AnalyzeConfig::default()
+        },
+    );
+    let mut got = shape(&report);
+    got.sort();
+    // The devtools keep only the `() => null` switch, the shim its
+    // production file; the DEV-only inspector ships nothing.
+    assert_eq!(
+        got,
+        vec![
+            ("@tanstack/react-query-devtools".to_string(), 563, 1),
+            ("date-fns-tz".to_string(), 8134, 2),
+            ("react-dom/client".to_string(), 121, 1),
+            ("use-sync-external-store/shim".to_string(), 571, 2),
+        ]
+    );
 }

@@ -249,3 +249,8 @@ fn commonjs_member_level_use() {
 fn namespaces_and_stored_imports() {
     run("source/namespaces");
 }
+
+#[test]
+fn production_values_project() {
+    run("source/production-values");
+}

@@ -161,15 +161,22 @@ fn all(report: &Report, budgets: &[Budget]) -> Vec<Ranked> {
                 ));
             }
             (FindingKind::LazyCandidates, Detail::Lazy(c)) => {
-                let (amount, impact) = match c.gzip_saved_estimate {
-                    Some(g) => (
+                let (amount, impact) = match (c.build_gzip, c.gzip_saved_estimate) {
+                    (Some(g), _) => (
+                        g,
+                        format!(
+                            "\u{2212}{} gzip from the initial load (shipped in the build)",
+                            format_bytes(g)
+                        ),
+                    ),
+                    (None, Some(g)) => (
                         g,
                         format!(
                             "\u{2212}{} gzip from the initial load (estimate)",
                             format_bytes(g)
                         ),
                     ),
-                    None => (
+                    (None, None) => (
                         c.bytes_saved,
                         format!(
                             "\u{2212}{} of source from the initial load",
@@ -195,7 +202,16 @@ fn all(report: &Report, budgets: &[Budget]) -> Vec<Ranked> {
                         .text(" with import() in ")
                         .code(format!("{}:{}", c.importer, c.line))
                 };
-                out.push(saving(f, what, impact, amount as f64));
+                // A module the first render needs is a poor candidate: it
+                // ranks below on-demand code of a quarter of its size.
+                let (impact, amount) = match c.use_site {
+                    Some(site) if site.tier() == 2 => (
+                        format!("{impact}; but it is needed at startup ({})", site.as_str()),
+                        amount as f64 / 4.0,
+                    ),
+                    _ => (impact, amount as f64),
+                };
+                out.push(saving(f, what, impact, amount));
             }
             (FindingKind::DuplicatePackages, Detail::Package(d)) => {
                 if shipped.contains(d.name.as_str()) {

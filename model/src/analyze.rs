@@ -219,6 +219,89 @@ impl LazyReason {
     }
 }
 
+/// Where an importer uses what a lazy-loading candidate would split out.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum UseSite {
+    /// Used while the importer's module code runs (at its top level):
+    /// needed as soon as the importer loads.
+    TopLevel,
+    /// Used when an entry module renders (a component in the entry): part of
+    /// the first render.
+    FirstRender,
+    /// Used when a function of the importer runs (a component's render, a
+    /// helper): needed when that code runs, which may be the first render.
+    Render,
+    /// Used only inside event handlers, effects, timers or promise callbacks:
+    /// needed on demand, the best kind of candidate.
+    Deferred,
+}
+
+impl UseSite {
+    /// `top-level`, `first-render`, `render` or `deferred`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Rank tier: on-demand uses first, startup uses last.
+    pub fn tier(self) -> u8 {
+        match self {
+            UseSite::Deferred => 0,
+            UseSite::Render => 1,
+            UseSite::FirstRender | UseSite::TopLevel => 2,
+        }
+    }
+}
+
+/// Where a lazy-loading candidate's saving comes from.
+#[derive(
+    Default,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum SavingSource {
+    /// Raw source bytes only (no estimate was made).
+    #[default]
+    Source,
+    /// Minified with production definitions and gzip -9 by perfscope.
+    Estimate,
+    /// The build output's source-map attribution (what really ships).
+    Build,
+}
+
+impl SavingSource {
+    /// `source`, `estimate` or `build`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// A package imported but not listed in `package.json`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub struct UnlistedDependency {
@@ -272,6 +355,28 @@ pub struct LazyCandidate {
     pub static_path: Vec<String>,
     /// 1-based line of the import in the importer.
     pub line: u32,
+    /// Where the importer uses what it imports (the rank: on-demand uses
+    /// first, startup uses last), when perfscope could tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_site: Option<UseSite>,
+    /// Where the gzip saving comes from.
+    #[serde(default)]
+    pub saving_source: SavingSource,
+    /// Raw bytes of these modules in the build's initial JavaScript
+    /// (source-map attribution), when a build was analysed with the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_bytes: Option<u64>,
+    /// Their share of the initial chunks' gzip bytes, from the build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_gzip: Option<u64>,
+}
+
+impl LazyCandidate {
+    /// The gzip bytes it would save: from the build when known, else the
+    /// estimate.
+    pub fn gzip_saved(&self) -> Option<u64> {
+        self.build_gzip.or(self.gzip_saved_estimate)
+    }
 }
 
 /// A finding from the entries of the per-kind lists: the one place that says
@@ -350,15 +455,23 @@ pub mod legacy {
         let shown = if chain.is_empty() {
             members.join(" \u{2192} ")
         } else {
-            let mut path: Vec<&str> = chain.iter().map(|s| s.from.as_str()).collect();
-            path.push(chain.last().map_or("", |s| s.to.as_str()));
+            // `a.ts:3 → b.ts:7 → a.ts`: each module with the line of its import of the next.
+            let mut path: Vec<String> = chain
+                .iter()
+                .map(|s| format!("{}:{}", s.from, s.line))
+                .collect();
+            path.push(chain.last().map_or(String::new(), |s| s.to.clone()));
             path.join(" \u{2192} ")
         };
         let mut finding = Finding::new(
             FindingKind::Cycles,
             members.join(" "),
             first,
-            format!("{} modules: {shown}", members.len()),
+            if members.len() == 1 {
+                format!("imports itself: {shown}")
+            } else {
+                format!("{} modules: {shown}", members.len())
+            },
         );
         if let Some(step) = chain.first() {
             finding = finding.at_line(step.line);
@@ -371,20 +484,34 @@ pub mod legacy {
 
     /// `lazy-candidates`.
     pub fn lazy_candidate(c: &LazyCandidate) -> Finding {
-        let saved = match c.gzip_saved_estimate {
-            Some(g) => format!(
-                "{} gzip ({} raw)",
-                crate::units::format_bytes(g),
-                crate::units::format_bytes(c.bytes_saved)
-            ),
-            None => format!("{} raw", crate::units::format_bytes(c.bytes_saved)),
+        let fb = crate::units::format_bytes;
+        let saved = match (c.build_gzip, c.build_bytes, c.gzip_saved_estimate) {
+            (Some(g), Some(raw), _) => {
+                format!("{} gzip ({} minified) in the build", fb(g), fb(raw))
+            }
+            (_, _, Some(g)) => {
+                format!("{} gzip (estimate; {} of source)", fb(g), fb(c.bytes_saved))
+            }
+            _ => format!("{} of source", fb(c.bytes_saved)),
+        };
+        let site = match c.use_site {
+            Some(UseSite::TopLevel) => {
+                "; it is used at the importer's top level, so it is needed as soon as the importer loads"
+            }
+            Some(UseSite::FirstRender) => {
+                "; the entry uses it to render, so it is part of the first render"
+            }
+            Some(UseSite::Deferred) => {
+                "; it is used only in event handlers, effects or callbacks, so it can load on demand"
+            }
+            Some(UseSite::Render) | None => "",
         };
         Finding::new(
             FindingKind::LazyCandidates,
             format!("{}->{}", c.importer, c.module),
             c.importer.clone(),
             format!(
-                "import of \"{}\" ({}): {saved} and {} module{} could leave the initial load",
+                "import of \"{}\" ({}): {saved} and {} module{} could leave the initial load{site}",
                 c.specifier,
                 c.reason.as_str(),
                 c.modules_saved,
@@ -444,6 +571,18 @@ impl AnalyzeReport {
     /// For a document written before `findings` existed: the findings its
     /// per-kind lists hold. A document with findings is left as it is.
     pub fn fill_findings_from_legacy_lists(&mut self) {
+        // Documents written before `saving_source` existed had estimates.
+        let fix = |c: &mut LazyCandidate| {
+            if c.saving_source == SavingSource::Source && c.gzip_saved_estimate.is_some() {
+                c.saving_source = SavingSource::Estimate;
+            }
+        };
+        self.lazy_candidates.iter_mut().for_each(fix);
+        for f in &mut self.findings {
+            if let Detail::Lazy(c) = &mut f.detail {
+                fix(c);
+            }
+        }
         if !self.findings.is_empty() {
             return;
         }

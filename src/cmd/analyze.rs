@@ -29,6 +29,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         entries: args.entries,
         config: config.analyze.clone(),
         severities: config.severities(),
+        build: None,
     };
     ctx.progress(format!("analysing {}", args.dir.display()));
     let project = analyzer::project::ProjectFacts::read(&args.dir);

@@ -1,6 +1,9 @@
 //! Runs whichever analyses apply to a project and joins them into one
 //! [`Report`] (used by `perfscope report` and `perfscope check`).
 //!
+//! The build output is analysed first; the source analysis then takes the
+//! shipped bytes of lazy-loading candidates from its source-map attribution.
+//!
 //! Discovery: the source graph runs when DIR looks like a JS project
 //! (`package.json`, `tsconfig.json`, `index.html` or `src/`); the bundle
 //! analysis when there is an output folder (`--dist`, `[bundle] dist`, else
@@ -62,11 +65,8 @@ pub struct Gathered {
 pub fn gather(inputs: &Inputs, ctx: &Context) -> anyhow::Result<Gathered> {
     let config = Config::load(&inputs.dir)?;
     let project = Arc::new(ProjectFacts::read(&inputs.dir));
-    let analyze = if inputs.no_source {
-        Part::absent("skipped (--no-source)")
-    } else {
-        source_part(&project, &inputs.dir, &config, ctx)
-    };
+    // The build first: the source analysis takes what the build really
+    // ships of each lazy-loading candidate from its attribution.
     let dist = find_dist(inputs, &config);
     let bundle = match (&dist, inputs.no_bundle) {
         (_, true) => Part::absent("skipped (--no-bundle)"),
@@ -75,6 +75,15 @@ pub fn gather(inputs: &Inputs, ctx: &Context) -> anyhow::Result<Gathered> {
             inputs.dir.display()
         )),
         (Some(dist), false) => bundle_part(dist, &project, inputs, &config, ctx),
+    };
+    let build = bundle
+        .document()
+        .map(|b| Arc::new(analyzer::source::build_shares::BuildShares::from_bundle(b)))
+        .filter(|shares| !shares.is_empty());
+    let analyze = if inputs.no_source {
+        Part::absent("skipped (--no-source)")
+    } else {
+        source_part(&project, &inputs.dir, &config, build, ctx)
     };
     let vitals = if inputs.no_vitals {
         Part::absent("skipped (--no-vitals)")
@@ -106,6 +115,7 @@ fn source_part(
     project: &ProjectFacts,
     dir: &Path,
     config: &Config,
+    build: Option<Arc<analyzer::source::build_shares::BuildShares>>,
     ctx: &Context,
 ) -> Part<model::analyze::AnalyzeReport> {
     if !looks_like_project(dir) {
@@ -122,6 +132,7 @@ fn source_part(
         entries: Vec::new(),
         config: config.analyze.clone(),
         severities: config.severities(),
+        build,
     };
     Part::from_result(analyzer::source::analyze_full(project, &options).map(|a| a.report))
 }

@@ -7,6 +7,7 @@
 //! resolved it), [`estimate`] minifies and gzips the top lazy candidates.
 //! Then [`findings`] are pure functions over the graph.
 
+pub mod build_shares;
 pub mod config;
 pub mod entries;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod parse;
 pub mod plugins;
 pub mod resolve;
 pub mod static_config;
+pub mod use_site;
 pub mod walk;
 pub mod workspace;
 
@@ -42,6 +44,9 @@ pub struct AnalyzeOptions {
     pub config: AnalyzeConfig,
     /// Severity of each kind of finding (`off` kinds are not computed).
     pub severities: Severities,
+    /// What the project's build output ships of each module, when the build
+    /// was analysed too: lazy-loading candidates take their savings from it.
+    pub build: Option<std::sync::Arc<build_shares::BuildShares>>,
 }
 
 /// The gathered graph and the findings over it (for callers that need more
@@ -257,6 +262,7 @@ fn analyze_on_parse_threads(
         graph: &graph,
         config: &options.config,
         ignore: &ignore,
+        build: options.build.as_deref(),
         diagnostics: std::sync::Mutex::new(Vec::new()),
     };
     let ((found, findings_ms), (entries, modules)) = rayon::join(

@@ -20,6 +20,8 @@ pub struct LazyRow {
     pub raw_v: u64,
     pub gzip: String,
     pub gzip_v: u64,
+    /// Where the importer uses it (`deferred`, `render`, `top-level`, …), or empty.
+    pub use_site: &'static str,
     pub modules: usize,
 }
 
@@ -62,9 +64,16 @@ pub struct SourceView {
     pub unused_dependencies: Vec<String>,
     pub unlisted: Vec<UnlistedRow>,
     pub duplicates: Vec<DuplicateRow>,
-    pub cycles: Vec<Vec<String>>,
+    pub cycles: Vec<CycleRow>,
     pub errors: Vec<String>,
     pub diagnostics: Vec<DiagnosticRow>,
+}
+
+/// One import cycle: a real chain (`a.ts:3`, `b.ts:7`, `a.ts`) or, when no
+/// chain is known (older reports), its members as a set.
+pub struct CycleRow {
+    pub steps: Vec<String>,
+    pub chain: bool,
 }
 
 /// `path:line`, or `path` when the line is unknown.
@@ -111,10 +120,13 @@ pub fn build(a: &AnalyzeReport) -> SourceView {
                 static_path: c.static_path.join(" → "),
                 raw: format::bytes(c.bytes_saved),
                 raw_v: c.bytes_saved,
-                gzip: c
-                    .gzip_saved_estimate
-                    .map_or_else(|| "—".to_string(), format::bytes),
-                gzip_v: c.gzip_saved_estimate.unwrap_or(0),
+                gzip: match (c.build_gzip, c.gzip_saved_estimate) {
+                    (Some(g), _) => format!("{} (build)", format::bytes(g)),
+                    (None, Some(g)) => format!("{} (estimate)", format::bytes(g)),
+                    (None, None) => "—".to_string(),
+                },
+                gzip_v: c.gzip_saved().unwrap_or(0),
+                use_site: c.use_site.map_or("", |s| s.as_str()),
                 modules: c.modules_saved,
             })
             .collect(),
@@ -155,7 +167,26 @@ pub fn build(a: &AnalyzeReport) -> SourceView {
                     .collect(),
             })
             .collect(),
-        cycles: a.cycles.clone(),
+        cycles: a
+            .findings
+            .iter()
+            .filter_map(|f| match &f.detail {
+                model::finding::Detail::Cycle { members, chain } => Some(if chain.is_empty() {
+                    CycleRow {
+                        steps: members.clone(),
+                        chain: false,
+                    }
+                } else {
+                    let mut steps: Vec<String> = chain
+                        .iter()
+                        .map(|s| format!("{}:{}", s.from, s.line))
+                        .collect();
+                    steps.extend(chain.last().map(|s| s.to.clone()));
+                    CycleRow { steps, chain: true }
+                }),
+                _ => None,
+            })
+            .collect(),
         errors: a.errors.iter().map(|k| k.id().to_string()).collect(),
         diagnostics: diagnostics(&a.diagnostics),
     }

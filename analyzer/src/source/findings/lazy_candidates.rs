@@ -21,13 +21,14 @@
 use std::collections::VecDeque;
 
 use model::Finding;
-use model::analyze::{EdgeKind, LazyCandidate, LazyReason, Role, legacy};
+use model::analyze::{EdgeKind, LazyCandidate, LazyReason, Role, SavingSource, UseSite, legacy};
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
 
 use super::Context;
+use crate::source::build_shares::BuildShares;
 use crate::source::estimate;
 use crate::source::graph::{ModuleGraph, ModuleType};
 
@@ -147,26 +148,280 @@ fn static_parents(graph: &ModuleGraph) -> Vec<Option<NodeIndex>> {
     parent
 }
 
-/// The candidates, ranked by bytes saved; the top `lazy_estimate_top` get a
-/// minified + gzip estimate of what they would save.
+/// The candidates, ranked (see the module docs); the top
+/// `lazy_estimate_top` get a production estimate, every one the build's bytes
+/// when a build was analysed with the source.
 pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let config = ctx.config;
-    let mut found = candidates(ctx.graph, config.lazy_min_bytes, config.lazy_first_party);
+    let graph = ctx.graph;
+    let mut found = candidates(graph, config.lazy_min_bytes, config.lazy_first_party);
     let cache = estimate::MinifyCache::default();
-    found
+    let side_effects = SideEffects::default();
+    let top = config.lazy_estimate_top.min(found.len());
+    // The top candidates as a production build keeps them: dead branches
+    // dropped, and with them the imports only they held.
+    let kept: Vec<bool> = found[..top]
         .par_iter_mut()
-        .take(config.lazy_estimate_top)
-        .for_each(|candidate| {
+        .map(|candidate| {
+            if !production(graph, candidate, &cache, &side_effects) {
+                return false;
+            }
+            // What is left may be too small to be worth a split.
+            if candidate.finding.reason == LazyReason::ExclusiveSubgraph
+                && candidate.finding.bytes_saved < config.lazy_min_bytes
+            {
+                return false;
+            }
             candidate.finding.gzip_saved_estimate =
-                Some(estimate::estimate(ctx.graph, &candidate.modules, &cache));
-        });
+                Some(estimate::estimate(graph, &candidate.modules, &cache));
+            candidate.finding.saving_source = SavingSource::Estimate;
+            true
+        })
+        .collect();
+    let mut keep = kept.into_iter().chain(std::iter::repeat(true));
+    found.retain(|_| keep.next().unwrap_or(true));
     for diagnostic in cache.into_diagnostics() {
         ctx.diagnose(diagnostic);
     }
+    if let Some(build) = ctx.build {
+        from_build(ctx, build, &mut found);
+    }
+    found
+        .par_iter_mut()
+        .for_each(|c| c.finding.use_site = use_site_of(graph, c));
+    rank(&mut found);
     found
         .iter()
         .map(|c| legacy::lazy_candidate(&c.finding))
         .collect()
+}
+
+/// Final order: on-demand uses first, startup uses last (see
+/// [`model::analyze::UseSite::tier`]); within a tier the larger saving first
+/// (gzip from the build or the estimate before raw source bytes).
+fn rank(found: &mut [Candidate]) {
+    let key = |c: &Candidate| {
+        let tier = c.finding.use_site.map_or(1, |s| s.tier());
+        let measured = c.finding.gzip_saved().is_some();
+        let amount = c.finding.gzip_saved().unwrap_or(c.finding.bytes_saved);
+        (tier, !measured, std::cmp::Reverse(amount))
+    };
+    found.sort_by(|a, b| {
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.finding.importer.cmp(&b.finding.importer))
+            .then_with(|| a.finding.module.cmp(&b.finding.module))
+            .then_with(|| a.finding.reason.cmp(&b.finding.reason))
+    });
+}
+
+/// Where the importer uses the candidate; `first-render` when an entry uses
+/// it to render.
+fn use_site_of(graph: &ModuleGraph, c: &Candidate) -> Option<UseSite> {
+    let g = &graph.graph;
+    let (idx, importer) = g
+        .node_indices()
+        .filter_map(|i| g.node_weight(i).map(|n| (i, n)))
+        .find(|(_, n)| n.path == c.finding.importer)?;
+    if !importer.parsed {
+        return None;
+    }
+    let text = importer.text.as_deref()?;
+    let site = crate::source::use_site::use_site(&importer.abs, text, &c.finding.specifier)?;
+    let is_entry = graph.entries.iter().any(|(e, _, _)| *e == idx);
+    Some(match site {
+        UseSite::Render if is_entry => UseSite::FirstRender,
+        other => other,
+    })
+}
+
+/// Trims `candidate` to what a production build keeps. `false` when the
+/// importer's own production code no longer imports it (nothing ships).
+fn production(
+    graph: &ModuleGraph,
+    candidate: &mut Candidate,
+    cache: &estimate::MinifyCache,
+    side_effects: &SideEffects,
+) -> bool {
+    let g = &graph.graph;
+    let Some(&root) = candidate.modules.first() else {
+        return true;
+    };
+    if candidate.finding.reason == LazyReason::ExclusiveSubgraph {
+        let importer = g
+            .edges_directed(root, petgraph::Direction::Incoming)
+            .find(|e| {
+                g.node_weight(e.source())
+                    .is_some_and(|n| n.path == candidate.finding.importer)
+            })
+            .map(|e| e.source());
+        if let Some(importer) = importer
+            && !edge_ships(
+                graph,
+                importer,
+                root,
+                &candidate.finding.specifier,
+                cache,
+                side_effects,
+            )
+        {
+            return false;
+        }
+    }
+    let inside: std::collections::HashSet<NodeIndex> = candidate.modules.iter().copied().collect();
+    let mut seen = std::collections::HashSet::from([root]);
+    let mut queue = VecDeque::from([root]);
+    while let Some(v) = queue.pop_front() {
+        for e in g.edges(v) {
+            let to = e.target();
+            if !e.weight().kind.is_static_runtime() || !inside.contains(&to) || seen.contains(&to) {
+                continue;
+            }
+            let Some(import) = g
+                .node_weight(v)
+                .and_then(|n| n.imports.get(e.weight().import))
+            else {
+                continue;
+            };
+            if edge_ships(graph, v, to, &import.fact.specifier, cache, side_effects) {
+                seen.insert(to);
+                queue.push_back(to);
+            }
+        }
+    }
+    if seen.len() < candidate.modules.len() {
+        candidate.modules.retain(|m| seen.contains(m));
+        candidate.finding.modules_saved = candidate.modules.len();
+        candidate.finding.bytes_saved = candidate
+            .modules
+            .iter()
+            .filter_map(|m| g.node_weight(*m))
+            .map(|n| n.bytes)
+            .sum();
+    }
+    true
+}
+
+/// Whether the production build of `from` still brings `to` in: the import
+/// survives minification with production values, or only its bindings went
+/// unused and `to` may have side effects (a bundler keeps a module with side
+/// effects; `sideEffects: false` in its package lets it go).
+fn edge_ships(
+    graph: &ModuleGraph,
+    from: NodeIndex,
+    to: NodeIndex,
+    specifier: &str,
+    cache: &estimate::MinifyCache,
+    side_effects: &SideEffects,
+) -> bool {
+    match cache.liveness(graph, from, specifier) {
+        estimate::Liveness::Live => true,
+        estimate::Liveness::Gone => false,
+        estimate::Liveness::Unused => !side_effects.free(graph, to),
+    }
+}
+
+/// `sideEffects` of installed packages, read once per package.
+#[derive(Default)]
+struct SideEffects {
+    packages: std::sync::Mutex<std::collections::HashMap<String, Option<Option<globset::GlobSet>>>>,
+}
+
+impl SideEffects {
+    /// Whether the module at `to` is declared free of side effects by its
+    /// package (`"sideEffects": false`, or a list its file is not in).
+    fn free(&self, graph: &ModuleGraph, to: NodeIndex) -> bool {
+        let Some(node) = graph.graph.node_weight(to) else {
+            return false;
+        };
+        let Some(package) = &node.package else {
+            return false;
+        };
+        let mut packages = self
+            .packages
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let declared = packages
+            .entry(package.dir.clone())
+            .or_insert_with(|| read_side_effects(&graph.root.join(&package.dir)));
+        let inside = node
+            .path
+            .strip_prefix(package.dir.as_str())
+            .map(|p| p.trim_start_matches('/'))
+            .unwrap_or(&node.path);
+        match declared {
+            // `false`: nothing has side effects.
+            Some(None) => true,
+            Some(Some(with_effects)) => !with_effects.is_match(inside),
+            None => false,
+        }
+    }
+}
+
+/// `None`: not declared (or unreadable); `Some(None)`: `false`;
+/// `Some(Some(globs))`: the files that have side effects.
+fn read_side_effects(dir: &std::path::Path) -> Option<Option<globset::GlobSet>> {
+    let bytes = crate::fsx::read_regular(&dir.join("package.json"), 4 * 1024 * 1024).ok()??;
+    let manifest: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    match manifest.get("sideEffects")? {
+        serde_json::Value::Bool(false) => Some(None),
+        serde_json::Value::Array(patterns) => {
+            let mut set = globset::GlobSetBuilder::new();
+            for pattern in patterns.iter().filter_map(|p| p.as_str()) {
+                let pattern = pattern.trim_start_matches("./");
+                // webpack: a pattern without `/` matches the file name anywhere.
+                let pattern = if pattern.contains('/') {
+                    pattern.to_string()
+                } else {
+                    format!("**/{pattern}")
+                };
+                set.add(globset::Glob::new(&pattern).ok()?);
+            }
+            Some(Some(set.build().ok()?))
+        }
+        _ => None,
+    }
+}
+
+/// Takes the savings from the build's attribution. A candidate the build
+/// ships none of in its initial JavaScript is dropped when the build's
+/// source maps cover it (the build does not load it up front); when they
+/// cannot tell, the estimate stays.
+fn from_build(ctx: &Context<'_>, build: &BuildShares, found: &mut Vec<Candidate>) {
+    let g = &ctx.graph.graph;
+    let overlaps = g
+        .node_weights()
+        .any(|n| n.role == Role::Production && build.ships(&n.path));
+    if !overlaps {
+        ctx.diagnose(model::Diagnostic::new(
+            "",
+            "lazy-loading savings are estimates: the build's source maps name none of the modules of the source graph",
+        ));
+        return;
+    }
+    found.retain_mut(|c| {
+        let paths: Vec<&str> = c
+            .modules
+            .iter()
+            .filter_map(|m| g.node_weight(*m))
+            .map(|n| n.path.as_str())
+            .collect();
+        let mut raw = 0;
+        let mut gzip = 0;
+        for share in paths.iter().filter_map(|p| build.initial(p)) {
+            raw += share.raw;
+            gzip += share.gzip;
+        }
+        if raw > 0 {
+            c.finding.build_bytes = Some(raw);
+            c.finding.build_gzip = Some(gzip);
+            c.finding.saving_source = SavingSource::Build;
+            return true;
+        }
+        // Shipped only in lazy chunks: the build already loads it on demand.
+        // Shipped nowhere (and the maps cover it): nothing to save.
+        !(paths.iter().any(|p| build.ships(p)) || build.covers_everything())
+    });
 }
 
 /// All candidates, ranked by bytes saved (then importer, module).
@@ -222,6 +477,10 @@ pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec
                 reason: LazyReason::DynamicAlsoStatic,
                 static_path: path.into_iter().map(path_of).collect(),
                 line: import.fact.line,
+                use_site: None,
+                saving_source: SavingSource::Source,
+                build_bytes: None,
+                build_gzip: None,
             },
             modules,
         });
@@ -286,6 +545,10 @@ pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec
                     reason: LazyReason::ExclusiveSubgraph,
                     static_path: Vec::new(),
                     line: import.fact.line,
+                    use_site: None,
+                    saving_source: SavingSource::Source,
+                    build_bytes: None,
+                    build_gzip: None,
                 },
                 modules,
             });

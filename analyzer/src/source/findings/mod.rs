@@ -28,6 +28,8 @@ pub struct Context<'a> {
     pub config: &'a AnalyzeConfig,
     /// Globs of files never reported as unused.
     pub ignore: &'a GlobSet,
+    /// What the build ships of each module, when a build was analysed too.
+    pub build: Option<&'a super::build_shares::BuildShares>,
     /// Problems a finding meets (e.g. a file swc cannot minify).
     pub diagnostics: Mutex<Vec<Diagnostic>>,
 }
