@@ -33,12 +33,19 @@ pub struct Config {
 pub struct BaselineConfig {
     /// Relative worsening above which a metric is a regression (0.2 = 20%).
     pub threshold: f64,
+    /// A regular expression matching the hash in asset paths, when the
+    /// built-in rules (Vite, webpack, Rspack, esbuild, Next.js) do not fit.
+    pub hash_pattern: Option<String>,
+    /// Asset changes smaller than this (gzip bytes) fold into one line (default 100).
+    pub fold_bytes: Option<u64>,
 }
 
 impl Default for BaselineConfig {
     fn default() -> Self {
         Self {
             threshold: assess::DEFAULT_THRESHOLD,
+            hash_pattern: None,
+            fold_bytes: None,
         }
     }
 }
@@ -72,6 +79,11 @@ impl Config {
                 self.baseline.threshold
             );
         }
+        if let Some(pattern) = &self.baseline.hash_pattern {
+            regex::Regex::new(pattern).map_err(|e| {
+                anyhow::anyhow!("[baseline] hash_pattern is not a valid regular expression: {e}")
+            })?;
+        }
         self.vitals.validate().map_err(anyhow::Error::msg)?;
         for kind in &self.analyze.errors {
             if self.findings.of(*kind) == model::Severity::Off {
@@ -99,6 +111,15 @@ impl Config {
         assess::AssessOptions {
             threshold: threshold.unwrap_or(self.baseline.threshold),
             severities: self.severities(),
+            diff: assess::bundle_diff::DiffOptions {
+                // Checked when the file was read.
+                hash_pattern: self
+                    .baseline
+                    .hash_pattern
+                    .as_deref()
+                    .and_then(|p| regex::Regex::new(p).ok()),
+                fold_bytes: self.baseline.fold_bytes,
+            },
         }
     }
 }

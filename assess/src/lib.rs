@@ -7,6 +7,7 @@
 //! the HTML and the Markdown always agree.
 
 pub mod actions;
+pub mod bundle_diff;
 pub mod compare;
 pub mod findings;
 pub mod gate;
@@ -23,12 +24,14 @@ pub const DEFAULT_THRESHOLD: f64 = 0.2;
 pub const TOP_ACTIONS: usize = 10;
 
 /// What the assessment depends on besides the reports.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct AssessOptions {
     /// Relative worsening above which a metric regresses (0.2 = 20%).
     pub threshold: f64,
     /// Severity of each kind of finding.
     pub severities: Severities,
+    /// How build assets are matched across hashes and what is folded.
+    pub diff: bundle_diff::DiffOptions,
 }
 
 impl Default for AssessOptions {
@@ -36,6 +39,7 @@ impl Default for AssessOptions {
         Self {
             threshold: DEFAULT_THRESHOLD,
             severities: Severities::default(),
+            diff: bundle_diff::DiffOptions::default(),
         }
     }
 }
@@ -52,6 +56,18 @@ pub fn assess(report: &Report, baseline: Option<&Report>, options: &AssessOption
     };
     let compared = findings::compare(report, baseline, &options.severities);
     let actions = actions::top(report, &budgets, TOP_ACTIONS);
+    let bundle_diff = match (
+        baseline.and_then(|b| b.bundle.document()),
+        report.bundle.document(),
+    ) {
+        (Some(base), Some(head)) => Some(bundle_diff::diff(
+            base,
+            head,
+            report.analyze.document(),
+            &options.diff,
+        )),
+        _ => None,
+    };
     let gate = gate::gate(
         report,
         &budgets,
@@ -71,6 +87,7 @@ pub fn assess(report: &Report, baseline: Option<&Report>, options: &AssessOption
         findings: compared.findings,
         fixed: compared.fixed,
         actions,
+        bundle_diff,
         gate,
     }
 }

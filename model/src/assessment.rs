@@ -32,8 +32,156 @@ pub struct Assessment {
     pub fixed: Vec<Finding>,
     /// What to do first, best first.
     pub actions: Vec<Action>,
+    /// With a baseline whose report and the head's both have a build
+    /// analysis: what changed per asset, entry and route, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_diff: Option<BundleDiff>,
     /// The gate: pass or fail, with every check behind it.
     pub gate: Gate,
+}
+
+/// Sizes of one thing in the baseline and in the head.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SizePair {
+    /// In the baseline (absent when the baseline does not have it).
+    pub base: Option<u64>,
+    /// In the head (absent when the head does not have it).
+    pub head: Option<u64>,
+}
+
+impl SizePair {
+    /// `head − base`, a missing side counting as 0.
+    pub fn delta(&self) -> i64 {
+        self.head.unwrap_or(0) as i64 - self.base.unwrap_or(0) as i64
+    }
+}
+
+/// How an asset differs between the builds.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetStatus {
+    /// Only in the head.
+    Added,
+    /// Only in the baseline.
+    Removed,
+    /// In both, with other sizes.
+    Changed,
+}
+
+impl AssetStatus {
+    /// `added`, `removed` or `changed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetStatus::Added => "added",
+            AssetStatus::Removed => "removed",
+            AssetStatus::Changed => "changed",
+        }
+    }
+}
+
+/// One asset of the build, matched across content hashes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AssetChange {
+    /// Its name with the bundler's hash taken out (`assets/index-[hash].js`).
+    pub key: String,
+    /// Its path in the baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_path: Option<String>,
+    /// Its path in the head.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_path: Option<String>,
+    /// Added, removed or changed.
+    pub status: AssetStatus,
+    /// Whether a page loads it up front (in the head, else the baseline).
+    pub initial: bool,
+    /// Raw bytes.
+    pub raw: SizePair,
+    /// gzip bytes (when both builds computed them).
+    pub gzip: SizePair,
+    /// brotli bytes (when both builds computed them).
+    pub brotli: SizePair,
+    /// Entries (pages, routes) that load it, up front or on demand (head, else baseline).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loaded_by: Vec<String>,
+}
+
+/// Changes under the fold threshold, counted together.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FoldedChanges {
+    /// How many assets.
+    pub count: usize,
+    /// Their summed raw delta.
+    pub raw: i64,
+    /// Their summed gzip delta.
+    pub gzip: i64,
+    /// The fold threshold (gzip bytes, or raw when gzip is missing).
+    pub threshold: u64,
+}
+
+/// One entry or route, base vs head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EntryChange {
+    /// The entry (`index.html`, a route, a manifest entry).
+    pub name: String,
+    /// What it loads up front (gzip, else raw).
+    pub initial: SizePair,
+    /// Up front plus everything it can load on navigation (`import()`).
+    pub total: SizePair,
+    /// Whether the numbers are gzip (else raw).
+    pub gzip: bool,
+}
+
+/// What a mover is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MoverKind {
+    /// An npm package (all its modules).
+    Package,
+    /// A module of the project.
+    Module,
+}
+
+/// A package or module whose shipped bytes changed most (source-map
+/// attribution of both builds): why the assets changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Mover {
+    /// Package name (with `@version` when known) or module path.
+    pub name: String,
+    /// Package or module.
+    pub kind: MoverKind,
+    /// Attributed raw bytes, base and head.
+    pub bytes: SizePair,
+    /// Attributed gzip bytes (estimates), base and head.
+    pub gzip: SizePair,
+    /// The version in the baseline, when it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_version: Option<String>,
+    /// The head's assets holding it (baseline's when it is gone).
+    pub assets: Vec<String>,
+    /// The project modules that import it (packages; from the head's source
+    /// analysis), else the entries that load it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loaded_by: Vec<String>,
+}
+
+/// What changed between two builds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BundleDiff {
+    /// Changed, added and removed assets at or above the fold threshold,
+    /// largest |gzip delta| first.
+    pub assets: Vec<AssetChange>,
+    /// Changes below the fold threshold.
+    pub folded: FoldedChanges,
+    /// Assets identical in size in both builds.
+    pub unchanged: usize,
+    /// Every entry and route of either build.
+    pub entries: Vec<EntryChange>,
+    /// The packages and modules whose shipped bytes changed most.
+    pub movers: Vec<Mover>,
 }
 
 /// The baseline a report was compared with.

@@ -15,6 +15,7 @@ pub mod bundle;
 pub mod diagnostic;
 pub mod finding;
 pub mod metric;
+pub mod output;
 pub mod path;
 pub mod progress;
 pub mod report;

@@ -1,7 +1,8 @@
 //! Rendering of perfscope's documents: one self-contained HTML page
 //! ([`html::render`]), a Markdown pull-request comment ([`markdown::render`]),
 //! the terminal output of every command ([`terminal`]), the joined JSON
-//! ([`json::render`]) and its schema ([`schema::report_schema`]).
+//! ([`json::render`]) and its schema ([`schema::report_schema`]), SARIF 2.1.0
+//! and GitHub workflow annotations ([`sarif`]).
 //!
 //! The reporter reads only [`model::report::Report`] and its
 //! [`model::assessment::Assessment`] (computed once by `perfscope-assess`):
@@ -13,6 +14,7 @@ pub mod format;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod sarif;
 pub mod schema;
 pub mod terminal;
 

@@ -39,6 +39,7 @@ pub fn render_with_limit(report: &Report, limit: usize) -> String {
                 findings: Vec::new(),
                 fixed: Vec::new(),
                 actions: Vec::new(),
+                bundle_diff: None,
                 gate: model::assessment::Gate {
                     pass: true,
                     checks: Vec::new(),
@@ -86,7 +87,10 @@ pub fn code_cell(value: &str) -> String {
 /// Plain text with every Markdown and HTML meaning removed.
 pub fn text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    let mut previous: Option<char> = None;
     for c in value.chars() {
+        let after_word = previous.is_some_and(|p| p.is_alphanumeric());
+        previous = Some(c);
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -96,6 +100,10 @@ pub fn text(value: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            // `@name` would mention (and notify) someone: a zero-width
+            // joiner after `@` keeps the text and breaks the link. An `@`
+            // inside a word (`react@18.3.1`) never mentions.
+            '@' if !after_word => out.push_str("@\u{200d}"),
             _ => out.push(c),
         }
     }
@@ -277,9 +285,17 @@ fn budget_line(assessment: &Assessment) -> String {
     if rows.is_empty() {
         return String::new();
     }
+    let note = crate::format::default_limits(rows)
+        .map(|limits| {
+            format!(
+                "<sub>Default budgets applied ({}). Set `[[bundle.budgets]]` and `[vitals.budgets]` in `perfscope.toml` to change them.</sub>\n\n",
+                text(&limits)
+            )
+        })
+        .unwrap_or_default();
     let failed: Vec<_> = rows.iter().filter(|r| !r.passes()).collect();
     if failed.is_empty() {
-        return format!("**Budgets:** all {} pass \u{2705}\n\n", rows.len());
+        return format!("**Budgets:** all {} pass \u{2705}\n\n{note}", rows.len());
     }
     let mut out = format!(
         "**Budgets:** {} of {} failed \u{274c}\n\n| Budget | Metric | Actual | Limit | Over |\n|---|---|---|---|---|\n",
@@ -302,6 +318,7 @@ fn budget_line(assessment: &Assessment) -> String {
         ));
     }
     out.push('\n');
+    out.push_str(&note);
     out
 }
 
@@ -468,6 +485,9 @@ fn with_baseline(report: &Report, assessment: &Assessment) -> Vec<Block> {
         fixed_count,
         parts_notes(report)
     ))];
+    if let Some(diff) = &assessment.bundle_diff {
+        blocks.extend(bundle_diff_blocks(diff));
+    }
     if !assessment.headline.is_empty() {
         let items = assessment
             .headline
@@ -476,10 +496,14 @@ fn with_baseline(report: &Report, assessment: &Assessment) -> Vec<Block> {
                 let unit = m.metric.unit();
                 let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| unit.format(v));
                 let change = m.change.as_ref();
+                let label = match change.and_then(|c| c.note.as_ref()) {
+                    Some(_) => format!("{} <sub>within the runs' spread</sub>", text(&m.label)),
+                    None => text(&m.label),
+                };
                 format!(
                     "| {} | {} | {} | {} | {} | {} |",
                     change.map_or(ChangeStatus::Ok, |c| c.status).emoji(),
-                    text(&m.label),
+                    label,
                     show(change.and_then(|c| c.base)),
                     show(m.value),
                     change
@@ -496,7 +520,7 @@ fn with_baseline(report: &Report, assessment: &Assessment) -> Vec<Block> {
             items,
             row_note,
             format!(
-                "\n<sub>❌ worse by more than {} · ⚠️ worse by less · noise floors: 50 ms, 0.01 CLS.</sub>\n\n",
+                "\n<sub>❌ worse by more than {} · ⚠️ worse by less · noise floors: 50 ms, 0.01 CLS · browser metrics regress only when the head's best run is worse than the baseline's worst.</sub>\n\n",
                 crate::format::percent(threshold)
             ),
         ));
@@ -548,6 +572,255 @@ fn with_baseline(report: &Report, assessment: &Assessment) -> Vec<Block> {
     blocks
 }
 
+fn signed(delta: i64) -> String {
+    crate::format::signed_bytes(delta as f64)
+}
+
+fn size(v: Option<u64>) -> String {
+    v.map_or_else(|| "—".to_string(), crate::format::bytes)
+}
+
+/// Up to three names as code, then how many more.
+fn names(list: &[String]) -> String {
+    let mut out: Vec<String> = list
+        .iter()
+        .take(3)
+        .map(|n| code(&clip(n, MAX_PART_CHARS)))
+        .collect();
+    if list.len() > 3 {
+        out.push(format!("{} more", list.len() - 3));
+    }
+    out.join(", ")
+}
+
+/// The gzip delta when both builds have gzip sizes, else the raw delta.
+fn weight(c: &model::assessment::AssetChange) -> (i64, &'static str) {
+    if c.gzip.base.is_some() || c.gzip.head.is_some() {
+        (c.gzip.delta(), "gzip")
+    } else {
+        (c.raw.delta(), "raw")
+    }
+}
+
+fn asset_name(c: &model::assessment::AssetChange) -> &str {
+    c.head_path
+        .as_deref()
+        .or(c.base_path.as_deref())
+        .unwrap_or(&c.key)
+}
+
+/// The build diff: the biggest change in one sentence, the asset table, the
+/// entries and routes, and the packages and modules behind the change.
+fn bundle_diff_blocks(diff: &model::assessment::BundleDiff) -> Vec<Block> {
+    use model::assessment::{AssetStatus, MoverKind};
+    let mut blocks = Vec::new();
+    // The headline: the biggest asset change and its biggest cause.
+    if let Some(top) = diff.assets.first() {
+        let (delta, unit) = weight(top);
+        let mut line = format!(
+            "**Biggest change:** {} {} **{} {unit}**",
+            code(&clip(asset_name(top), MAX_PART_CHARS)),
+            top.status.as_str(),
+            signed(delta)
+        );
+        if top.initial {
+            line.push_str(" (loads up front)");
+        }
+        if !top.loaded_by.is_empty() {
+            line.push_str(&format!(", loaded by {}", names(&top.loaded_by)));
+        }
+        let cause = diff.movers.iter().find(|m| {
+            top.head_path
+                .as_ref()
+                .or(top.base_path.as_ref())
+                .is_some_and(|p| m.assets.contains(p))
+        });
+        if let Some(m) = cause {
+            line.push_str(&format!(
+                " \u{2014} mostly {} {}{}",
+                code(&clip(&m.name, MAX_PART_CHARS)),
+                signed(m.bytes.delta()),
+                if m.bytes.base.is_none() { " (new)" } else { "" }
+            ));
+            if !m.loaded_by.is_empty() {
+                line.push_str(&format!(
+                    ", {} {}",
+                    if m.kind == MoverKind::Package {
+                        "imported by"
+                    } else {
+                        "loaded by"
+                    },
+                    names(&m.loaded_by)
+                ));
+            }
+        }
+        line.push_str(".\n\n");
+        blocks.push(Block::Text(line));
+    } else if diff.folded.count == 0 {
+        blocks.push(Block::Text(format!(
+            "**Build:** no asset changed ({} unchanged).\n\n",
+            diff.unchanged
+        )));
+    }
+    if !diff.assets.is_empty() {
+        let count = |s: AssetStatus| diff.assets.iter().filter(|a| a.status == s).count();
+        let summary = format!(
+            "Assets: {} changed, {} added, {} removed",
+            count(AssetStatus::Changed),
+            count(AssetStatus::Added),
+            count(AssetStatus::Removed)
+        );
+        let header = "| | Asset | Base | Head | \u{0394} gzip | \u{0394} raw | Loaded by |\n|---|---|--:|--:|--:|--:|---|\n";
+        let head = if diff.assets.len() > 10 {
+            format!("<details><summary>{summary}</summary>\n\n{header}")
+        } else {
+            format!("### {summary}\n\n{header}")
+        };
+        let mut tail = String::new();
+        if diff.folded.count > 0 {
+            tail.push_str(&format!(
+                "\n{} smaller change{} (under {} each): {} gzip, {} raw in total.\n",
+                diff.folded.count,
+                if diff.folded.count == 1 { "" } else { "s" },
+                crate::format::bytes(diff.folded.threshold),
+                signed(diff.folded.gzip),
+                signed(diff.folded.raw)
+            ));
+        }
+        tail.push_str(&format!("\n{} unchanged.\n", diff.unchanged));
+        if diff.assets.len() > 10 {
+            tail.push_str("\n</details>\n");
+        }
+        tail.push('\n');
+        let items = diff
+            .assets
+            .iter()
+            .map(|c| {
+                let (base, head) = if c.gzip.base.is_some() || c.gzip.head.is_some() {
+                    (c.gzip.base, c.gzip.head)
+                } else {
+                    (c.raw.base, c.raw.head)
+                };
+                let mark = match c.status {
+                    AssetStatus::Added => "\u{1f195}",
+                    AssetStatus::Removed => "\u{2796}",
+                    AssetStatus::Changed if weight(c).0 > 0 => "\u{1f53a}",
+                    AssetStatus::Changed => "\u{1f53d}",
+                };
+                format!(
+                    "| {mark} | {}{} | {} | {} | {} | {} | {} |",
+                    code_cell(&clip(asset_name(c), MAX_PART_CHARS)),
+                    if c.initial { " (initial)" } else { "" },
+                    size(base),
+                    size(head),
+                    if c.gzip.base.is_some() || c.gzip.head.is_some() {
+                        signed(c.gzip.delta())
+                    } else {
+                        "—".to_string()
+                    },
+                    signed(c.raw.delta()),
+                    names(&c.loaded_by).replace('|', "\\|")
+                )
+            })
+            .collect();
+        blocks.push(Block::list(head, items, diff_row_note, tail));
+    } else if diff.folded.count > 0 {
+        blocks.push(Block::Text(format!(
+            "**Build:** {} small change{} (under {} each): {} gzip in total; {} unchanged.\n\n",
+            diff.folded.count,
+            if diff.folded.count == 1 { "" } else { "s" },
+            crate::format::bytes(diff.folded.threshold),
+            signed(diff.folded.gzip),
+            diff.unchanged
+        )));
+    }
+    let changed: Vec<&model::assessment::EntryChange> = diff
+        .entries
+        .iter()
+        .filter(|e| e.initial.delta() != 0 || e.total.delta() != 0)
+        .collect();
+    if !changed.is_empty() {
+        let unit = if changed.iter().all(|e| e.gzip) {
+            "gzip"
+        } else {
+            "raw"
+        };
+        let items = changed
+            .iter()
+            .map(|e| {
+                format!(
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    code_cell(&clip(&e.name, MAX_PART_CHARS)),
+                    size(e.initial.base),
+                    size(e.initial.head),
+                    signed(e.initial.delta()),
+                    size(e.total.base),
+                    size(e.total.head),
+                    signed(e.total.delta()),
+                )
+            })
+            .collect();
+        blocks.push(Block::list(
+            format!(
+                "### Entries and routes ({unit})\n\n| Entry | Initial base | Initial head | \u{0394} | With everything it can load, base | head | \u{0394} |\n|---|--:|--:|--:|--:|--:|--:|\n"
+            ),
+            items,
+            diff_row_note,
+            format!(
+                "\n{} other entr{} unchanged.\n\n",
+                diff.entries.len() - changed.len(),
+                if diff.entries.len() - changed.len() == 1 { "y" } else { "ies" }
+            ),
+        ));
+    }
+    if !diff.movers.is_empty() {
+        let items = diff
+            .movers
+            .iter()
+            .map(|m| {
+                let what = match (m.bytes.base, m.bytes.head) {
+                    (None, _) => " (new)".to_string(),
+                    (_, None) => " (gone)".to_string(),
+                    _ => match &m.base_version {
+                        Some(v) => format!(" (was {})", text(&clip(v, MAX_PART_CHARS))),
+                        None => String::new(),
+                    },
+                };
+                let mut line = format!(
+                    "- {} **{}**{what} in {}",
+                    code(&clip(&m.name, MAX_PART_CHARS)),
+                    signed(m.bytes.delta()),
+                    names(&m.assets)
+                );
+                if !m.loaded_by.is_empty() {
+                    line.push_str(&format!(
+                        "; {} {}",
+                        if m.kind == MoverKind::Package {
+                            "imported by"
+                        } else {
+                            "loaded by"
+                        },
+                        names(&m.loaded_by)
+                    ));
+                }
+                line
+            })
+            .collect();
+        blocks.push(Block::list(
+            "### Why: what the build ships more or less of (minified bytes, from source maps)\n\n"
+                .into(),
+            items,
+            list_note,
+            "\n".into(),
+        ));
+    }
+    blocks
+}
+
+fn diff_row_note(left: usize) -> String {
+    format!("| | … and {left} more rows not shown (comment size limit) | | | | | |")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,5 +839,11 @@ mod tests {
             "&lt;img src=x onerror=alert(1)&gt;"
         );
         assert_eq!(text("*a*_b_"), "\\*a\\*\\_b\\_");
+        assert_eq!(text("ping @admin"), "ping @\u{200d}admin");
+        assert_eq!(
+            text("node_modules/@admin/x"),
+            "node\\_modules/@\u{200d}admin/x"
+        );
+        assert_eq!(text("react@18.3.1"), "react@18.3.1");
     }
 }

@@ -395,6 +395,9 @@ pub fn gate(assessment: &Assessment) -> String {
             let _ = writeln!(out, "       {}", paint(DIM, &clean(reason)));
         }
     }
+    if let Some(note) = format::defaults_note(&assessment.budgets) {
+        let _ = writeln!(out, "\n{}", paint(DIM, &note));
+    }
     let failed = checks.iter().filter(|c| !c.pass).count();
     let _ = writeln!(
         out,
@@ -411,6 +414,76 @@ pub fn gate(assessment: &Assessment) -> String {
 }
 
 /// `perfscope diff`: every metric with its change, the new findings, the verdict.
+/// The build diff: assets that changed (largest first), then the packages
+/// and modules behind the change.
+fn bundle_diff(out: &mut String, diff: &model::assessment::BundleDiff) {
+    use model::assessment::AssetStatus;
+    if diff.assets.is_empty() && diff.folded.count == 0 {
+        let _ = writeln!(
+            out,
+            "build: no asset changed ({} unchanged)",
+            diff.unchanged
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        paint(
+            BOLD,
+            &format!(
+                "build: {} asset change{}",
+                diff.assets.len(),
+                if diff.assets.len() == 1 { "" } else { "s" }
+            )
+        )
+    );
+    for c in diff.assets.iter().take(15) {
+        let gzip = c.gzip.base.is_some() || c.gzip.head.is_some();
+        let delta = if gzip { c.gzip.delta() } else { c.raw.delta() };
+        let name = c
+            .head_path
+            .as_deref()
+            .or(c.base_path.as_deref())
+            .unwrap_or(&c.key);
+        let status = match c.status {
+            AssetStatus::Added => paint(RED, "added  "),
+            AssetStatus::Removed => paint(GREEN, "removed"),
+            AssetStatus::Changed => "changed".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  {status} {:>10} {}  {}{}",
+            format::signed_bytes(delta as f64),
+            if gzip { "gzip" } else { "raw " },
+            clean(name),
+            if c.initial { " (initial)" } else { "" }
+        );
+    }
+    if diff.assets.len() > 15 {
+        let _ = writeln!(out, "  … and {} more", diff.assets.len() - 15);
+    }
+    if diff.folded.count > 0 {
+        let _ = writeln!(
+            out,
+            "  {} smaller change{} under {}: {} gzip in total",
+            diff.folded.count,
+            if diff.folded.count == 1 { "" } else { "s" },
+            format::bytes(diff.folded.threshold),
+            format::signed_bytes(diff.folded.gzip as f64)
+        );
+    }
+    for m in diff.movers.iter().take(5) {
+        let _ = writeln!(
+            out,
+            "  why: {} {}{}",
+            clean(&m.name),
+            format::signed_bytes(m.bytes.delta() as f64),
+            if m.bytes.base.is_none() { " (new)" } else { "" }
+        );
+    }
+}
+
 pub fn diff(assessment: &Assessment) -> String {
     let mut out = String::new();
     let width = assessment
@@ -442,6 +515,9 @@ pub fn diff(assessment: &Assessment) -> String {
             show(change.base),
             show(m.value),
         );
+    }
+    if let Some(diff) = &assessment.bundle_diff {
+        bundle_diff(&mut out, diff);
     }
     for k in &assessment.kinds {
         let new: Vec<&Finding> = assessment
@@ -528,6 +604,9 @@ pub fn summary(report: &Report) -> String {
             paint(RED, &format!("{failed} of {} fail", a.budgets.len()))
         }
     );
+    if let Some(note) = format::defaults_note(&a.budgets) {
+        let _ = writeln!(out, "  {}", paint(DIM, &note));
+    }
     let numbers: Vec<String> = a
         .headline
         .iter()

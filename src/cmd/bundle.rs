@@ -28,6 +28,10 @@ pub struct Args {
     /// Compressions to compute, comma-separated: `gzip`, `brotli`, `none`.
     #[arg(long, value_name = "LIST", conflicts_with = "no_brotli")]
     pub compression: Option<String>,
+    /// Compute every size again instead of reusing
+    /// `node_modules/.cache/perfscope` (sizes keyed by file content).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// The project folder of an output folder (see the module docs).
@@ -58,6 +62,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut options = BundleOptions::new(config.bundle.clone(), Some(project.clone()))?;
     options.severities = config.severities();
     options.progress = ctx.progress_sink();
+    options.cache = !args.no_cache;
     if let Some(list) = &args.compression {
         options.compression = Compression::parse_list(list).map_err(anyhow::Error::msg)?;
     }

@@ -37,6 +37,10 @@ pub struct Args {
     pub format: Format,
 }
 
+/// Browser runs `check` makes unless told: enough for the runs' spread to
+/// tell a regression from noise.
+const CHECK_RUNS: usize = 5;
+
 /// The gate's JSON document.
 #[derive(Debug, Serialize)]
 struct CheckDocument<'a> {
@@ -52,7 +56,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         Some(path) => Some(super::diff::read_report(path)?),
         None => None,
     };
-    let gathered = gather(&args.inputs, ctx)?;
+    let gathered = gather(&args.inputs, ctx, CHECK_RUNS)?;
     let mut report = gathered.report;
     let options = gathered.config.assess_options(args.threshold);
     assess::assess_into(&mut report, baseline.as_ref(), &options);
@@ -71,6 +75,8 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             gate: &assessment.gate,
         })?,
         Format::Markdown => super::print_text(&reporter::markdown::render(&report))?,
+        Format::Sarif => super::print_text(&reporter::sarif::render(&report))?,
+        Format::Github => super::print_text(&reporter::sarif::github(&report))?,
         Format::Human => super::print_styled(&reporter::terminal::gate(assessment))?,
     }
     let part_failed = assessment

@@ -72,6 +72,8 @@ pub fn run(args: Args, _ctx: &Context) -> anyhow::Result<ExitCode> {
     };
     match args.format {
         Format::Markdown => super::print_text(&reporter::markdown::render(&head))?,
+        Format::Sarif => super::print_text(&reporter::sarif::render(&head))?,
+        Format::Github => super::print_text(&reporter::sarif::github(&head))?,
         Format::Json => super::print_json(assessment)?,
         Format::Human => super::print_styled(&reporter::terminal::diff(assessment))?,
     }

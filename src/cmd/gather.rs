@@ -43,12 +43,17 @@ pub struct Inputs {
     /// Skip the browser measurements.
     #[arg(long)]
     pub no_vitals: bool,
-    /// Number of browser runs (default 3 or `[vitals] runs`).
+    /// Number of browser runs (default `[vitals] runs`, else 3 for `report`
+    /// and 5 for `check`, which judges regressions against the runs' spread).
     #[arg(long)]
     pub runs: Option<usize>,
     /// Skip brotli sizes (the slow part of the bundle analysis).
     #[arg(long)]
     pub no_brotli: bool,
+    /// Compute every size again instead of reusing
+    /// `node_modules/.cache/perfscope` (sizes keyed by file content).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// The joined report and the configuration it was made with.
@@ -62,7 +67,9 @@ pub struct Gathered {
 /// Runs the analyses that apply to `inputs`. The project's facts
 /// (`package.json`, `index.html`, installed versions) are read once and
 /// shared by the source and bundle analyses.
-pub fn gather(inputs: &Inputs, ctx: &Context) -> anyhow::Result<Gathered> {
+/// `default_runs`: browser runs when neither `--runs` nor `[vitals] runs` says
+/// (`check` gates on the runs, so it makes more).
+pub fn gather(inputs: &Inputs, ctx: &Context, default_runs: usize) -> anyhow::Result<Gathered> {
     let config = Config::load(&inputs.dir)?;
     let project = Arc::new(ProjectFacts::read(&inputs.dir));
     // The build first: the source analysis takes what the build really
@@ -88,7 +95,7 @@ pub fn gather(inputs: &Inputs, ctx: &Context) -> anyhow::Result<Gathered> {
     let vitals = if inputs.no_vitals {
         Part::absent("skipped (--no-vitals)")
     } else {
-        vitals_part(inputs, dist.as_deref(), &config, ctx)
+        vitals_part(inputs, dist.as_deref(), &config, default_runs, ctx)
     };
     let mut report = Report::new(super::generated_by(), analyze, bundle, vitals);
     report.project = project_name(&project);
@@ -166,6 +173,7 @@ fn bundle_part(
             }
             options.severities = config.severities();
             options.progress = ctx.progress_sink();
+            options.cache = !inputs.no_cache;
             analyzer::bundle::analyze(dist, &options)
         })
         .map(|mut document| {
@@ -193,6 +201,7 @@ fn vitals_part(
     inputs: &Inputs,
     dist: Option<&Path>,
     config: &Config,
+    default_runs: usize,
     ctx: &Context,
 ) -> Part<model::vitals::VitalsReport> {
     let target = match (&inputs.url, &config.vitals.url, dist) {
@@ -214,9 +223,11 @@ fn vitals_part(
     };
     let mut options = vitals::VitalsOptions::from_config(&config.vitals);
     options.severities = config.severities();
-    if let Some(runs) = inputs.runs {
-        options.runs = runs.clamp(1, vitals::config::MAX_RUNS);
-    }
+    options.runs = inputs
+        .runs
+        .or(config.vitals.runs)
+        .unwrap_or(default_runs)
+        .clamp(1, vitals::config::MAX_RUNS);
     options.progress = ctx.progress_sink();
     ctx.progress(format!(
         "perfscope: measuring {} in Chromium ({} runs)",
@@ -236,7 +247,7 @@ fn target_name(target: &vitals::Target) -> String {
 /// Writes `report.html`, `report.md` (with the diff when a baseline is given)
 /// and `report.json` into `out`, and returns their paths.
 pub fn write_reports(out: &Path, report: &Report) -> anyhow::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    model::output::create_dir(out).with_context(|| format!("cannot create {}", out.display()))?;
     let files = [
         (
             "report.html",
@@ -247,11 +258,12 @@ pub fn write_reports(out: &Path, report: &Report) -> anyhow::Result<Vec<PathBuf>
             "report.json",
             reporter::json::render(report).context("cannot render the JSON report")?,
         ),
+        ("report.sarif", reporter::sarif::render(report)),
     ];
     let mut written = Vec::new();
     for (name, text) in files {
-        let path = out.join(name);
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        let path = model::output::write_file(out, name, text.as_bytes())
+            .with_context(|| format!("cannot write {}", out.join(name).display()))?;
         written.push(path);
     }
     Ok(written)

@@ -107,6 +107,10 @@ pub enum Format {
     Json,
     /// Markdown (for pull-request comments).
     Markdown,
+    /// SARIF 2.1.0 (GitHub code scanning): findings on project files.
+    Sarif,
+    /// GitHub Actions annotations (`::warning file=…::`, `::error::`).
+    Github,
 }
 
 /// Prints an assessed single-part report in `format`: `human` is the part's
@@ -120,6 +124,8 @@ pub fn print_part<T: serde::Serialize>(
     match format {
         Format::Json => print_json(document),
         Format::Markdown => print_text(&reporter::markdown::render(report)),
+        Format::Sarif => print_text(&reporter::sarif::render(report)),
+        Format::Github => print_text(&reporter::sarif::github(report)),
         Format::Human => print_styled(&human()),
     }
 }

@@ -32,7 +32,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         Some(path) => Some(super::diff::read_report(path)?),
         None => None,
     };
-    let gathered = gather(&args.inputs, ctx)?;
+    let gathered = gather(&args.inputs, ctx, vitals::DEFAULT_RUNS)?;
     let mut report = gathered.report;
     let options = gathered.config.assess_options(args.threshold);
     assess::assess_into(&mut report, baseline.as_ref(), &options);

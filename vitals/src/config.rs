@@ -29,8 +29,8 @@ pub struct VitalsConfig {
     pub path: Option<String>,
     /// SPA fallback when serving a folder.
     pub spa: bool,
-    /// Number of runs (default 3).
-    pub runs: usize,
+    /// Number of runs (default 3; `perfscope check` makes 5 unless this is set).
+    pub runs: Option<usize>,
     /// Device profile (default `desktop`).
     pub profile: ProfileName,
     /// Per-run timeout in seconds (default 60).
@@ -47,7 +47,7 @@ impl Default for VitalsConfig {
             url: None,
             path: None,
             spa: false,
-            runs: 3,
+            runs: None,
             profile: ProfileName::Desktop,
             timeout_s: 60,
             slow_render_ms: 16.0,
@@ -64,10 +64,11 @@ pub const MAX_RUNS: usize = 1000;
 impl VitalsConfig {
     /// Checks values the types allow but a run cannot use.
     pub fn validate(&self) -> Result<(), String> {
-        if self.runs == 0 || self.runs > MAX_RUNS {
+        if let Some(runs) = self.runs
+            && (runs == 0 || runs > MAX_RUNS)
+        {
             return Err(format!(
-                "[vitals] runs must be between 1 and {MAX_RUNS} (got {})",
-                self.runs
+                "[vitals] runs must be between 1 and {MAX_RUNS} (got {runs})"
             ));
         }
         if self.timeout_s == 0 || self.timeout_s > MAX_TIMEOUT_S {
@@ -157,7 +158,7 @@ mod tests {
     #[test]
     fn defaults_and_overrides() {
         let c: VitalsConfig = toml_like(r#"{"runs": 5, "budgets": {"cls": 0.1, "fcp_ms": null}}"#);
-        assert_eq!(c.runs, 5);
+        assert_eq!(c.runs, Some(5));
         assert_eq!(c.budgets.cls, Some(0.1));
         assert_eq!(c.budgets.fcp_ms, None);
         assert_eq!(c.budgets.lcp_ms, Some(2500.0));

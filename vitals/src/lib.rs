@@ -112,7 +112,7 @@ impl VitalsOptions {
     /// flags are applied on top by the caller).
     pub fn from_config(config: &VitalsConfig) -> VitalsOptions {
         VitalsOptions {
-            runs: config.runs.max(1),
+            runs: config.runs.unwrap_or(DEFAULT_RUNS).max(1),
             profile: config.profile,
             path: config.path.clone().unwrap_or_else(|| "/".into()),
             spa: config.spa,
@@ -155,6 +155,10 @@ pub async fn run_async(
         &options.severities,
     ))
 }
+
+/// Runs per measurement when neither the command line nor the
+/// configuration says.
+pub const DEFAULT_RUNS: usize = 3;
 
 /// Recomputes the report from artifacts saved with `save_artifacts`, without a browser.
 pub fn from_artifacts(dir: &Path, options: &VitalsOptions) -> Result<VitalsReport, VitalsError> {

@@ -150,12 +150,30 @@ type Row = (String, Vec<String>, Option<u64>, Option<String>);
 /// measures nothing (a pattern that matches no file, an entry that does not
 /// exist, a compression that was not computed) fails as not measured, with
 /// the reason.
-pub fn evaluate(rules: &[Rule], assets: &[Asset], entries: &[Entry]) -> Vec<Budget> {
+///
+/// Per-chunk budgets judge the chunks a page can load: those an entry loads
+/// up front or on demand, entries for development, mocks, tests and stories
+/// aside (`mockServiceWorker.js` copied from `public/`, a `dev.html`). A
+/// chunk left out that is over the limit is a note, not a failure. Without
+/// any entry, every chunk counts.
+pub fn evaluate(
+    rules: &[Rule],
+    assets: &[Asset],
+    entries: &[Entry],
+    notes: &mut Vec<model::Diagnostic>,
+) -> Vec<Budget> {
     let mut results = Vec::new();
     let js: Vec<&Asset> = assets
         .iter()
         .filter(|a| a.asset_type == AssetType::Js)
         .collect();
+    let page_entries: Vec<&Entry> = entries.iter().filter(|e| !dev_only(&e.name)).collect();
+    let loadable = |a: &Asset| {
+        entries.is_empty()
+            || page_entries
+                .iter()
+                .any(|e| e.assets.iter().chain(&e.lazy).any(|p| *p == a.path))
+    };
     for rule in rules {
         let mut rows: Vec<Row> = Vec::new();
         let not_computed = || {
@@ -248,8 +266,25 @@ pub fn evaluate(rules: &[Rule], assets: &[Asset], entries: &[Entry]) -> Vec<Budg
                 }
             }
             Target::EachJsChunk => {
+                for a in js.iter().filter(|a| !loadable(a)) {
+                    if let Some(size) = size_of(rule.metric, a.raw, a.gzip, a.brotli)
+                        && size > rule.limit
+                    {
+                        notes.push(model::Diagnostic::new(
+                            a.path.clone(),
+                            format!(
+                                "{} {}, over the {} {} budget, but no page loads it (not an entry's chunk, or only a development, mock or test entry's): not judged",
+                                model::units::format_bytes(size),
+                                rule.metric,
+                                model::units::format_bytes(rule.limit),
+                                rule.name
+                            ),
+                        ));
+                    }
+                }
                 let sized: Vec<(&Asset, Option<u64>)> = js
                     .iter()
+                    .filter(|a| loadable(a))
                     .map(|a| (*a, size_of(rule.metric, a.raw, a.gzip, a.brotli)))
                     .collect();
                 let failing: Vec<&(&Asset, Option<u64>)> = sized
@@ -300,6 +335,31 @@ pub fn evaluate(rules: &[Rule], assets: &[Asset], entries: &[Entry]) -> Vec<Budg
         }
     }
     results
+}
+
+/// Whether an entry only serves development: mocks, tests, stories, dev pages.
+fn dev_only(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| {
+            matches!(
+                word,
+                "mock"
+                    | "mocks"
+                    | "msw"
+                    | "dev"
+                    | "devtools"
+                    | "test"
+                    | "tests"
+                    | "spec"
+                    | "stories"
+                    | "story"
+                    | "storybook"
+                    | "playground"
+                    | "fixture"
+                    | "fixtures"
+            ) || word.starts_with("mockservice")
+        })
 }
 
 fn sum(assets: &[&Asset], metric: MetricId) -> Option<u64> {
@@ -373,11 +433,11 @@ mod tests {
             metric: MetricId::Gzip,
             limit: 19,
         }];
-        let results = evaluate(&budgets, &assets, &[]);
+        let results = evaluate(&budgets, &assets, &[], &mut Vec::new());
         assert_eq!(results[0].actual, Some(20.0));
         assert!(!results[0].passes());
         assert_eq!(results[0].files, vec!["assets/b.js"]);
-        let results = evaluate(&defaults(), &assets, &[]);
+        let results = evaluate(&defaults(), &assets, &[], &mut Vec::new());
         let chunk: Vec<_> = results
             .iter()
             .filter(|r| r.name.starts_with("JS chunk"))
@@ -387,5 +447,41 @@ mod tests {
         assert!(!chunk[0].passes());
         let total = results.iter().find(|r| r.name == "all JS").unwrap();
         assert_eq!((total.actual, total.passes()), (Some(150_020.0), true));
+    }
+
+    #[test]
+    fn chunks_no_page_loads_are_noted_not_failed() {
+        let assets = vec![
+            asset("assets/index.js", 10, 50_000),
+            asset("mockServiceWorker.js", 10, 150_000),
+            asset("assets/dev-tools.js", 10, 120_000),
+        ];
+        let entry = |name: &str, assets: &[&str]| Entry {
+            name: name.to_string(),
+            html: Some(name.to_string()),
+            assets: assets.iter().map(|a| a.to_string()).collect(),
+            lazy: Vec::new(),
+            raw: 0,
+            gzip: None,
+            brotli: None,
+            js: Default::default(),
+            lazy_sizes: Default::default(),
+        };
+        let entries = vec![
+            entry("index.html", &["assets/index.js"]),
+            entry("dev.html", &["assets/dev-tools.js"]),
+        ];
+        let mut notes = Vec::new();
+        let results = evaluate(&defaults(), &assets, &entries, &mut notes);
+        let chunk: Vec<_> = results
+            .iter()
+            .filter(|r| r.name.starts_with("JS chunk"))
+            .collect();
+        assert_eq!(chunk.len(), 1);
+        assert!(chunk[0].passes(), "{chunk:?}");
+        assert_eq!(chunk[0].name, "JS chunk (largest: assets/index.js)");
+        let noted: Vec<&str> = notes.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(noted, vec!["mockServiceWorker.js", "assets/dev-tools.js"]);
+        assert!(notes[0].message.contains("no page loads it"));
     }
 }

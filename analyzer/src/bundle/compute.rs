@@ -81,7 +81,7 @@ pub fn compute(facts: BundleFacts, options: &BundleOptions) -> BundleReport {
     if use_defaults {
         budget_rules.extend(budgets::defaults());
     }
-    let budget_results = budgets::evaluate(&budget_rules, &assets, &entries);
+    let budget_results = budgets::evaluate(&budget_rules, &assets, &entries, &mut diagnostics);
 
     let context = findings::Context { assets: &assets };
     let found = findings::run_all(&context, &options.severities);

@@ -95,6 +95,10 @@ pub fn gather(dist: &Path, options: &BundleOptions) -> Result<BundleFacts, Bundl
             },
         })
         .collect();
+    let cache = match (&options.project, options.cache) {
+        (Some(project), true) => super::size_cache::SizeCache::open(&project.root),
+        _ => super::size_cache::SizeCache::disabled(),
+    };
     let gathered = gather_all(
         &tasks,
         &root,
@@ -102,7 +106,14 @@ pub fn gather(dist: &Path, options: &BundleOptions) -> Result<BundleFacts, Bundl
         options.compression,
         metadata_graph.is_none(),
         &options.progress,
+        &cache,
     );
+    if let Err(err) = cache.save() {
+        diagnostics.push(Diagnostic::new(
+            "node_modules/.cache/perfscope/sizes-v1.json",
+            format!("the size cache was not saved: {err}"),
+        ));
+    }
     let mut timings = BundleTimings {
         walk_ms,
         assets_ms: ms(assets_started),
@@ -206,6 +217,7 @@ fn gather_all(
     compression: Compression,
     parse_imports: bool,
     progress: &model::Progress,
+    cache: &super::size_cache::SizeCache,
 ) -> Vec<Gathered> {
     let mut order: Vec<usize> = (0..tasks.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(tasks.get(i).map_or(0, |t| t.file.size)));
@@ -227,7 +239,8 @@ fn gather_all(
                             model::units::format_bytes(task.file.size)
                         ));
                     }
-                    let gathered = gather_one(task, root, index, compression, parse_imports);
+                    let gathered =
+                        gather_one(task, root, index, compression, parse_imports, cache);
                     if let Ok(mut results) = results.lock() {
                         results.push(gathered);
                         progress.step("assets measured", results.len(), tasks.len());
@@ -245,6 +258,7 @@ fn gather_one(
     index: &PathIndex,
     compression: Compression,
     parse_imports: bool,
+    cache: &super::size_cache::SizeCache,
 ) -> Gathered {
     let rel = task.file.rel.clone();
     let mut out = Gathered {
@@ -284,15 +298,39 @@ fn gather_one(
     };
     out.asset.raw = data.len() as u64;
     out.asset.unmapped_bytes = out.asset.raw;
+    let key = cache
+        .enabled()
+        .then(|| super::size_cache::SizeCache::key(&data));
+    let cached = key
+        .as_deref()
+        .and_then(|k| cache.get(k))
+        .unwrap_or_default();
     if compression.gzip {
         let t = Instant::now();
-        out.asset.gzip = Some(crate::compress::gzip_size(&data));
+        out.asset.gzip = Some(
+            cached
+                .gzip
+                .unwrap_or_else(|| crate::compress::gzip_size(&data)),
+        );
         out.gzip_ms = ms(t);
     }
     if compression.brotli {
         let t = Instant::now();
-        out.asset.brotli = Some(crate::compress::brotli_size(&data));
+        out.asset.brotli = Some(
+            cached
+                .brotli
+                .unwrap_or_else(|| crate::compress::brotli_size(&data)),
+        );
         out.brotli_ms = ms(t);
+    }
+    if let Some(key) = key {
+        cache.put(
+            key,
+            super::size_cache::Sizes {
+                gzip: out.asset.gzip,
+                brotli: out.asset.brotli,
+            },
+        );
     }
     match task.asset_type {
         AssetType::Js | AssetType::Css => {

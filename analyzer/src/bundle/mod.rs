@@ -18,6 +18,7 @@ pub mod duplicates;
 pub mod findings;
 pub mod gather;
 pub mod initial;
+pub mod size_cache;
 pub mod size_limit;
 pub mod sourcemap;
 pub mod walk;
@@ -50,6 +51,10 @@ pub struct BundleOptions {
     pub severities: Severities,
     /// Where "assets compressed k of N" goes.
     pub progress: model::Progress,
+    /// Reuse compressed sizes from `node_modules/.cache/perfscope` of the
+    /// project (and record new ones). Off by default; the CLI turns it on
+    /// unless `--no-cache`.
+    pub cache: bool,
 }
 
 impl BundleOptions {
@@ -68,6 +73,7 @@ impl BundleOptions {
             project,
             severities: Severities::default(),
             progress: model::Progress::default(),
+            cache: false,
         })
     }
 }

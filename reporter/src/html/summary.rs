@@ -37,7 +37,124 @@ pub struct SummaryView {
     pub budgets: Vec<BudgetRow>,
     pub budgets_failed: usize,
     pub actions: Vec<Action>,
+    /// Against a baseline: what changed in the build.
+    pub diff: Option<DiffView>,
     pub gate_pass: Option<bool>,
+}
+
+/// One changed, added or removed asset.
+pub struct DiffAssetRow {
+    pub status: &'static str,
+    pub name: String,
+    pub initial: bool,
+    pub base: String,
+    pub head: String,
+    pub delta: String,
+    pub delta_v: i64,
+    pub loaded_by: String,
+}
+
+/// One entry or route that changed.
+pub struct DiffEntryRow {
+    pub name: String,
+    pub initial: String,
+    pub total: String,
+}
+
+/// The build diff against the baseline.
+pub struct DiffView {
+    pub unit: &'static str,
+    pub assets: Vec<DiffAssetRow>,
+    pub folded: String,
+    pub entries: Vec<DiffEntryRow>,
+    pub movers: Vec<String>,
+}
+
+fn pair_text(p: &model::assessment::SizePair) -> String {
+    let show = |v: Option<u64>| v.map_or_else(|| "—".to_string(), crate::format::bytes);
+    format!(
+        "{} → {} ({})",
+        show(p.base),
+        show(p.head),
+        crate::format::signed_bytes(p.delta() as f64)
+    )
+}
+
+fn diff_view(d: &model::assessment::BundleDiff) -> DiffView {
+    let gzip = d
+        .assets
+        .iter()
+        .all(|c| c.gzip.base.is_some() || c.gzip.head.is_some());
+    let show = |v: Option<u64>| v.map_or_else(|| "—".to_string(), crate::format::bytes);
+    DiffView {
+        unit: if gzip { "gzip" } else { "raw" },
+        assets: d
+            .assets
+            .iter()
+            .map(|c| {
+                let p = if gzip { c.gzip } else { c.raw };
+                DiffAssetRow {
+                    status: c.status.as_str(),
+                    name: c
+                        .head_path
+                        .clone()
+                        .or_else(|| c.base_path.clone())
+                        .unwrap_or_else(|| c.key.clone()),
+                    initial: c.initial,
+                    base: show(p.base),
+                    head: show(p.head),
+                    delta: crate::format::signed_bytes(p.delta() as f64),
+                    delta_v: p.delta(),
+                    loaded_by: c.loaded_by.join(", "),
+                }
+            })
+            .collect(),
+        folded: if d.folded.count > 0 {
+            format!(
+                "{} smaller change{} (under {} each): {} gzip in total; {} unchanged.",
+                d.folded.count,
+                if d.folded.count == 1 { "" } else { "s" },
+                crate::format::bytes(d.folded.threshold),
+                crate::format::signed_bytes(d.folded.gzip as f64),
+                d.unchanged
+            )
+        } else {
+            format!("{} unchanged.", d.unchanged)
+        },
+        entries: d
+            .entries
+            .iter()
+            .filter(|e| e.initial.delta() != 0 || e.total.delta() != 0)
+            .map(|e| DiffEntryRow {
+                name: e.name.clone(),
+                initial: pair_text(&e.initial),
+                total: pair_text(&e.total),
+            })
+            .collect(),
+        movers: d
+            .movers
+            .iter()
+            .map(|m| {
+                let mut line = format!(
+                    "{} {}{} in {}",
+                    m.name,
+                    crate::format::signed_bytes(m.bytes.delta() as f64),
+                    if m.bytes.base.is_none() {
+                        " (new)"
+                    } else if m.bytes.head.is_none() {
+                        " (gone)"
+                    } else {
+                        ""
+                    },
+                    m.assets.join(", ")
+                );
+                if !m.loaded_by.is_empty() {
+                    line.push_str(&format!("; from {}", m.loaded_by.join(", ")));
+                }
+                line
+            })
+            .collect(),
+    }
 }
 
 fn badge<T>(name: &'static str, anchor: &'static str, part: &Part<T>) -> PartBadge {
@@ -68,6 +185,7 @@ pub fn build(report: &Report) -> SummaryView {
             budgets: Vec::new(),
             budgets_failed: 0,
             actions: Vec::new(),
+            diff: None,
             gate_pass: None,
         };
     };
@@ -87,6 +205,7 @@ pub fn build(report: &Report) -> SummaryView {
         budgets_failed: budgets.iter().filter(|b| !b.pass).count(),
         budgets,
         actions: a.actions.clone(),
+        diff: a.bundle_diff.as_ref().map(diff_view),
         gate_pass: Some(a.gate.pass),
     }
 }

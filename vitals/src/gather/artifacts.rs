@@ -196,19 +196,22 @@ pub struct ReactRender {
 
 /// Writes `run-<index>.json` for every run into `dir` (created if needed).
 pub fn save_all(dir: &Path, runs: &[RunArtifacts]) -> Result<(), VitalsError> {
-    std::fs::create_dir_all(dir).map_err(|source| VitalsError::Io {
+    model::output::create_dir(dir).map_err(|source| VitalsError::Io {
         path: dir.display().to_string(),
         source,
     })?;
     for run in runs {
-        let path = dir.join(format!("run-{}.json", run.index));
+        let name = format!("run-{}.json", run.index);
+        let path = dir.join(&name);
         let text = serde_json::to_string(run).map_err(|e| VitalsError::Artifact {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        std::fs::write(&path, text).map_err(|source| VitalsError::Io {
-            path: path.display().to_string(),
-            source,
+        model::output::write_file(dir, &name, text.as_bytes()).map_err(|source| {
+            VitalsError::Io {
+                path: path.display().to_string(),
+                source,
+            }
         })?;
     }
     Ok(())

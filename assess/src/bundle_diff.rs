@@ -1,0 +1,534 @@
+//! What changed between two builds: every asset matched across content
+//! hashes, each entry and route's weight, and the packages and modules
+//! behind the change (source-map attribution of both builds).
+//!
+//! Matching: the bundler's hash is taken out of every path ([`strip_hash`],
+//! or a configured pattern) and assets with the same remainder are paired.
+//! When several assets of one build share a remainder (esbuild's
+//! `chunk-[hash].js`, Vite's many `index-[hash].js`), they are paired by the
+//! source modules they hold (most shared bytes first); what is left is added
+//! or removed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use model::analyze::AnalyzeReport;
+use model::assessment::{
+    AssetChange, AssetStatus, BundleDiff, EntryChange, FoldedChanges, Mover, MoverKind, SizePair,
+};
+use model::bundle::{Asset, BundleReport};
+
+/// Changes smaller than this (gzip bytes, else raw) fold into one line.
+pub const DEFAULT_FOLD_BYTES: u64 = 100;
+
+/// How many packages and modules [`BundleDiff::movers`] keeps.
+pub const MOVERS: usize = 10;
+
+/// How assets are matched and what is folded.
+#[derive(Debug, Clone, Default)]
+pub struct DiffOptions {
+    /// A pattern whose matches are the hash in asset paths (replaces the
+    /// built-in rules).
+    pub hash_pattern: Option<regex::Regex>,
+    /// Fold changes smaller than this (gzip, else raw); `None`: the default.
+    pub fold_bytes: Option<u64>,
+}
+
+/// Whether `token` looks like a content hash rather than a word.
+fn hashy(token: &str) -> bool {
+    let n = token.len();
+    if n < 8
+        || !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return false;
+    }
+    let digit = token.bytes().any(|b| b.is_ascii_digit());
+    let upper = token.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = token.bytes().any(|b| b.is_ascii_lowercase());
+    let hex = token.bytes().all(|b| b.is_ascii_hexdigit());
+    if hex && digit {
+        return true;
+    }
+    // A word: `Settings`, `HomePage`, `vendor`, `polyfills`.
+    let word = {
+        let mut chars = token.chars();
+        let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+        let mut prev_upper = true;
+        let mut ok = first_ok;
+        for c in token.chars().skip(1) {
+            if c.is_ascii_uppercase() {
+                if prev_upper {
+                    ok = false;
+                }
+                prev_upper = true;
+            } else if c.is_ascii_lowercase() {
+                prev_upper = false;
+            } else {
+                ok = false;
+            }
+        }
+        ok
+    };
+    if word {
+        return false;
+    }
+    // Vite/Rollup and esbuild: 8 characters of base64url / base32; Next.js
+    // build ids and long hashes: 16 and more.
+    (n == 8 || n >= 16) && (digit as u8 + upper as u8 + lower as u8 >= 2 || (upper && n == 8))
+}
+
+/// `path` with the bundler's hash replaced by `[hash]`: `assets/index-42CCVWIX.js`
+/// → `assets/index-[hash].js`, `static/js/main.1a2b3c4d.js` →
+/// `static/js/main.[hash].js`, `_next/static/chunks/pages/index-2f8a9b7c1d3e4f50.js`
+/// → `…/index-[hash].js`, `_next/static/<build id>/_buildManifest.js` →
+/// `_next/static/[hash]/_buildManifest.js`.
+pub fn strip_hash(path: &str, pattern: Option<&regex::Regex>) -> String {
+    if let Some(re) = pattern {
+        return re.replace_all(path, "[hash]").into_owned();
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    let last = segments.len().saturating_sub(1);
+    segments
+        .iter()
+        .enumerate()
+        .map(|(i, segment)| {
+            if i < last {
+                if segment.len() >= 16 && hashy(segment) {
+                    "[hash]".to_string()
+                } else {
+                    segment.to_string()
+                }
+            } else {
+                strip_file_name(segment)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn strip_file_name(name: &str) -> String {
+    // Vite/Rollup/esbuild: `name-[hash].ext` where the hash may hold `-`/`_`.
+    if let Some(dot) = name.find('.').filter(|d| *d >= 9) {
+        let stem = &name[..dot];
+        let candidate = &stem[stem.len() - 8..];
+        if stem.as_bytes()[stem.len() - 9] == b'-' && hashy(candidate) {
+            return format!("{}-[hash]{}", &stem[..stem.len() - 9], &name[dot..]);
+        }
+    }
+    // webpack, Rspack, Next.js, CRA: hashes between `.` or after `-`.
+    let mut out = String::with_capacity(name.len());
+    let mut token = String::new();
+    for c in name.chars() {
+        if c == '.' || c == '-' {
+            out.push_str(if hashy(&token) { "[hash]" } else { &token });
+            token.clear();
+            out.push(c);
+        } else {
+            token.push(c);
+        }
+    }
+    // The extension is never a hash.
+    out.push_str(&token);
+    out
+}
+
+fn sizes(a: &Asset) -> (u64, Option<u64>, Option<u64>) {
+    (a.raw, a.gzip, a.brotli)
+}
+
+/// Shared attributed bytes of two assets (how alike their contents are).
+fn overlap(a: &Asset, b: &Asset) -> u64 {
+    let theirs: HashMap<&str, u64> = b
+        .sources
+        .iter()
+        .map(|s| (s.source.as_str(), s.bytes))
+        .collect();
+    a.sources
+        .iter()
+        .filter_map(|s| theirs.get(s.source.as_str()).map(|t| s.bytes.min(*t)))
+        .sum()
+}
+
+/// Pairs base and head assets: by stripped name, then by shared sources.
+fn pair<'a>(
+    base: &'a BundleReport,
+    head: &'a BundleReport,
+    pattern: Option<&regex::Regex>,
+) -> Vec<(String, Option<&'a Asset>, Option<&'a Asset>)> {
+    let mut by_key: BTreeMap<String, (Vec<&'a Asset>, Vec<&'a Asset>)> = BTreeMap::new();
+    for a in &base.assets {
+        by_key
+            .entry(strip_hash(&a.path, pattern))
+            .or_default()
+            .0
+            .push(a);
+    }
+    for a in &head.assets {
+        by_key
+            .entry(strip_hash(&a.path, pattern))
+            .or_default()
+            .1
+            .push(a);
+    }
+    let mut out = Vec::new();
+    for (key, (mut b, mut h)) in by_key {
+        if b.len() == 1 && h.len() == 1 {
+            out.push((key, b.pop(), h.pop()));
+            continue;
+        }
+        // Same path on both sides first (unhashed names), then most shared bytes.
+        let mut candidates: Vec<(u64, bool, usize, usize)> = Vec::new();
+        for (i, x) in b.iter().enumerate() {
+            for (j, y) in h.iter().enumerate() {
+                let same = x.path == y.path;
+                let shared = overlap(x, y);
+                if same || shared > 0 {
+                    candidates.push((shared, same, i, j));
+                }
+            }
+        }
+        candidates.sort_by(|p, q| (q.1, q.0, p.2, p.3).cmp(&(p.1, p.0, q.2, q.3)));
+        let mut used_b = vec![false; b.len()];
+        let mut used_h = vec![false; h.len()];
+        for (_, _, i, j) in candidates {
+            if !used_b[i] && !used_h[j] {
+                used_b[i] = true;
+                used_h[j] = true;
+                out.push((key.clone(), Some(b[i]), Some(h[j])));
+            }
+        }
+        for (i, x) in b.iter().enumerate() {
+            if !used_b[i] {
+                out.push((key.clone(), Some(*x), None));
+            }
+        }
+        for (j, y) in h.iter().enumerate() {
+            if !used_h[j] {
+                out.push((key.clone(), None, Some(*y)));
+            }
+        }
+    }
+    out
+}
+
+/// Entries that load `path` (up front or on demand).
+fn loaded_by(bundle: &BundleReport, path: &str) -> Vec<String> {
+    bundle
+        .entries
+        .iter()
+        .filter(|e| e.assets.iter().chain(&e.lazy).any(|a| a == path))
+        .map(|e| e.name.clone())
+        .collect()
+}
+
+/// The differences between `base` and `head`; `source` is the head's source
+/// analysis (it tells which project modules import a package).
+pub fn diff(
+    base: &BundleReport,
+    head: &BundleReport,
+    source: Option<&AnalyzeReport>,
+    options: &DiffOptions,
+) -> BundleDiff {
+    let fold = options.fold_bytes.unwrap_or(DEFAULT_FOLD_BYTES);
+    let gzip_both = base
+        .assets
+        .iter()
+        .chain(&head.assets)
+        .all(|a| a.gzip.is_some());
+    let brotli_both = base
+        .assets
+        .iter()
+        .chain(&head.assets)
+        .all(|a| a.brotli.is_some());
+    let mut assets = Vec::new();
+    let mut folded = FoldedChanges {
+        threshold: fold,
+        ..FoldedChanges::default()
+    };
+    let mut unchanged = 0;
+    for (key, b, h) in pair(base, head, options.hash_pattern.as_ref()) {
+        let (braw, bgz, bbr) = b.map(sizes).unwrap_or_default();
+        let (hraw, hgz, hbr) = h.map(sizes).unwrap_or_default();
+        let status = match (b, h) {
+            (Some(_), None) => AssetStatus::Removed,
+            (None, Some(_)) => AssetStatus::Added,
+            _ if braw == hraw && bgz == hgz => {
+                unchanged += 1;
+                continue;
+            }
+            _ => AssetStatus::Changed,
+        };
+        let pick = |both: bool, v: Option<u64>, side: bool| if both && side { v } else { None };
+        let change = AssetChange {
+            key,
+            base_path: b.map(|a| a.path.clone()),
+            head_path: h.map(|a| a.path.clone()),
+            status,
+            initial: h.or(b).is_some_and(|a| a.initial),
+            raw: SizePair {
+                base: b.map(|_| braw),
+                head: h.map(|_| hraw),
+            },
+            gzip: SizePair {
+                base: pick(gzip_both, bgz, b.is_some()),
+                head: pick(gzip_both, hgz, h.is_some()),
+            },
+            brotli: SizePair {
+                base: pick(brotli_both, bbr, b.is_some()),
+                head: pick(brotli_both, hbr, h.is_some()),
+            },
+            loaded_by: match h {
+                Some(a) => loaded_by(head, &a.path),
+                None => b.map(|a| loaded_by(base, &a.path)).unwrap_or_default(),
+            },
+        };
+        let weight = if gzip_both {
+            change.gzip.delta()
+        } else {
+            change.raw.delta()
+        };
+        if weight.unsigned_abs() < fold {
+            folded.count += 1;
+            folded.raw += change.raw.delta();
+            folded.gzip += change.gzip.delta();
+        } else {
+            assets.push(change);
+        }
+    }
+    let weight = |c: &AssetChange| {
+        if gzip_both {
+            c.gzip.delta()
+        } else {
+            c.raw.delta()
+        }
+        .unsigned_abs()
+    };
+    assets.sort_by(|a, b| {
+        weight(b)
+            .cmp(&weight(a))
+            .then_with(|| a.key.cmp(&b.key))
+            .then_with(|| a.head_path.cmp(&b.head_path))
+    });
+    BundleDiff {
+        assets,
+        folded,
+        unchanged,
+        entries: entries(base, head),
+        movers: movers(base, head, source),
+    }
+}
+
+fn entries(base: &BundleReport, head: &BundleReport) -> Vec<EntryChange> {
+    let gzip = base
+        .entries
+        .iter()
+        .chain(&head.entries)
+        .all(|e| e.gzip.is_some() && e.lazy_sizes.gzip.is_some());
+    let numbers = |e: &model::bundle::Entry| {
+        if gzip {
+            let initial = e.gzip.unwrap_or(0);
+            (initial, initial + e.lazy_sizes.gzip.unwrap_or(0))
+        } else {
+            (e.raw, e.raw + e.lazy_sizes.raw)
+        }
+    };
+    let names: BTreeSet<&str> = base
+        .entries
+        .iter()
+        .chain(&head.entries)
+        .map(|e| e.name.as_str())
+        .collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let b = base.entries.iter().find(|e| e.name == name).map(numbers);
+            let h = head.entries.iter().find(|e| e.name == name).map(numbers);
+            EntryChange {
+                name: name.to_string(),
+                initial: SizePair {
+                    base: b.map(|n| n.0),
+                    head: h.map(|n| n.0),
+                },
+                total: SizePair {
+                    base: b.map(|n| n.1),
+                    head: h.map(|n| n.1),
+                },
+                gzip,
+            }
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Attributed {
+    bytes: u64,
+    gzip: u64,
+    version: Option<String>,
+    assets: BTreeSet<String>,
+}
+
+/// Attributed bytes per package and per project module.
+fn attribution(bundle: &BundleReport) -> BTreeMap<(MoverKind, String), Attributed> {
+    let mut out: BTreeMap<(MoverKind, String), Attributed> = BTreeMap::new();
+    for asset in &bundle.assets {
+        for s in &asset.sources {
+            let key = match &s.package {
+                Some(name) => (MoverKind::Package, name.clone()),
+                None => (MoverKind::Module, s.source.clone()),
+            };
+            let slot = out.entry(key).or_default();
+            slot.bytes += s.bytes;
+            slot.gzip += s.gzip.unwrap_or(0);
+            if slot.version.is_none() {
+                slot.version = s.version.clone();
+            }
+            slot.assets.insert(asset.path.clone());
+        }
+    }
+    out
+}
+
+/// Project modules of `source` that import package `name` (or module `path`).
+fn importers(source: &AnalyzeReport, kind: MoverKind, name: &str) -> Vec<String> {
+    let package_of: HashMap<&str, Option<&str>> = source
+        .modules
+        .iter()
+        .map(|m| (m.path.as_str(), m.package.as_deref()))
+        .collect();
+    let mut out: Vec<String> = source
+        .modules
+        .iter()
+        .filter(|m| m.package.is_none())
+        .filter(|m| {
+            m.imports.iter().any(|i| {
+                let Some(resolved) = i.resolved.as_deref() else {
+                    return false;
+                };
+                match kind {
+                    MoverKind::Package => package_of.get(resolved).copied().flatten() == Some(name),
+                    MoverKind::Module => resolved == name,
+                }
+            })
+        })
+        .map(|m| m.path.clone())
+        .collect();
+    out.sort();
+    out.dedup();
+    out.truncate(5);
+    out
+}
+
+fn movers(base: &BundleReport, head: &BundleReport, source: Option<&AnalyzeReport>) -> Vec<Mover> {
+    let b = attribution(base);
+    let h = attribution(head);
+    let keys: BTreeSet<&(MoverKind, String)> = b.keys().chain(h.keys()).collect();
+    let mut out: Vec<Mover> = keys
+        .into_iter()
+        .filter_map(|key| {
+            let (kind, name) = key;
+            let before = b.get(key);
+            let after = h.get(key);
+            let bytes = SizePair {
+                base: before.map(|a| a.bytes),
+                head: after.map(|a| a.bytes),
+            };
+            let version_changed =
+                before.and_then(|a| a.version.as_ref()) != after.and_then(|a| a.version.as_ref());
+            if bytes.delta() == 0 && !version_changed {
+                return None;
+            }
+            let version = after.or(before).and_then(|a| a.version.clone());
+            let shown = match (kind, &version) {
+                (MoverKind::Package, Some(v)) => format!("{name}@{v}"),
+                _ => name.clone(),
+            };
+            let assets: Vec<String> = after
+                .or(before)
+                .map(|a| a.assets.iter().cloned().collect())
+                .unwrap_or_default();
+            let mut loaded = source
+                .map(|s| importers(s, *kind, name))
+                .unwrap_or_default();
+            if loaded.is_empty() {
+                let bundle = if after.is_some() { head } else { base };
+                let mut entries: BTreeSet<String> = BTreeSet::new();
+                for asset in &assets {
+                    entries.extend(loaded_by(bundle, asset));
+                }
+                loaded = entries.into_iter().collect();
+            }
+            Some(Mover {
+                name: shown,
+                kind: *kind,
+                bytes,
+                gzip: SizePair {
+                    base: before.map(|a| a.gzip),
+                    head: after.map(|a| a.gzip),
+                },
+                base_version: if version_changed {
+                    before.and_then(|a| a.version.clone())
+                } else {
+                    None
+                },
+                assets,
+                loaded_by: loaded,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.bytes
+            .delta()
+            .unsigned_abs()
+            .cmp(&a.bytes.delta().unsigned_abs())
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    out.truncate(MOVERS);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_of_every_bundler_are_taken_out() {
+        let cases = [
+            ("assets/index-42CCVWIX.js", "assets/index-[hash].js"),
+            ("assets/Help-DeHpYyQ0.js", "assets/Help-[hash].js"),
+            ("assets/vendor-b1eJZLhn.js", "assets/vendor-[hash].js"),
+            ("assets/index-B_x-12Ab.css", "assets/index-[hash].css"),
+            ("assets/chunk-ABCD2345.js", "assets/chunk-[hash].js"),
+            ("static/js/main.1a2b3c4d.js", "static/js/main.[hash].js"),
+            (
+                "static/js/787.8c1b2d3e.chunk.js",
+                "static/js/787.[hash].chunk.js",
+            ),
+            ("static/css/main.073c9b0a.css", "static/css/main.[hash].css"),
+            (
+                "_next/static/chunks/pages/index-2f8a9b7c1d3e4f50.js",
+                "_next/static/chunks/pages/index-[hash].js",
+            ),
+            (
+                "_next/static/chunks/app/layout-0c5ba1b0a1e9a2f1.js",
+                "_next/static/chunks/app/layout-[hash].js",
+            ),
+            (
+                "_next/static/x8ZkvHg_8jFS0d_Hk4uJ_/_buildManifest.js",
+                "_next/static/[hash]/_buildManifest.js",
+            ),
+            ("main.3f9c2a1b8d7e6f5a4b3c.js", "main.[hash].js"),
+            // Words stay.
+            ("assets/Settings.js", "assets/Settings.js"),
+            ("assets/HomePage-abc.js", "assets/HomePage-abc.js"),
+            ("index.html", "index.html"),
+            ("favicon.ico", "favicon.ico"),
+            ("assets/polyfills.js", "assets/polyfills.js"),
+        ];
+        for (path, want) in cases {
+            assert_eq!(strip_hash(path, None), want, "{path}");
+        }
+        let re = regex::Regex::new(r"\.[0-9]{6}").expect("pattern");
+        assert_eq!(strip_hash("app.123456.js", Some(&re)), "app[hash].js");
+    }
+}
