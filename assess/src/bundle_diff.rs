@@ -7,7 +7,8 @@
 //! When several assets of one build share a remainder (esbuild's
 //! `chunk-[hash].js`, Vite's many `index-[hash].js`), they are paired by the
 //! source modules they hold (most shared bytes first); what is left is added
-//! or removed.
+//! or removed. Only what users download counts: source maps and bundler
+//! metadata are left out.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -133,6 +134,11 @@ fn strip_file_name(name: &str) -> String {
     out
 }
 
+/// What users download: source maps and bundler metadata are left out.
+fn shipped(bundle: &BundleReport) -> impl Iterator<Item = &Asset> {
+    bundle.assets.iter().filter(|a| a.asset_type.is_shipped())
+}
+
 fn sizes(a: &Asset) -> (u64, Option<u64>, Option<u64>) {
     (a.raw, a.gzip, a.brotli)
 }
@@ -157,14 +163,14 @@ fn pair<'a>(
     pattern: Option<&regex::Regex>,
 ) -> Vec<(String, Option<&'a Asset>, Option<&'a Asset>)> {
     let mut by_key: BTreeMap<String, (Vec<&'a Asset>, Vec<&'a Asset>)> = BTreeMap::new();
-    for a in &base.assets {
+    for a in shipped(base) {
         by_key
             .entry(strip_hash(&a.path, pattern))
             .or_default()
             .0
             .push(a);
     }
-    for a in &head.assets {
+    for a in shipped(head) {
         by_key
             .entry(strip_hash(&a.path, pattern))
             .or_default()
@@ -231,15 +237,9 @@ pub fn diff(
     options: &DiffOptions,
 ) -> BundleDiff {
     let fold = options.fold_bytes.unwrap_or(DEFAULT_FOLD_BYTES);
-    let gzip_both = base
-        .assets
-        .iter()
-        .chain(&head.assets)
-        .all(|a| a.gzip.is_some());
-    let brotli_both = base
-        .assets
-        .iter()
-        .chain(&head.assets)
+    let gzip_both = shipped(base).chain(shipped(head)).all(|a| a.gzip.is_some());
+    let brotli_both = shipped(base)
+        .chain(shipped(head))
         .all(|a| a.brotli.is_some());
     let mut assets = Vec::new();
     let mut folded = FoldedChanges {
@@ -315,7 +315,7 @@ pub fn diff(
         folded,
         unchanged,
         entries: entries(base, head),
-        movers: movers(base, head, source),
+        movers: movers(base, head, source, fold),
     }
 }
 
@@ -419,7 +419,14 @@ fn importers(source: &AnalyzeReport, kind: MoverKind, name: &str) -> Vec<String>
     out
 }
 
-fn movers(base: &BundleReport, head: &BundleReport, source: Option<&AnalyzeReport>) -> Vec<Mover> {
+/// Packages and modules whose attributed bytes changed by `fold` or more (or
+/// that appeared, left, or changed version), largest change first.
+fn movers(
+    base: &BundleReport,
+    head: &BundleReport,
+    source: Option<&AnalyzeReport>,
+    fold: u64,
+) -> Vec<Mover> {
     let b = attribution(base);
     let h = attribution(head);
     let keys: BTreeSet<&(MoverKind, String)> = b.keys().chain(h.keys()).collect();
@@ -435,7 +442,8 @@ fn movers(base: &BundleReport, head: &BundleReport, source: Option<&AnalyzeRepor
             };
             let version_changed =
                 before.and_then(|a| a.version.as_ref()) != after.and_then(|a| a.version.as_ref());
-            if bytes.delta() == 0 && !version_changed {
+            let appeared_or_left = before.is_none() || after.is_none();
+            if bytes.delta().unsigned_abs() < fold.max(1) && !version_changed && !appeared_or_left {
                 return None;
             }
             let version = after.or(before).and_then(|a| a.version.clone());

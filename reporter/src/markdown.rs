@@ -636,10 +636,14 @@ fn bundle_diff_blocks(diff: &model::assessment::BundleDiff) -> Vec<Block> {
                 .is_some_and(|p| m.assets.contains(p))
         });
         if let Some(m) = cause {
+            let amount = if gzip_known(m) {
+                format!("{} gzip", signed(m.gzip.delta()))
+            } else {
+                format!("{} minified", signed(m.bytes.delta()))
+            };
             line.push_str(&format!(
-                " \u{2014} mostly {} {}{}",
+                " \u{2014} mostly {} {amount}{}",
                 code(&clip(&m.name, MAX_PART_CHARS)),
-                signed(m.bytes.delta()),
                 if m.bytes.base.is_none() { " (new)" } else { "" }
             ));
             if !m.loaded_by.is_empty() {
@@ -766,11 +770,11 @@ fn bundle_diff_blocks(diff: &model::assessment::BundleDiff) -> Vec<Block> {
             ),
             items,
             diff_row_note,
-            format!(
-                "\n{} other entr{} unchanged.\n\n",
-                diff.entries.len() - changed.len(),
-                if diff.entries.len() - changed.len() == 1 { "y" } else { "ies" }
-            ),
+            match diff.entries.len() - changed.len() {
+                0 => "\n".to_string(),
+                1 => "\n1 other entry unchanged.\n\n".to_string(),
+                n => format!("\n{n} other entries unchanged.\n\n"),
+            },
         ));
     }
     if !diff.movers.is_empty() {
@@ -786,8 +790,13 @@ fn bundle_diff_blocks(diff: &model::assessment::BundleDiff) -> Vec<Block> {
                         None => String::new(),
                     },
                 };
+                let gzip = if gzip_known(m) {
+                    format!(" ({} gzip)", signed(m.gzip.delta()))
+                } else {
+                    String::new()
+                };
                 let mut line = format!(
-                    "- {} **{}**{what} in {}",
+                    "- {} **{}**{gzip}{what} in {}",
                     code(&clip(&m.name, MAX_PART_CHARS)),
                     signed(m.bytes.delta()),
                     names(&m.assets)
@@ -815,6 +824,11 @@ fn bundle_diff_blocks(diff: &model::assessment::BundleDiff) -> Vec<Block> {
         ));
     }
     blocks
+}
+
+/// Whether a mover's gzip shares were computed (the builds had gzip sizes).
+fn gzip_known(m: &model::assessment::Mover) -> bool {
+    m.gzip.base.unwrap_or(0) > 0 || m.gzip.head.unwrap_or(0) > 0
 }
 
 fn diff_row_note(left: usize) -> String {

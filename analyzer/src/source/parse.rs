@@ -147,6 +147,26 @@ pub struct ExportFact {
     pub origin: ExportOrigin,
 }
 
+/// Identifiers directly followed by `.` (`api.get` gives `api`), in one
+/// pass over the text: which named imports may have their members read.
+fn dotted_words(text: &str) -> std::collections::HashSet<&str> {
+    let bytes = text.as_bytes();
+    let mut out = std::collections::HashSet::new();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    for (i, _) in text.match_indices('.') {
+        let mut start = i;
+        while start > 0 && ident(bytes[start - 1]) {
+            start -= 1;
+        }
+        if start < i
+            && let Some(word) = text.get(start..i)
+        {
+            out.insert(word);
+        }
+    }
+    out
+}
+
 /// Everything the analysis keeps from a parsed file.
 #[derive(Debug, Clone, Default)]
 pub struct FileFacts {
@@ -268,6 +288,8 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
     let mut namespaces: HashMap<String, usize> = HashMap::new();
     // Named imports whose members may be read: local -> (index, imported name).
     let mut named: HashMap<String, (usize, String)> = HashMap::new();
+    // Words followed by `.` in the text, found in one pass when first needed.
+    let mut dotted: Option<std::collections::HashSet<&str>> = None;
 
     // Imports and re-exports, one fact per statement.
     let mut requests: Vec<(u32, &str, oxc_syntax::module_record::RequestedModule)> =
@@ -310,7 +332,8 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
                         used.add(name.name.as_str());
                         // Track members only where the text could use some.
                         let local = entry.local_name.name.as_str();
-                        if !entry.is_type && text.contains(&format!("{local}.")) {
+                        let dotted = dotted.get_or_insert_with(|| dotted_words(text));
+                        if !entry.is_type && dotted.contains(local) {
                             named.insert(local.to_string(), (index, name.name.to_string()));
                         }
                     }
@@ -407,10 +430,10 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
         let Some(body) = text.get(comment.span.start as usize..comment.span.end as usize) else {
             continue;
         };
-        let line = lines.line(comment.span.start);
         if let Some(directive) = body.strip_prefix("///") {
             let directive = directive.trim();
             if directive.starts_with("<reference") {
+                let line = lines.line(comment.span.start);
                 if let Some(path) = xml_attr(directive, "path") {
                     let specifier = if path.starts_with('.') || path.starts_with('/') {
                         path
@@ -434,6 +457,7 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
                 }
             }
         } else if let Some(at) = body.find("@jsxImportSource") {
+            let line = lines.line(comment.span.start);
             let rest = body[at + "@jsxImportSource".len()..].trim_start();
             let source: String = rest
                 .chars()
@@ -459,8 +483,11 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
         || text.contains("require")
         || text.contains("exports")
         || text.contains("new URL")
-        || text.contains("declare module")
-        || (source_type.is_jsx() && (text.contains("</") || text.contains("/>")));
+        || text.contains("declare module");
+    // JSX (for the implicit `jsx-runtime` import): from the walk when there
+    // is one, else from the text (a closing tag or a self-closing one); a
+    // walk only for it would cost a fifth of the graph stage.
+    facts.jsx = source_type.is_jsx() && (text.contains("</") || text.contains("/>"));
     if needs_walk {
         let mut walker = Walker {
             tracked: namespaces
@@ -482,7 +509,7 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
             depth: 0,
         };
         walker.visit_program(&ret.program);
-        facts.jsx = walker.jsx;
+        facts.jsx = facts.jsx && walker.jsx;
         for (local, track) in &walker.tracked {
             let used = walker.used.remove(local);
             match track {

@@ -1,0 +1,124 @@
+//! SARIF 2.1.0 and GitHub annotations of the sample report (hostile names
+//! planted), checked against the official SARIF schema
+//! (`tests/data/sarif-schema-2.1.0.json`, OASIS, as published).
+
+extern crate perfscope_reporter as reporter;
+
+mod common;
+
+use serde_json::Value;
+
+fn official_schema() -> Value {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/sarif-schema-2.1.0.json");
+    let mut schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema")).expect("schema JSON");
+    // The published schema's `language` patterns (of `run` and
+    // `toolComponent`) have a stray `]` (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`)
+    // that a strict ECMA-262 regex compiler rejects; only those are repaired.
+    for definition in ["run", "toolComponent"] {
+        let language = &mut schema["definitions"][definition]["properties"]["language"]["pattern"];
+        assert_eq!(language, "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$");
+        *language = Value::from("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
+    }
+    schema
+}
+
+#[test]
+fn sarif_validates_and_has_a_result_per_finding_on_a_project_file() {
+    let report = common::sample();
+    let text = reporter::sarif::render(&report);
+    let log: Value = serde_json::from_str(&text).expect("SARIF is JSON");
+    let validator = jsonschema::validator_for(&official_schema()).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "perfscope");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let rule_ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert!(rule_ids.contains(&"unused-exports"), "{rule_ids:?}");
+    let unused_exports = rules
+        .iter()
+        .find(|r| r["id"] == "unused-exports")
+        .expect("rule");
+    assert_eq!(unused_exports["shortDescription"]["text"], "Unused exports");
+    assert!(
+        unused_exports["help"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+
+    let results = run["results"].as_array().expect("results");
+    let located: Vec<(String, Option<u64>, String)> = results
+        .iter()
+        .map(|r| {
+            let loc = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap_or_default().to_string(),
+                loc["region"]["startLine"].as_u64(),
+                loc["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    // Each result's ruleIndex points at its rule.
+    for r in results {
+        let index = r["ruleIndex"].as_u64().expect("index") as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+    }
+    assert!(located.contains(&(
+        "unused-exports".into(),
+        Some(12),
+        "src/utils/format.ts".into()
+    )));
+    assert!(located.contains(&("unused-dependencies".into(), None, "package.json".into())));
+    assert!(located.contains(&("lazy-candidates".into(), Some(4), "src/routes.tsx".into())));
+    // A hostile file name is a URI reference, escaped.
+    assert!(
+        located
+            .iter()
+            .any(|(_, _, uri)| uri == "src/%3Cimg%20src=x%20onerror=alert(1)%3E.ts"),
+        "{located:?}"
+    );
+    // Findings about the build or the browser run have no source file.
+    assert!(results.iter().all(|r| {
+        let kind: model::FindingKind = serde_json::from_value(r["ruleId"].clone()).expect("a kind");
+        kind.part() == model::PartId::Source
+    }));
+}
+
+#[test]
+fn github_annotations_name_file_and_line_and_escape_values() {
+    let report = common::sample();
+    let text = reporter::sarif::github(&report);
+    assert!(
+        text.lines()
+            .any(|l| l
+                .starts_with("::warning file=src/utils/format.ts,line=12,title=Unused exports::")),
+        "{text}"
+    );
+    // Every line is one command: values with newlines cannot start another.
+    for line in text.lines() {
+        assert!(
+            line.starts_with("::warning ") || line.starts_with("::error "),
+            "{line}"
+        );
+    }
+    // Failed checks are errors.
+    let failures = report
+        .assessment
+        .as_ref()
+        .map_or(0, |a| a.gate.failures().count());
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("::error title=perfscope"))
+            .count(),
+        failures
+    );
+}
