@@ -37,6 +37,8 @@ enum Command {
     Diff(cmd::diff::Args),
     /// Print the JSON Schema of `report.json`.
     Schema(cmd::schema::Args),
+    /// Serve a build folder on 127.0.0.1 (the server `vitals` uses), until stopped.
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args, &ctx),
         Command::Diff(args) => cmd::diff::run(args, &ctx),
         Command::Schema(args) => cmd::schema::run(args, &ctx),
+        Command::Serve(args) => cmd::serve::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

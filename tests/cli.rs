@@ -467,3 +467,41 @@ fn check_and_diff_give_the_same_verdict() {
         assert_eq!(written["assessment"]["gate"], check_doc["gate"]);
     }
 }
+
+#[test]
+fn check_finds_a_next_build_and_gates_every_route_and_never_passes_on_nothing() {
+    let app = repo().join("fixtures/frameworks/next-app");
+    let out = perfscope(
+        &[
+            "check",
+            &app.display().to_string(),
+            "--no-vitals",
+            "--no-brotli",
+            "--no-cache",
+            "--format",
+            "json",
+        ],
+        &repo(),
+    );
+    let doc = json(&out);
+    let names: Vec<&str> = doc["gate"]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    for route in ["/", "/about", "/blog", "/blog/[slug]", "/pricing"] {
+        let check = format!("initial JS of {route} (gzip)");
+        assert!(names.contains(&check.as_str()), "{check} in {names:?}");
+    }
+    // Nothing to check: exit 2 and say what was looked for.
+    let empty = tempfile::tempdir().expect("tmp");
+    let out = perfscope(&["check", &empty.path().display().to_string()], &repo());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing to check"), "{stderr}");
+    assert!(
+        stderr.contains(".next/, build/client/, dist/client/, dist/, build/, out/"),
+        "{stderr}"
+    );
+}

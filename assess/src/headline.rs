@@ -15,6 +15,9 @@ pub fn budgets(report: &Report) -> Vec<Budget> {
     }
     if let Some(vitals) = report.vitals.document() {
         out.extend(vitals.budgets.iter().cloned());
+        for page in &vitals.pages {
+            out.extend(page.budgets.iter().cloned());
+        }
     }
     out
 }
@@ -45,6 +48,9 @@ pub fn headline(report: &Report) -> Vec<HeadlineMetric> {
     }
     if let Some(vitals) = report.vitals.document() {
         out.extend(vitals_metrics(vitals));
+        for page in &vitals.pages {
+            out.extend(vitals_metrics(page));
+        }
     }
     out
 }
@@ -87,7 +93,8 @@ pub fn bundle_metrics(bundle: &BundleReport) -> Vec<HeadlineMetric> {
 }
 
 /// Median-run vitals (those measured): FCP, LCP, TTI, TBT, CLS, each with
-/// the values of every complete run.
+/// the values of every complete run. With listed pages, keys and labels name
+/// the page (`lcp:/about`, `LCP (median), /about`).
 pub fn vitals_metrics(vitals: &VitalsReport) -> Vec<HeadlineMetric> {
     let Some(median) = &vitals.median else {
         return Vec::new();
@@ -104,7 +111,14 @@ pub fn vitals_metrics(vitals: &VitalsReport) -> Vec<HeadlineMetric> {
         .into_iter()
         .filter_map(|(key, id, get)| {
             let value = get(median)?;
-            let mut m = metric(key, format!("{} (median)", id.label()), id, value);
+            let (key, label) = match &vitals.path {
+                Some(path) => (
+                    format!("{key}:{path}"),
+                    format!("{} (median), {path}", id.label()),
+                ),
+                None => (key.to_string(), format!("{} (median)", id.label())),
+            };
+            let mut m = metric(key, label, id, value);
             m.samples = vitals
                 .runs
                 .iter()

@@ -28,6 +28,9 @@ pub struct BundleReport {
     pub compression: Vec<String>,
     /// Where the chunk graph (initial vs lazy) came from.
     pub chunk_graph: ChunkGraphSource,
+    /// The kind of output and what of it was measured.
+    #[serde(default)]
+    pub layout: OutputLayout,
     /// Every file of the folder, sorted by path.
     pub assets: Vec<Asset>,
     /// Each entry (an HTML page, or a bundler entry point when there is no HTML),
@@ -97,6 +100,75 @@ impl BundleReport {
     }
 }
 
+/// The kind of build output, as perfscope recognised it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Framework {
+    /// A folder served as it is (a Vite/webpack/esbuild SPA, a static site).
+    #[default]
+    Static,
+    /// Next.js's `.next/`: only `static/` is served (under `/_next/static/`).
+    Next,
+    /// React Router framework mode / Remix: `build/client/` is served, `build/server/` is not.
+    ReactRouter,
+    /// A server-rendered Vite build: `client/` is served, `server/` is not.
+    ViteSsr,
+}
+
+impl Framework {
+    /// The id (`next`, `react-router`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Files of the output folder no browser downloads, counted nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ExcludedFiles {
+    /// A folder (`cache/`, `server/`) or a file (`trace`), relative to the analysed folder.
+    pub path: String,
+    /// How many files.
+    pub files: usize,
+    /// Their raw bytes.
+    pub bytes: u64,
+    /// Why they are not counted.
+    pub why: String,
+}
+
+/// What was analysed and how: the framework's layout, what is served, how
+/// entries (routes) and their initial JS were computed, what was left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OutputLayout {
+    /// The kind of output.
+    pub framework: Framework,
+    /// The folder whose files were measured, relative to the analysed one
+    /// (`.` or `static`, `client`).
+    pub served: String,
+    /// How entries and their initial load were found, in one sentence (e.g.
+    /// Next.js's "First Load JS": gzip -9 of each JS file, summed).
+    pub entries_from: String,
+    /// Everything not served, grouped by folder, never counted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<ExcludedFiles>,
+    /// How the folder was found, when perfscope looked for it (`.next
+    /// (the first of .next/, build/client/, … found in the project)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+}
+
 /// Where a chunk graph was read from.
 #[derive(
     Debug,
@@ -121,6 +193,10 @@ pub enum ChunkGraphSource {
     EsbuildMetafile,
     /// Imports read from the chunks themselves.
     Parsed,
+    /// Next.js's `build-manifest.json` and `app-build-manifest.json`.
+    NextManifests,
+    /// React Router's route manifest (`assets/manifest-*.js`) with Vite's manifest.
+    ReactRouterManifest,
 }
 
 impl ChunkGraphSource {
@@ -252,6 +328,11 @@ pub struct Entry {
     pub js: Sizes,
     /// Everything in `lazy`.
     pub lazy_sizes: Sizes,
+    /// The framework's own figure for this route's JS, computed its way
+    /// (Next.js: "First Load JS", gzip bytes), when the framework has one
+    /// (see `layout.entries_from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_load_js: Option<u64>,
 }
 
 /// Totals for one asset type.

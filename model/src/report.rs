@@ -84,6 +84,18 @@ impl Report {
         }
         if let Some(v) = self.vitals.document() {
             all.extend(&v.findings);
+            // The other pages' findings, unless the first page has the same one.
+            for page in &v.pages {
+                for f in &page.findings {
+                    if !v
+                        .findings
+                        .iter()
+                        .any(|g| g.kind == f.kind && g.key == f.key)
+                    {
+                        all.push(f);
+                    }
+                }
+            }
         }
         // Stable: each kind keeps its document's order.
         all.sort_by_key(|f| f.kind);
@@ -145,7 +157,15 @@ impl<T> Part<T> {
         }
     }
 
-    /// The document when the analysis ran.
+    /// Why the analysis did not run, when it was absent.
+    pub fn absent_reason(&self) -> Option<&str> {
+        match self {
+            Part::Absent { reason } => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// The document, when the analysis ran.
     pub fn document(&self) -> Option<&T> {
         match self {
             Part::Ok { document } => Some(document),

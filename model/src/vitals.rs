@@ -39,6 +39,13 @@ pub struct VitalsReport {
     pub budgets: Vec<Budget>,
     /// Problems met on the way (timeouts, crashes, refused connections...).
     pub diagnostics: Vec<Diagnostic>,
+    /// The page (path) this report measured, when pages were listed
+    /// (`[[vitals.pages]]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The other listed pages, each measured with its own runs, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<VitalsReport>,
 }
 
 /// The emulated device and network.

@@ -130,10 +130,38 @@ pub fn bundle(report: &BundleReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} (chunk graph: {})\n",
+        "{} ({}; chunk graph: {})",
         clean(&report.root),
+        report.layout.framework.as_str(),
         report.chunk_graph.as_str()
     );
+    if let Some(found) = &report.layout.found {
+        let _ = writeln!(out, "  found: {}", clean(found));
+    }
+    if report.layout.served != "." && !report.layout.served.is_empty() {
+        let _ = writeln!(
+            out,
+            "  measured: {}/ only (what browsers download)",
+            clean(&report.layout.served)
+        );
+    }
+    if !report.layout.excluded.is_empty() {
+        let files: usize = report.layout.excluded.iter().map(|e| e.files).sum();
+        let bytes: u64 = report.layout.excluded.iter().map(|e| e.bytes).sum();
+        let names: Vec<String> = report
+            .layout
+            .excluded
+            .iter()
+            .map(|e| clean(&e.path))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  not counted (never downloaded): {files} files, {} — {}",
+            format::bytes(bytes),
+            names.join("; ")
+        );
+    }
+    out.push('\n');
     let _ = writeln!(
         out,
         "{:<48} {:>6} {:>10} {:>10} {:>10}  load",
@@ -184,14 +212,17 @@ pub fn bundle(report: &BundleReport) -> String {
         for e in &report.entries {
             let _ = writeln!(
                 out,
-                "{:<48} {:>6} {:>10} {:>10} {:>10}  lazy: {} files, {}",
+                "{:<48} {:>6} {:>10} {:>10} {:>10}  lazy: {} files, {}{}",
                 clean(&e.name),
                 e.assets.len(),
                 format::bytes(e.raw),
                 opt_bytes(e.gzip),
                 opt_bytes(e.brotli),
                 e.lazy.len(),
-                format::bytes(e.lazy_sizes.raw)
+                format::bytes(e.lazy_sizes.raw),
+                e.first_load_js
+                    .map(|b| format!("; First Load JS (next build) {}", format::bytes(b)))
+                    .unwrap_or_default()
             );
         }
     }

@@ -58,6 +58,19 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     };
     let gathered = gather(&args.inputs, ctx, CHECK_RUNS)?;
     let mut report = gathered.report;
+    // A gate that checked nothing must not pass.
+    let absent = |reason: Option<&str>| reason.map(str::to_string);
+    if let (Some(source), Some(bundle), Some(vitals)) = (
+        absent(report.analyze.absent_reason()),
+        absent(report.bundle.absent_reason()),
+        absent(report.vitals.absent_reason()),
+    ) {
+        eprintln!(
+            "perfscope: nothing to check in {}:\n  source: {source}\n  build output: {bundle}\n  browser: {vitals}",
+            args.inputs.dir.display()
+        );
+        return Ok(ExitCode::from(2));
+    }
     let options = gathered.config.assess_options(args.threshold);
     assess::assess_into(&mut report, baseline.as_ref(), &options);
     let Some(assessment) = &report.assessment else {

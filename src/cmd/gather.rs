@@ -7,7 +7,8 @@
 //! Discovery: the source graph runs when DIR looks like a JS project
 //! (`package.json`, `tsconfig.json`, `index.html` or `src/`); the bundle
 //! analysis when there is an output folder (`--dist`, `[bundle] dist`, else
-//! `DIR/dist` or `DIR/build`); vitals when there is a URL (`--url`,
+//! the first of `.next/`, `build/client/`, `dist/client/`, `dist/`, `build/`,
+//! `out/` in DIR); vitals when there is a URL (`--url`,
 //! `[vitals] url`) or the output folder has an `index.html`. A part that fails
 //! becomes a `failed` part with its error; the others still run.
 
@@ -27,7 +28,8 @@ pub struct Inputs {
     /// Project folder (with `package.json`, `perfscope.toml`).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// Build output folder (default: `[bundle] dist`, else DIR/dist or DIR/build).
+    /// Build output folder (default: `[bundle] dist`, else the first of DIR/.next,
+    /// build/client, dist/client, dist, build, out).
     #[arg(long, value_name = "DIR")]
     pub dist: Option<PathBuf>,
     /// URL to measure in Chromium (default: `[vitals] url`, else the output
@@ -74,14 +76,26 @@ pub fn gather(inputs: &Inputs, ctx: &Context, default_runs: usize) -> anyhow::Re
     let project = Arc::new(ProjectFacts::read(&inputs.dir));
     // The build first: the source analysis takes what the build really
     // ships of each lazy-loading candidate from its attribution.
-    let dist = find_dist(inputs, &config);
-    let bundle = match (&dist, inputs.no_bundle) {
+    let found = find_dist(inputs, &config);
+    let dist = found.as_ref().map(|(path, _)| path.clone());
+    let bundle = match (&found, inputs.no_bundle) {
         (_, true) => Part::absent("skipped (--no-bundle)"),
         (None, false) => Part::absent(format!(
-            "no build output folder found in {} (give --dist)",
-            inputs.dir.display()
+            "no build output folder found in {} (looked for {}; give --dist)",
+            inputs.dir.display(),
+            DIST_CANDIDATES
+                .iter()
+                .map(|c| format!("{c}/"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
-        (Some(dist), false) => bundle_part(dist, &project, inputs, &config, ctx),
+        (Some((dist, why)), false) => {
+            let mut part = bundle_part(dist, &project, inputs, &config, ctx);
+            if let Part::Ok { document } = &mut part {
+                document.layout.found = Some(format!("{} ({why})", document.root));
+            }
+            part
+        }
     };
     let build = bundle
         .document()
@@ -144,18 +158,44 @@ fn source_part(
     Part::from_result(analyzer::source::analyze_full(project, &options).map(|a| a.report))
 }
 
-/// The output folder: `--dist`, `[bundle] dist` (relative to DIR), `DIR/dist`, `DIR/build`.
-fn find_dist(inputs: &Inputs, config: &Config) -> Option<PathBuf> {
+/// Build output folders looked for in DIR, in order (framework outputs first).
+pub const DIST_CANDIDATES: [&str; 6] = [
+    ".next",
+    "build/client",
+    "dist/client",
+    "dist",
+    "build",
+    "out",
+];
+
+/// The output folder and why it was taken: `--dist`, `[bundle] dist`
+/// (relative to DIR), else the first of [`DIST_CANDIDATES`] in DIR.
+fn find_dist(inputs: &Inputs, config: &Config) -> Option<(PathBuf, String)> {
     if let Some(dist) = &inputs.dist {
-        return Some(dist.clone());
+        return Some((dist.clone(), "given with --dist".to_string()));
     }
     if let Some(dist) = &config.bundle.dist {
-        return Some(inputs.dir.join(dist));
+        return Some((
+            inputs.dir.join(dist),
+            "[bundle] dist in perfscope.toml".to_string(),
+        ));
     }
-    ["dist", "build"]
-        .iter()
-        .map(|name| inputs.dir.join(name))
-        .find(|path| path.is_dir())
+    DIST_CANDIDATES.iter().find_map(|name| {
+        let path = inputs.dir.join(name);
+        path.is_dir().then(|| {
+            (
+                path,
+                format!(
+                    "the first of {} found in the project",
+                    DIST_CANDIDATES
+                        .iter()
+                        .map(|c| format!("{c}/"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })
+    })
 }
 
 fn bundle_part(
@@ -204,7 +244,12 @@ fn vitals_part(
     default_runs: usize,
     ctx: &Context,
 ) -> Part<model::vitals::VitalsReport> {
+    let start = super::vitals::start_command(None, &config.vitals, &inputs.dir);
     let target = match (&inputs.url, &config.vitals.url, dist) {
+        // The app's own server (`[vitals] start`) is the target.
+        _ if start.is_some() && inputs.url.is_none() => {
+            vitals::Target::Url("http://127.0.0.1/".into())
+        }
         (Some(url), _, _) => vitals::Target::parse(url),
         (None, Some(url), _) => {
             let local = inputs.dir.join(url);
@@ -223,6 +268,9 @@ fn vitals_part(
     };
     let mut options = vitals::VitalsOptions::from_config(&config.vitals);
     options.severities = config.severities();
+    if inputs.url.is_none() {
+        options.start = start;
+    }
     options.runs = inputs
         .runs
         .or(config.vitals.runs)

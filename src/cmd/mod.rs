@@ -8,6 +8,7 @@ pub mod diff;
 pub mod gather;
 pub mod report;
 pub mod schema;
+pub mod serve;
 pub mod vitals;
 
 use std::io::{IsTerminal, Write};

@@ -47,9 +47,31 @@ pub struct Args {
     /// Recompute the report from saved artifacts, without a browser.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["target", "browser_ws", "save_artifacts"])]
     pub from_artifacts: Option<PathBuf>,
+    /// Start the app's own server with this command first and measure it
+    /// (`{port}` is replaced by a free port, `PORT` is set); default `[vitals] start`.
+    #[arg(long, value_name = "COMMAND", conflicts_with_all = ["target", "browser_ws"])]
+    pub start: Option<String>,
+    /// A page (path) to measure; repeat for several (default `[[vitals.pages]]`).
+    #[arg(long = "page", value_name = "PATH")]
+    pub pages: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// The `[vitals] start` command of the configuration or `--start`, run in `cwd`.
+pub fn start_command(
+    flag: Option<&str>,
+    config: &vitals::VitalsConfig,
+    cwd: &Path,
+) -> Option<vitals::start::StartCommand> {
+    flag.map(str::to_string)
+        .or_else(|| config.start.clone())
+        .map(|command| vitals::start::StartCommand {
+            command,
+            cwd: cwd.to_path_buf(),
+            timeout: Duration::from_secs(config.start_timeout_s.max(1)),
+        })
 }
 
 /// Runs `perfscope vitals`.
@@ -63,16 +85,34 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
         options.slow_render_ms = ms;
     }
+    if !args.pages.is_empty() {
+        for page in &args.pages {
+            if !page.starts_with('/') {
+                anyhow::bail!("--page must be a path starting with `/` (got `{page}`)");
+            }
+        }
+        options.pages = args.pages.clone();
+    }
+    options.start = start_command(args.start.as_deref(), &config.vitals, Path::new("."));
     let document = if let Some(dir) = &args.from_artifacts {
         vitals::from_artifacts(dir, &options)?
     } else {
-        let input = args
-            .target
-            .clone()
-            .or_else(|| config.vitals.url.clone())
-            .context("give a URL or a build folder (or set `[vitals] url` in perfscope.toml)")?;
-        let target = Target::parse(&input);
+        let input = match &options.start {
+            // The started server is the target.
+            Some(start) => start.command.clone(),
+            None => args
+                .target
+                .clone()
+                .or_else(|| config.vitals.url.clone())
+                .context("give a URL or a build folder (or set `[vitals] url` or `[vitals] start` in perfscope.toml)")?,
+        };
+        let target = if options.start.is_some() {
+            Target::Url("http://127.0.0.1/".into())
+        } else {
+            Target::parse(&input)
+        };
         if let Target::Url(url) = &target
+            && options.start.is_none()
             && !url.contains("://")
             && !url.starts_with("about:")
         {

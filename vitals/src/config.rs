@@ -12,6 +12,12 @@ use crate::profile::ProfileName;
 /// runs = 3
 /// profile = "mobile"
 /// slow_render_ms = 16
+/// start = "npx next start -p {port}"   # the app's own server, on a free port
+/// start_timeout_s = 60
+/// [[vitals.pages]]
+/// path = "/"
+/// [[vitals.pages]]
+/// path = "/blog/hello"
 /// [vitals.budgets]
 /// fcp_ms = 1500
 /// lcp_ms = 2500
@@ -39,6 +45,22 @@ pub struct VitalsConfig {
     pub slow_render_ms: f64,
     /// Budgets checked against the median run.
     pub budgets: VitalsBudgets,
+    /// A command that starts the app's own server (`{port}` is replaced by a
+    /// free port; `PORT` is set too); `url` is then ignored and the server's
+    /// origin is measured.
+    pub start: Option<String>,
+    /// How long the started server may take to answer, in seconds (default 60).
+    pub start_timeout_s: u64,
+    /// Pages to measure, each with its own runs and budgets (default: `path`).
+    pub pages: Vec<PageConfig>,
+}
+
+/// One page of `[[vitals.pages]]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageConfig {
+    /// Its path on the app (`/`, `/blog/hello`, `/#reports`).
+    pub path: String,
 }
 
 impl Default for VitalsConfig {
@@ -52,6 +74,9 @@ impl Default for VitalsConfig {
             timeout_s: 60,
             slow_render_ms: 16.0,
             budgets: VitalsBudgets::default(),
+            start: None,
+            start_timeout_s: 60,
+            pages: Vec::new(),
         }
     }
 }
@@ -82,6 +107,28 @@ impl VitalsConfig {
                 "[vitals] slow_render_ms must be a finite number of 0 or more (got {})",
                 self.slow_render_ms
             ));
+        }
+        if self.start_timeout_s == 0 || self.start_timeout_s > MAX_TIMEOUT_S {
+            return Err(format!(
+                "[vitals] start_timeout_s must be between 1 and {MAX_TIMEOUT_S} seconds (got {})",
+                self.start_timeout_s
+            ));
+        }
+        if let Some(start) = &self.start
+            && start.trim().is_empty()
+        {
+            return Err("[vitals] start is empty".to_string());
+        }
+        for page in &self.pages {
+            if !(page.path.starts_with('/')
+                || page.path.starts_with("http://")
+                || page.path.starts_with("https://"))
+            {
+                return Err(format!(
+                    "[[vitals.pages]] path must start with `/` (got `{}`)",
+                    page.path
+                ));
+            }
         }
         self.budgets.validate()
     }

@@ -38,6 +38,16 @@ pub enum VitalsError {
         #[source]
         source: std::io::Error,
     },
+    /// The app's server (`[vitals] start`) did not start.
+    #[error("`{command}` (the [vitals] start command) failed: {message} (its output: {log})")]
+    Start {
+        /// The command, `{port}` replaced.
+        command: String,
+        /// What happened.
+        message: String,
+        /// The log file with its output.
+        log: String,
+    },
     /// A saved artifact could not be read.
     #[error("{path}: not a perfscope vitals artifact: {message}")]
     Artifact {

@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod profile;
 pub mod report;
 pub mod server;
+pub mod start;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -84,6 +85,10 @@ pub struct VitalsOptions {
     pub severities: model::Severities,
     /// Where "browser run k of N" goes.
     pub progress: model::Progress,
+    /// Start the app's own server first and measure it (`[vitals] start`).
+    pub start: Option<start::StartCommand>,
+    /// Pages (paths) to measure in turn; empty: only the target (`path`).
+    pub pages: Vec<String>,
 }
 
 impl Default for VitalsOptions {
@@ -103,6 +108,8 @@ impl Default for VitalsOptions {
             budgets: VitalsBudgets::default(),
             severities: model::Severities::default(),
             progress: model::Progress::default(),
+            start: None,
+            pages: Vec::new(),
         }
     }
 }
@@ -119,6 +126,7 @@ impl VitalsOptions {
             timeout: Duration::from_secs(config.timeout_s.max(1)),
             slow_render_ms: config.slow_render_ms,
             budgets: config.budgets.clone(),
+            pages: config.pages.iter().map(|p| p.path.clone()).collect(),
             ..VitalsOptions::default()
         }
     }
@@ -140,20 +148,74 @@ pub fn run(target: &Target, options: &VitalsOptions) -> Result<VitalsReport, Vit
 }
 
 /// [`run`] inside an existing tokio runtime.
+///
+/// With `options.start`, the app's own server is started first and the
+/// target is its origin. With `options.pages`, every page is measured in
+/// turn: the report is the first page's, with the others in
+/// [`VitalsReport::pages`] and every budget named after its page.
 pub async fn run_async(
     target: &Target,
     options: &VitalsOptions,
 ) -> Result<VitalsReport, VitalsError> {
-    let artifacts = gather::gather(target, options).await?;
-    if let Some(dir) = &options.save_artifacts {
-        gather::artifacts::save_all(dir, &artifacts)?;
+    let server = match &options.start {
+        Some(start) => Some(start::RunningServer::start(start).await?),
+        None => None,
+    };
+    let target = match &server {
+        Some(server) => Target::Url(server.origin.clone()),
+        None => target.clone(),
+    };
+    let paths: Vec<Option<String>> = if options.pages.is_empty() {
+        vec![None]
+    } else {
+        options.pages.iter().cloned().map(Some).collect()
+    };
+    let mut reports = Vec::with_capacity(paths.len());
+    for (i, path) in paths.iter().enumerate() {
+        let mut page_options = options.clone();
+        let page_target = match (&target, path) {
+            (Target::Url(base), Some(path)) => Target::Url(join_url(base, path)),
+            (Target::Dir(_), Some(path)) => {
+                page_options.path = path.clone();
+                target.clone()
+            }
+            (t, None) => t.clone(),
+        };
+        let artifacts = gather::gather(&page_target, &page_options).await?;
+        if let Some(dir) = &options.save_artifacts {
+            let dir = if paths.len() > 1 {
+                dir.join(format!("page-{}", i + 1))
+            } else {
+                dir.clone()
+            };
+            gather::artifacts::save_all(&dir, &artifacts)?;
+        }
+        let mut report = report::build(
+            &artifacts,
+            options.slow_render_ms,
+            &options.budgets,
+            &options.severities,
+        );
+        if let Some(path) = path {
+            for budget in &mut report.budgets {
+                budget.name = format!("{} of {path}", budget.name);
+            }
+            report.path = Some(path.clone());
+        }
+        reports.push(report);
     }
-    Ok(report::build(
-        &artifacts,
-        options.slow_render_ms,
-        &options.budgets,
-        &options.severities,
-    ))
+    drop(server);
+    let mut first = reports.remove(0);
+    first.pages = reports;
+    Ok(first)
+}
+
+/// `base` (an origin or a URL) with `path` (`/about`, `/#reports`) resolved on it.
+fn join_url(base: &str, path: &str) -> String {
+    match url::Url::parse(base).and_then(|b| b.join(path)) {
+        Ok(url) => url.to_string(),
+        Err(_) => format!("{}{path}", base.trim_end_matches('/')),
+    }
 }
 
 /// Runs per measurement when neither the command line nor the

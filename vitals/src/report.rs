@@ -209,6 +209,8 @@ pub fn build(
         findings,
         budgets,
         diagnostics,
+        path: None,
+        pages: Vec::new(),
     }
 }
 

@@ -34,6 +34,8 @@ pub struct ServerOptions {
     pub spa: bool,
     /// Also answer the test routes (`/api/items/{id}`, `/api/slow`, `/hang`).
     pub test_api: bool,
+    /// The port to listen on (on 127.0.0.1); `0` or `None`: a free one.
+    pub port: Option<u16>,
 }
 
 /// A running static server. Dropping it stops it.
@@ -56,10 +58,11 @@ impl StaticServer {
                 source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
             });
         }
-        let listener = TcpListener::bind(("127.0.0.1", 0))
+        let port = options.port.unwrap_or(0);
+        let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .map_err(|source| VitalsError::Io {
-                path: "127.0.0.1:0".into(),
+                path: format!("127.0.0.1:{port}"),
                 source,
             })?;
         let addr = listener.local_addr().map_err(|source| VitalsError::Io {

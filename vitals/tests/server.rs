@@ -86,6 +86,7 @@ fn with_server(spa: bool, test: impl FnOnce(&StaticServer, &Path)) {
             ServerOptions {
                 spa,
                 test_api: false,
+                port: None,
             },
         ))
         .unwrap();

@@ -38,6 +38,9 @@ pub enum Target {
     },
     /// One entry's initial total (all asset types).
     Entry(String),
+    /// The initial JS of each entry whose name (a route) matches a glob, or
+    /// equals it (`/blog/[slug]`).
+    Route(String),
     /// Each entry's initial JS (one result per entry).
     EachEntryJs,
     /// Each JS chunk on its own (one result per failing chunk, or one for the largest).
@@ -88,6 +91,16 @@ pub fn from_config(config: &BundleConfig) -> Result<Vec<Rule>, String> {
 
 fn from_rule(rule: &BudgetRule) -> Result<Vec<Rule>, String> {
     let (target, description) = match (&rule.path, &rule.entry, rule.total) {
+        (None, None, false) if rule.route.is_some() => {
+            let route = rule.route.clone().unwrap_or_default();
+            compile(std::slice::from_ref(&route))?;
+            (Target::Route(route.clone()), "initial JS".to_string())
+        }
+        _ if rule.route.is_some() => {
+            return Err(
+                "give exactly one of `path`, `entry`, `route` or `total = true`".to_string(),
+            );
+        }
         (Some(path), None, false) => {
             compile(std::slice::from_ref(path))?;
             (
@@ -100,7 +113,11 @@ fn from_rule(rule: &BudgetRule) -> Result<Vec<Rule>, String> {
         }
         (None, Some(entry), false) => (Target::Entry(entry.clone()), format!("entry {entry}")),
         (None, None, true) => (Target::TotalJs, "all JS".to_string()),
-        _ => return Err("give exactly one of `path`, `entry` or `total = true`".to_string()),
+        _ => {
+            return Err(
+                "give exactly one of `path`, `entry`, `route` or `total = true`".to_string(),
+            );
+        }
     };
     let mut out = Vec::new();
     for (metric, limit) in [
@@ -247,6 +264,51 @@ pub fn evaluate(
                     ));
                 }
             },
+            Target::Route(pattern) => {
+                let glob = GlobBuilder::new(pattern)
+                    .literal_separator(true)
+                    .build()
+                    .ok()
+                    .map(|g| g.compile_matcher());
+                let matched: Vec<&Entry> = entries
+                    .iter()
+                    .filter(|e| {
+                        e.name == *pattern || glob.as_ref().is_some_and(|g| g.is_match(&e.name))
+                    })
+                    .collect();
+                if matched.is_empty() {
+                    let known: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+                    rows.push((
+                        format!("{} of {pattern}", rule.name),
+                        Vec::new(),
+                        None,
+                        Some(format!(
+                            "cannot find routes: no entry matches `{pattern}` (entries: {})",
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        )),
+                    ));
+                }
+                for entry in matched {
+                    let files: Vec<String> = entry
+                        .assets
+                        .iter()
+                        .filter(|p| js.iter().any(|a| &a.path == *p))
+                        .cloned()
+                        .collect();
+                    let actual = size_of(rule.metric, entry.js.raw, entry.js.gzip, entry.js.brotli);
+                    let why = actual.is_none().then(not_computed).flatten();
+                    rows.push((
+                        format!("{} of {}", rule.name, entry.name),
+                        files,
+                        actual,
+                        why,
+                    ));
+                }
+            }
             Target::EachEntryJs => {
                 for entry in entries {
                     let files: Vec<String> = entry
@@ -450,6 +512,81 @@ mod tests {
     }
 
     #[test]
+    fn route_budgets_judge_each_matching_route_and_fail_when_none_matches() {
+        let assets = vec![
+            asset("static/chunks/main.js", 10, 90_000),
+            asset("static/chunks/dash.js", 10, 130_000),
+        ];
+        let entry = |name: &str, files: &[&str], gzip: u64| Entry {
+            name: name.to_string(),
+            html: None,
+            assets: files.iter().map(|a| a.to_string()).collect(),
+            lazy: Vec::new(),
+            raw: 0,
+            gzip: Some(gzip),
+            brotli: None,
+            js: model::bundle::Sizes {
+                raw: 20,
+                gzip: Some(gzip),
+                brotli: None,
+            },
+            lazy_sizes: Default::default(),
+            first_load_js: None,
+        };
+        let entries = vec![
+            entry("/", &["static/chunks/main.js"], 90_000),
+            entry(
+                "/dashboard/[id]",
+                &["static/chunks/main.js", "static/chunks/dash.js"],
+                220_000,
+            ),
+            entry("/dashboard/settings", &["static/chunks/main.js"], 90_000),
+        ];
+        let rule = |route: &str| {
+            from_rule(&BudgetRule {
+                route: Some(route.into()),
+                gzip: Some("200 KB".into()),
+                ..BudgetRule::default()
+            })
+            .expect("rule")
+        };
+        let results = evaluate(&rule("/dashboard/*"), &assets, &entries, &mut Vec::new());
+        let got: Vec<(&str, bool)> = results
+            .iter()
+            .map(|b| (b.name.as_str(), b.passes()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("initial JS of /dashboard/[id]", false),
+                ("initial JS of /dashboard/settings", true)
+            ]
+        );
+        // A route with brackets is matched as written.
+        let results = evaluate(&rule("/dashboard/[id]"), &assets, &entries, &mut Vec::new());
+        assert_eq!(results.len(), 1);
+        assert_eq!(results[0].actual, Some(220_000.0));
+        // Nothing matched: not measured, which fails, naming the routes.
+        let results = evaluate(&rule("/admin/*"), &assets, &entries, &mut Vec::new());
+        assert_eq!(results[0].verdict, model::Verdict::NotMeasured);
+        assert!(
+            results[0]
+                .reason
+                .as_deref()
+                .is_some_and(|r| r.contains("/dashboard/[id]"))
+        );
+        assert!(
+            from_rule(&BudgetRule {
+                route: Some("/".into()),
+                total: true,
+                gzip: Some("1 KB".into()),
+                ..BudgetRule::default()
+            })
+            .is_err()
+        );
+    }
+
+    #[test]
     fn chunks_no_page_loads_are_noted_not_failed() {
         let assets = vec![
             asset("assets/index.js", 10, 50_000),
@@ -466,6 +603,7 @@ mod tests {
             brotli: None,
             js: Default::default(),
             lazy_sizes: Default::default(),
+            first_load_js: None,
         };
         let entries = vec![
             entry("index.html", &["assets/index.js"]),

@@ -21,6 +21,8 @@ pub fn compute(facts: BundleFacts, options: &BundleOptions) -> BundleReport {
     let started = Instant::now();
     let BundleFacts {
         dist,
+        root,
+        layout,
         assets: gathered,
         index,
         metadata_graph,
@@ -39,7 +41,7 @@ pub fn compute(facts: BundleFacts, options: &BundleOptions) -> BundleReport {
             html_refs.insert(g.asset.path.clone(), refs.clone());
         }
     }
-    let graph =
+    let mut graph =
         metadata_graph.unwrap_or_else(|| chunk_graph::parsed::build(&chunk_imports, &index));
 
     let mut assets: Vec<Asset> = gathered
@@ -54,7 +56,36 @@ pub fn compute(facts: BundleFacts, options: &BundleOptions) -> BundleReport {
         .collect();
     assets.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let roots = entry_roots(&html_refs, &graph, &index, &mut diagnostics);
+    let roots = match layout.framework {
+        model::bundle::Framework::Next => {
+            graph.source = model::bundle::ChunkGraphSource::NextManifests;
+            super::frameworks::next::routes(&root, &index, &mut diagnostics)
+                .into_iter()
+                .map(|r| EntryRoots {
+                    name: r.name,
+                    html: None,
+                    roots: r.initial,
+                    counted_js: Some(r.counted_js),
+                })
+                .collect()
+        }
+        model::bundle::Framework::ReactRouter => {
+            let routes = super::frameworks::react_router::routes(&root, &index, &mut diagnostics);
+            if !routes.is_empty() && graph.source == model::bundle::ChunkGraphSource::Parsed {
+                graph.source = model::bundle::ChunkGraphSource::ReactRouterManifest;
+            }
+            routes
+                .into_iter()
+                .map(|r| EntryRoots {
+                    name: r.name,
+                    html: None,
+                    roots: r.initial,
+                    counted_js: None,
+                })
+                .collect()
+        }
+        _ => entry_roots(&html_refs, &graph, &index, &mut diagnostics),
+    };
     let entries = initial::entries(&roots, &graph, &assets);
     for entry in &entries {
         for path in &entry.assets {
@@ -98,6 +129,7 @@ pub fn compute(facts: BundleFacts, options: &BundleOptions) -> BundleReport {
         root: dist.display().to_string(),
         compression: options.compression.names(),
         chunk_graph: graph.source,
+        layout,
         assets,
         entries,
         totals,
@@ -200,6 +232,7 @@ fn entry_roots(
                 name: page.clone(),
                 html: Some(page.clone()),
                 roots,
+                counted_js: None,
             });
         }
     }
@@ -209,6 +242,7 @@ fn entry_roots(
                 name: name.clone(),
                 html: None,
                 roots: roots.clone(),
+                counted_js: None,
             });
         }
     }

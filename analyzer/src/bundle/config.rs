@@ -16,6 +16,10 @@
 //! brotli = "120 KB"
 //!
 //! [[bundle.budgets]]
+//! route = "/dashboard/*"             # every matching route's initial JS (Next.js, React Router)
+//! gzip = "200 KB"
+//!
+//! [[bundle.budgets]]
 //! total = true                       # all JS of the output
 //! gzip = "1 MB"
 //! ```
@@ -40,8 +44,8 @@ pub struct BundleConfig {
     pub default_budgets: Option<bool>,
 }
 
-/// One budget: exactly one of `path`, `entry`, `total`, and at least one of
-/// `raw`, `gzip`, `brotli`.
+/// One budget: exactly one of `path`, `entry`, `route`, `total`, and at
+/// least one of `raw`, `gzip`, `brotli`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BudgetRule {
@@ -53,6 +57,10 @@ pub struct BudgetRule {
     /// An entry (HTML path such as `index.html`, or a bundler entry name): its
     /// initial total.
     pub entry: Option<String>,
+    /// A glob over route names (`/`, `/blog/[slug]`, `/app/*`; `*` stays in
+    /// one segment, `**` crosses them): each matching route's initial JS is
+    /// judged on its own.
+    pub route: Option<String>,
     /// `true`: all JS of the output.
     pub total: bool,
     /// Limit on raw bytes (`"500 KB"`).

@@ -23,6 +23,9 @@ use crate::compress::Compression;
 use crate::html::{self, HtmlRef};
 use crate::packages;
 
+/// The diagnostic of a JS or CSS file without a source map.
+const NO_MAP: &str = "no source map; all bytes unmapped";
+
 /// What one file of the output folder is, as gathered.
 #[derive(Debug, Clone)]
 pub struct AssetFacts {
@@ -41,6 +44,11 @@ pub struct AssetFacts {
 pub struct BundleFacts {
     /// The folder as given.
     pub dist: PathBuf,
+    /// The folder whose files were measured (canonical; the given one, or
+    /// its `client/`).
+    pub root: PathBuf,
+    /// What kind of output it is and what was left out.
+    pub layout: model::bundle::OutputLayout,
     /// Every file, sorted by path.
     pub assets: Vec<AssetFacts>,
     /// Relative paths of the folder's files, for resolving references.
@@ -73,8 +81,12 @@ pub fn gather(dist: &Path, options: &BundleOptions) -> Result<BundleFacts, Bundl
     let mut budget_rules = budgets::from_config(&options.config).map_err(BundleError::Config)?;
     let mut diagnostics = Vec::new();
 
+    // A framework's output: only what browsers download is measured.
+    let detected = super::frameworks::detect(&root);
+    let root = detected.served_root.clone();
     let (files, walk_diagnostics) = walk::walk(&root);
     diagnostics.extend(walk_diagnostics);
+    let (files, layout) = detected.split(files);
     let walk_ms = ms(started);
 
     let index = PathIndex::new(&files);
@@ -121,7 +133,34 @@ pub fn gather(dist: &Path, options: &BundleOptions) -> Result<BundleFacts, Bundl
         ..BundleTimings::default()
     };
     let mut assets = Vec::with_capacity(gathered.len());
-    for g in gathered {
+    // Files without a source map: one line for all of them (a framework
+    // output has dozens), naming the first few.
+    let mut unmapped: Vec<String> = Vec::new();
+    for g in &gathered {
+        for d in &g.diagnostics {
+            if d.message == NO_MAP {
+                unmapped.push(d.path.clone());
+            }
+        }
+    }
+    if unmapped.len() > 3 {
+        unmapped.sort();
+        let shown: Vec<&str> = unmapped.iter().take(3).map(String::as_str).collect();
+        diagnostics.push(Diagnostic::new(
+            "",
+            format!(
+                "{} JS and CSS files have no source map, so their bytes are not attributed to modules: {} and {} more",
+                unmapped.len(),
+                shown.join(", "),
+                unmapped.len() - shown.len()
+            ),
+        ));
+    }
+    let aggregate = unmapped.len() > 3;
+    for mut g in gathered {
+        if aggregate {
+            g.diagnostics.retain(|d| d.message != NO_MAP);
+        }
         timings.brotli_cpu_ms += g.brotli_ms;
         timings.gzip_cpu_ms += g.gzip_ms;
         timings.sourcemap_cpu_ms += g.map_ms;
@@ -146,6 +185,8 @@ pub fn gather(dist: &Path, options: &BundleOptions) -> Result<BundleFacts, Bundl
     timings.total_ms = ms(started);
     Ok(BundleFacts {
         dist: dist.to_path_buf(),
+        root: root.clone(),
+        layout,
         assets,
         index,
         metadata_graph,
@@ -384,8 +425,7 @@ fn attribute(out: &mut Gathered, data: &[u8], root: &Path, index: &PathIndex) {
         Ok(Some(location)) => location,
         Ok(None) => {
             if !data.is_empty() {
-                out.diagnostics
-                    .push(Diagnostic::new(&rel, "no source map; all bytes unmapped"));
+                out.diagnostics.push(Diagnostic::new(&rel, NO_MAP));
             }
             return;
         }

@@ -20,6 +20,9 @@ pub struct EntryRoots {
     pub html: Option<String>,
     /// Assets the entry loads first.
     pub roots: BTreeSet<String>,
+    /// The JS files the framework counts in its own figure (Next.js's
+    /// "First Load JS"), when it has one.
+    pub counted_js: Option<BTreeSet<String>>,
 }
 
 /// Computes every entry's initial and lazy sets and their sizes; `assets` gives
@@ -73,6 +76,14 @@ pub fn entries(roots: &[EntryRoots], graph: &ChunkGraph, assets: &[Asset]) -> Ve
                 brotli: all.brotli,
                 js,
                 lazy_sizes: sizes(lazy_assets.iter().copied()),
+                first_load_js: entry.counted_js.as_ref().and_then(|files| {
+                    sizes(
+                        files
+                            .iter()
+                            .filter_map(|p| by_path.get(p.as_str()).copied()),
+                    )
+                    .gzip
+                }),
             }
         })
         .collect();
@@ -161,6 +172,7 @@ mod tests {
             name: "index.html".into(),
             html: Some("index.html".into()),
             roots: ["main.js".to_string()].into(),
+            counted_js: None,
         }];
         let e = entries(&roots, &g, &assets);
         assert_eq!(e[0].assets, vec!["main.js", "vendor.js"]);

@@ -16,6 +16,7 @@ pub mod compute;
 pub mod config;
 pub mod duplicates;
 pub mod findings;
+pub mod frameworks;
 pub mod gather;
 pub mod initial;
 pub mod size_cache;

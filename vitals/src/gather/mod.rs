@@ -55,6 +55,7 @@ pub async fn gather(
                 ServerOptions {
                     spa: options.spa,
                     test_api: options.test_api,
+                    port: None,
                 },
             )
             .await?;
