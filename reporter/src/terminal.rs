@@ -317,8 +317,13 @@ pub fn vitals(report: &VitalsReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}  ({} profile, {} run(s))",
+        "{}{}  ({} profile, {} run(s))",
         clean(&report.url),
+        report
+            .path
+            .as_ref()
+            .map(|p| format!(" (page {})", clean(p)))
+            .unwrap_or_default(),
         clean(&report.profile.name),
         report.runs.len()
     );
@@ -374,6 +379,17 @@ pub fn vitals(report: &VitalsReport) -> String {
     }
     budgets(&mut out, &report.budgets);
     diagnostics(&mut out, &report.diagnostics);
+    for page in &report.pages {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(
+                BOLD,
+                &format!("page {}", clean(page.path.as_deref().unwrap_or("")))
+            )
+        );
+        out.push_str(&vitals(page));
+    }
     out
 }
 

@@ -86,8 +86,24 @@ pub struct ConsoleRow {
     pub url: String,
 }
 
+/// Another page measured in the same run (`[[vitals.pages]]`): its median.
+pub struct PageRow {
+    pub path: String,
+    pub url: String,
+    pub runs: usize,
+    pub fcp: String,
+    pub lcp: String,
+    pub tti: String,
+    pub tbt: String,
+    pub cls: String,
+}
+
 pub struct VitalsView {
     pub url: String,
+    /// The page measured, when pages were listed.
+    pub path: String,
+    /// The other listed pages.
+    pub pages: Vec<PageRow>,
     pub profile: String,
     pub run_headers: Vec<String>,
     pub median_label: String,
@@ -264,6 +280,24 @@ pub fn build(v: &VitalsReport) -> VitalsView {
         .or(v.median.as_ref());
     VitalsView {
         url: v.url.clone(),
+        path: v.path.clone().unwrap_or_default(),
+        pages: v
+            .pages
+            .iter()
+            .map(|p| {
+                let m = p.median.as_ref();
+                PageRow {
+                    path: p.path.clone().unwrap_or_default(),
+                    url: p.url.clone(),
+                    runs: p.runs.len(),
+                    fcp: show(false, m.and_then(|m| m.fcp_ms)),
+                    lcp: show(false, m.and_then(|m| m.lcp_ms)),
+                    tti: show(false, m.and_then(|m| m.tti_ms)),
+                    tbt: show(false, m.and_then(|m| m.tbt_ms)),
+                    cls: show(true, m.and_then(|m| m.cls)),
+                }
+            })
+            .collect(),
         profile: profile_text,
         run_headers: v
             .runs
