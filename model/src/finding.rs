@@ -280,6 +280,22 @@ finding_kinds! {
         fix: "Speed up the endpoint, cache its answer, or render without waiting for it.",
         severity: Warn,
     },
+    FailedRequests {
+        id: "failed-requests",
+        part: Vitals,
+        title: "Failed requests",
+        why: "A request that fails (a network error, or a 4xx/5xx answer) leaves the page without a font, a style, a script or its data; a failed render-blocking stylesheet or script changes what every visitor sees.",
+        fix: "Fix the URL or the server; remove the reference if the resource is gone.",
+        severity: Warn,
+    },
+    PendingRequests {
+        id: "pending-requests",
+        part: Vitals,
+        title: "Requests that never finished",
+        why: "A request still open when the page was measured (a hung API, a long poll) keeps spinners on screen and can delay interactivity.",
+        fix: "Give the server a timeout and the client an error state; move long polls and streams after the first render.",
+        severity: Warn,
+    },
 }
 
 impl FindingKind {

@@ -66,6 +66,10 @@ pub struct Profile {
     /// Network throttling through DevTools, when any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<NetworkThrottling>,
+    /// Which throttling was applied: `devtools (Lighthouse's values)`,
+    /// `provided (none applied)` or `custom`.
+    #[serde(default)]
+    pub throttling: String,
 }
 
 /// Network conditions applied with `Network.emulateNetworkConditions`.
@@ -87,6 +91,10 @@ pub struct RunMetrics {
     /// Whether the run reached its settle point before the timeout and the
     /// renderer lived to the end; an incomplete run keeps what it measured.
     pub complete: bool,
+    /// The document measured when it is not the URL loaded (a client-side
+    /// redirect; Lighthouse measures the final document too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_url: Option<String>,
     /// First Contentful Paint, ms from navigation start.
     pub fcp_ms: Option<f64>,
     /// Largest Contentful Paint, ms from navigation start.

@@ -317,7 +317,7 @@ pub fn vitals(report: &VitalsReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}{}  ({} profile, {} run(s))",
+        "{}{}  ({}, throttling {}, {} run(s))",
         clean(&report.url),
         report
             .path
@@ -325,6 +325,11 @@ pub fn vitals(report: &VitalsReport) -> String {
             .map(|p| format!(" (page {})", clean(p)))
             .unwrap_or_default(),
         clean(&report.profile.name),
+        if report.profile.throttling.is_empty() {
+            "as recorded".to_string()
+        } else {
+            clean(&report.profile.throttling)
+        },
         report.runs.len()
     );
     if let Some(m) = &report.median {

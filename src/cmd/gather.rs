@@ -45,6 +45,13 @@ pub struct Inputs {
     /// Skip the browser measurements.
     #[arg(long)]
     pub no_vitals: bool,
+    /// A page (path) to measure in the browser; repeat for several (default
+    /// `[[vitals.pages]]`, else `[vitals] path`, else `/`).
+    #[arg(long = "page", value_name = "PATH")]
+    pub pages: Vec<String>,
+    /// Serve `index.html` for unknown paths of the build folder (single-page apps).
+    #[arg(long)]
+    pub spa: bool,
     /// Number of browser runs (default `[vitals] runs`, else 3 for `report`
     /// and 5 for `check`, which judges regressions against the runs' spread).
     #[arg(long)]
@@ -271,6 +278,10 @@ fn vitals_part(
     if inputs.url.is_none() {
         options.start = start;
     }
+    if !inputs.pages.is_empty() {
+        options.pages = inputs.pages.clone();
+    }
+    options.spa |= inputs.spa;
     options.runs = inputs
         .runs
         .or(config.vitals.runs)

@@ -20,9 +20,13 @@ pub struct Args {
     /// Number of cold loads (default 3, or `[vitals] runs`).
     #[arg(long)]
     pub runs: Option<usize>,
-    /// Device and throttling profile: desktop, mobile or none.
+    /// Form factor: desktop, mobile, or none (desktop without throttling).
     #[arg(long, value_parser = ["desktop", "mobile", "none"])]
     pub profile: Option<String>,
+    /// Throttling: devtools (Lighthouse's values for the form factor; the
+    /// default) or provided (none applied).
+    #[arg(long, value_parser = ["devtools", "provided"])]
+    pub throttling: Option<String>,
     /// Route to load when the target is a folder (default `/`).
     #[arg(long)]
     pub path: Option<String>,
@@ -122,6 +126,10 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         if let Some(name) = &args.profile {
             options.profile = ProfileName::parse(name).context("unknown profile")?;
         }
+        if let Some(name) = &args.throttling {
+            options.throttling =
+                vitals::profile::Throttling::parse(name).context("unknown throttling")?;
+        }
         if let Some(runs) = args.runs {
             if runs == 0 || runs > vitals::config::MAX_RUNS {
                 anyhow::bail!(
@@ -147,11 +155,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         options.browser_ws = args.browser_ws.clone();
         options.no_sandbox = args.no_sandbox;
         options.save_artifacts = args.save_artifacts.clone();
-        let profile = options.profile;
+        let profile = options.profile.with(options.throttling);
         ctx.progress(format!(
-            "perfscope: loading {input} {} time(s), {} profile",
+            "perfscope: loading {input} {} time(s), {} form factor, throttling {}",
             options.runs,
-            profile_name(profile)
+            profile_name(options.profile),
+            profile.throttling
         ));
         vitals::run(&target, &options)?
     };

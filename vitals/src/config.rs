@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::profile::ProfileName;
+use crate::profile::{ProfileName, Throttling};
 
 /// `[vitals]` in `perfscope.toml`. Every key is optional.
 ///
@@ -37,8 +37,11 @@ pub struct VitalsConfig {
     pub spa: bool,
     /// Number of runs (default 3; `perfscope check` makes 5 unless this is set).
     pub runs: Option<usize>,
-    /// Device profile (default `desktop`).
+    /// Form factor (default `desktop`).
     pub profile: ProfileName,
+    /// Throttling: `"devtools"` (default, Lighthouse's values), `"provided"`
+    /// (none), or a table of values.
+    pub throttling: Throttling,
     /// Per-run timeout in seconds (default 60).
     pub timeout_s: u64,
     /// Slow-render threshold in ms (default 16).
@@ -53,6 +56,13 @@ pub struct VitalsConfig {
     pub start_timeout_s: u64,
     /// Pages to measure, each with its own runs and budgets (default: `path`).
     pub pages: Vec<PageConfig>,
+    /// Network and CPU quiet a run waits for, ms (default 5250, Lighthouse's
+    /// window when throttling is not simulated).
+    pub quiet_ms: u64,
+    /// Longest wait for the first contentful paint, s (default 30).
+    pub fcp_timeout_s: u64,
+    /// Longest wait after navigation, s (default 45).
+    pub max_wait_s: u64,
 }
 
 /// One page of `[[vitals.pages]]`.
@@ -71,12 +81,16 @@ impl Default for VitalsConfig {
             spa: false,
             runs: None,
             profile: ProfileName::Desktop,
+            throttling: Throttling::Default,
             timeout_s: 60,
             slow_render_ms: 16.0,
             budgets: VitalsBudgets::default(),
             start: None,
             start_timeout_s: 60,
             pages: Vec::new(),
+            quiet_ms: 5250,
+            fcp_timeout_s: 30,
+            max_wait_s: 45,
         }
     }
 }
@@ -113,6 +127,23 @@ impl VitalsConfig {
                 "[vitals] start_timeout_s must be between 1 and {MAX_TIMEOUT_S} seconds (got {})",
                 self.start_timeout_s
             ));
+        }
+        self.throttling.validate()?;
+        if !(100..=60_000).contains(&self.quiet_ms) {
+            return Err(format!(
+                "[vitals] quiet_ms must be between 100 and 60000 (got {})",
+                self.quiet_ms
+            ));
+        }
+        for (name, value) in [
+            ("fcp_timeout_s", self.fcp_timeout_s),
+            ("max_wait_s", self.max_wait_s),
+        ] {
+            if value == 0 || value > MAX_TIMEOUT_S {
+                return Err(format!(
+                    "[vitals] {name} must be between 1 and {MAX_TIMEOUT_S} seconds (got {value})"
+                ));
+            }
         }
         if let Some(start) = &self.start
             && start.trim().is_empty()

@@ -65,6 +65,14 @@ pub const REGISTRY: &[Rule] = &[
         kind: FindingKind::SlowApiCalls,
         run: |ctx| per_run(ctx, network::slow_api),
     },
+    Rule {
+        kind: FindingKind::FailedRequests,
+        run: |ctx| per_run(ctx, network::failed),
+    },
+    Rule {
+        kind: FindingKind::PendingRequests,
+        run: |ctx| per_run(ctx, network::pending),
+    },
 ];
 
 /// Runs every enabled finding; returns the findings by kind in report order.

@@ -59,8 +59,10 @@ impl Target {
 pub struct VitalsOptions {
     /// Number of cold loads.
     pub runs: usize,
-    /// Device and throttling profile.
+    /// Form factor.
     pub profile: ProfileName,
+    /// Throttling.
+    pub throttling: profile::Throttling,
     /// Route loaded when the target is a folder (default `/`).
     pub path: String,
     /// SPA fallback to `index.html` when serving a folder.
@@ -89,6 +91,8 @@ pub struct VitalsOptions {
     pub start: Option<start::StartCommand>,
     /// Pages (paths) to measure in turn; empty: only the target (`path`).
     pub pages: Vec<String>,
+    /// When a run is over (Lighthouse's settle rules).
+    pub settle: gather::run::SettleRules,
 }
 
 impl Default for VitalsOptions {
@@ -96,6 +100,7 @@ impl Default for VitalsOptions {
         VitalsOptions {
             runs: 3,
             profile: ProfileName::Desktop,
+            throttling: profile::Throttling::Default,
             path: "/".into(),
             spa: false,
             timeout: Duration::from_secs(60),
@@ -110,6 +115,7 @@ impl Default for VitalsOptions {
             progress: model::Progress::default(),
             start: None,
             pages: Vec::new(),
+            settle: gather::run::SettleRules::default(),
         }
     }
 }
@@ -121,12 +127,18 @@ impl VitalsOptions {
         VitalsOptions {
             runs: config.runs.unwrap_or(DEFAULT_RUNS).max(1),
             profile: config.profile,
+            throttling: config.throttling,
             path: config.path.clone().unwrap_or_else(|| "/".into()),
             spa: config.spa,
             timeout: Duration::from_secs(config.timeout_s.max(1)),
             slow_render_ms: config.slow_render_ms,
             budgets: config.budgets.clone(),
             pages: config.pages.iter().map(|p| p.path.clone()).collect(),
+            settle: gather::run::SettleRules {
+                quiet: Duration::from_millis(config.quiet_ms),
+                fcp_timeout: Duration::from_secs(config.fcp_timeout_s),
+                max_wait: Duration::from_secs(config.max_wait_s),
+            },
             ..VitalsOptions::default()
         }
     }

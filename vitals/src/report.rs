@@ -26,6 +26,7 @@ pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> Run
     let mut metrics = RunMetrics {
         index: run.index,
         complete: run.complete,
+        final_url: run.final_url.clone(),
         console_errors: run.console_errors.clone(),
         ..RunMetrics::default()
     };
@@ -155,10 +156,18 @@ pub fn build(
         diagnostics.extend(run.diagnostics.iter().cloned());
         metrics.push(run_metrics(run, &mut diagnostics));
     }
+    // Only complete runs count: an errored document, a page that never
+    // painted or a run cut short is never the median.
     let median_index = median::median_run(
         &metrics
             .iter()
-            .map(|m| Some((m.fcp_ms?, m.tti_ms?)))
+            .map(|m| {
+                if m.complete {
+                    Some((m.fcp_ms?, m.tti_ms?))
+                } else {
+                    None
+                }
+            })
             .collect::<Vec<_>>(),
     );
     let median_run = median_index.and_then(|i| metrics.get(i).cloned());

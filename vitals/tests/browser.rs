@@ -380,19 +380,26 @@ fn renderer_crash() {
 }
 
 #[test]
-fn page_that_navigates_away() {
+fn page_that_redirects_itself_is_measured_at_its_final_document() {
     let _guard = lock();
-    let (report, _) = hostile(Target::Dir(site()), "/hostile/navaway.html", 8, 1);
+    let (report, _) = hostile(Target::Dir(site()), "/hostile/navaway.html", 12, 1);
     let text = diagnostics(&report);
     assert!(
-        text.contains("navigated away to http://127.0.0.1:"),
+        text.contains("redirected itself (client side) to http://127.0.0.1:"),
         "{text}"
     );
     assert!(text.contains("/index.html"), "{text}");
-    // Metrics belong to the first document: its LCP is its own first paint.
+    // As Lighthouse: the final document is measured, from its own
+    // navigation start, and the run counts.
     let run = &report.runs[0];
-    assert!(run.fcp_ms.is_some());
-    assert!(run.lcp_ms.unwrap() < 190.0 + run.fcp_ms.unwrap(), "{run:?}");
+    assert!(run.complete, "{text}");
+    assert!(
+        run.final_url
+            .as_deref()
+            .is_some_and(|u| u.ends_with("/index.html"))
+    );
+    assert!(run.fcp_ms.is_some_and(|fcp| fcp < 2_000.0), "{run:?}");
+    assert!(report.median.is_some());
 }
 
 #[test]
@@ -430,4 +437,105 @@ fn connects_to_a_running_browser_and_leaves_it_running() {
     assert!(perfscope_chromium_processes().contains(&pid));
     drop(process);
     assert_no_chromium_left();
+}
+
+// ---- Lighthouse's settle rules and failures that fail ----
+
+#[test]
+fn a_late_first_paint_is_waited_for() {
+    let _guard = lock();
+    let report = measure("/settle/late-paint.html", 1);
+    let run = &report.runs[0];
+    assert!(run.complete, "{}", diagnostics(&report));
+    // Lower bounds, as Lighthouse's smoke tests: the paint happens at 5.5 s.
+    assert!(run.fcp_ms.is_some_and(|v| v >= 5_400.0), "{run:?}");
+    assert!(run.lcp_ms.is_some_and(|v| v >= 5_400.0), "{run:?}");
+    assert!(report.median.is_some());
+}
+
+#[test]
+fn a_stall_after_five_seconds_pushes_tti_to_its_end() {
+    let _guard = lock();
+    let mut opts = options("/settle/late-stall.html", 1);
+    opts.timeout = Duration::from_secs(30);
+    let report = vitals::run(&Target::Dir(site()), &opts).expect("vitals run");
+    assert_no_chromium_left();
+    let run = &report.runs[0];
+    assert!(run.complete, "{}", diagnostics(&report));
+    // The stall runs from 5 s to 10 s: TTI is after it (Lighthouse: ~10 s).
+    assert!(run.tti_ms.is_some_and(|v| v >= 9_500.0), "{run:?}");
+    assert!(run.tbt_ms.is_some_and(|v| v >= 4_000.0), "{run:?}");
+}
+
+#[test]
+fn a_page_with_a_worker_settles() {
+    let _guard = lock();
+    let start = Instant::now();
+    let report = measure("/settle/worker.html", 1);
+    let elapsed = start.elapsed();
+    assert!(report.runs[0].complete, "{}", diagnostics(&report));
+    // Quiet windows of 5.25 s and a browser start, not a 20 s timeout.
+    assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
+}
+
+#[test]
+fn failed_and_pending_requests_are_findings() {
+    let _guard = lock();
+    let report = measure("/settle/failing.html", 1);
+    assert!(report.runs[0].complete, "{}", diagnostics(&report));
+    let of = |kind: model::FindingKind| -> Vec<(String, String)> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| (f.subject.clone(), f.message.clone()))
+            .collect()
+    };
+    let failed = of(model::FindingKind::FailedRequests);
+    let font = failed
+        .iter()
+        .find(|(url, _)| url.ends_with("/fonts/inter.css"))
+        .unwrap_or_else(|| panic!("{failed:?}"));
+    assert!(font.1.starts_with("render-blocking stylesheet"), "{font:?}");
+    assert!(font.1.contains("HTTP 404"), "{font:?}");
+    assert!(
+        failed.iter().any(
+            |(url, m)| url.ends_with("/api/orders-that-do-not-exist.json") && m.contains("404")
+        ),
+        "{failed:?}"
+    );
+    let pending = of(model::FindingKind::PendingRequests);
+    assert!(
+        pending.iter().any(|(url, _)| url.ends_with("/hang")),
+        "{pending:?}"
+    );
+}
+
+#[test]
+fn an_error_document_fails_the_run_and_its_budgets() {
+    let _guard = lock();
+    let report = measure("/no-such-page.html", 1);
+    let text = diagnostics(&report);
+    assert!(!report.runs[0].complete, "{text}");
+    assert!(text.contains("answered 404"), "{text}");
+    assert!(report.median.is_none());
+    assert!(!report.budgets.is_empty());
+    assert!(
+        report
+            .budgets
+            .iter()
+            .all(|b| b.verdict == model::Verdict::NotMeasured),
+        "{:?}",
+        report.budgets
+    );
+}
+
+#[test]
+fn a_fragment_is_the_same_document() {
+    let _guard = lock();
+    let report = measure("/settle/fragment.html#install", 1);
+    let text = diagnostics(&report);
+    assert!(report.runs[0].complete, "{text}");
+    assert!(report.runs[0].final_url.is_none(), "{:?}", report.runs[0]);
+    assert!(!text.contains("redirect"), "{text}");
 }

@@ -259,8 +259,13 @@ pub fn build(v: &VitalsReport) -> VitalsView {
     ];
     let profile = &v.profile;
     let mut profile_text = format!(
-        "{}: {}×{} at DPR {}, CPU {}× slower",
+        "{}, throttling {}: {}×{} at DPR {}, CPU {}× slower",
         profile.name,
+        if profile.throttling.is_empty() {
+            "as recorded"
+        } else {
+            profile.throttling.as_str()
+        },
         profile.width,
         profile.height,
         profile.device_scale_factor,
@@ -268,10 +273,10 @@ pub fn build(v: &VitalsReport) -> VitalsView {
     );
     if let Some(n) = &profile.network {
         profile_text.push_str(&format!(
-            ", network {} latency, {:.0} kbit/s down, {:.0} kbit/s up",
+            ", network {} latency, {:.2} kbit/s down, {:.2} kbit/s up (1 kbit = 1024 bits, as DevTools)",
             format::ms(n.latency_ms),
-            n.download_bytes_per_s * 8.0 / 1000.0,
-            n.upload_bytes_per_s * 8.0 / 1000.0
+            n.download_bytes_per_s * 8.0 / 1024.0,
+            n.upload_bytes_per_s * 8.0 / 1024.0
         ));
     }
     let median_run = v

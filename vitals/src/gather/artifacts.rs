@@ -118,6 +118,10 @@ pub struct NetworkRecord {
     pub transfer_bytes: u64,
     /// Decoded body bytes.
     pub decoded_bytes: u64,
+    /// Whether Chromium says it blocks rendering (`renderBlockingBehavior`
+    /// `Blocking` or `InBodyParserBlocking`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub render_blocking: bool,
 }
 
 /// Entries buffered by the PerformanceObserver the init script installs.

@@ -50,6 +50,20 @@ pub struct Collector {
     pub crashed: bool,
     pub main_frame_url: Option<String>,
     redirects: usize,
+    /// Events that arrived before their request's `requestWillBeSent`: each
+    /// event type has its own stream, so their order across types is not
+    /// guaranteed. They are applied when the request shows up, which makes
+    /// the log the same whatever the order.
+    early: HashMap<String, Early>,
+}
+
+/// What arrived for a request before the request itself.
+#[derive(Debug, Default)]
+struct Early {
+    response: Option<Box<Response>>,
+    decoded_bytes: u64,
+    finished: Option<(f64, f64)>,
+    failed: Option<(f64, String)>,
 }
 
 impl Collector {
@@ -68,6 +82,7 @@ impl Collector {
             crashed: false,
             main_frame_url: None,
             redirects: 0,
+            early: HashMap::new(),
         }
     }
 
@@ -150,34 +165,69 @@ impl Collector {
                 .unwrap_or_else(|| "Other".into()),
             initiator_url: initiator_url.filter(|u| !u.is_empty()),
             start_s: ts,
+            render_blocking: matches!(
+                ev.render_blocking_behavior,
+                Some(
+                    chromiumoxide::cdp::browser_protocol::network::RenderBlockingBehavior::Blocking
+                        | chromiumoxide::cdp::browser_protocol::network::RenderBlockingBehavior::InBodyParserBlocking
+                )
+            ),
             ..NetworkRecord::default()
         };
+        let mut record = record;
+        let mut ended = false;
+        if let Some(early) = self.early.remove(&id) {
+            if let Some(response) = &early.response {
+                apply_response(&mut record, response);
+            }
+            record.decoded_bytes += early.decoded_bytes;
+            if let Some((ts, encoded)) = early.finished {
+                finish(&mut record, ts, encoded);
+                ended = true;
+            }
+            if let Some((ts, text)) = early.failed {
+                record.end_s = Some(ts);
+                record.failed = Some(text);
+                ended = true;
+            }
+        }
         self.network.insert(id.clone(), record);
         self.touch(&id);
-        self.inflight.insert(id);
+        if !ended {
+            self.inflight.insert(id);
+        }
     }
 
     pub fn response_received(&mut self, ev: &EventResponseReceived) {
-        if let Some(record) = self.network.get_mut(ev.request_id.inner()) {
-            apply_response(record, &ev.response);
+        let id = ev.request_id.inner();
+        match self.network.get_mut(id) {
+            Some(record) => apply_response(record, &ev.response),
+            None => {
+                self.early.entry(id.clone()).or_default().response =
+                    Some(Box::new(ev.response.clone()));
+            }
         }
-        self.touch(ev.request_id.inner());
+        self.touch(id);
     }
 
     pub fn data_received(&mut self, ev: &EventDataReceived) {
-        if let Some(record) = self.network.get_mut(ev.request_id.inner()) {
-            record.decoded_bytes += u64::try_from(ev.data_length).unwrap_or(0);
+        let id = ev.request_id.inner();
+        let bytes = u64::try_from(ev.data_length).unwrap_or(0);
+        match self.network.get_mut(id) {
+            Some(record) => record.decoded_bytes += bytes,
+            None => self.early.entry(id.clone()).or_default().decoded_bytes += bytes,
         }
-        self.touch(ev.request_id.inner());
+        self.touch(id);
     }
 
     pub fn loading_finished(&mut self, ev: &EventLoadingFinished) {
         let id = ev.request_id.inner();
-        if let Some(record) = self.network.get_mut(id) {
-            record.end_s = Some(*ev.timestamp.inner());
-            record.finished = true;
-            if ev.encoded_data_length >= 0.0 {
-                record.transfer_bytes = ev.encoded_data_length as u64;
+        let ts = *ev.timestamp.inner();
+        match self.network.get_mut(id) {
+            Some(record) => finish(record, ts, ev.encoded_data_length),
+            None => {
+                self.early.entry(id.clone()).or_default().finished =
+                    Some((ts, ev.encoded_data_length))
             }
         }
         self.inflight.remove(id);
@@ -186,13 +236,18 @@ impl Collector {
 
     pub fn loading_failed(&mut self, ev: &EventLoadingFailed) {
         let id = ev.request_id.inner();
-        if let Some(record) = self.network.get_mut(id) {
-            record.end_s = Some(*ev.timestamp.inner());
-            record.failed = Some(if ev.canceled == Some(true) {
-                format!("{} (canceled)", ev.error_text)
-            } else {
-                ev.error_text.clone()
-            });
+        let ts = *ev.timestamp.inner();
+        let text = if ev.canceled == Some(true) {
+            format!("{} (canceled)", ev.error_text)
+        } else {
+            ev.error_text.clone()
+        };
+        match self.network.get_mut(id) {
+            Some(record) => {
+                record.end_s = Some(ts);
+                record.failed = Some(text);
+            }
+            None => self.early.entry(id.clone()).or_default().failed = Some((ts, text)),
         }
         self.inflight.remove(id);
         self.touch(id);
@@ -213,6 +268,16 @@ impl Collector {
                 .then_with(|| a.request_id.cmp(&b.request_id))
         });
         log
+    }
+}
+
+/// The request finished: `encoded` (all bytes on the wire) is the final
+/// transfer size, never lowered by a response event that comes after it.
+fn finish(record: &mut NetworkRecord, ts: f64, encoded: f64) {
+    record.end_s = Some(ts);
+    record.finished = true;
+    if encoded >= 0.0 {
+        record.transfer_bytes = record.transfer_bytes.max(encoded as u64);
     }
 }
 
@@ -240,7 +305,84 @@ fn apply_response(record: &mut NetworkRecord, response: &Response) {
         };
         record.headers_s = Some(timing.request_time + headers_ms / 1000.0);
     }
+    // The bytes received so far: a response that arrives after the request
+    // finished must not lower the final size.
     if response.encoded_data_length >= 0.0 {
-        record.transfer_bytes = response.encoded_data_length as u64;
+        record.transfer_bytes = record
+            .transfer_bytes
+            .max(response.encoded_data_length as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sent(id: &str, url: &str, ts: f64) -> EventRequestWillBeSent {
+        serde_json::from_value(json!({
+            "requestId": id, "loaderId": "L", "documentURL": "http://127.0.0.1/",
+            "request": {"url": url, "method": "GET", "headers": {}, "initialPriority": "High",
+                        "referrerPolicy": "no-referrer"},
+            "timestamp": ts, "wallTime": ts, "initiator": {"type": "parser"},
+            "redirectHasExtraInfo": false, "type": "Script"
+        }))
+        .expect("requestWillBeSent")
+    }
+
+    fn response(id: &str, encoded: f64) -> EventResponseReceived {
+        serde_json::from_value(json!({
+            "requestId": id, "loaderId": "L", "timestamp": 1.1, "type": "Script",
+            "response": {"url": "http://127.0.0.1/a.js", "status": 200, "statusText": "OK",
+                         "headers": {"content-type": "text/javascript"}, "mimeType": "text/javascript",
+                         "charset": "", "connectionReused": false, "connectionId": 1.0,
+                         "encodedDataLength": encoded, "securityState": "neutral"},
+            "hasExtraInfo": false
+        }))
+        .expect("responseReceived")
+    }
+
+    fn finished(id: &str, encoded: f64) -> EventLoadingFinished {
+        serde_json::from_value(
+            json!({"requestId": id, "timestamp": 1.2, "encodedDataLength": encoded}),
+        )
+        .expect("loadingFinished")
+    }
+
+    fn failed(id: &str) -> EventLoadingFailed {
+        serde_json::from_value(json!({"requestId": id, "timestamp": 1.2, "type": "Font",
+                                       "errorText": "net::ERR_FAILED"}))
+        .expect("loadingFailed")
+    }
+
+    #[test]
+    fn the_log_is_the_same_whatever_order_the_event_types_arrive_in() {
+        // In order.
+        let mut a = Collector::new();
+        a.request_will_be_sent(&sent("1", "http://127.0.0.1/a.js", 1.0));
+        a.response_received(&response("1", 291.0));
+        a.loading_finished(&finished("1", 913.0));
+        a.request_will_be_sent(&sent("2", "http://127.0.0.1/font.woff2", 1.0));
+        a.loading_failed(&failed("2"));
+        // Finished before its response, failed before its request.
+        let mut b = Collector::new();
+        b.loading_failed(&failed("2"));
+        b.request_will_be_sent(&sent("1", "http://127.0.0.1/a.js", 1.0));
+        b.loading_finished(&finished("1", 913.0));
+        b.response_received(&response("1", 291.0));
+        b.request_will_be_sent(&sent("2", "http://127.0.0.1/font.woff2", 1.0));
+        for c in [&a, &b] {
+            assert!(c.inflight.is_empty(), "nothing left in flight");
+            let log = c.network_log();
+            let script = log.iter().find(|r| r.request_id == "1").expect("script");
+            assert_eq!(
+                script.transfer_bytes, 913,
+                "the final size, not the headers'"
+            );
+            assert!(script.finished);
+            assert_eq!(script.status, Some(200));
+            let font = log.iter().find(|r| r.request_id == "2").expect("font");
+            assert_eq!(font.failed.as_deref(), Some("net::ERR_FAILED"));
+        }
     }
 }

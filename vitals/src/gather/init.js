@@ -105,6 +105,13 @@
     });
   } catch (e) {}
 
+  // What the run's settle loop polls: FCP seen, end of the last long task,
+  // and the page's clock (a busy main thread answers late or not at all).
+  log.quiet = function () {
+    var t = log.po.longtasks, last = t.length ? t[t.length - 1][0] + t[t.length - 1][1] : 0;
+    return JSON.stringify([log.po.fcp !== null, last, performance.now()]);
+  };
+
   log.read = function () {
     var nav = (performance.getEntriesByType('navigation') || [])[0];
     return JSON.stringify({

@@ -6,7 +6,7 @@
 
 pub mod artifacts;
 mod collector;
-mod run;
+pub mod run;
 
 use std::time::Duration;
 
@@ -142,7 +142,7 @@ async fn gather_one(
         .timeout
         .min(Duration::from_secs(crate::config::MAX_TIMEOUT_S));
     let deadline = started + timeout;
-    let profile = options.profile.profile();
+    let profile = options.profile.with(options.throttling);
     let session = match open_session(options, timeout).await {
         Ok(session) => session,
         Err(err @ VitalsError::NoBrowser { .. }) => return Err(err),
@@ -156,7 +156,15 @@ async fn gather_one(
             ));
         }
     };
-    let result = run::gather_run(&session.browser, url, &profile, index, deadline).await;
+    let result = run::gather_run(
+        &session.browser,
+        url,
+        &profile,
+        index,
+        deadline,
+        options.settle,
+    )
+    .await;
     if options.browser_ws.is_some() {
         // Leave a remote browser as we found it; the context was disposed by the run.
         drop(session);

@@ -47,10 +47,54 @@ use super::artifacts::{
 use super::collector::Collector;
 use super::{INIT_SCRIPT, TRACE_CATEGORIES};
 
-/// Network quiet needed after the load event before the run settles (Lighthouse: 1 s).
-const NETWORK_QUIET: Duration = Duration::from_millis(1000);
-/// Minimum wait after the load event (Lighthouse: 1 s): late paints, LCP, timers.
-const PAUSE_AFTER_LOAD: Duration = Duration::from_millis(1000);
+/// A request answered but silent this long no longer counts as loading (a
+/// `fetch` whose body the page never reads never finishes).
+const REQUEST_IDLE: Duration = Duration::from_millis(1000);
+/// Requests that may stay in flight in a quiet network (Lighthouse's
+/// "network-2-quiet": a long poll, a worker's script finishing on the
+/// worker's own session).
+const QUIET_REQUESTS: usize = 2;
+
+/// When a run is over: Lighthouse's rules for observed metrics. After the
+/// load event, wait for the first contentful paint (up to `fcp_timeout`),
+/// then until the network (at most two requests in flight) and the main
+/// thread (no long task, and the page answers) have both been quiet for
+/// `quiet`, up to `max_wait` after navigation. Lighthouse uses 5.25 s quiet
+/// windows whenever throttling is not simulated, 30 s for FCP, 45 s in all.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SettleRules {
+    /// Network and CPU quiet window.
+    pub quiet: Duration,
+    /// Longest wait for the first contentful paint.
+    pub fcp_timeout: Duration,
+    /// Longest wait after navigation.
+    pub max_wait: Duration,
+}
+
+impl Default for SettleRules {
+    fn default() -> Self {
+        SettleRules {
+            quiet: Duration::from_millis(5250),
+            fcp_timeout: Duration::from_secs(30),
+            max_wait: Duration::from_secs(45),
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Settled {
+    /// Loaded, painted, then quiet.
+    Quiet,
+    /// Loaded and painted, but never quiet within the maximum wait.
+    MaxWait,
+    /// No first contentful paint within its timeout.
+    NoFcp,
+    /// The renderer crashed.
+    Crashed,
+    /// The run's own deadline came first.
+    Deadline,
+}
 
 /// Artifacts of a run that could not even start.
 pub fn failed_run(
@@ -115,6 +159,7 @@ pub async fn gather_run(
     profile: &Profile,
     index: usize,
     deadline: Instant,
+    rules: SettleRules,
 ) -> RunArtifacts {
     let label = format!("run {}", index + 1);
     let mut run = failed_run(index, url, profile.clone(), Diagnostic::new("", ""));
@@ -350,6 +395,7 @@ pub async fn gather_run(
     }
 
     let mut settled = false;
+    let navigation_started = Instant::now();
     let navigate = async {
         let navigation = page.execute(NavigateParams::new(url));
         let crash = async {
@@ -383,19 +429,38 @@ pub async fn gather_run(
                     format!("{label}: navigation failed: {error}"),
                 ));
             } else {
-                settled = settle(&state, &notify, &page, &mut run, settle_deadline).await;
-                if !settled {
-                    let crashed = with(&state, |c| c.crashed).unwrap_or(false);
-                    let message = if crashed {
-                        format!(
-                            "{label}: the page's renderer crashed; kept what was measured before"
-                        )
-                    } else {
-                        format!(
-                            "{label}: the page did not settle (load event and 1 s of network quiet) within {:.0} s; kept what was measured",
-                            (settle_deadline - (deadline - total)).as_secs_f64()
-                        )
-                    };
+                let outcome = settle(
+                    &state,
+                    &notify,
+                    &page,
+                    &mut run,
+                    settle_deadline,
+                    rules,
+                    navigation_started,
+                )
+                .await;
+                settled = matches!(outcome, Settled::Quiet | Settled::MaxWait);
+                let waited = (settle_deadline - (deadline - total)).as_secs_f64();
+                let message = match outcome {
+                    Settled::Quiet => None,
+                    Settled::MaxWait => Some(format!(
+                        "{label}: the network or the main thread was never quiet for {:.2} s within {:.0} s; measured what happened until then",
+                        rules.quiet.as_secs_f64(),
+                        rules.max_wait.as_secs_f64()
+                    )),
+                    Settled::NoFcp => Some(format!(
+                        "{label}: no first contentful paint within {:.0} s (Lighthouse: NO_FCP); the run does not count",
+                        rules.fcp_timeout.as_secs_f64()
+                    )),
+                    Settled::Crashed => Some(format!(
+                        "{label}: the page's renderer crashed; kept what was measured before"
+                    )),
+                    Settled::Deadline => Some(format!(
+                        "{label}: the page did not settle (load, first paint, then {:.2} s of network and CPU quiet) within the run's {waited:.0} s; kept what was measured",
+                        rules.quiet.as_secs_f64()
+                    )),
+                };
+                if let Some(message) = message {
                     run.diagnostics.push(Diagnostic::new(url, message));
                 }
             }
@@ -466,16 +531,69 @@ pub async fn gather_run(
         run.network = c.network_log();
         run.console_errors = std::mem::take(&mut c.console_errors);
         run.diagnostics.append(&mut c.diagnostics);
-        if let Some(final_url) = c.main_frame_url.clone().filter(|u| u != url) {
-            if !final_url.starts_with("chrome-error:") {
+        // The document: its server redirects, its status, and where the
+        // main frame ended (a client-side redirect); a `#fragment` is the
+        // same document.
+        let log = c.network_log();
+        let documents: Vec<&super::artifacts::NetworkRecord> = log
+            .iter()
+            .filter(|r| r.resource_type == "Document")
+            .collect();
+        let hops: Vec<String> = documents
+            .iter()
+            .take_while(|r| r.status.is_some_and(|s| (300..400).contains(&s)))
+            .map(|r| format!("{} ({})", r.url, r.status.unwrap_or(0)))
+            .collect();
+        let document = documents
+            .iter()
+            .find(|r| !r.status.is_some_and(|s| (300..400).contains(&s)));
+        let mut errored = false;
+        if let Some(doc) = document {
+            if let Some(status) = doc.status.filter(|s| *s >= 400) {
+                errored = true;
                 run.diagnostics.push(Diagnostic::new(
                     url,
-                    format!("{label}: the page navigated away to {final_url}"),
+                    format!(
+                        "{label}: the page answered {status} for {} (Lighthouse: ERRORED_DOCUMENT_REQUEST); the run does not count",
+                        doc.url
+                    ),
+                ));
+            } else if let Some(error) = &doc.failed {
+                errored = true;
+                run.diagnostics.push(Diagnostic::new(
+                    url,
+                    format!(
+                        "{label}: the document request failed: {error}; the run does not count"
+                    ),
                 ));
             }
-            run.final_url = Some(final_url);
+            if !hops.is_empty() {
+                run.diagnostics.push(Diagnostic::new(
+                    url,
+                    format!(
+                        "{label}: server redirects {} \u{2192} {}",
+                        hops.join(" \u{2192} "),
+                        doc.url
+                    ),
+                ));
+            }
         }
-        run.complete = settled && !c.crashed;
+        let without_fragment = |u: &str| u.split('#').next().unwrap_or(u).to_string();
+        let served = document.map(|d| without_fragment(&d.url));
+        if let Some(final_url) = c.main_frame_url.clone() {
+            let moved = without_fragment(&final_url) != without_fragment(url)
+                && Some(without_fragment(&final_url)) != served;
+            if moved && !final_url.starts_with("chrome-error:") {
+                run.diagnostics.push(Diagnostic::new(
+                    url,
+                    format!("{label}: the page redirected itself (client side) to {final_url}; the final document was measured"),
+                ));
+            }
+            if without_fragment(&final_url) != without_fragment(url) {
+                run.final_url = Some(final_url);
+            }
+        }
+        run.complete = settled && !c.crashed && !errored;
     }
     // Close the page and its context; a hung renderer is killed with the browser.
     let _ = tokio::time::timeout(Duration::from_secs(1), page.close()).await;
@@ -561,43 +679,81 @@ async fn prepare(
     }
 }
 
-/// Waits for the load event, then for network quiet, sampling the heap.
+/// Waits until the run is over by [`SettleRules`], sampling the heap.
 async fn settle(
     state: &Shared,
     notify: &Arc<Notify>,
     page: &Page,
     run: &mut RunArtifacts,
     deadline: Instant,
-) -> bool {
-    let mut loaded_at: Option<Instant> = None;
+    rules: SettleRules,
+    navigation_started: Instant,
+) -> Settled {
     let mut next_sample = Instant::now();
+    let mut next_poll = Instant::now();
+    // The page's view: FCP seen, and since when its main thread is quiet.
+    let mut painted = false;
+    let mut cpu_quiet_since = navigation_started;
+    let mut net_quiet_since = navigation_started;
     loop {
-        let (loaded, crashed, quiet_for, inflight) = with(state, |c| {
-            (
-                c.loaded,
-                c.crashed,
-                c.last_network_activity.elapsed(),
-                c.busy_requests(NETWORK_QUIET),
-            )
+        let (loaded, crashed, busy) = with(state, |c| {
+            (c.loaded, c.crashed, c.busy_requests(REQUEST_IDLE))
         })
-        .unwrap_or((false, true, Duration::ZERO, 0));
+        .unwrap_or((false, true, 0));
         if crashed {
-            return false;
+            return Settled::Crashed;
         }
         let now = Instant::now();
-        if loaded && loaded_at.is_none() {
-            loaded_at = Some(now);
+        if busy > QUIET_REQUESTS {
+            net_quiet_since = now;
         }
-        if let Some(at) = loaded_at
-            && now.duration_since(at) >= PAUSE_AFTER_LOAD
-            && inflight == 0
-            && quiet_for >= NETWORK_QUIET
+        if now >= next_poll {
+            let asked = Instant::now();
+            match poll_quiet(page, deadline).await {
+                Some((fcp, last_task_end_ms, page_now_ms)) => {
+                    painted |= fcp;
+                    // Convert the page's clock to ours: a long task that ended
+                    // `page_now - last_end` ms ago.
+                    let ago = Duration::from_secs_f64(
+                        ((page_now_ms - last_task_end_ms).max(0.0)) / 1000.0,
+                    );
+                    let ended = asked.checked_sub(ago).unwrap_or(navigation_started);
+                    if last_task_end_ms > 0.0 && ended > cpu_quiet_since {
+                        cpu_quiet_since = ended;
+                    }
+                    // An answer slower than a long task: the main thread was busy.
+                    if asked.elapsed() >= Duration::from_millis(50) {
+                        cpu_quiet_since = Instant::now();
+                    }
+                }
+                None => cpu_quiet_since = Instant::now(),
+            }
+            next_poll = Instant::now() + Duration::from_millis(250);
+        }
+        let now = Instant::now();
+        let since_navigation = now.duration_since(navigation_started);
+        if !painted && since_navigation >= rules.fcp_timeout {
+            return Settled::NoFcp;
+        }
+        if loaded
+            && painted
+            && now.duration_since(net_quiet_since) >= rules.quiet
+            && now.duration_since(cpu_quiet_since) >= rules.quiet
         {
             sample_heap(page, run, deadline).await;
-            return true;
+            return Settled::Quiet;
+        }
+        if since_navigation >= rules.max_wait {
+            return if loaded && painted {
+                Settled::MaxWait
+            } else if painted {
+                Settled::Deadline
+            } else {
+                Settled::NoFcp
+            };
         }
         if now >= deadline {
-            return false;
+            return Settled::Deadline;
         }
         if now >= next_sample {
             sample_heap(page, run, deadline).await;
@@ -609,6 +765,30 @@ async fn settle(
         )
         .await;
     }
+}
+
+/// Asks the page whether it painted and when its last long task ended;
+/// `None` when it does not answer within 500 ms (its main thread is busy or
+/// the document is being replaced).
+async fn poll_quiet(page: &Page, deadline: Instant) -> Option<(bool, f64, f64)> {
+    let limit = deadline.min(Instant::now() + Duration::from_millis(500));
+    let eval = EvaluateParams::builder()
+        .expression("window.__perfscope ? window.__perfscope.quiet() : null")
+        .return_by_value(true)
+        .build()
+        .ok()?;
+    let result = until(limit, page.execute(eval)).await?.ok()?;
+    let serde_json::Value::String(text) = result.result.result.value.clone()? else {
+        // No init script on the page (it answered, so the thread is free):
+        // nothing says when it painted; the trace will.
+        return Some((true, 0.0, 0.0));
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some((
+        value.get(0)?.as_bool()?,
+        value.get(1)?.as_f64()?,
+        value.get(2)?.as_f64()?,
+    ))
 }
 
 async fn sample_heap(page: &Page, run: &mut RunArtifacts, deadline: Instant) {

@@ -255,6 +255,74 @@ pub fn waterfalls(network: &[NetworkRecord]) -> Vec<Finding> {
         .collect()
 }
 
+/// Requests that failed (network error, or a 4xx/5xx status), render-blocking
+/// ones called out. The document itself is left out: an errored document
+/// fails the run.
+pub fn failed(log: &[NetworkRecord]) -> Vec<Finding> {
+    let first_document = log.iter().position(|r| r.resource_type == "Document");
+    log.iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != first_document)
+        .filter_map(|(_, r)| {
+            // The browser's own favicon request is not the page's.
+            if r.resource_type == "Other" && r.url.ends_with("/favicon.ico") {
+                return None;
+            }
+            let why = match (&r.failed, r.status) {
+                // A 404 stylesheet is aborted after its answer: the status says why.
+                (_, Some(status)) if status >= 400 => format!("HTTP {status}"),
+                (Some(error), _) if error.contains("(canceled)") => return None,
+                (Some(error), _) => error.clone(),
+                _ => return None,
+            };
+            let blocking = if r.render_blocking {
+                "render-blocking "
+            } else {
+                ""
+            };
+            Some(
+                Finding::new(
+                    FindingKind::FailedRequests,
+                    format!("{} {}", r.method, r.url),
+                    r.url.clone(),
+                    format!(
+                        "{blocking}{} request failed: {why}",
+                        r.resource_type.to_lowercase()
+                    ),
+                )
+                .with_detail(model::Detail::Request { url: r.url.clone() }),
+            )
+        })
+        .collect()
+}
+
+/// Requests neither finished nor failed when the run ended.
+pub fn pending(log: &[NetworkRecord]) -> Vec<Finding> {
+    log.iter()
+        .filter(|r| !r.finished && r.failed.is_none() && r.end_s.is_none())
+        // A response whose body the page never read (`fetch` without
+        // `.json()`) is answered: not pending.
+        .filter(|r| r.status.is_none())
+        .map(|r| {
+            Finding::new(
+                FindingKind::PendingRequests,
+                format!("{} {}", r.method, r.url),
+                r.url.clone(),
+                format!(
+                    "{}{} request still waiting for its response when the run ended",
+                    if r.render_blocking {
+                        "render-blocking "
+                    } else {
+                        ""
+                    },
+                    r.resource_type.to_lowercase()
+                ),
+            )
+            .with_detail(model::Detail::Request { url: r.url.clone() })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,8 +25,10 @@ fn frame_of(event: &TraceEvent) -> Option<&str> {
 }
 
 impl<'a> PageTrace<'a> {
-    /// Finds the first main-frame navigation to a real document (not
-    /// `about:blank`). `None` when the trace has none (the page never started).
+    /// Finds the last main-frame navigation to a real document (not
+    /// `about:blank`): after a client-side redirect, the final document is
+    /// measured, as Lighthouse does. `None` when the trace has none (the page
+    /// never started).
     pub fn find(events: &'a [TraceEvent]) -> Option<PageTrace<'a>> {
         let main_frame = events
             .iter()
@@ -66,7 +68,7 @@ impl<'a> PageTrace<'a> {
             })
             .collect();
         navs.sort_by(|a, b| a.ts.total_cmp(&b.ts));
-        let nav = navs.first()?;
+        let nav = navs.last()?;
         let main_frame = main_frame.or_else(|| frame_of(nav).map(str::to_string));
         let navigation_id = nav
             .args
@@ -190,7 +192,8 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn picks_the_first_real_main_frame_navigation() {
+    fn picks_the_last_real_main_frame_navigation() {
+        // A client-side redirect: the final document is the one measured.
         let mut events = base();
         events.push(ev(
             "navigationStart",
@@ -198,10 +201,17 @@ pub(crate) mod tests {
             None,
             json!({"frame": "F", "data": {"isLoadingMainFrame": true, "documentLoaderURL": "http://x/next"}}),
         ));
+        // A subframe's navigation is never the page's.
+        events.push(ev(
+            "navigationStart",
+            3_000_000.0,
+            None,
+            json!({"frame": "C", "data": {"isLoadingMainFrame": false, "documentLoaderURL": "http://x/ad"}}),
+        ));
         let page = PageTrace::find(&events).unwrap();
-        assert_eq!(page.nav_start_us, 1_000_000.0);
+        assert_eq!(page.nav_start_us, 2_000_000.0);
         assert_eq!(page.main_frame.as_deref(), Some("F"));
-        assert_eq!(page.ms(1_250_000.0), 250.0);
+        assert_eq!(page.ms(2_250_000.0), 250.0);
     }
 
     #[test]
