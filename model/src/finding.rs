@@ -240,6 +240,14 @@ finding_kinds! {
         fix: "Memoize the expensive part (useMemo, React.memo), split the component, or move the work off the render path.",
         severity: Warn,
     },
+    SlowCommits {
+        id: "slow-commits",
+        part: Vitals,
+        title: "Slow React commits",
+        why: "A commit whose render takes longer than a frame (16 ms) freezes the page, even when no single component is slow: the work is spread over many.",
+        fix: "Render less per update: memoize the components with the most self time, virtualize long lists, or split the update (useTransition, useDeferredValue).",
+        severity: Warn,
+    },
     UncompressedResponses {
         id: "uncompressed",
         part: Vitals,

@@ -83,6 +83,92 @@ pub struct NetworkThrottling {
     pub upload_bytes_per_s: f64,
 }
 
+/// The element behind LCP and where its time went (Lighthouse's LCP breakdown).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LcpElement {
+    /// A CSS selector of the element, when the page still had it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<String>,
+    /// The image's URL; absent for text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Its text (up to 80 characters), for a text element.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Rendered size, px².
+    pub size: f64,
+    /// Time to first byte of the document, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttfb_ms: Option<f64>,
+    /// From TTFB to the image's request start (0 for text), ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_delay_ms: Option<f64>,
+    /// The image's download, ms (0 for text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_time_ms: Option<f64>,
+    /// From the end of the download (or TTFB for text) to the paint, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub render_delay_ms: Option<f64>,
+}
+
+impl LcpElement {
+    /// One line: what the element is and where its time went.
+    pub fn describe(&self) -> String {
+        use crate::units::format_ms;
+        let what = match (&self.url, &self.text) {
+            (Some(url), _) => format!("image {url}"),
+            (None, Some(text)) => format!("text \"{text}\""),
+            (None, None) => "element".to_string(),
+        };
+        let mut out = match &self.selector {
+            Some(sel) => format!("{sel} ({what})"),
+            None => what,
+        };
+        let phases: Vec<String> = [
+            ("TTFB", self.ttfb_ms),
+            ("load delay", self.load_delay_ms),
+            ("load time", self.load_time_ms),
+            ("render delay", self.render_delay_ms),
+        ]
+        .iter()
+        .filter_map(|(label, v)| v.map(|v| format!("{label} {}", format_ms(v))))
+        .collect();
+        if !phases.is_empty() {
+            out.push_str(": ");
+            out.push_str(&phases.join(", "));
+        }
+        out
+    }
+}
+
+impl ShiftCulprits {
+    /// One line: score, time, the nodes that moved.
+    pub fn describe(&self) -> String {
+        use crate::units::{format_ms, format_score};
+        let nodes = if self.nodes.is_empty() {
+            "nodes not reported".to_string()
+        } else {
+            self.nodes.join(", ")
+        };
+        format!(
+            "{} at {}: {nodes}",
+            format_score(self.score),
+            format_ms(self.at_ms)
+        )
+    }
+}
+
+/// One layout shift with the nodes that moved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ShiftCulprits {
+    /// When it happened, ms from navigation start.
+    pub at_ms: f64,
+    /// Its score.
+    pub score: f64,
+    /// Selectors of the nodes that moved (up to 5).
+    pub nodes: Vec<String>,
+}
+
 /// The metrics of one page load.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RunMetrics {
@@ -95,6 +181,12 @@ pub struct RunMetrics {
     /// redirect; Lighthouse measures the final document too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_url: Option<String>,
+    /// The LCP element and its phases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lcp_element: Option<LcpElement>,
+    /// The largest layout shifts (up to 5) with the nodes that moved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shift_culprits: Vec<ShiftCulprits>,
     /// First Contentful Paint, ms from navigation start.
     pub fcp_ms: Option<f64>,
     /// Largest Contentful Paint, ms from navigation start.
@@ -223,11 +315,65 @@ pub struct ReactReport {
     pub commits: u64,
     /// Threshold used for slow renders, ms.
     pub slow_render_ms: f64,
-    /// Components whose render (self time) took longer than the threshold, slowest first.
+    /// Components whose render took longer than the threshold, on their own
+    /// (self time) or with their children (inclusive), slowest first.
     pub slow_renders: Vec<SlowRender>,
+    /// Commits whose render time (the root's `actualDuration`) exceeded the
+    /// threshold, with the components that spent the most self time in
+    /// each, slowest first (at most 50).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slow_commits: Vec<SlowCommit>,
     /// Every component that rendered, by name (count and timings), sorted by name.
     #[serde(default)]
     pub components: Vec<SlowRender>,
+}
+
+/// A commit slower than the threshold, as React DevTools' Profiler shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SlowCommit {
+    /// 0-based run index.
+    pub run: usize,
+    /// When it was committed, ms from navigation start.
+    pub at_ms: f64,
+    /// Its render time (the root's `actualDuration`), ms.
+    pub duration_ms: f64,
+    /// The components with the most self time in it (up to 5): name, self
+    /// time summed over their renders in this commit (ms), renders.
+    pub top: Vec<(String, f64, u64)>,
+}
+
+impl SlowCommit {
+    /// The `slow-commits` finding of commits with the same top components.
+    pub fn finding(&self, threshold_ms: f64, count: usize, worst_ms: f64) -> Finding {
+        use crate::units::format_ms;
+        let names: Vec<String> = self
+            .top
+            .iter()
+            .map(|(name, ms, n)| {
+                if *n > 1 {
+                    format!("{name} {} ×{n}", format_ms(*ms))
+                } else {
+                    format!("{name} {}", format_ms(*ms))
+                }
+            })
+            .collect();
+        let key: Vec<&str> = self.top.iter().map(|(n, _, _)| n.as_str()).collect();
+        Finding::new(
+            FindingKind::SlowCommits,
+            key.join(" "),
+            self.top
+                .first()
+                .map(|(n, _, _)| n.clone())
+                .unwrap_or_default(),
+            format!(
+                "{count} commit{} over {}, slowest {}; most self time: {}",
+                if count == 1 { "" } else { "s" },
+                format_ms(threshold_ms),
+                format_ms(worst_ms),
+                names.join(", ")
+            ),
+        )
+    }
 }
 
 /// Render statistics of one component.
@@ -255,10 +401,12 @@ impl SlowRender {
             self.component.clone(),
             self.component.clone(),
             format!(
-                "{} renders over {}, slowest {}, total {}",
+                "{} render{} over {}: its own work up to {}, with its children up to {} (total own work {})",
                 self.count,
+                if self.count == 1 { "" } else { "s" },
                 format_ms(threshold_ms),
                 format_ms(self.max_ms),
+                format_ms(self.max_actual_ms),
                 format_ms(self.total_ms)
             ),
         )

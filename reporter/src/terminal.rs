@@ -358,6 +358,12 @@ pub fn vitals(report: &VitalsReport) -> String {
                 .map_or_else(|| "-".into(), format::bytes),
             m.console_errors.len()
         );
+        if let Some(el) = &m.lcp_element {
+            let _ = writeln!(out, "  LCP element: {}", clean(&el.describe()));
+        }
+        for shift in m.shift_culprits.iter().take(3) {
+            let _ = writeln!(out, "  layout shift {}", clean(&shift.describe()));
+        }
     } else {
         let _ = writeln!(out, "{}", paint(RED, "no complete run"));
     }

@@ -46,6 +46,32 @@ pub const REGISTRY: &[Rule] = &[
         },
     },
     Rule {
+        kind: FindingKind::SlowCommits,
+        run: |ctx| {
+            // One finding per set of top components, with how many commits.
+            let mut groups: Vec<(&model::vitals::SlowCommit, usize, f64)> = Vec::new();
+            for commit in &ctx.react.slow_commits {
+                let same = |c: &model::vitals::SlowCommit| {
+                    c.top
+                        .iter()
+                        .map(|t| &t.0)
+                        .eq(commit.top.iter().map(|t| &t.0))
+                };
+                match groups.iter_mut().find(|(c, _, _)| same(c)) {
+                    Some(group) => {
+                        group.1 += 1;
+                        group.2 = group.2.max(commit.duration_ms);
+                    }
+                    None => groups.push((commit, 1, commit.duration_ms)),
+                }
+            }
+            groups
+                .into_iter()
+                .map(|(c, n, worst)| c.finding(ctx.react.slow_render_ms, n, worst))
+                .collect()
+        },
+    },
+    Rule {
         kind: FindingKind::UncompressedResponses,
         run: |ctx| per_run(ctx, network::uncompressed),
     },

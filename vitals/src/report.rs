@@ -18,6 +18,63 @@ use crate::metrics::{
 /// than this (ms) is reported.
 const CROSS_CHECK_MS: f64 = 100.0;
 
+/// The LCP element with Lighthouse's phases: TTFB, load delay (TTFB to the
+/// image request), load time (the download), render delay (to the paint).
+fn lcp_element(run: &RunArtifacts) -> Option<model::vitals::LcpElement> {
+    let (selector, url, size, text) = run.observer.lcp_element.clone()?;
+    let lcp = run.observer.lcp_ms;
+    let ttfb = run.observer.response_start_ms;
+    let image = !url.is_empty();
+    let (load_delay, load_time, render_delay) = match (image, run.observer.lcp_resource, ttfb, lcp)
+    {
+        (true, Some((start, end)), Some(ttfb), Some(lcp)) => (
+            Some((start - ttfb).max(0.0)),
+            Some((end - start).max(0.0)),
+            Some((lcp - end).max(0.0)),
+        ),
+        (false, _, Some(ttfb), Some(lcp)) => (Some(0.0), Some(0.0), Some((lcp - ttfb).max(0.0))),
+        _ => (None, None, None),
+    };
+    Some(model::vitals::LcpElement {
+        selector,
+        url: image.then_some(url),
+        text: (!image && !text.is_empty()).then_some(text),
+        size,
+        ttfb_ms: ttfb.map(|v| round(v, 1)),
+        load_delay_ms: load_delay.map(|v| round(v, 1)),
+        load_time_ms: load_time.map(|v| round(v, 1)),
+        render_delay_ms: render_delay.map(|v| round(v, 1)),
+    })
+}
+
+/// The largest shifts without recent input, with the nodes that moved.
+fn shift_culprits(run: &RunArtifacts) -> Vec<model::vitals::ShiftCulprits> {
+    let mut out: Vec<model::vitals::ShiftCulprits> = run
+        .observer
+        .layout_shifts
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.2 && s.1 > 0.0)
+        .map(|(i, s)| model::vitals::ShiftCulprits {
+            at_ms: round(s.0, 1),
+            score: round(s.1, 4),
+            nodes: run
+                .observer
+                .shift_sources
+                .get(i)
+                .cloned()
+                .unwrap_or_default(),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.at_ms.total_cmp(&b.at_ms))
+    });
+    out.truncate(5);
+    out
+}
+
 /// Computes the metrics of one run; diagnostics about the metrics are appended.
 pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> RunMetrics {
     let label = format!("run {}", run.index + 1);
@@ -27,6 +84,8 @@ pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> Run
         index: run.index,
         complete: run.complete,
         final_url: run.final_url.clone(),
+        lcp_element: lcp_element(run),
+        shift_culprits: shift_culprits(run),
         console_errors: run.console_errors.clone(),
         ..RunMetrics::default()
     };

@@ -116,6 +116,20 @@ fn late_big_image_is_the_lcp() {
     let (fcp, lcp) = (run.fcp_ms.unwrap(), run.lcp_ms.unwrap());
     assert!((800.0..5000.0).contains(&lcp), "lcp {lcp}");
     assert!(lcp > fcp + 500.0, "fcp {fcp} lcp {lcp}");
+    // The LCP element is the image, with Lighthouse's phases that add up to it.
+    let el = run.lcp_element.as_ref().expect("LCP element");
+    assert_eq!(el.selector.as_deref(), Some("img#hero"), "{el:?}");
+    assert!(el.url.as_deref().unwrap().ends_with("/hero.png"), "{el:?}");
+    let (ttfb, delay, load, render) = (
+        el.ttfb_ms.unwrap(),
+        el.load_delay_ms.unwrap(),
+        el.load_time_ms.unwrap(),
+        el.render_delay_ms.unwrap(),
+    );
+    // The request starts after the 800 ms timer.
+    assert!(delay >= 700.0, "{el:?}");
+    let sum = ttfb + delay + load + render;
+    assert!((sum - lcp).abs() < 5.0, "phases {sum} vs lcp {lcp}: {el:?}");
 }
 
 #[test]
@@ -125,6 +139,13 @@ fn layout_shift_of_known_size() {
     // 0.75 impact × 235/1350 distance ≈ 0.1306 at the desktop viewport.
     let cls = report.runs[0].cls.unwrap();
     assert!((0.11..0.15).contains(&cls), "cls {cls}");
+    // The culprit is the block that moved, named by its selector.
+    let culprits = &report.runs[0].shift_culprits;
+    assert_eq!(culprits.len(), 1, "{culprits:?}");
+    assert!(
+        culprits[0].nodes.iter().any(|n| n == "div#block"),
+        "{culprits:?}"
+    );
 }
 
 #[test]
@@ -176,10 +197,14 @@ fn network_patterns_and_console_errors() {
     assert!(n1[0].message.starts_with("8 requests"));
     let waterfall = kinds("waterfall");
     assert_eq!(waterfall.len(), 1, "{:?}", report.findings);
+    // Under load, a parallel N+1 response can land closer to `second`'s start
+    // than `first`'s did; the chain's head is then ambiguous, its tail is not.
     assert!(
         waterfall[0]
             .message
-            .contains("/api/items/first → /api/items/second → /api/items/third")
+            .contains("→ /api/items/second → /api/items/third"),
+        "{}",
+        waterfall[0].message
     );
     assert!(
         kinds("slow-api")
@@ -538,4 +563,35 @@ fn a_fragment_is_the_same_document() {
     assert!(report.runs[0].complete, "{text}");
     assert!(report.runs[0].final_url.is_none(), "{:?}", report.runs[0]);
     assert!(!text.contains("redirect"), "{text}");
+}
+
+#[test]
+fn a_slow_commit_spread_over_fast_components_is_reported() {
+    let _guard = lock();
+    let report = measure("/react-spread.html", 1);
+    let react = &report.react;
+    assert!(react.profiling, "{react:?}");
+    // Two commits (mount, update) of ~25 ms each.
+    assert!(!react.slow_commits.is_empty(), "{react:?}");
+    let commit = &react.slow_commits[0];
+    assert!(commit.duration_ms >= 20.0, "{commit:?}");
+    let (name, self_ms, renders) = &commit.top[0];
+    assert_eq!((name.as_str(), *renders), ("OrderRow", 4), "{commit:?}");
+    assert!(*self_ms >= 20.0, "{commit:?}");
+    // The table is slow with its children; a row alone is not.
+    let table = react
+        .slow_renders
+        .iter()
+        .find(|r| r.component == "OrdersTable")
+        .unwrap_or_else(|| panic!("{:?}", react.slow_renders));
+    assert!(
+        table.max_actual_ms >= 20.0 && table.max_ms < 16.0,
+        "{table:?}"
+    );
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.kind == model::FindingKind::SlowCommits)
+        .expect("a slow-commits finding");
+    assert!(finding.message.contains("OrderRow"), "{}", finding.message);
 }

@@ -114,6 +114,10 @@ pub struct VitalsView {
     pub react_commits: u64,
     pub slow_render_ms: String,
     pub slow_renders: Vec<RenderRow>,
+    /// The median run's LCP element and its phases, one line.
+    pub lcp_element: String,
+    /// The median run's largest layout shifts with the nodes that moved.
+    pub shifts: Vec<String>,
     pub findings: Vec<FindingRow>,
     pub requests: Vec<RequestRow>,
     pub console: Vec<ConsoleRow>,
@@ -347,6 +351,13 @@ pub fn build(v: &VitalsReport) -> VitalsView {
                 with_children: format::ms(r.max_actual_ms),
             })
             .collect(),
+        lcp_element: median_run
+            .and_then(|r| r.lcp_element.as_ref())
+            .map(|e| e.describe())
+            .unwrap_or_default(),
+        shifts: median_run
+            .map(|r| r.shift_culprits.iter().map(|s| s.describe()).collect())
+            .unwrap_or_default(),
         // Slow renders have their own table above.
         findings: v
             .findings

@@ -136,6 +136,16 @@ pub struct ObserverEntries {
     /// Layout shifts: `[startTime, value, hadRecentInput]`.
     #[serde(default)]
     pub layout_shifts: Vec<(f64, f64, bool)>,
+    /// The nodes that moved in each shift (selectors), by index in `layout_shifts`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shift_sources: Vec<Vec<String>>,
+    /// The last LCP entry's element: selector, image URL (empty for text),
+    /// size in px², text (up to 80 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lcp_element: Option<(Option<String>, String, f64, String)>,
+    /// The LCP image's request start and response end, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lcp_resource: Option<(f64, f64)>,
     /// Long tasks: `[startTime, duration]`.
     #[serde(default)]
     pub long_tasks: Vec<(f64, f64)>,
@@ -185,6 +195,9 @@ pub struct ReactCommit {
     /// Components that rendered in this commit.
     #[serde(default)]
     pub renders: Vec<ReactRender>,
+    /// The commit's render time: the root's `actualDuration`, ms (timed builds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<f64>,
 }
 
 /// One component render inside a commit.

@@ -13,8 +13,29 @@
             .observe({ type: type, buffered: true }); } catch (e) {}
   }
   observe('paint', function (e) { if (e.name === 'first-contentful-paint') log.po.fcp = e.startTime; });
-  observe('largest-contentful-paint', function (e) { log.po.lcp = e.startTime; });
-  observe('layout-shift', function (e) { log.po.shifts.push([e.startTime, e.value, !!e.hadRecentInput]); });
+  // A short CSS selector of an element (tag, id, first classes, up to 5 levels).
+  function selector(node) {
+    try {
+      if (!node || node.nodeType !== 1) return null;
+      var parts = [];
+      for (var n = node, i = 0; n && n.nodeType === 1 && i < 5; i++, n = n.parentElement) {
+        var s = n.localName;
+        if (n.id) { parts.unshift(s + '#' + n.id); break; }
+        if (n.classList && n.classList.length) s += '.' + Array.prototype.slice.call(n.classList, 0, 2).join('.');
+        parts.unshift(s);
+      }
+      return parts.join(' > ').slice(0, 200);
+    } catch (e) { return null; }
+  }
+  observe('largest-contentful-paint', function (e) {
+    log.po.lcp = e.startTime;
+    var text = e.element && !e.url ? (e.element.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 80) : '';
+    log.po.lcpEl = [selector(e.element), e.url || '', e.size || 0, text];
+  });
+  observe('layout-shift', function (e) {
+    var sources = (e.sources || []).slice(0, 5).map(function (s) { return selector(s.node); }).filter(Boolean);
+    log.po.shifts.push([e.startTime, e.value, !!e.hadRecentInput, sources]);
+  });
   observe('longtask', function (e) { log.po.longtasks.push([e.startTime, e.duration]); });
 
   var MAX_COMMITS = 5000;
@@ -62,7 +83,9 @@
       }
     }
     lastCommit = now;
-    log.react.commits.push([now, timed, renders]);
+    // The commit's render time: the root's actualDuration (everything that
+    // rendered in it), as React DevTools' Profiler shows per commit.
+    log.react.commits.push([now, timed, renders, timed ? current.actualDuration : null]);
   }
   function wrap(hook) {
     if (!hook || hook.__perfscopeWrapped) return hook;
@@ -114,8 +137,15 @@
 
   log.read = function () {
     var nav = (performance.getEntriesByType('navigation') || [])[0];
+    // The LCP resource's timing, for the LCP phases (Lighthouse's LCP breakdown).
+    var lcpRes = null;
+    if (log.po.lcpEl && log.po.lcpEl[1]) {
+      var res = performance.getEntriesByName(log.po.lcpEl[1]).filter(function (r) { return r.entryType === 'resource'; })[0];
+      if (res) lcpRes = [res.requestStart || res.startTime, res.responseEnd];
+    }
     return JSON.stringify({
       po: log.po,
+      lcpRes: lcpRes,
       nav: nav ? { responseStart: nav.responseStart, dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd } : null,
       react: log.react,
       url: location.href,

@@ -862,6 +862,32 @@ pub fn parse_observer(value: &serde_json::Value) -> ObserverEntries {
                 ))
             })
             .collect(),
+        // Same filter as `layout_shifts`, so indexes stay aligned.
+        shift_sources: list("shifts")
+            .iter()
+            .filter(|e| num(e.first()).is_some() && num(e.get(1)).is_some())
+            .map(|e| {
+                e.get(3)
+                    .and_then(|s| s.as_array())
+                    .map(|s| {
+                        s.iter()
+                            .filter_map(|n| n.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect(),
+        lcp_element: po.and_then(|p| p.get("lcpEl")).and_then(|e| {
+            Some((
+                e.get(0).and_then(|s| s.as_str()).map(str::to_string),
+                e.get(1)?.as_str()?.to_string(),
+                num(e.get(2)).unwrap_or(0.0),
+                e.get(3).and_then(|s| s.as_str()).unwrap_or("").to_string(),
+            ))
+        }),
+        lcp_resource: value
+            .get("lcpRes")
+            .and_then(|r| Some((num(r.get(0))?, num(r.get(1))?))),
         long_tasks: list("longtasks")
             .iter()
             .filter_map(|e| Some((num(e.first())?, num(e.get(1))?)))
@@ -896,6 +922,7 @@ pub fn parse_react(value: &serde_json::Value) -> ReactLog {
                 .map(|c| ReactCommit {
                     at_ms: num(c.get(0)).unwrap_or(0.0),
                     timed: c.get(1).and_then(|t| t.as_bool()).unwrap_or(false),
+                    duration_ms: num(c.get(3)),
                     renders: c
                         .get(2)
                         .and_then(|r| r.as_array())

@@ -205,7 +205,11 @@ pub fn waterfalls(network: &[NetworkRecord]) -> Vec<Finding> {
     // Longest chain ending at each request.
     let mut chain: Vec<Vec<usize>> = Vec::with_capacity(api.len());
     for (i, b) in api.iter().enumerate() {
+        // The longest chain to extend; among equally long ones, the request
+        // whose response came closest before this one started (the likeliest
+        // cause: parallel responses can also land inside the gap).
         let mut best: Vec<usize> = Vec::new();
+        let mut best_gap = f64::INFINITY;
         for (j, a) in api.iter().enumerate().take(i) {
             let Some(a_response) = a.headers_s.or(a.end_s) else {
                 continue;
@@ -213,9 +217,10 @@ pub fn waterfalls(network: &[NetworkRecord]) -> Vec<Finding> {
             let gap = (b.start_s - a_response) * 1000.0;
             if (0.0..=WATERFALL_GAP_MS).contains(&gap)
                 && let Some(prev) = chain.get(j)
-                && prev.len() > best.len()
+                && (prev.len() > best.len() || (prev.len() == best.len() && gap < best_gap))
             {
                 best = prev.clone();
+                best_gap = gap;
             }
         }
         best.push(i);
@@ -384,6 +389,16 @@ mod tests {
             "{}",
             found[0].message
         );
+        // Of two responses inside the gap, the closer one is taken as the cause.
+        let tie = vec![
+            req("http://h/api/x", "Fetch", 1.000, 1.060),
+            req("http://h/api/a", "Fetch", 1.001, 1.090),
+            req("http://h/api/b", "Fetch", 1.095, 1.200),
+            req("http://h/api/c", "Fetch", 1.210, 1.300),
+        ];
+        let found = waterfalls(&tie);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("/api/a → /api/b → /api/c"));
         // Parallel requests are no waterfall.
         let parallel: Vec<_> = (0..5)
             .map(|i| req(&format!("http://h/api/{i}"), "Fetch", 1.0, 1.2))

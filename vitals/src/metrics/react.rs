@@ -1,10 +1,14 @@
-//! React renders from the hook's commit log: per component, render count,
-//! longest and total render time; components whose self time (actual minus
-//! rendered children) exceeded the threshold are slow renders.
+//! React renders from the hook's commit log, with React DevTools Profiler's
+//! semantics: per component, render count, longest and total render time.
+//! A component is a slow render when a render of it took longer than the
+//! threshold on its own (self time: actual minus rendered children) or with
+//! its children (inclusive `actualDuration`). A commit is slow when its
+//! render time (the root's `actualDuration`) is over the threshold; it is
+//! shown with the components that spent the most self time in it.
 
 use std::collections::BTreeMap;
 
-use model::vitals::{ReactReport, SlowRender};
+use model::vitals::{ReactReport, SlowCommit, SlowRender};
 
 use super::trace::round;
 use crate::gather::artifacts::ReactLog;
@@ -36,6 +40,26 @@ impl Stats {
     }
 }
 
+/// Slow commits kept at most.
+const MAX_SLOW_COMMITS: usize = 50;
+
+/// A commit's top components by self time (summed per name), up to 5.
+fn top_components(renders: &[crate::gather::artifacts::ReactRender]) -> Vec<(String, f64, u64)> {
+    let mut by_name: BTreeMap<&str, (f64, u64)> = BTreeMap::new();
+    for r in renders {
+        let slot = by_name.entry(r.name.as_str()).or_default();
+        slot.0 += r.self_ms;
+        slot.1 += 1;
+    }
+    let mut top: Vec<(String, f64, u64)> = by_name
+        .into_iter()
+        .map(|(name, (ms, n))| (name.to_string(), round(ms, 1), n))
+        .collect();
+    top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    top.truncate(5);
+    top
+}
+
 /// Merges the React logs of every run.
 pub fn react_report(logs: &[&ReactLog], slow_render_ms: f64) -> ReactReport {
     let detected = logs
@@ -53,7 +77,7 @@ pub fn react_report(logs: &[&ReactLog], slow_render_ms: f64) -> ReactReport {
         all.entry(render.name.clone())
             .or_default()
             .add(render.self_ms, render.actual_ms);
-        if render.self_ms > slow_render_ms {
+        if render.self_ms > slow_render_ms || render.actual_ms > slow_render_ms {
             slow.entry(render.name.clone())
                 .or_default()
                 .add(render.self_ms, render.actual_ms);
@@ -66,14 +90,40 @@ pub fn react_report(logs: &[&ReactLog], slow_render_ms: f64) -> ReactReport {
     slow_renders.sort_by(|a, b| {
         b.max_ms
             .total_cmp(&a.max_ms)
+            .then_with(|| b.max_actual_ms.total_cmp(&a.max_actual_ms))
             .then_with(|| a.component.cmp(&b.component))
     });
+    let mut slow_commits: Vec<SlowCommit> = logs
+        .iter()
+        .enumerate()
+        .flat_map(|(run, log)| {
+            log.commits.iter().filter_map(move |c| {
+                // Older logs have no commit time: the largest inclusive render.
+                let duration = c
+                    .duration_ms
+                    .or_else(|| c.renders.iter().map(|r| r.actual_ms).reduce(f64::max))?;
+                (c.timed && duration > slow_render_ms).then(|| SlowCommit {
+                    run,
+                    at_ms: round(c.at_ms, 1),
+                    duration_ms: round(duration, 1),
+                    top: top_components(&c.renders),
+                })
+            })
+        })
+        .collect();
+    slow_commits.sort_by(|a, b| {
+        b.duration_ms
+            .total_cmp(&a.duration_ms)
+            .then_with(|| (a.run, a.at_ms.to_bits()).cmp(&(b.run, b.at_ms.to_bits())))
+    });
+    slow_commits.truncate(MAX_SLOW_COMMITS);
     ReactReport {
         detected,
         profiling,
         commits,
         slow_render_ms,
         slow_renders,
+        slow_commits,
         components: all
             .into_iter()
             .map(|(name, stats)| stats.into_render(name))
@@ -94,6 +144,33 @@ pub fn slowest_render_ms(report: &ReactReport) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_commit_spread_over_many_components_is_slow_though_none_is() {
+        let rows: Vec<ReactRender> = (0..4).map(|_| render("Row", 6.0, 6.0)).collect();
+        let mut renders = vec![render("Table", 24.5, 0.5)];
+        renders.extend(rows);
+        let log = ReactLog {
+            renderers: vec![],
+            commits: vec![ReactCommit {
+                at_ms: 120.0,
+                timed: true,
+                renders,
+                duration_ms: Some(24.9),
+            }],
+        };
+        let r = react_report(&[&log], 16.0);
+        assert_eq!(r.slow_commits.len(), 1);
+        assert_eq!(r.slow_commits[0].top[0], ("Row".to_string(), 24.0, 4));
+        // Table is slow with its children (24.5 ms inclusive); no Row is.
+        let names: Vec<&str> = r
+            .slow_renders
+            .iter()
+            .map(|s| s.component.as_str())
+            .collect();
+        assert_eq!(names, vec!["Table"]);
+        assert_eq!(r.slow_renders[0].max_actual_ms, 24.5);
+    }
+
     use super::*;
     use crate::gather::artifacts::{ReactCommit, ReactRender};
 
@@ -114,18 +191,29 @@ mod tests {
                     at_ms: 10.0,
                     timed: true,
                     renders: vec![render("App", 31.0, 0.5), render("Slow", 30.5, 30.5)],
+                    duration_ms: Some(31.2),
                 },
                 ReactCommit {
                     at_ms: 60.0,
                     timed: true,
                     renders: vec![render("Slow", 30.0, 30.0), render("Fast", 1.0, 1.0)],
+                    duration_ms: Some(31.0),
                 },
             ],
         };
         let r = react_report(&[&log], 16.0);
         assert!(r.detected && r.profiling);
         assert_eq!(r.commits, 2);
-        assert_eq!(r.slow_renders.len(), 1);
+        // Slow on its own, and App with its children (31 ms inclusive).
+        let names: Vec<&str> = r
+            .slow_renders
+            .iter()
+            .map(|s| s.component.as_str())
+            .collect();
+        assert_eq!(names, vec!["Slow", "App"]);
+        assert_eq!(r.slow_commits.len(), 2);
+        assert_eq!(r.slow_commits[0].duration_ms, 31.2);
+        assert_eq!(r.slow_commits[0].top[0].0, "Slow");
         let slow = &r.slow_renders[0];
         assert_eq!(
             (
@@ -148,6 +236,7 @@ mod tests {
                 at_ms: 1.0,
                 timed: false,
                 renders: vec![],
+                duration_ms: None,
             }],
         };
         let r = react_report(&[&log], 16.0);
