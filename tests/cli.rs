@@ -505,3 +505,107 @@ fn check_finds_a_next_build_and_gates_every_route_and_never_passes_on_nothing() 
         "{stderr}"
     );
 }
+
+#[test]
+fn explain_says_why_a_file_is_used_or_not_and_workspace_narrows_a_monorepo() {
+    let mono = repo().join("fixtures/frameworks/pnpm-monorepo");
+    // An app's component: the chain from the app's entry.
+    let out = perfscope(
+        &[
+            "analyze",
+            "--explain",
+            "apps/web/src/components/ProductList.tsx",
+            "--format",
+            "json",
+        ],
+        &mono,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let e = json(&out);
+    assert_eq!(e["status"], "used", "{e}");
+    assert_eq!(e["role"], "production");
+    assert_eq!(e["workspace"], "apps/web");
+    assert_eq!(e["entry"]["path"], "apps/web/src/main.tsx", "{e}");
+    let chain = e["chain"].as_array().unwrap();
+    assert_eq!(chain.first().unwrap()["from"], "apps/web/src/main.tsx");
+    assert_eq!(
+        chain.last().unwrap()["to"],
+        "apps/web/src/components/ProductList.tsx"
+    );
+    // A shared package's public file is an entry of its own.
+    let e = json(&perfscope(
+        &[
+            "analyze",
+            "--explain",
+            "./packages/ui/src/button.tsx",
+            "--format",
+            "json",
+        ],
+        &mono,
+    ));
+    assert_eq!(e["status"], "entry", "{e}");
+    assert_eq!(e["entry"]["source"], "package.json#exports");
+    assert!(
+        e["importers"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("apps/admin/app/routes/home.tsx"))
+    );
+    // A path given from the current folder, relative to a project below it.
+    let out = perfscope(
+        &[
+            "analyze",
+            mono.to_str().unwrap(),
+            "--explain",
+            mono.join("packages/utils/src/legacy-date.ts")
+                .to_str()
+                .unwrap(),
+        ],
+        &repo(),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("packages/utils/src/legacy-date.ts: unused"),
+        "{text}"
+    );
+    // An entry says which convention made it one.
+    let out = perfscope(
+        &["analyze", "--explain", "apps/admin/app/routes/orders.tsx"],
+        &mono,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(": entry") && text.contains("routes.ts"),
+        "{text}"
+    );
+
+    // --workspace: only that workspace's findings, by name or folder.
+    let out = perfscope(
+        &["analyze", "--workspace", "@acme/utils", "--format", "json"],
+        &mono,
+    );
+    let doc = json(&out);
+    assert_eq!(
+        doc["unused_files"],
+        serde_json::json!(["packages/utils/src/legacy-date.ts"])
+    );
+    let names: Vec<&str> = doc["unused_exports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["titleCase"]);
+    assert!(doc["unused_dependencies"].as_array().unwrap().is_empty());
+    let doc = json(&perfscope(
+        &["analyze", "--workspace", "packages/ui/", "--format", "json"],
+        &mono,
+    ));
+    assert_eq!(
+        doc["unused_dependencies"],
+        serde_json::json!(["tailwind-merge"])
+    );
+    let out = perfscope(&["analyze", "--workspace", "nope"], &mono);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("@acme/ui (packages/ui)"));
+}

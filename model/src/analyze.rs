@@ -99,6 +99,64 @@ pub enum Role {
     Tooling,
 }
 
+/// Why a file is, or is not, in the module graph (`perfscope analyze --explain PATH`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Explanation {
+    /// The file asked about, relative to the root.
+    pub path: String,
+    /// What perfscope found.
+    pub status: ExplainStatus,
+    /// Production or tooling, when the file is in the graph.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// The entry the chain starts at, and why that file is an entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<Entry>,
+    /// The shortest import chain from that entry to the file (empty when the
+    /// file is the entry).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<ChainLink>,
+    /// Every module of the graph that imports the file directly, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub importers: Vec<String>,
+    /// The workspace that owns the file, in a monorepo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    /// One sentence that says it all.
+    pub message: String,
+}
+
+/// What `--explain` found about a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExplainStatus {
+    /// The file is an entry (a convention, a config or `--entry` names it).
+    Entry,
+    /// An entry reaches it through imports.
+    Used,
+    /// A project file that no entry reaches: reported as unused.
+    Unused,
+    /// Neither in the graph nor a candidate for "unused": ignored (tests,
+    /// stories, configs, `.d.ts`, `public/`, `.gitignore`, `ignore` patterns),
+    /// not a JS/TS module, or not in the project.
+    NotAnalysed,
+}
+
+/// One import on the way from an entry to a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ChainLink {
+    /// The importing module.
+    pub from: String,
+    /// 1-based line of the import in `from`.
+    pub line: u32,
+    /// The specifier as written.
+    pub specifier: String,
+    /// The kind of the edge.
+    pub kind: EdgeKind,
+    /// The imported module.
+    pub to: String,
+}
+
 /// A workspace of a monorepo.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub struct Workspace {

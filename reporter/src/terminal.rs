@@ -86,6 +86,51 @@ fn findings_by_kind(out: &mut String, findings: &[Finding], kinds: &[FindingKind
     }
 }
 
+/// `perfscope analyze --explain PATH`: the verdict, the chain, the importers.
+pub fn explain(e: &model::analyze::Explanation) -> String {
+    use model::analyze::ExplainStatus;
+    let mut out = String::new();
+    let (color, word) = match e.status {
+        ExplainStatus::Entry => (GREEN, "entry"),
+        ExplainStatus::Used => (GREEN, "used"),
+        ExplainStatus::Unused => (RED, "unused"),
+        ExplainStatus::NotAnalysed => (YELLOW, "not analysed"),
+    };
+    let _ = writeln!(out, "{}: {}", clean(&e.path), paint(color, word));
+    if let Some(ws) = &e.workspace {
+        let _ = writeln!(out, "  workspace {}", clean(ws));
+    }
+    if let Some(entry) = &e.entry {
+        let _ = writeln!(
+            out,
+            "  entry {} ({})",
+            clean(&entry.path),
+            clean(&entry.source)
+        );
+    }
+    for link in &e.chain {
+        let _ = writeln!(
+            out,
+            "    → {}  ({}:{} `{}`)",
+            clean(&link.to),
+            clean(&link.from),
+            link.line,
+            clean(&link.specifier)
+        );
+    }
+    if !e.importers.is_empty() {
+        let _ = writeln!(out, "  imported by {} module(s):", e.importers.len());
+        for i in e.importers.iter().take(20) {
+            let _ = writeln!(out, "    {}", clean(i));
+        }
+        if e.importers.len() > 20 {
+            let _ = writeln!(out, "    … and {} more", e.importers.len() - 20);
+        }
+    }
+    let _ = writeln!(out, "{}", clean(&e.message));
+    out
+}
+
 /// `perfscope analyze`: entries, module count, every finding by kind, diagnostics.
 pub fn analyze(r: &AnalyzeReport) -> String {
     let mut out = String::new();

@@ -20,6 +20,14 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Say why a file is used (the import chain from an entry, and why that
+    /// file is an entry) or why it is not, instead of the findings.
+    #[arg(long, value_name = "PATH")]
+    pub explain: Option<PathBuf>,
+    /// Narrow the report to one workspace of a monorepo, by its package name
+    /// or its folder.
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
 }
 
 /// Runs `perfscope analyze`: exit 1 when findings marked as errors exist.
@@ -33,7 +41,20 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     };
     ctx.progress(format!("analysing {}", args.dir.display()));
     let project = analyzer::project::ProjectFacts::read(&args.dir);
-    let document = analyzer::source::analyze_full(&project, &options)?.report;
+    let mut document = analyzer::source::analyze_full(&project, &options)?.report;
+    if let Some(name) = &args.workspace {
+        analyzer::source::explain::narrow_to_workspace(&mut document, name)
+            .map_err(anyhow::Error::msg)?;
+    }
+    if let Some(path) = &args.explain {
+        let rel = root_relative(&args.dir, path);
+        let explanation = analyzer::source::explain::explain(&document, &rel);
+        match args.format {
+            Format::Json => super::print_json(&explanation)?,
+            _ => super::print_styled(&reporter::terminal::explain(&explanation))?,
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     ctx.progress(format!(
         "{} modules in {:.0} ms",
         document.modules.len(),
@@ -52,4 +73,17 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         reporter::terminal::analyze(&document)
     })?;
     Ok(super::gate_exit(&report))
+}
+
+/// `path` as the report names files: relative to the project root, with `/`.
+/// A path that exists from the current folder is taken from there (so both
+/// `src/a.ts` inside the project and `app/src/a.ts` from above work);
+/// otherwise it is taken as relative to the root.
+fn root_relative(dir: &std::path::Path, path: &std::path::Path) -> String {
+    if let (Ok(root), Ok(file)) = (dir.canonicalize(), path.canonicalize())
+        && let Some(rel) = model::path::relative(&root, &file)
+    {
+        return rel;
+    }
+    path.to_string_lossy().replace('\\', "/")
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod entries;
 pub mod error;
 pub mod estimate;
+pub mod explain;
 pub mod findings;
 pub mod graph;
 pub mod listing;
