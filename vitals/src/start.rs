@@ -6,9 +6,15 @@
 //! in the project folder with `{port}` replaced (and `PORT` and `HOSTNAME`
 //! set, which Next.js, React Router's server and most Node servers read),
 //! waits until `http://127.0.0.1:<port>/` answers any HTTP response, and
-//! stops the command's whole process group when the measurement ends. The
-//! server's output goes to a log file; when it exits or does not answer in
-//! time, the error names that file and quotes its last lines.
+//! stops the command's whole process group when the measurement ends.
+//!
+//! The server's output (stdout and stderr) goes to
+//! `perfscope-server-<perfscope's pid>-<port>.log` in the system's temporary
+//! folder ([`std::env::temp_dir`]: `$TMPDIR`, else `/tmp`), opened with
+//! [`std::fs::File::create`] (a file already there under that name is
+//! truncated). The log is not deleted when the server stops; when the server
+//! exits or does not answer in time, the error names that file and quotes its
+//! last lines.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
@@ -36,7 +42,8 @@ pub struct RunningServer {
     child: Child,
     /// `http://127.0.0.1:<port>` (no trailing slash).
     pub origin: String,
-    /// Where its output goes.
+    /// Where its output goes: `perfscope-server-<pid>-<port>.log` in
+    /// [`std::env::temp_dir`] (kept after the server stops).
     pub log: PathBuf,
 }
 

@@ -501,6 +501,49 @@ fn a_page_with_a_worker_settles() {
     assert!(report.runs[0].complete, "{}", diagnostics(&report));
     // Quiet windows of 5.25 s and a browser start, not a 20 s timeout.
     assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
+    // The worker's script finished in the worker's session: not pending.
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.kind == model::FindingKind::PendingRequests),
+        "{:?}",
+        report.findings
+    );
+    let script = report.runs[0]
+        .requests
+        .iter()
+        .find(|r| r.url.ends_with("/settle/worker.js"))
+        .expect("the worker's script request");
+    assert_eq!(script.resource_type, "Script");
+    // What is not recorded is said.
+    assert!(
+        diagnostics(&report).contains("started 1 worker(s) (http://127.0.0.1:"),
+        "{}",
+        diagnostics(&report)
+    );
+}
+
+#[test]
+fn an_out_of_process_iframe_is_named_as_not_recorded() {
+    let _guard = lock();
+    let report = measure("/settle/oopif.html", 1);
+    let run = &report.runs[0];
+    assert!(run.complete, "{}", diagnostics(&report));
+    // The frame's document is requested by the page; its own requests are not seen.
+    assert!(
+        run.requests
+            .iter()
+            .any(|r| r.url.contains("localhost") && r.url.ends_with("/settle/widget.html")),
+        "{:?}",
+        run.requests
+    );
+    assert!(
+        diagnostics(&report).contains("1 out-of-process iframe(s)"),
+        "{}",
+        diagnostics(&report)
+    );
+    assert!(run.fcp_ms.is_some());
 }
 
 #[test]

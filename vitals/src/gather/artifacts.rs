@@ -122,6 +122,11 @@ pub struct NetworkRecord {
     /// `Blocking` or `InBodyParserBlocking`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub render_blocking: bool,
+    /// A worker's script: the request went on in the worker's own session
+    /// (its target type: `worker`, `shared_worker`, `service_worker`), where
+    /// its end is not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handed_to: Option<String>,
 }
 
 /// Entries buffered by the PerformanceObserver the init script installs.

@@ -49,6 +49,8 @@ pub struct Collector {
     pub loaded: bool,
     pub crashed: bool,
     pub main_frame_url: Option<String>,
+    /// Workers and out-of-process iframes attached: (target type, URL).
+    pub children: Vec<(String, String)>,
     redirects: usize,
     /// Events that arrived before their request's `requestWillBeSent`: each
     /// event type has its own stream, so their order across types is not
@@ -76,6 +78,7 @@ impl Collector {
             last_network_activity: Instant::now(),
             trace: Vec::new(),
             trace_complete: false,
+            children: Vec::new(),
             console_errors: Vec::new(),
             diagnostics: Vec::new(),
             loaded: false,
@@ -191,6 +194,16 @@ impl Collector {
                 ended = true;
             }
         }
+        // The script of a worker already attached (the attach came first).
+        if !ended
+            && let Some((kind, _)) = self
+                .children
+                .iter()
+                .find(|(kind, url)| is_worker(kind) && *url == record.url)
+        {
+            record.handed_to = Some(kind.clone());
+            ended = true;
+        }
         self.network.insert(id.clone(), record);
         self.touch(&id);
         if !ended {
@@ -254,6 +267,27 @@ impl Collector {
     }
 
     /// The network log, by start time then URL.
+    /// A worker or out-of-process iframe was attached. A worker's script
+    /// request starts on the page's session and finishes on the worker's
+    /// own, which perfscope does not record: it is handed over, not pending.
+    pub fn child_attached(&mut self, kind: &str, url: &str) {
+        self.children.push((kind.to_string(), url.to_string()));
+        if is_worker(kind) {
+            let ids: Vec<String> = self
+                .network
+                .iter()
+                .filter(|(_, r)| r.url == url && !r.finished && r.failed.is_none())
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in ids {
+                if let Some(r) = self.network.get_mut(&id) {
+                    r.handed_to = Some(kind.to_string());
+                }
+                self.inflight.remove(&id);
+            }
+        }
+    }
+
     pub fn network_log(&self) -> Vec<NetworkRecord> {
         let mut log: Vec<NetworkRecord> = self
             .finished_hops
@@ -269,6 +303,11 @@ impl Collector {
         });
         log
     }
+}
+
+/// Whether a CDP target type is a worker (dedicated, shared or service).
+fn is_worker(kind: &str) -> bool {
+    matches!(kind, "worker" | "shared_worker" | "service_worker")
 }
 
 /// The request finished: `encoded` (all bytes on the wire) is the final
@@ -353,6 +392,31 @@ mod tests {
         serde_json::from_value(json!({"requestId": id, "timestamp": 1.2, "type": "Font",
                                        "errorText": "net::ERR_FAILED"}))
         .expect("loadingFailed")
+    }
+
+    #[test]
+    fn a_worker_script_is_handed_over_whichever_comes_first() {
+        let url = "http://127.0.0.1/worker.js";
+        let mut request_first = Collector::new();
+        request_first.request_will_be_sent(&sent("w", url, 1.0));
+        request_first.child_attached("worker", url);
+        let mut attach_first = Collector::new();
+        attach_first.child_attached("worker", url);
+        attach_first.request_will_be_sent(&sent("w", url, 1.0));
+        for c in [&request_first, &attach_first] {
+            assert!(
+                c.inflight.is_empty(),
+                "the worker's script is not in flight"
+            );
+            let log = c.network_log();
+            assert_eq!(log[0].handed_to.as_deref(), Some("worker"));
+            assert!(crate::metrics::network::pending(&log).is_empty());
+        }
+        // An iframe's document is not handed over; another script is not either.
+        let mut c = Collector::new();
+        c.child_attached("iframe", "");
+        c.request_will_be_sent(&sent("s", "http://127.0.0.1/other.js", 1.0));
+        assert_eq!(crate::metrics::network::pending(&c.network_log()).len(), 1);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use chromiumoxide::cdp::browser_protocol::performance::{
     EnableParams as PerformanceEnable, GetMetricsParams,
 };
 use chromiumoxide::cdp::browser_protocol::target::{
-    CreateBrowserContextParams, CreateTargetParams,
+    CreateBrowserContextParams, CreateTargetParams, EventAttachedToTarget,
 };
 use chromiumoxide::cdp::browser_protocol::tracing::{
     EndParams, EventDataCollected, EventTracingComplete, StartParams, StartTransferMode,
@@ -147,6 +147,45 @@ fn listen<T, F>(
     }));
 }
 
+/// What the run did not record: the requests, console and main thread of
+/// the workers and out-of-process iframes the page started (chromiumoxide
+/// attaches to them, but gives no handle to enable their domains).
+fn children_not_recorded(children: &[(String, String)]) -> Option<String> {
+    if children.is_empty() {
+        return None;
+    }
+    // Per kind: how many, and their URLs (up to 3).
+    let mut kinds: std::collections::BTreeMap<&str, (usize, Vec<&str>)> = Default::default();
+    for (kind, url) in children {
+        let name = match kind.as_str() {
+            "iframe" => "out-of-process iframe",
+            "worker" => "worker",
+            "shared_worker" => "shared worker",
+            "service_worker" => "service worker",
+            other => other,
+        };
+        let (count, urls) = kinds.entry(name).or_default();
+        *count += 1;
+        if !url.is_empty() && urls.len() < 3 && !urls.contains(&url.as_str()) {
+            urls.push(url);
+        }
+    }
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|(name, (count, urls))| {
+            if urls.is_empty() {
+                format!("{count} {name}(s)")
+            } else {
+                format!("{count} {name}(s) ({})", urls.join(", "))
+            }
+        })
+        .collect();
+    Some(format!(
+        "the page started {}; their own requests, console messages and main-thread work are not recorded (only the page's are)",
+        parts.join(" and ")
+    ))
+}
+
 async fn until<T>(deadline: Instant, fut: impl Future<Output = T>) -> Option<T> {
     tokio::time::timeout_at(deadline, fut).await.ok()
 }
@@ -266,6 +305,15 @@ pub async fn gather_run(
         &state,
         &notify,
         |c, e| c.loading_failed(e),
+    );
+    // Workers and out-of-process iframes the page starts: chromiumoxide
+    // attaches to them (flattened sessions) on the page's session.
+    listen(
+        &mut tasks,
+        page.event_listener::<EventAttachedToTarget>().await,
+        &state,
+        &notify,
+        |c, e| c.child_attached(&e.target_info.r#type, &e.target_info.url),
     );
     listen(
         &mut tasks,
@@ -531,6 +579,10 @@ pub async fn gather_run(
         run.network = c.network_log();
         run.console_errors = std::mem::take(&mut c.console_errors);
         run.diagnostics.append(&mut c.diagnostics);
+        if let Some(text) = children_not_recorded(&c.children) {
+            run.diagnostics
+                .push(Diagnostic::new(url, format!("{label}: {text}")));
+        }
         // The document: its server redirects, its status, and where the
         // main frame ended (a client-side redirect); a `#fragment` is the
         // same document.

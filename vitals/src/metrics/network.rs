@@ -305,6 +305,8 @@ pub fn failed(log: &[NetworkRecord]) -> Vec<Finding> {
 pub fn pending(log: &[NetworkRecord]) -> Vec<Finding> {
     log.iter()
         .filter(|r| !r.finished && r.failed.is_none() && r.end_s.is_none())
+        // A worker's script finishes in the worker's session.
+        .filter(|r| r.handed_to.is_none())
         // A response whose body the page never read (`fetch` without
         // `.json()`) is answered: not pending.
         .filter(|r| r.status.is_none())
