@@ -236,3 +236,45 @@ fn broken_package_json_is_named_with_its_line() {
     assert!(d.line.is_some());
     assert!(d.message.contains("is not valid JSON"), "{d:?}");
 }
+
+#[test]
+fn a_config_perfscope_cannot_run_is_named_and_defaults_are_assumed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(
+        root,
+        "package.json",
+        r#"{"name":"app","private":true,"devDependencies":{"vite":"^6.0.0","vitest":"^3.0.0"}}"#,
+    );
+    write(
+        root,
+        "index.html",
+        r#"<script type="module" src="/src/main.ts"></script>"#,
+    );
+    write(root, "src/main.ts", "import './app';\n");
+    write(root, "src/app.ts", "export const app = 1;\n");
+    write(
+        root,
+        "src/app.test.ts",
+        "import { app } from './app';\napp;\n",
+    );
+    // The config comes from a factory: perfscope never runs it.
+    write(
+        root,
+        "vite.config.ts",
+        "import { createConfig } from '@acme/config';\nexport default createConfig(import.meta.dirname);\n",
+    );
+    let r = run(root, &[]).expect("runs");
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.path == "vite.config.ts")
+        .unwrap_or_else(|| panic!("{:?}", r.diagnostics));
+    assert!(
+        d.message.contains("a call to `createConfig`") && d.message.contains("defaults"),
+        "{d:?}"
+    );
+    // The defaults still find the tests, and nothing is unused.
+    assert!(r.entries.iter().any(|e| e.path == "src/app.test.ts"));
+    assert!(r.unused_files.is_empty(), "{:?}", r.unused_files);
+}

@@ -211,6 +211,11 @@ fn vite_app_with_tests_stories_configs_and_a_mock_server() {
 }
 
 #[test]
+fn javascript_vite_app_with_aliases_merged_vitest_config_and_tailwind_v4() {
+    run("frameworks/vite-js-alias");
+}
+
+#[test]
 fn dependency_rules() {
     run("source/deps-more");
 }

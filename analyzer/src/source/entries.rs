@@ -36,6 +36,8 @@ pub struct EntryRequest<'a> {
     pub config: &'a [String],
     /// Project files, for globs.
     pub files: &'a [PathBuf],
+    /// The project's stylesheets.
+    pub styles: &'a [PathBuf],
 }
 
 /// What discovery found.
@@ -86,12 +88,19 @@ pub fn find_entries(
             list.push(file.clone());
         }
     }
+    let mut owned_styles: Vec<Vec<PathBuf>> = vec![Vec::new(); layout.workspaces.len()];
+    for file in request.styles {
+        if let Some(list) = owned_styles.get_mut(layout.owner(file)) {
+            list.push(file.clone());
+        }
+    }
     let mut workspaces = Vec::with_capacity(layout.workspaces.len());
-    for (ws, files) in layout.workspaces.iter().zip(&owned) {
+    for ((ws, files), styles) in layout.workspaces.iter().zip(&owned).zip(&owned_styles) {
         let ctx = Ctx {
             ws,
             layout,
             files,
+            styles,
             root: &root,
         };
         let mut found = plugins::run(&ctx);

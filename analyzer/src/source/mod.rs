@@ -1,11 +1,14 @@
 //! Source module graph analysis (`perfscope analyze`).
 //!
-//! Gathering (only this part touches the file system): [`entries`] finds the
+//! Gathering (the part that touches the file system): [`entries`] finds the
 //! entry modules, [`walk`] lists the project's files, [`graph`] reads, parses
 //! ([`parse`], oxc) and resolves ([`resolve`], oxc_resolver) every reachable
 //! module with a pool of tasks (a file is queued as soon as an importer has
-//! resolved it), [`estimate`] minifies and gzips the top lazy candidates.
-//! Then [`findings`] are pure functions over the graph.
+//! resolved it). Then [`findings`] are functions over the graph (the
+//! lazy-loading candidates minify and gzip their top candidates' gathered
+//! text with [`estimate`]); the dependency findings and the lazy-loading
+//! candidates also read installed packages' `package.json` (their
+//! `peerDependencies` and `sideEffects`, respectively).
 
 pub mod build_shares;
 pub mod config;
@@ -110,11 +113,12 @@ fn gather_graph(
     check_root(&project.root)?;
     let root = project.root.clone();
     let mut diagnostics = project.diagnostics.clone();
-    let files = walk::project_files(&root, &mut diagnostics);
+    let (files, styles) = walk::project_listing(&root, &mut diagnostics);
     let request = entries::EntryRequest {
         cli: &options.entries,
         config: &options.config.entries,
         files: &files,
+        styles: &styles,
     };
     let layout = workspace::discover(project);
     diagnostics.extend(layout.diagnostics.iter().cloned());
@@ -134,8 +138,21 @@ fn gather_graph(
         };
         return Err(SourceError::NoEntries { path: root, tried });
     }
-    let resolver =
-        resolve::ProjectResolver::new(&root).with_workspaces(&layout.repo_root, &layout.packages);
+    // Bundler aliases apply to the files of the workspace whose config names them.
+    let aliases = layout
+        .workspaces
+        .iter()
+        .zip(&discovery.workspaces)
+        .flat_map(|(ws, found)| {
+            found
+                .aliases
+                .iter()
+                .map(|(prefix, target)| (ws.dir.clone(), prefix.clone(), target.clone()))
+        })
+        .collect();
+    let resolver = resolve::ProjectResolver::new(&root)
+        .with_workspaces(&layout.repo_root, &layout.packages)
+        .with_aliases(aliases);
     let project_files = files.iter().map(|f| graph::relative(&root, f)).collect();
     let build = graph::BuildOptions {
         max_file_bytes: options.config.max_file_bytes,

@@ -37,6 +37,10 @@ pub struct ProjectResolver {
     /// The repository's workspace packages: imports of them resolve to
     /// their source, installed or not.
     workspaces: Vec<(WorkspacePackage, OutDirs)>,
+    /// Bundler aliases (`resolve.alias` of a Vite config): (the folder whose
+    /// files they apply to, prefix such as `@/`, target folder). Tried when
+    /// the resolver (tsconfig `paths` included) finds nothing.
+    aliases: Vec<(PathBuf, String, PathBuf)>,
 }
 
 /// What a resolution depends on besides the specifier: the importer's folder
@@ -136,6 +140,7 @@ impl ProjectResolver {
             manifest_problems: Mutex::new(Vec::new()),
             memo: Mutex::new(Memo::default()),
             workspaces: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 
@@ -155,6 +160,37 @@ impl ProjectResolver {
                 .collect(),
         );
         self
+    }
+
+    /// The same resolver with bundler aliases: (scope folder, prefix, target).
+    pub fn with_aliases(mut self, aliases: Vec<(PathBuf, String, PathBuf)>) -> Self {
+        self.aliases = aliases;
+        self
+    }
+
+    /// `specifier` through the bundler alias of the importer's scope (the
+    /// innermost folder, then the longest prefix): `@/a` → `<src>/a`.
+    fn resolve_alias(&self, from: &Path, specifier: &str) -> Option<PathBuf> {
+        let (_, prefix, target) = self
+            .aliases
+            .iter()
+            .filter(|(scope, prefix, _)| {
+                from.starts_with(scope)
+                    && (specifier.starts_with(prefix.as_str())
+                        || specifier == prefix.trim_end_matches('/'))
+            })
+            .max_by_key(|(scope, prefix, _)| (scope.as_os_str().len(), prefix.len()))?;
+        let rest = specifier.get(prefix.len()..).unwrap_or("");
+        let path = if rest.is_empty() {
+            target.clone()
+        } else {
+            target.join(rest)
+        };
+        let absolute = path.to_str()?.to_string();
+        self.with_tsconfig
+            .resolve_file(from, &absolute)
+            .ok()
+            .map(|r| r.into_path_buf())
     }
 
     /// `specifier` as an import of a workspace package, when it is one.
@@ -259,8 +295,16 @@ impl ProjectResolver {
                     remember(&self.tsconfig_problems, path, message);
                     return match self.without_tsconfig.resolve_file(from, specifier) {
                         Ok(resolution) => Ok(resolution.into_path_buf()),
-                        Err(err) => Err(self.classify(err)),
+                        Err(err) => self
+                            .resolve_alias(from, specifier)
+                            .ok_or_else(|| self.classify(err)),
                     };
+                }
+                if !self.aliases.is_empty()
+                    && !matches!(err, ResolveError::Builtin { .. })
+                    && let Some(path) = self.resolve_alias(from, specifier)
+                {
+                    return Ok(path);
                 }
                 Err(self.classify(err))
             }

@@ -70,6 +70,9 @@ impl Static {
     }
 
     /// `defineConfig(x)` → `x`; a function returning a value → that value.
+    /// Another call whose first argument is an object literal is taken as a
+    /// wrapper too (`withSentryConfig(nextConfig, {...})`,
+    /// `withBundleAnalyzer({...})(config)` is not read).
     pub fn unwrap_config(&self) -> &Static {
         match self {
             Static::Call(name, args)
@@ -77,6 +80,10 @@ impl Static {
             {
                 args.first().map_or(self, Static::unwrap_config)
             }
+            Static::Call(_, args) => match args.first().map(Static::unwrap_config) {
+                Some(inner @ Static::Object(_)) => inner,
+                _ => self,
+            },
             other => other,
         }
     }
@@ -222,6 +229,72 @@ pub fn evaluate_js(path: &Path, text: &str) -> Result<ConfigFile, String> {
     Ok(out)
 }
 
+/// Path helpers whose result is a path relative to the config's folder when
+/// their arguments are strings: `path.resolve(__dirname, 'src')`.
+const PATH_CALLS: &[&str] = &[
+    "path.resolve",
+    "path.join",
+    "path.posix.resolve",
+    "path.posix.join",
+    "resolve",
+    "join",
+];
+
+/// `path.resolve` / `path.join` over strings, relative to the config's
+/// folder (`.`): `./src`. An absolute part, `..` above the folder or a part
+/// it cannot read gives `Unknown`.
+fn join_paths(args: &[Static]) -> Static {
+    let mut parts: Vec<String> = Vec::new();
+    for arg in args {
+        let Some(text) = arg.as_str() else {
+            return Static::Unknown;
+        };
+        if text.starts_with('/') {
+            return Static::Unknown;
+        }
+        for segment in text.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return Static::Unknown;
+                    }
+                }
+                other => parts.push(other.to_string()),
+            }
+        }
+    }
+    Static::Str(if parts.is_empty() {
+        ".".into()
+    } else {
+        format!("./{}", parts.join("/"))
+    })
+}
+
+/// Deep merge as Vite's `mergeConfig`: `b` wins, objects merge, arrays concatenate.
+fn merge(a: Static, b: Static) -> Static {
+    match (a, b) {
+        (Static::Object(mut left), Static::Object(right)) => {
+            for (key, value) in right {
+                match left.iter().rposition(|(k, _)| *k == key) {
+                    Some(i) => {
+                        let old = std::mem::replace(&mut left[i].1, Static::Null);
+                        left[i].1 = merge(old, value);
+                    }
+                    None => left.push((key, value)),
+                }
+            }
+            Static::Object(left)
+        }
+        (Static::Array(mut left), Static::Array(right)) => {
+            left.extend(right);
+            Static::Array(left)
+        }
+        (a, Static::Unknown | Static::Null) => a,
+        (_, b) => b,
+    }
+}
+
 /// `a.b.c` of an identifier or a chain of static members.
 fn member_name(expr: &Expression) -> Option<String> {
     match expr.without_parentheses() {
@@ -255,6 +328,37 @@ impl<'a> Evaluator<'_, 'a> {
             Expression::BooleanLiteral(b) => Static::Bool(b.value),
             Expression::NullLiteral(_) => Static::Null,
             Expression::Identifier(id) if id.name == "undefined" => Static::Null,
+            // The config's own folder (paths are taken relative to it).
+            Expression::Identifier(id)
+                if id.name == "__dirname" && !self.env.contains_key("__dirname") =>
+            {
+                Static::Str(".".into())
+            }
+            Expression::StaticMemberExpression(m)
+                if matches!(m.object.without_parentheses(), Expression::ImportMeta(_)) =>
+            {
+                match m.property.name.as_str() {
+                    "dirname" | "url" => Static::Str(".".into()),
+                    _ => Static::Unknown,
+                }
+            }
+            // `new URL('./src', import.meta.url)`: the path, relative to the config.
+            Expression::NewExpression(n) if member_name(&n.callee).as_deref() == Some("URL") => {
+                let args: Vec<Static> = n
+                    .arguments
+                    .iter()
+                    .map(|a| {
+                        a.as_expression()
+                            .map_or(Static::Unknown, |e| self.eval(e, next))
+                    })
+                    .collect();
+                match args.as_slice() {
+                    [Static::Str(path), Static::Str(base)] if base == "." => {
+                        join_paths(&[Static::Str(".".into()), Static::Str(path.clone())])
+                    }
+                    _ => Static::Unknown,
+                }
+            }
             Expression::Identifier(id) => match self.env.get(id.name.as_str()) {
                 Some(init) => self.eval(init, next),
                 None => Static::Unknown,
@@ -312,6 +416,22 @@ impl<'a> Evaluator<'_, 'a> {
                         Some(Static::Str(s)) => Static::Require(s.clone()),
                         _ => Static::Unknown,
                     },
+                    Some(name) if PATH_CALLS.contains(&name.as_str()) => join_paths(&args),
+                    Some(name) if name == "fileURLToPath" || name.ends_with(".fileURLToPath") => {
+                        match args.into_iter().next() {
+                            Some(Static::Str(s)) => Static::Str(s),
+                            _ => Static::Unknown,
+                        }
+                    }
+                    Some(name) if name == "process.cwd" => Static::Str(".".into()),
+                    // Vite's and Vitest's `mergeConfig(a, b)`: a deep merge,
+                    // arrays concatenated; a part it cannot read is left out.
+                    Some(name) if name == "mergeConfig" || name.ends_with(".mergeConfig") => args
+                        .into_iter()
+                        .map(|a| a.unwrap_config().clone())
+                        .filter(|a| matches!(a, Static::Object(_)))
+                        .reduce(merge)
+                        .unwrap_or(Static::Unknown),
                     Some(name) => Static::Call(name, args),
                     None => Static::Unknown,
                 }
@@ -502,6 +622,38 @@ export default defineConfig(({ mode }) => ({
             input.get("admin").and_then(Static::as_str),
             Some("admin/index.html")
         );
+    }
+
+    #[test]
+    fn merged_configs_and_path_helpers() {
+        // Vitest's documented shape: the Vite config merged with the test part.
+        let v = eval(
+            "vitest.config.ts",
+            r#"import { fileURLToPath, URL } from 'node:url';
+import path from 'node:path';
+import { mergeConfig, defineConfig } from 'vitest/config';
+import viteConfig from './vite.config';
+export default mergeConfig(viteConfig, defineConfig({
+  resolve: { alias: {
+    '@': path.resolve(__dirname, './src'),
+    '~lib': fileURLToPath(new URL('./src/lib', import.meta.url)),
+    '#root': path.join(process.cwd(), 'src', '..'),
+    'outside': path.resolve(__dirname, '../../elsewhere'),
+    'abs': path.resolve('/etc'),
+  } },
+  test: { setupFiles: ['./src/setup-tests.ts'] },
+}), defineConfig({ test: { setupFiles: ['./src/more.ts'] } }));"#,
+        );
+        assert_eq!(
+            v.at("test.setupFiles").unwrap().strings(),
+            ["./src/setup-tests.ts", "./src/more.ts"]
+        );
+        let alias = |k: &str| v.at("resolve.alias").unwrap().get(k).cloned();
+        assert_eq!(alias("@"), Some(Static::Str("./src".into())));
+        assert_eq!(alias("~lib"), Some(Static::Str("./src/lib".into())));
+        assert_eq!(alias("#root"), Some(Static::Str(".".into())));
+        assert_eq!(alias("outside"), Some(Static::Unknown));
+        assert_eq!(alias("abs"), Some(Static::Unknown));
     }
 
     #[test]

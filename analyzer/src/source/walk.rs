@@ -16,11 +16,30 @@ pub fn is_source(path: &Path) -> bool {
         .is_some_and(|e| SOURCE_EXTENSIONS.contains(&e))
 }
 
-/// All JS/TS files under `root`, skipping `node_modules`, hidden folders and
-/// what `.gitignore` files exclude. Symlinks are not followed (no loops).
-/// Paths are absolute (under `root`), sorted. Folders are read in parallel.
+/// Extensions of stylesheets (read for the packages their at-rules name).
+pub const STYLE_EXTENSIONS: &[&str] = &["css", "scss", "sass", "less", "pcss", "postcss", "styl"];
+
+/// Whether `path` is a stylesheet.
+pub fn is_style(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| STYLE_EXTENSIONS.contains(&e))
+}
+
+/// All JS/TS files under `root` (see [`project_listing`]).
 pub fn project_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    let found: Mutex<(Vec<PathBuf>, Vec<Diagnostic>)> = Mutex::new((Vec::new(), Vec::new()));
+    project_listing(root, diagnostics).0
+}
+
+/// All JS/TS files and all stylesheets under `root`, skipping
+/// `node_modules`, hidden folders and what `.gitignore` files exclude.
+/// Symlinks are not followed (no loops). Paths are absolute (under `root`),
+/// sorted. Folders are read in parallel.
+pub fn project_listing(
+    root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let found: Mutex<Found> = Mutex::new(Found::default());
     // The walker opens each folder's `.gitignore` and `.ignore`: one that is
     // not a regular file (a FIFO blocks `open()` forever) keeps its folder
     // out of the walk, and at the root turns ignore files off.
@@ -64,8 +83,7 @@ pub fn project_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Path
         .run(|| {
             // One batch per thread, merged when the thread is done.
             let mut batch = Batch {
-                files: Vec::new(),
-                diagnostics: Vec::new(),
+                found: Found::default(),
                 into: &found,
             };
             Box::new(move |entry| {
@@ -73,19 +91,27 @@ pub fn project_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Path
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
                         if is_file && is_source(entry.path()) {
-                            batch.files.push(entry.into_path());
+                            batch.found.files.push(entry.into_path());
+                        } else if is_file && is_style(entry.path()) {
+                            batch.found.styles.push(entry.into_path());
                         }
                     }
                     Err(err) => batch
+                        .found
                         .diagnostics
                         .push(Diagnostic::new("", format!("while listing files: {err}"))),
                 }
                 ignore::WalkState::Continue
             })
         });
-    let (mut files, mut problems) = found
+    let Found {
+        mut files,
+        mut styles,
+        diagnostics: mut problems,
+    } = found
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    sort_paths(&mut styles);
     problems.extend(std::mem::take(
         &mut *skipped
             .lock()
@@ -94,7 +120,7 @@ pub fn project_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Path
     sort_paths(&mut files);
     problems.sort();
     diagnostics.extend(problems);
-    files
+    (files, styles)
 }
 
 /// Whether the ignore files the walker would open in `dir` are regular files
@@ -108,11 +134,18 @@ fn ignore_files_readable(dir: &Path) -> bool {
         })
 }
 
+/// What the walk found.
+#[derive(Default)]
+struct Found {
+    files: Vec<PathBuf>,
+    styles: Vec<PathBuf>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// What one walking thread found; handed over when the thread ends.
 struct Batch<'a> {
-    files: Vec<PathBuf>,
-    diagnostics: Vec<Diagnostic>,
-    into: &'a Mutex<(Vec<PathBuf>, Vec<Diagnostic>)>,
+    found: Found,
+    into: &'a Mutex<Found>,
 }
 
 impl Drop for Batch<'_> {
@@ -121,8 +154,9 @@ impl Drop for Batch<'_> {
             .into
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        found.0.append(&mut self.files);
-        found.1.append(&mut self.diagnostics);
+        found.files.append(&mut self.found.files);
+        found.styles.append(&mut self.found.styles);
+        found.diagnostics.append(&mut self.found.diagnostics);
     }
 }
 

@@ -227,7 +227,29 @@ fn per_workspace(
     ) -> Vec<Finding>,
 ) -> Vec<Finding> {
     let graph = ctx.graph;
-    let all = usages(graph);
+    let mut all = usages(graph);
+    // A monorepo root lists tools once for every workspace (hoisting): what
+    // a workspace uses without listing it counts as a use of the root's.
+    if graph.monorepo && graph.workspaces.first().is_some_and(|w| w.path == ".") {
+        let mut hoisted_uses: Vec<(String, Usage)> = Vec::new();
+        for (ws, usage) in graph.workspaces.iter().zip(&all).skip(1) {
+            for (package, u) in usage {
+                if !ws.manifest.lists(package) {
+                    hoisted_uses.push((package.clone(), u.clone()));
+                }
+            }
+        }
+        if let Some(root) = all.first_mut() {
+            for (package, u) in hoisted_uses {
+                let slot = root.entry(package).or_default();
+                slot.production |= u.production;
+                slot.production_types |= u.production_types;
+                slot.tooling |= u.tooling;
+                // Only the use: the import is the workspace's (unlisted
+                // there, or a devDependency in its production code).
+            }
+        }
+    }
     let root_listed: Vec<String> = graph
         .workspaces
         .first()

@@ -1,7 +1,35 @@
-//! Findings: pure functions over the gathered [`ModuleGraph`], one file per
-//! finding. [`REGISTRY`] is the only list of them: a new finding is a
-//! [`FindingKind`] (with its meta, in `model::finding`), one function here in
-//! its own file, one line in [`REGISTRY`] and a fixture test.
+//! Findings: functions over the gathered [`ModuleGraph`], one file per
+//! finding. [`REGISTRY`] is the only list of them.
+//!
+//! They read the graph and the configuration, and the file system in two
+//! places only, both the `package.json` of installed packages:
+//!
+//! - the dependency findings ([`dependencies`]: unused, unused dev, only in
+//!   tooling, dev in production, unlisted) read the `peerDependencies` of
+//!   every used package, from `node_modules/<name>/package.json` beside the
+//!   workspace, else at the root (a peer of a used package counts as used
+//!   with it);
+//! - lazy-loading candidates ([`lazy_candidates`]) read the `sideEffects` of
+//!   a package, once per package, when the production trimming of a top
+//!   candidate meets an import whose bindings went unused (a module declared
+//!   free of side effects is dropped with it).
+//!
+//! A new source finding is:
+//!
+//! 1. a [`FindingKind`] with its meta (one entry of the `finding_kinds!`
+//!    table in `model::finding`), and its id in the README's list of
+//!    finding kinds (section "Configuration: `perfscope.toml`");
+//! 2. one function here in its own file, and one line in [`REGISTRY`];
+//! 3. a fixture test (`analyzer/tests/source_findings.rs`, a case under
+//!    `fixtures/source/`);
+//! 4. an arm in `file_of` in `reporter/src/sarif.rs`, the file its SARIF
+//!    result and GitHub annotation point at (without one it gets neither:
+//!    `file_of` falls back to `None`);
+//! 5. a table in the HTML report's source section
+//!    (`reporter/src/html/source.rs` and `reporter/templates/source.html`);
+//!    the Markdown and terminal outputs list every kind without changes;
+//! 6. when it saves bytes or time worth ranking among the top actions, an
+//!    arm in `all` in `assess/src/actions.rs`.
 
 pub mod cycles;
 pub mod dependencies;

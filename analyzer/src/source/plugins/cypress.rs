@@ -11,7 +11,7 @@ use crate::source::static_config::Static;
 pub const PLUGIN: Plugin = Plugin {
     name: "cypress",
     detect: |ctx| {
-        ctx.ws.has_dep("cypress") || ctx.first(&Ctx::config_names("cypress.config")).is_some()
+        ctx.has_tool("cypress") || ctx.first(&Ctx::config_names("cypress.config")).is_some()
     },
     run,
 };

@@ -13,7 +13,7 @@ use crate::source::static_config::{self, Static};
 /// The plugin.
 pub const PLUGIN: Plugin = Plugin {
     name: "eslint",
-    detect: |ctx| ctx.ws.has_dep("eslint"),
+    detect: |ctx| ctx.has_tool("eslint"),
     run,
 };
 

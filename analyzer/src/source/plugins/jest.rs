@@ -12,7 +12,7 @@ use crate::source::static_config::{self, Static};
 /// The plugin.
 pub const PLUGIN: Plugin = Plugin {
     name: "jest",
-    detect: |ctx| ctx.ws.has_dep("jest") || config_file(ctx).is_some(),
+    detect: |ctx| ctx.has_tool("jest") || config_file(ctx).is_some(),
     run,
 };
 

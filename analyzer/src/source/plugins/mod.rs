@@ -11,6 +11,7 @@
 //! diagnostic naming the file, and the tool's defaults apply.
 
 pub mod babel;
+pub mod css;
 pub mod cypress;
 pub mod eslint;
 pub mod html;
@@ -48,6 +49,8 @@ pub struct Ctx<'a> {
     pub layout: &'a Layout,
     /// The project's source files in this workspace (absolute, sorted).
     pub files: &'a [PathBuf],
+    /// The workspace's stylesheets (absolute, sorted).
+    pub styles: &'a [PathBuf],
     /// The analysed root (for diagnostics' relative paths).
     pub root: &'a Path,
 }
@@ -138,6 +141,16 @@ impl Found {
 }
 
 impl Ctx<'_> {
+    /// Whether the workspace lists the tool `name`, or, in a monorepo, the
+    /// root package does (tools such as Vitest or ESLint are often listed
+    /// once at the root and run in every workspace).
+    pub fn has_tool(&self, name: &str) -> bool {
+        self.ws.has_dep(name)
+            || self.layout.workspaces.first().is_some_and(|root| {
+                root.dir != self.ws.dir && self.layout.monorepo && root.has_dep(name)
+            })
+    }
+
     /// `rel` inside the workspace, when it is a regular file.
     pub fn file(&self, rel: &str) -> Option<PathBuf> {
         let path = self.ws.dir.join(rel.trim_start_matches("./"));
@@ -167,7 +180,23 @@ impl Ctx<'_> {
     /// Reads a configuration file; a problem becomes a diagnostic and `None`.
     pub fn read(&self, path: &Path, found: &mut Found) -> Option<Static> {
         match static_config::read_any(path) {
-            Ok(value) => value,
+            Ok(Some(value)) => {
+                let what = match value.unwrap_config() {
+                    Static::Call(name, _) => Some(format!("a call to `{name}`")),
+                    Static::Unknown => Some("computed when the config runs".to_string()),
+                    _ => None,
+                };
+                if let Some(what) = what {
+                    found.diagnostics.push(Diagnostic::new(
+                        self.rel(path),
+                        format!(
+                            "its exported configuration is {what}, which perfscope does not run; the tool's defaults are assumed"
+                        ),
+                    ));
+                }
+                Some(value)
+            }
+            Ok(None) => None,
             Err(problem) => {
                 found.diagnostics.push(Diagnostic::new(
                     self.rel(path),
@@ -321,6 +350,7 @@ pub const PLUGINS: &[Plugin] = &[
     postcss::PLUGIN,
     babel::PLUGIN,
     plop::PLUGIN,
+    css::PLUGIN,
 ];
 
 /// Runs every plugin that applies to the workspace.

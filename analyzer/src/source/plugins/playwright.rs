@@ -12,8 +12,8 @@ use crate::source::static_config::Static;
 pub const PLUGIN: Plugin = Plugin {
     name: "playwright",
     detect: |ctx| {
-        ctx.ws.has_dep("@playwright/test")
-            || ctx.ws.has_dep("playwright")
+        ctx.has_tool("@playwright/test")
+            || ctx.has_tool("playwright")
             || ctx.first(&Ctx::config_names("playwright.config")).is_some()
     },
     run,

@@ -7,7 +7,7 @@ use super::{Ctx, Found, Plugin};
 /// The plugin.
 pub const PLUGIN: Plugin = Plugin {
     name: "plop",
-    detect: |ctx| ctx.ws.has_dep("plop") || ctx.first(&Ctx::config_names("plopfile")).is_some(),
+    detect: |ctx| ctx.has_tool("plop") || ctx.first(&Ctx::config_names("plopfile")).is_some(),
     run,
 };
 

@@ -10,7 +10,7 @@ use crate::source::static_config::{self, Static};
 pub const PLUGIN: Plugin = Plugin {
     name: "postcss",
     detect: |ctx| {
-        ctx.ws.has_dep("postcss")
+        ctx.has_tool("postcss")
             || ctx.first(&Ctx::config_names("postcss.config")).is_some()
             || ctx.file(".postcssrc").is_some()
             || ctx.file(".postcssrc.json").is_some()

@@ -9,7 +9,7 @@ use crate::source::static_config::{self, Static};
 /// The plugin.
 pub const PLUGIN: Plugin = Plugin {
     name: "prettier",
-    detect: |ctx| ctx.ws.has_dep("prettier"),
+    detect: |ctx| ctx.has_tool("prettier"),
     run,
 };
 

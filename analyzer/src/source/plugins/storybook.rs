@@ -12,7 +12,7 @@ use crate::source::static_config::Static;
 pub const PLUGIN: Plugin = Plugin {
     name: "storybook",
     detect: |ctx| {
-        ctx.ws.has_dep("storybook")
+        ctx.has_tool("storybook")
             || ctx.ws.has_dep_prefix("@storybook/")
             || ctx.ws.dir.join(".storybook").is_dir()
     },

@@ -9,7 +9,7 @@ use super::{Ctx, Found, Plugin};
 pub const PLUGIN: Plugin = Plugin {
     name: "tailwind",
     detect: |ctx| {
-        ctx.ws.has_dep("tailwindcss") || ctx.first(&Ctx::config_names("tailwind.config")).is_some()
+        ctx.has_tool("tailwindcss") || ctx.first(&Ctx::config_names("tailwind.config")).is_some()
     },
     run,
 };

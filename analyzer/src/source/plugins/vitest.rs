@@ -11,7 +11,7 @@ use crate::source::static_config::Static;
 /// The plugin.
 pub const PLUGIN: Plugin = Plugin {
     name: "vitest",
-    detect: |ctx| ctx.ws.has_dep("vitest") || own_config(ctx).is_some(),
+    detect: |ctx| ctx.has_tool("vitest") || own_config(ctx).is_some(),
     run,
 };
 
