@@ -2,10 +2,27 @@
 //! meta as data (id, part, title, why it matters, how to fix it, default
 //! severity), and the one [`Finding`] shape every part returns.
 //!
-//! A new kind is one entry in the [`finding_kinds!`] table below; the part
-//! that computes it adds one function and one line to its registry
-//! (`analyzer::source::findings::REGISTRY`, `analyzer::bundle::findings::REGISTRY`,
-//! `vitals::findings::REGISTRY`).
+//! A new kind is:
+//!
+//! 1. one entry in the [`finding_kinds!`] table below, and its id in the
+//!    README's list of finding kinds (section "Configuration:
+//!    `perfscope.toml`");
+//! 2. one function and one line in the registry of the part that computes
+//!    it (`analyzer::source::findings::REGISTRY`,
+//!    `analyzer::bundle::findings::REGISTRY`, `vitals::findings::REGISTRY`),
+//!    with a test;
+//! 3. for a source finding, an arm in `file_of` in `reporter/src/sarif.rs`
+//!    (the file its SARIF result and GitHub annotation point at; a kind
+//!    without one gets neither);
+//! 4. for a source or bundle finding, a table in the HTML report
+//!    (`reporter/src/html/source.rs` with `reporter/templates/source.html`,
+//!    or `reporter/src/html/bundle.rs` with `reporter/templates/bundle.html`).
+//!    A vitals finding lands in the vitals section's network findings table
+//!    unless `reporter/src/html/vitals.rs` gives it a place of its own (as
+//!    `slow-renders` and `slow-commits` have). The Markdown and terminal
+//!    outputs list every kind as they are;
+//! 5. when it saves bytes or time worth ranking among the top actions, an
+//!    arm in `all` in `assess/src/actions.rs`.
 
 use std::collections::BTreeMap;
 

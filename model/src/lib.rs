@@ -1,8 +1,11 @@
 //! The data contract of perfscope.
 //!
 //! Producers (`perfscope-analyzer`, `perfscope-vitals`) return these types; the
-//! reporter and the CLI only read them. The crate depends on serde alone so that
-//! template work never compiles a parser or a browser driver.
+//! reporter and the CLI only read them. The crate depends on serde (the
+//! documents' shape), schemars (their JSON Schema, `perfscope schema`), strum
+//! (the names of enums) and serde_json (a regular dependency; today only the
+//! crate's tests use it), and on nothing heavier, so that template work never
+//! compiles a parser or a browser driver.
 //!
 //! Every document carries `schema_version` and `kind`. Paths are relative to the
 //! analysed root and use `/` separators; collections are sorted so output is

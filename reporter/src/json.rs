@@ -17,7 +17,9 @@ pub fn render(report: &Report) -> Result<String, ReportError> {
 
 /// Reads a JSON document written by perfscope: a `report.json`, or a single
 /// `analyze`, `bundle` or `vitals` document (wrapped as a report with that one
-/// part), so any of them can be compared with [`crate::diff::compare`].
+/// part), so any of them can be compared: `perfscope diff` and `--baseline`
+/// pass the result to `assess::assess_into` (the `perfscope-assess` crate),
+/// which assesses a report against a baseline.
 pub fn parse_document(text: &str) -> Result<Report, ReportError> {
     let mut report = parse_unnormalized(text)?;
     report.normalize();

@@ -1,11 +1,17 @@
-//! SARIF 2.1.0 for code scanning (GitHub shows the results on the diff): one
-//! rule per kind of finding (id, title, why, fix from the kind's meta) and
-//! one result per finding that points at a file of the project: modules
-//! (unused files and exports, cycles, lazy-loading candidates), and the
-//! `package.json` a dependency finding is about. Findings about the build
-//! output or the browser run point at no source file and are left out (they
-//! are in the report and the PR comment). Paths are relative to the
-//! analysed folder (`%SRCROOT%`).
+//! SARIF 2.1.0 for code scanning (GitHub shows the results on the diff).
+//!
+//! Code scanning places every result at a file of the repository, so only
+//! source findings are written: one rule per kind of *source* finding (id,
+//! title, why, fix from the kind's meta; every source kind, in report order,
+//! whether or not it has findings) and one result per source finding that
+//! `file_of` places at a file of the project: modules (unused files and
+//! exports, cycles, lazy-loading candidates), the first importer of an
+//! unlisted dependency, and the `package.json` another dependency finding or
+//! a duplicate package is about. Bundle and vitals findings point at no
+//! source file (an asset of the build output, a URL or a component), so
+//! they have neither rules nor results here; they are in the report, the PR
+//! comment and, without a file, in [`github`]'s annotations. Paths are
+//! relative to the analysed folder (`%SRCROOT%`).
 //!
 //! The few SARIF objects used are written as serde types here; a test
 //! validates the output against the official schema.

@@ -29,10 +29,11 @@ pub struct Args {
     /// 20%, or `[baseline] threshold`).
     #[arg(long, value_parser = super::diff::parse_threshold)]
     pub threshold: Option<f64>,
-    /// Also write `report.html`, `report.md` and `report.json` here.
+    /// Also write `report.html`, `report.md`, `report.json` and `report.sarif` here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Output format (`human` table, `json` gate, `markdown` PR comment).
+    /// Output format (`human` table, `json` gate, `markdown` PR comment,
+    /// `sarif` for code scanning, `github` workflow annotations).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }

@@ -303,8 +303,8 @@ fn target_name(target: &vitals::Target) -> String {
     }
 }
 
-/// Writes `report.html`, `report.md` (with the diff when a baseline is given)
-/// and `report.json` into `out`, and returns their paths.
+/// Writes `report.html`, `report.md` (with the diff when a baseline is given),
+/// `report.json` and `report.sarif` into `out`, and returns their paths.
 pub fn write_reports(out: &Path, report: &Report) -> anyhow::Result<Vec<PathBuf>> {
     model::output::create_dir(out).with_context(|| format!("cannot create {}", out.display()))?;
     let files = [

@@ -1,6 +1,7 @@
 //! `perfscope report [DIR]`: runs whichever analyses apply, assesses the
-//! result once and writes `report.html`, `report.md` and `report.json` into
-//! `--out`; prints a short summary on the terminal.
+//! result once and writes four files into `--out` (`report.html`,
+//! `report.md`, `report.json` and `report.sarif`); prints a short summary on
+//! the terminal.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use super::gather::{Inputs, gather, write_reports};
 pub struct Args {
     #[command(flatten)]
     pub inputs: Inputs,
-    /// Folder the three reports are written to.
+    /// Folder the four reports (HTML, Markdown, JSON, SARIF) are written to.
     #[arg(long, default_value = "perfscope-report")]
     pub out: PathBuf,
     /// Baseline `report.json` (e.g. from the main branch): the reports show the diff.

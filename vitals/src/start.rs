@@ -8,11 +8,11 @@
 //! waits until `http://127.0.0.1:<port>/` answers any HTTP response, and
 //! stops the command's whole process group when the measurement ends.
 //!
-//! The server's output (stdout and stderr) goes to
-//! `perfscope-server-<perfscope's pid>-<port>.log` in the system's temporary
-//! folder ([`std::env::temp_dir`]: `$TMPDIR`, else `/tmp`), opened with
-//! [`std::fs::File::create`] (a file already there under that name is
-//! truncated). The log is not deleted when the server stops; when the server
+//! The server's output (stdout and stderr) goes to a new file
+//! `perfscope-server-<port>-<random>.log` in the system's temporary folder
+//! ([`std::env::temp_dir`]: `$TMPDIR`, else `/tmp`), created exclusively (an
+//! existing file or link is never opened). The log is not deleted when the
+//! server stops; when the server
 //! exits or does not answer in time, the error names that file and quotes its
 //! last lines.
 
@@ -42,7 +42,7 @@ pub struct RunningServer {
     child: Child,
     /// `http://127.0.0.1:<port>` (no trailing slash).
     pub origin: String,
-    /// Where its output goes: `perfscope-server-<pid>-<port>.log` in
+    /// Where its output goes: `perfscope-server-<port>-<random>.log` in
     /// [`std::env::temp_dir`] (kept after the server stops).
     pub log: PathBuf,
 }
@@ -108,14 +108,17 @@ impl RunningServer {
         };
         let port = free_port().map_err(io)?;
         let command = start.command.replace("{port}", &port.to_string());
-        let log = std::env::temp_dir().join(format!(
-            "perfscope-server-{}-{port}.log",
-            std::process::id()
-        ));
-        let out = std::fs::File::create(&log).map_err(|source| VitalsError::Io {
-            path: log.display().to_string(),
-            source,
-        })?;
+        // A new file with a random name (created exclusively: never through
+        // a link someone planted in the shared temporary folder), kept.
+        let (out, log) = tempfile::Builder::new()
+            .prefix(&format!("perfscope-server-{port}-"))
+            .suffix(".log")
+            .tempfile()
+            .and_then(|f| f.keep().map_err(|e| e.error))
+            .map_err(|source| VitalsError::Io {
+                path: std::env::temp_dir().display().to_string(),
+                source,
+            })?;
         let err = out.try_clone().map_err(|source| VitalsError::Io {
             path: log.display().to_string(),
             source,

@@ -1,7 +1,14 @@
-//! Compute: the bundle report as a pure function of the gathered
-//! [`BundleFacts`]: per-source shares with packages and versions, the chunk
-//! graph, entries with their initial and lazy sets, totals, budgets and the
-//! findings of [`super::findings::REGISTRY`].
+//! Compute: the bundle report from the gathered [`BundleFacts`]: per-source
+//! shares with packages and versions, the chunk graph, entries with their
+//! initial and lazy sets, totals, budgets and the findings of
+//! [`super::findings::REGISTRY`].
+//!
+//! A function of the facts, except for the entries of framework outputs: for
+//! Next.js it reads `build-manifest.json` and `app-build-manifest.json` in the
+//! output folder ([`super::frameworks::next::routes`]), for React Router it
+//! lists the client folder's `assets/` and reads its route manifest
+//! `manifest-*.js` ([`super::frameworks::react_router::routes`]). Everything
+//! else here reads only the facts.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;

@@ -3,7 +3,8 @@
 //! sizes, its source map's attribution, the chunk graph from the bundler's
 //! metadata (or each chunk's imports, parsed), what the HTML pages load, the
 //! versions of attributed packages and size-limit's budgets. Everything after
-//! this is [`super::compute`], a pure function of [`BundleFacts`].
+//! this is [`super::compute`], a function of [`BundleFacts`] except that it
+//! reads the route manifests of a Next.js or React Router output itself.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

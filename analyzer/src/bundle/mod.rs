@@ -1,11 +1,16 @@
 //! Build-output analysis: what a bundler's output folder ships, what each page
 //! loads first, where the bytes come from, duplicates, and budgets.
 //!
-//! Gather, then compute, literally: [`gather`] is the only code here that
-//! touches the file system ([`walk`], compression, [`chunk_graph`] metadata,
-//! [`sourcemap`], [`size_limit`]) and returns [`gather::BundleFacts`];
-//! [`compute`] turns those facts into the report with pure functions
-//! ([`initial`], [`duplicates`], [`budgets`], the [`findings`] registry).
+//! Gather, then compute: [`gather`] does the file-system work ([`walk`],
+//! compression, [`chunk_graph`] metadata, [`sourcemap`], [`size_limit`], the
+//! layout from [`frameworks::detect`]) and returns [`gather::BundleFacts`];
+//! [`compute`] turns those facts into the report ([`initial`],
+//! [`duplicates`], [`budgets`], the [`findings`] registry, all pure). One
+//! exception: for a Next.js or React Router output, [`compute`] reads the
+//! framework's route manifests itself to find the entries
+//! ([`frameworks::next::routes`]: `build-manifest.json` and
+//! `app-build-manifest.json` of `.next/`; [`frameworks::react_router::routes`]:
+//! the `assets/` listing of the client folder and its `manifest-*.js`).
 //!
 //! Sizes: 1 KB = 1000 bytes everywhere. Per-source gzip sizes are estimates
 //! (the asset's gzip size times the source's share of its raw bytes).

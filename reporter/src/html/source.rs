@@ -1,7 +1,10 @@
 //! The source section: entries, lazy-loading candidates, unused files and
-//! exports, dependencies, duplicate packages, cycles, diagnostics.
+//! exports, dependencies (unused, unlisted, unused devDependencies, only
+//! tooling uses, devDependencies in production), duplicate packages, cycles,
+//! diagnostics.
 
 use model::analyze::AnalyzeReport;
+use model::finding::{Detail, FindingKind};
 
 use crate::format;
 
@@ -32,7 +35,10 @@ pub struct ExportRow {
     pub kind: &'static str,
 }
 
-pub struct UnlistedRow {
+/// A dependency with the modules behind it (comma-separated; empty when
+/// none): unlisted dependencies, dependencies only tooling uses,
+/// devDependencies used in production.
+pub struct DependencyRow {
     pub name: String,
     pub importers: String,
 }
@@ -62,7 +68,13 @@ pub struct SourceView {
     pub unused_files: Vec<String>,
     pub unused_exports: Vec<ExportRow>,
     pub unused_dependencies: Vec<String>,
-    pub unlisted: Vec<UnlistedRow>,
+    pub unlisted: Vec<DependencyRow>,
+    /// `unused-dev-dependencies`: package names, as `unused_dependencies`.
+    pub unused_dev_dependencies: Vec<String>,
+    /// `dependencies-only-in-tooling`, with the tooling modules that import each.
+    pub only_in_tooling: Vec<DependencyRow>,
+    /// `dev-dependencies-in-production`, with the shipped modules that import each.
+    pub dev_in_production: Vec<DependencyRow>,
     pub duplicates: Vec<DuplicateRow>,
     pub cycles: Vec<CycleRow>,
     pub errors: Vec<String>,
@@ -93,6 +105,24 @@ pub fn diagnostics(list: &[model::Diagnostic]) -> Vec<DiagnosticRow> {
                 location(&d.path, d.line)
             },
             message: d.message.clone(),
+        })
+        .collect()
+}
+
+/// The findings of a dependency kind (`Detail::Dependency`), in report order.
+fn dependency_rows(a: &AnalyzeReport, kind: FindingKind) -> Vec<DependencyRow> {
+    a.findings
+        .iter()
+        .filter(|f| f.kind == kind)
+        .map(|f| match &f.detail {
+            Detail::Dependency { name, importers } => DependencyRow {
+                name: name.clone(),
+                importers: importers.join(", "),
+            },
+            _ => DependencyRow {
+                name: f.subject.clone(),
+                importers: String::new(),
+            },
         })
         .collect()
 }
@@ -145,11 +175,17 @@ pub fn build(a: &AnalyzeReport) -> SourceView {
         unlisted: a
             .unlisted_dependencies
             .iter()
-            .map(|d| UnlistedRow {
+            .map(|d| DependencyRow {
                 name: d.name.clone(),
                 importers: d.importers.join(", "),
             })
             .collect(),
+        unused_dev_dependencies: dependency_rows(a, FindingKind::UnusedDevDependencies)
+            .into_iter()
+            .map(|d| d.name)
+            .collect(),
+        only_in_tooling: dependency_rows(a, FindingKind::DependenciesOnlyInTooling),
+        dev_in_production: dependency_rows(a, FindingKind::DevDependenciesInProduction),
         duplicates: a
             .duplicate_packages
             .iter()

@@ -1,6 +1,7 @@
 //! The vitals section: each metric per run with the median and the spread, the
-//! long tasks of every run on a timeline (inline SVG), React renders, network
-//! findings, the median run's requests, console errors, diagnostics.
+//! long tasks of every run on a timeline (inline SVG), React renders and slow
+//! commits, network findings, the median run's requests, console errors,
+//! diagnostics.
 
 use model::vitals::{MetricSpread, RunMetrics, VitalsReport};
 
@@ -58,6 +59,9 @@ pub struct RenderRow {
     pub with_children: String,
 }
 
+/// A vitals finding: its kind's id, its subject (a URL or URL template for
+/// network findings, the component with the most self time for slow
+/// commits) and its message.
 pub struct FindingRow {
     pub kind: String,
     pub url: String,
@@ -114,10 +118,13 @@ pub struct VitalsView {
     pub react_commits: u64,
     pub slow_render_ms: String,
     pub slow_renders: Vec<RenderRow>,
+    /// `slow-commits` findings (shown with the React renders).
+    pub slow_commits: Vec<FindingRow>,
     /// The median run's LCP element and its phases, one line.
     pub lcp_element: String,
     /// The median run's largest layout shifts with the nodes that moved.
     pub shifts: Vec<String>,
+    /// The network findings (every vitals finding but the React ones).
     pub findings: Vec<FindingRow>,
     pub requests: Vec<RequestRow>,
     pub console: Vec<ConsoleRow>,
@@ -252,6 +259,14 @@ fn nice_step(raw: f64) -> f64 {
         .unwrap_or(10.0 * power)
 }
 
+fn finding_row(f: &model::Finding) -> FindingRow {
+    FindingRow {
+        kind: f.kind.id().to_string(),
+        url: f.subject.clone(),
+        message: f.message.clone(),
+    }
+}
+
 pub fn build(v: &VitalsReport) -> VitalsView {
     let metrics: [(&str, bool, Getter, Option<&MetricSpread>); 6] = [
         ("FCP", false, |r| r.fcp_ms, v.spread.fcp_ms.as_ref()),
@@ -358,16 +373,23 @@ pub fn build(v: &VitalsReport) -> VitalsView {
         shifts: median_run
             .map(|r| r.shift_culprits.iter().map(|s| s.describe()).collect())
             .unwrap_or_default(),
-        // Slow renders have their own table above.
+        slow_commits: v
+            .findings
+            .iter()
+            .filter(|f| f.kind == model::FindingKind::SlowCommits)
+            .map(finding_row)
+            .collect(),
+        // React findings have their own tables above.
         findings: v
             .findings
             .iter()
-            .filter(|f| f.kind != model::FindingKind::SlowRenders)
-            .map(|f| FindingRow {
-                kind: f.kind.id().to_string(),
-                url: f.subject.clone(),
-                message: f.message.clone(),
+            .filter(|f| {
+                !matches!(
+                    f.kind,
+                    model::FindingKind::SlowRenders | model::FindingKind::SlowCommits
+                )
             })
+            .map(finding_row)
             .collect(),
         requests: median_run
             .map(|r| {
