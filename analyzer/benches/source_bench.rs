@@ -11,10 +11,22 @@
 //!
 //! Prints wall times, CPU times and peak RSS (VmHWM) of `--rounds N` (default 3)
 //! bare/analyze pairs, flagging the runs during which a `rustc` was running.
-//! Options: `--modules N`, `--rounds N`, `--keep DIR` (generate into DIR and
-//! keep it). One child alone on an existing project: `--measure-analyze DIR
-//! [--dump FILE]` (FILE gets the JSON), `--measure-bare DIR`,
-//! `--measure-stages DIR` (walk, then `gather`).
+//!
+//! The same modules are also generated as a monorepo (see
+//! `generate_monorepo`): a root `package.json` with `workspaces`, 20
+//! workspaces (4 Vite apps, 16 libraries `@bench/pkg-N` importing each other
+//! by name), the 100 feature folders spread over them, the same shared
+//! `node_modules`. Each round measures it right after the single project, in
+//! the same way (its lines start with `[monorepo]`), and the summary gives
+//! the monorepo's analyze wall time against the single project's (the
+//! requirement is at most 1.5x).
+//!
+//! Options: `--modules N`, `--rounds N`, `--keep DIR` (generate the single
+//! project into DIR and keep it), `--keep-monorepo DIR` (the same for the
+//! monorepo), `--layout single|monorepo|both` (default `both`, or the
+//! `PERFSCOPE_BENCH_LAYOUT` environment variable). One child alone on an
+//! existing project: `--measure-analyze DIR [--dump FILE]` (FILE gets the
+//! JSON), `--measure-bare DIR`, `--measure-stages DIR` (walk, then `gather`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -25,6 +37,14 @@ use rayon::prelude::*;
 
 const FEATURES: usize = 100;
 const PACKAGES: usize = 40;
+/// Workspaces of the monorepo layout (each holds `FEATURES / WORKSPACES`
+/// feature folders).
+const WORKSPACES: usize = 20;
+/// How many of the monorepo's workspaces are Vite apps (the first ones); the
+/// others are libraries.
+const APPS: usize = 4;
+/// The label of the monorepo's lines.
+const MONOREPO: &str = "[monorepo] ";
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -60,8 +80,9 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
-/// One module body of about 100 lines.
-fn module(f: usize, m: usize, per_feature: usize) -> String {
+/// One module body of about 100 lines. `ext` is the specifier it imports
+/// `value0` from as `ext` (another feature's barrel, a workspace package).
+fn module(f: usize, m: usize, per_feature: usize, ext: Option<&str>) -> String {
     let mut s = String::with_capacity(4096);
     let tsx = m.is_multiple_of(2);
     // Imports: siblings (lower index), another feature's barrel via alias, a package, a type.
@@ -76,12 +97,8 @@ fn module(f: usize, m: usize, per_feature: usize) -> String {
             m / 2
         );
     }
-    if f > 0 && m.is_multiple_of(5) {
-        let _ = writeln!(
-            s,
-            "import {{ value0 as ext }} from '@/features/f{}';",
-            (f * 7 + m) % f
-        );
+    if let Some(ext) = ext {
+        let _ = writeln!(s, "import {{ value0 as ext }} from '{ext}';");
     }
     if m.is_multiple_of(3) {
         let _ = writeln!(
@@ -152,7 +169,7 @@ fn module(f: usize, m: usize, per_feature: usize) -> String {
     if m > 3 {
         used.push("other".into());
     }
-    if f > 0 && m.is_multiple_of(5) {
+    if ext.is_some() {
         used.push("ext".into());
     }
     if m.is_multiple_of(3) {
@@ -168,8 +185,11 @@ fn module(f: usize, m: usize, per_feature: usize) -> String {
     s
 }
 
-fn generate(root: &Path, modules: usize) -> (usize, usize) {
-    let per_feature = modules / FEATURES;
+/// Writes the `node_modules` tree under `root`: 40 packages `lib-N` (an ESM
+/// build of five parts and a CJS stub; every tenth imports `shared-helper`
+/// and has its own nested copy of it), `shared-helper` and `react`. Returns
+/// the `"lib-N": "1.0.0"` entries for a `dependencies` list.
+fn node_modules(root: &Path) -> Vec<String> {
     let mut deps = Vec::new();
     for p in 0..PACKAGES {
         deps.push(format!("\"lib-{p}\": \"1.0.0\""));
@@ -222,6 +242,63 @@ fn generate(root: &Path, modules: usize) -> (usize, usize) {
         &root.join("node_modules/react/index.js"),
         "export function useState(v) { return [v, () => {}]; }\nexport default {};\n",
     );
+    deps
+}
+
+/// Writes feature `f` into `dir`: `per_feature` modules (`.tsx` and `.ts` in
+/// turn) and the `index.ts` barrel re-exporting every fourth one. Module `m`
+/// imports `value0` from `ext_of(m)`, if any. Returns how many modules were
+/// written (barrel included) and the lines of the modules.
+fn write_feature(
+    dir: &Path,
+    f: usize,
+    per_feature: usize,
+    ext_of: impl Fn(usize) -> Option<String>,
+) -> (usize, usize) {
+    let mut lines = 0;
+    let mut barrel = String::new();
+    for m in 0..per_feature {
+        let text = module(f, m, per_feature, ext_of(m).as_deref());
+        lines += text.lines().count();
+        let ext = if m.is_multiple_of(2) { "tsx" } else { "ts" };
+        write(&dir.join(format!("m{m}.{ext}")), &text);
+        if m.is_multiple_of(4) {
+            let _ = writeln!(barrel, "export * from './m{m}';");
+        }
+    }
+    write(&dir.join("index.ts"), &barrel);
+    (per_feature + 1, lines)
+}
+
+/// Appends to the entry module `entry` (in `src/`) its use of feature `f`:
+/// an even feature's barrel is imported through the `@/` alias (re-exported
+/// instead when `reexport`, as a library's entry does), an odd feature's
+/// last module is a route loaded with `import()`.
+fn use_feature(entry: &mut String, f: usize, per_feature: usize, reexport: bool) {
+    match (f.is_multiple_of(2), reexport) {
+        (true, false) => {
+            let _ = writeln!(
+                entry,
+                "import {{ value0 as v{f} }} from '@/features/f{f}';\nconsole.log(v{f});"
+            );
+        }
+        (true, true) => {
+            let _ = writeln!(entry, "export {{ value0 as v{f} }} from '@/features/f{f}';");
+        }
+        (false, _) => {
+            let _ = writeln!(
+                entry,
+                "export const route{f} = () => import('./features/f{f}/m{}');",
+                per_feature - 1
+            );
+        }
+    }
+}
+
+/// Generates the single project under `root`; returns its module count and lines.
+fn generate(root: &Path, modules: usize) -> (usize, usize) {
+    let per_feature = modules / FEATURES;
+    let deps = node_modules(root);
     write(
         &root.join("package.json"),
         &format!(
@@ -237,35 +314,154 @@ fn generate(root: &Path, modules: usize) -> (usize, usize) {
     let mut count = 0;
     let mut main = String::new();
     for f in 0..FEATURES {
-        let dir = root.join(format!("src/features/f{f}"));
-        let mut barrel = String::new();
-        for m in 0..per_feature {
-            let text = module(f, m, per_feature);
-            lines += text.lines().count();
-            count += 1;
-            let ext = if m.is_multiple_of(2) { "tsx" } else { "ts" };
-            write(&dir.join(format!("m{m}.{ext}")), &text);
-            if m.is_multiple_of(4) {
-                let _ = writeln!(barrel, "export * from './m{m}';");
-            }
-        }
-        write(&dir.join("index.ts"), &barrel);
-        count += 1;
-        if f.is_multiple_of(2) {
-            let _ = writeln!(
-                main,
-                "import {{ value0 as v{f} }} from '@/features/f{f}';\nconsole.log(v{f});"
-            );
-        } else {
-            let _ = writeln!(
-                main,
-                "export const route{f} = () => import('./features/f{f}/m{}');",
-                per_feature - 1
-            );
-        }
+        let (written, feature_lines) = write_feature(
+            &root.join(format!("src/features/f{f}")),
+            f,
+            per_feature,
+            |m| (f > 0 && m.is_multiple_of(5)).then(|| format!("@/features/f{}", (f * 7 + m) % f)),
+        );
+        count += written;
+        lines += feature_lines;
+        use_feature(&mut main, f, per_feature, false);
     }
     write(&root.join("src/main.tsx"), &main);
     (count + 1, lines)
+}
+
+/// The libraries (numbers `N` of `@bench/pkg-N`) that workspace `w` of the
+/// monorepo depends on: five for an app (together the apps use every
+/// library), up to three lower-numbered ones for a library (no cycles).
+fn workspace_deps(w: usize) -> Vec<usize> {
+    let libraries = WORKSPACES - APPS;
+    let mut deps: Vec<usize> = if w < APPS {
+        (0..5).map(|k| (w * 4 + k * 3) % libraries).collect()
+    } else {
+        let p = w - APPS;
+        if p == 0 {
+            Vec::new()
+        } else {
+            vec![p - 1, p / 2, p / 4]
+        }
+    };
+    deps.sort_unstable();
+    deps.dedup();
+    deps
+}
+
+/// Generates the monorepo layout under `root`, with the modules of the
+/// single project: a root `package.json` (private, `workspaces` `apps/*` and
+/// `packages/*`), a root `tsconfig.base.json`, the shared root
+/// `node_modules`, and `WORKSPACES` workspaces of `FEATURES / WORKSPACES`
+/// feature folders each, with a `tsconfig.json` extending the base (and its
+/// own `@/*` alias) and a `package.json` listing `react`, the `lib-N`
+/// packages and its workspace dependencies (`workspace:*`):
+/// - `apps/app-N` (`@bench/app-N`), Vite apps: `index.html` loads
+///   `src/main.tsx`, which imports every library the app depends on by name
+///   and uses its features as the single project's `src/main.tsx` does;
+/// - `packages/pkg-N` (`@bench/pkg-N`), libraries whose entry
+///   `src/index.ts` (package `exports`, or `main` for odd `N`) re-exports
+///   `value0` of its first feature and its even features' barrels.
+///
+/// Where the single project's modules import another feature's barrel, the
+/// modules of a workspace's first feature import a library it depends on
+/// (none in `pkg-0`). Workspace packages are not linked into
+/// `node_modules`: perfscope resolves them to their source by name.
+/// Returns the module count and lines.
+fn generate_monorepo(root: &Path, modules: usize) -> (usize, usize) {
+    let per_feature = modules / FEATURES;
+    let per_workspace = FEATURES / WORKSPACES;
+    let lib_deps = node_modules(root);
+    write(
+        &root.join("package.json"),
+        "{ \"name\": \"bench-monorepo\", \"private\": true, \"workspaces\": [\"apps/*\", \"packages/*\"] }",
+    );
+    write(
+        &root.join("tsconfig.base.json"),
+        "{ \"compilerOptions\": { \"jsx\": \"react-jsx\", \"strict\": true, \"module\": \"ESNext\", \"moduleResolution\": \"Bundler\" } }",
+    );
+    let mut lines = 0;
+    let mut count = 0;
+    for w in 0..WORKSPACES {
+        let app = w < APPS;
+        let (dir, name) = if app {
+            (
+                root.join(format!("apps/app-{w}")),
+                format!("@bench/app-{w}"),
+            )
+        } else {
+            let p = w - APPS;
+            (
+                root.join(format!("packages/pkg-{p}")),
+                format!("@bench/pkg-{p}"),
+            )
+        };
+        let deps = workspace_deps(w);
+        let mut listed: Vec<String> = deps
+            .iter()
+            .map(|d| format!("\"@bench/pkg-{d}\": \"workspace:*\""))
+            .collect();
+        listed.push("\"react\": \"18.3.1\"".to_string());
+        listed.extend_from_slice(&lib_deps);
+        let fields = if app {
+            "\"scripts\": { \"dev\": \"vite\", \"build\": \"vite build\" }, \"devDependencies\": { \"vite\": \"6.3.5\" }"
+        } else if (w - APPS).is_multiple_of(2) {
+            "\"exports\": { \".\": \"./src/index.ts\" }"
+        } else {
+            "\"main\": \"src/index.ts\""
+        };
+        write(
+            &dir.join("package.json"),
+            &format!(
+                "{{ \"name\": \"{name}\", \"version\": \"1.0.0\", \"private\": true, \"type\": \"module\", {fields}, \"dependencies\": {{ {} }} }}",
+                listed.join(", ")
+            ),
+        );
+        write(
+            &dir.join("tsconfig.json"),
+            "{ \"extends\": \"../../tsconfig.base.json\", \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"@/*\": [\"src/*\"] } } }",
+        );
+        let first = w * per_workspace;
+        let mut entry = String::new();
+        if app {
+            write(
+                &dir.join("index.html"),
+                &format!(
+                    "<!doctype html>\n<html lang=\"en\">\n  <head>\n    <meta charset=\"UTF-8\" />\n    <title>{name}</title>\n  </head>\n  <body>\n    <div id=\"root\"></div>\n    <script type=\"module\" src=\"/src/main.tsx\"></script>\n  </body>\n</html>\n"
+                ),
+            );
+            for d in &deps {
+                let _ = writeln!(
+                    entry,
+                    "import {{ value0 as pkg{d} }} from '@bench/pkg-{d}';\nconsole.log(pkg{d});"
+                );
+            }
+        } else {
+            let _ = writeln!(entry, "export {{ value0 }} from './features/f{first}';");
+        }
+        for f in first..first + per_workspace {
+            let local = f - first;
+            let (written, feature_lines) = write_feature(
+                &dir.join(format!("src/features/f{f}")),
+                f,
+                per_feature,
+                |m| match (m.is_multiple_of(5), local) {
+                    (false, _) => None,
+                    // A library the workspace depends on (none for `pkg-0`).
+                    (true, 0) => deps
+                        .get((m / 5) % deps.len().max(1))
+                        .map(|d| format!("@bench/pkg-{d}")),
+                    (true, _) => Some(format!("@/features/f{}", first + (local * 7 + m) % local)),
+                },
+            );
+            count += written;
+            lines += feature_lines;
+            use_feature(&mut entry, f, per_feature, !app);
+        }
+        let entry_file = if app { "src/main.tsx" } else { "src/index.ts" };
+        write(&dir.join(entry_file), &entry);
+        count += 1;
+    }
+    (count, lines)
 }
 
 fn measure_analyze(root: &Path, dump: Option<&Path>) {
@@ -366,67 +562,150 @@ fn main() {
         measure_bare(Path::new(&args[pos + 1]));
         return;
     }
-    let modules = args
-        .iter()
-        .position(|a| a == "--modules")
-        .and_then(|p| args.get(p + 1))
+    let modules = option(&args, "--modules")
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000usize);
-    let keep = args
-        .iter()
-        .position(|a| a == "--keep")
-        .and_then(|p| args.get(p + 1))
-        .map(PathBuf::from);
-    let temp = tempfile::tempdir().expect("tempdir");
-    let root = keep.clone().unwrap_or_else(|| temp.path().to_path_buf());
-    let start = Instant::now();
-    let (count, lines) = generate(&root, modules);
-    println!(
-        "generated {count} modules, {lines} lines in {:.1} s at {}",
-        start.elapsed().as_secs_f64(),
-        root.display()
-    );
-    let rounds = args
-        .iter()
-        .position(|a| a == "--rounds")
-        .and_then(|p| args.get(p + 1))
+    let rounds = option(&args, "--rounds")
         .and_then(|v| v.parse().ok())
         .unwrap_or(3usize);
+    let layout = option(&args, "--layout")
+        .map(str::to_string)
+        .or_else(|| std::env::var("PERFSCOPE_BENCH_LAYOUT").ok())
+        .unwrap_or_else(|| "both".to_string());
+    let (single, monorepo) = match layout.as_str() {
+        "both" => (true, true),
+        "single" => (true, false),
+        "monorepo" => (false, true),
+        other => panic!("unknown layout `{other}`: single, monorepo or both"),
+    };
+    // Two folders: neither layout may see the other's files.
+    let temp = tempfile::tempdir().expect("tempdir");
+    let root = option(&args, "--keep").map_or_else(|| temp.path().to_path_buf(), PathBuf::from);
+    let monorepo_temp = tempfile::tempdir().expect("tempdir");
+    let monorepo_root = option(&args, "--keep-monorepo")
+        .map_or_else(|| monorepo_temp.path().to_path_buf(), PathBuf::from);
+    if single {
+        let start = Instant::now();
+        let (count, lines) = generate(&root, modules);
+        println!(
+            "generated {count} modules, {lines} lines in {:.1} s at {}",
+            start.elapsed().as_secs_f64(),
+            root.display()
+        );
+    }
+    if monorepo {
+        let start = Instant::now();
+        let (count, lines) = generate_monorepo(&monorepo_root, modules);
+        println!(
+            "{MONOREPO}generated {count} modules, {lines} lines in {WORKSPACES} workspaces ({APPS} apps) in {:.1} s at {}",
+            start.elapsed().as_secs_f64(),
+            monorepo_root.display()
+        );
+    }
     let exe = std::env::current_exe().expect("exe");
-    let run = |mode: &str| -> String {
+    // One child on the project at `dir`; its line is printed after `label`.
+    let run = |mode: &str, dir: &Path, label: &str| -> String {
         let busy = other_rustc();
         let output = std::process::Command::new(&exe)
             .arg(mode)
-            .arg(&root)
+            .arg(dir)
             .output()
             .expect("child");
-        assert!(output.status.success(), "{mode} failed");
+        assert!(output.status.success(), "{label}{mode} failed");
         let text = String::from_utf8_lossy(&output.stdout).trim().to_string();
         let busy = busy.max(other_rustc());
         if busy > 0 {
-            println!("{text} [{busy} rustc running: shared cores]");
+            println!("{label}{text} [{busy} rustc running: shared cores]");
         } else {
-            println!("{text}");
+            println!("{label}{text}");
         }
         text
     };
+    let measure = |dir: &Path, label: &str| {
+        let bare = run("--measure-bare", dir, label);
+        let analyze = run("--measure-analyze", dir, label);
+        Round::of(&bare, &analyze)
+    };
+    // Both layouts in each round, so that a change of the machine's load
+    // falls on both.
     let mut rows = Vec::new();
+    let mut monorepo_rows = Vec::new();
     for _ in 0..rounds {
-        let bare = run("--measure-bare");
-        let analyze = run("--measure-analyze");
-        rows.push((
-            number_after(&bare, "wall "),
-            number_after(&analyze, "wall "),
-            number_after(&analyze, "(graph "),
-        ));
+        if single {
+            rows.push(measure(&root, ""));
+        }
+        if monorepo {
+            monorepo_rows.push(measure(&monorepo_root, MONOREPO));
+        }
     }
-    run("--measure-stages");
-    for (i, (bare, wall, graph)) in rows.iter().enumerate() {
+    if single {
+        run("--measure-stages", &root, "");
+    }
+    if monorepo {
+        run("--measure-stages", &monorepo_root, MONOREPO);
+    }
+    for (i, round) in rows.iter().enumerate() {
+        let Round {
+            bare, wall, graph, ..
+        } = round;
         println!(
             "round {}: analyze wall {wall:.0} ms, graph stage {graph:.0} ms = {:.2}x the bare parse ({bare:.0} ms)",
             i + 1,
             graph / bare
         );
+    }
+    for (i, round) in monorepo_rows.iter().enumerate() {
+        let against = rows.get(i).map_or_else(String::new, |s| {
+            format!(
+                "; {:.2}x the single project's analyze wall ({:.0} ms, {:.0} modules; at most 1.5x required)",
+                round.wall / s.wall,
+                s.wall,
+                s.modules
+            )
+        });
+        println!(
+            "{MONOREPO}round {}: analyze wall {:.0} ms ({:.0} modules), graph stage {:.0} ms = {:.2}x the bare parse ({:.0} ms){against}",
+            i + 1,
+            round.wall,
+            round.modules,
+            round.graph,
+            round.graph / round.bare,
+            round.bare
+        );
+    }
+}
+
+/// The value given after the option `name` in `args`, if any.
+fn option<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|p| args.get(p + 1))
+        .map(String::as_str)
+}
+
+/// What one round measured of one layout, read from its children's lines.
+struct Round {
+    /// Wall time of the bare read+parse, in ms.
+    bare: f64,
+    /// Wall time of `analyze`, in ms.
+    wall: f64,
+    /// Its graph stage, in ms.
+    graph: f64,
+    /// How many modules its report lists.
+    modules: f64,
+}
+
+impl Round {
+    /// The round whose `--measure-bare` and `--measure-analyze` children
+    /// printed `bare` and `analyze`.
+    fn of(bare: &str, analyze: &str) -> Self {
+        Self {
+            bare: number_after(bare, "wall "),
+            wall: number_after(analyze, "wall "),
+            graph: number_after(analyze, "(graph "),
+            // `peak RSS 512 MB, 10342 modules`: the first ` MB, `.
+            modules: number_after(analyze, " MB, "),
+        }
     }
 }
 

@@ -27,6 +27,11 @@ pub const MAX_NESTING: usize = 60_000;
 /// Whether `text` nests deeper than `limit` (see the module docs); returns
 /// the depth reached when it does. Stops scanning at the first excess.
 pub fn too_deep(text: &[u8], limit: usize) -> Option<usize> {
+    // Every level of the estimate takes at least one byte: a file no longer
+    // than the limit cannot exceed it (most files; no scan needed).
+    if text.len() <= limit {
+        return None;
+    }
     let mut brackets: usize = 0;
     // Per bracket level: `?` and `=>` since the last `;` or `,`.
     let mut chains: Vec<usize> = vec![0];

@@ -119,3 +119,39 @@ mod tests {
         assert_eq!(json_problem(&err), "expected value");
     }
 }
+
+/// Whether `path` is `dir` or inside it, as [`Path::starts_with`] answers
+/// for normalized absolute paths, comparing bytes (the hot loops of
+/// workspace ownership and link lookups call this per module and per file
+/// system query).
+pub fn is_under(path: &Path, dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (p, d) = (path.as_os_str().as_bytes(), dir.as_os_str().as_bytes());
+        let d = d.strip_suffix(b"/").unwrap_or(d);
+        p.strip_prefix(d)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(b"/") || d.is_empty())
+    }
+    #[cfg(not(unix))]
+    {
+        path.starts_with(dir)
+    }
+}
+
+#[cfg(test)]
+mod is_under_tests {
+    use super::is_under;
+    use std::path::Path;
+
+    #[test]
+    fn byte_prefix_respects_component_boundaries() {
+        let dir = Path::new("/repo/packages/ui");
+        assert!(is_under(Path::new("/repo/packages/ui"), dir));
+        assert!(is_under(Path::new("/repo/packages/ui/src/a.ts"), dir));
+        assert!(!is_under(Path::new("/repo/packages/ui-kit/a.ts"), dir));
+        assert!(!is_under(Path::new("/repo/packages"), dir));
+        assert!(is_under(Path::new("/repo/a"), Path::new("/repo/")));
+        assert!(is_under(Path::new("/a"), Path::new("/")));
+    }
+}

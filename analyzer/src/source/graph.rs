@@ -184,7 +184,10 @@ impl ModuleGraph {
         self.workspaces
             .iter()
             .skip(1)
-            .filter(|w| path.starts_with(&format!("{}/", w.path)))
+            .filter(|w| {
+                path.strip_prefix(w.path.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
             .max_by_key(|w| w.path.len())
             .map(|w| w.path.as_str())
             .or_else(|| self.workspaces.first().map(|w| w.path.as_str()))

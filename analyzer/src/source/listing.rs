@@ -83,7 +83,9 @@ impl Listings {
             return std::borrow::Cow::Borrowed(path);
         };
         for (link, target) in links.iter() {
-            if let Ok(rest) = path.strip_prefix(link) {
+            if crate::fsx::is_under(path, link)
+                && let Ok(rest) = path.strip_prefix(link)
+            {
                 return std::borrow::Cow::Owned(target.join(rest));
             }
         }
@@ -96,7 +98,7 @@ impl Listings {
         self.links.read().is_ok_and(|links| {
             links
                 .iter()
-                .any(|(link, _)| link.starts_with(path) && link != path)
+                .any(|(link, _)| link != path && crate::fsx::is_under(link, path))
         }) && std::fs::metadata(path).is_err()
     }
 

@@ -99,7 +99,7 @@ impl Layout {
             .iter()
             .enumerate()
             .skip(1)
-            .filter(|(_, w)| path.starts_with(&w.dir))
+            .filter(|(_, w)| crate::fsx::is_under(path, &w.dir))
             .max_by_key(|(_, w)| w.dir.as_os_str().len())
             .map_or(0, |(i, _)| i)
     }

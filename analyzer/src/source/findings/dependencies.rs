@@ -80,7 +80,7 @@ fn usages(graph: &ModuleGraph) -> Vec<BTreeMap<String, Usage>> {
             .iter()
             .enumerate()
             .skip(1)
-            .filter(|(_, w)| abs.starts_with(&w.dir))
+            .filter(|(_, w)| crate::fsx::is_under(abs, &w.dir))
             .max_by_key(|(_, w)| w.dir.as_os_str().len())
             .map_or(0, |(i, _)| i)
     };
@@ -90,7 +90,7 @@ fn usages(graph: &ModuleGraph) -> Vec<BTreeMap<String, Usage>> {
         if graph
             .workspaces
             .get(ws)
-            .is_some_and(|w| !node.abs.starts_with(&w.dir))
+            .is_some_and(|w| !crate::fsx::is_under(&node.abs, &w.dir))
         {
             continue;
         }
