@@ -164,3 +164,47 @@ fn the_diff_matches_assets_across_hashes_and_weighs_each_entry() {
     );
     assert!(lodash["bytes"]["base"].is_null());
 }
+
+#[test]
+fn the_html_report_shows_the_failed_checks_the_changes_and_the_build_diff() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let base_out = tmp.path().join("base");
+    let head_out = tmp.path().join("head");
+    let common = ["--no-vitals", "--no-brotli", "--no-cache"];
+    let mut args = vec!["report", "fixtures/shop-app", "--out"];
+    let base_dir = base_out.display().to_string();
+    args.push(&base_dir);
+    args.extend(common);
+    assert!(perfscope(&args, &repo()).status.success());
+    let baseline = base_out.join("report.json").display().to_string();
+    let head_dir = head_out.display().to_string();
+    let mut args = vec![
+        "report",
+        "fixtures/shop-app-head",
+        "--baseline",
+        &baseline,
+        "--out",
+        &head_dir,
+    ];
+    args.extend(common);
+    let out = perfscope(&args, &repo());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(head_out.join("report.html")).expect("report.html");
+    // The verdict lists what fails, the cards say by how much.
+    let failed = html
+        .split("<ul class=\"failed-checks\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</ul>").next())
+        .unwrap_or_else(|| panic!("no failed checks list"));
+    assert!(failed.contains("All JS (gzip)"), "{failed}");
+    assert!(failed.contains("worse than the baseline"), "{failed}");
+    assert!(html.contains("card card-regression"));
+    assert!(html.contains("+26.6 KB (+46.4%) vs 57.4 KB"));
+    // The build diff: the added route chunk and the package behind it.
+    assert!(html.contains("<code>assets/Orders-BvejLiYB.js</code>"));
+    assert!(html.contains("lodash@4.17.21 +71.6 KB (new)"));
+}

@@ -1,13 +1,25 @@
 //! The summary at the top: parts, headline numbers, budgets, top actions —
 //! all from the report's assessment.
 
-use model::assessment::{Action, Assessment};
+use model::assessment::{Action, Assessment, ChangeStatus};
 use model::report::{Part, Report};
 
 /// A headline number.
 pub struct Card {
     pub label: String,
     pub value: String,
+    /// Against a baseline: `+26.6 KB (+46.4%) vs 57.4 KB`; empty without one.
+    pub change: String,
+    /// `ok`, `warn` or `regression` (CSS class); empty without a baseline.
+    pub status: &'static str,
+}
+
+/// A gate check that fails, listed under the verdict.
+pub struct FailedCheck {
+    pub name: String,
+    pub actual: String,
+    pub limit: String,
+    pub reason: String,
 }
 
 /// State of one part, for the badges at the top.
@@ -40,6 +52,8 @@ pub struct SummaryView {
     /// Against a baseline: what changed in the build.
     pub diff: Option<DiffView>,
     pub gate_pass: Option<bool>,
+    /// The checks that fail, in the gate's order.
+    pub failed: Vec<FailedCheck>,
 }
 
 /// One changed, added or removed asset.
@@ -187,6 +201,7 @@ pub fn build(report: &Report) -> SummaryView {
             actions: Vec::new(),
             diff: None,
             gate_pass: None,
+            failed: Vec::new(),
         };
     };
     let budgets: Vec<BudgetRow> = budget_rows(a);
@@ -196,9 +211,39 @@ pub fn build(report: &Report) -> SummaryView {
             .headline
             .iter()
             .filter_map(|m| {
+                let unit = m.metric.unit();
+                let (change, status) = match &m.change {
+                    Some(c) => (
+                        match (c.abs, c.base) {
+                            (Some(abs), Some(base)) => format!(
+                                "{}{} vs {}{}",
+                                unit.format_delta(abs),
+                                c.rel.map_or_else(String::new, |r| format!(
+                                    " ({})",
+                                    crate::format::signed_percent(r)
+                                )),
+                                unit.format(base),
+                                if c.note.is_some() {
+                                    " (within the runs' spread)"
+                                } else {
+                                    ""
+                                }
+                            ),
+                            _ => "not in the baseline".to_string(),
+                        },
+                        match c.status {
+                            ChangeStatus::Ok => "ok",
+                            ChangeStatus::Warn => "warn",
+                            ChangeStatus::Regression => "regression",
+                        },
+                    ),
+                    None => (String::new(), ""),
+                };
                 Some(Card {
                     label: m.label.clone(),
-                    value: m.metric.unit().format(m.value?),
+                    value: unit.format(m.value?),
+                    change,
+                    status,
                 })
             })
             .collect(),
@@ -207,6 +252,16 @@ pub fn build(report: &Report) -> SummaryView {
         actions: a.actions.clone(),
         diff: a.bundle_diff.as_ref().map(diff_view),
         gate_pass: Some(a.gate.pass),
+        failed: a
+            .gate
+            .failures()
+            .map(|c| FailedCheck {
+                name: c.name.clone(),
+                actual: c.actual.clone(),
+                limit: c.limit.clone(),
+                reason: c.reason.clone().unwrap_or_default(),
+            })
+            .collect(),
     }
 }
 
