@@ -6,6 +6,7 @@ use model::Diagnostic;
 use model::finding::Severities;
 use model::vitals::{Request, RunMetrics, Spread, VitalsReport};
 use model::{Budget, BudgetOrigin, MetricId, PartId};
+use model::{Finding, FindingKind};
 
 use crate::config::VitalsBudgets;
 use crate::gather::artifacts::RunArtifacts;
@@ -179,7 +180,50 @@ pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> Run
     metrics.long_tasks = long_tasks::long_tasks(&page);
     metrics.js_heap_max_bytes = heap::js_heap_max_bytes(run, Some(&page));
     metrics.requests = requests(run, |s| page.ms_from_seconds(s));
+    // A page decides how long these lists get: keep the first ones.
+    let url = run.url.as_str();
+    cap(
+        &mut metrics.requests,
+        MAX_LISTED,
+        url,
+        &label,
+        "requests",
+        diagnostics,
+    );
+    cap(
+        &mut metrics.long_tasks,
+        MAX_LISTED,
+        url,
+        &label,
+        "long tasks",
+        diagnostics,
+    );
     metrics
+}
+
+/// Entries a page controls that one run lists at most (requests, long tasks);
+/// the metrics and findings are computed from all of them.
+pub const MAX_LISTED: usize = 1_000;
+
+/// Keeps the first `max` items; a diagnostic says how many were left out.
+fn cap<T>(
+    list: &mut Vec<T>,
+    max: usize,
+    url: &str,
+    label: &str,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if list.len() > max {
+        diagnostics.push(Diagnostic::new(
+            url,
+            format!(
+                "{label}: {} {what}; the first {max} are listed (metrics and findings count them all)",
+                list.len()
+            ),
+        ));
+        list.truncate(max);
+    }
 }
 
 fn requests(run: &RunArtifacts, ms: impl Fn(f64) -> f64) -> Vec<Request> {
@@ -200,6 +244,30 @@ fn requests(run: &RunArtifacts, ms: impl Fn(f64) -> f64) -> Vec<Request> {
             failed: r.failed.clone(),
         })
         .collect()
+}
+
+/// Findings of one kind a report lists at most (a page that fails 10,000
+/// requests gets 50 findings and a diagnostic with the count).
+pub const MAX_FINDINGS_PER_KIND: usize = 50;
+
+fn cap_findings(findings: &mut Vec<Finding>, url: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::BTreeMap<FindingKind, usize> = Default::default();
+    findings.retain(|f| {
+        let n = seen.entry(f.kind).or_default();
+        *n += 1;
+        *n <= MAX_FINDINGS_PER_KIND
+    });
+    for (kind, n) in seen {
+        if n > MAX_FINDINGS_PER_KIND {
+            diagnostics.push(Diagnostic::new(
+                url,
+                format!(
+                    "{n} {} findings; the first {MAX_FINDINGS_PER_KIND} are listed",
+                    kind.id()
+                ),
+            ));
+        }
+    }
 }
 
 /// The whole report.
@@ -241,12 +309,17 @@ pub fn build(
     };
     let logs: Vec<_> = runs.iter().map(|r| &r.react).collect();
     let react = react::react_report(&logs, slow_render_ms);
-    let findings = crate::findings::run_all(
+    let mut findings = crate::findings::run_all(
         &crate::findings::Context {
             runs,
             react: &react,
         },
         severities,
+    );
+    cap_findings(
+        &mut findings,
+        runs.first().map(|r| r.url.as_str()).unwrap_or(""),
+        &mut diagnostics,
     );
     if react.detected && !react.profiling {
         diagnostics.push(Diagnostic::new(

@@ -393,6 +393,51 @@ fn dialogs_are_dismissed() {
 }
 
 #[test]
+fn a_page_that_floods_every_list_is_kept_short() {
+    let _guard = lock();
+    let (report, _) = hostile(Target::Dir(site()), "/hostile/flood.html", 40, 1);
+    let run = &report.runs[0];
+    let of = |source: &str| {
+        run.console_errors
+            .iter()
+            .filter(|e| e.source == source)
+            .collect::<Vec<_>>()
+    };
+    // 50 kept per source, each cut short, then one line with the count.
+    let errors = of("console.error");
+    assert_eq!(errors.len(), 51, "{}", errors.len());
+    assert!(errors[0].message.chars().count() <= 2_001);
+    assert_eq!(
+        errors[50].message,
+        "… and 4950 more console.error messages (not kept)"
+    );
+    let thrown = of("exception");
+    assert_eq!(thrown.len(), 51);
+    assert!(thrown[50].message.starts_with("… and 10 more exception"));
+    // Over 1,500 requests (the page's, its favicon): 1,000 listed, the rest counted.
+    assert_eq!(run.requests.len(), 1_000);
+    let text = diagnostics(&report);
+    assert!(
+        text.contains("requests; the first 1000 are listed"),
+        "{text}"
+    );
+    // 1,500 failed requests: 50 findings and the count.
+    let failed = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == model::FindingKind::FailedRequests)
+        .count();
+    assert_eq!(failed, 50);
+    assert!(
+        text.contains("1500 failed-requests findings; the first 50"),
+        "{text}"
+    );
+    // The JSON stays small.
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(json.len() < 2_000_000, "{} bytes", json.len());
+}
+
+#[test]
 fn renderer_crash() {
     let _guard = lock();
     let (report, _) = hostile(Target::Url("chrome://crash".into()), "/", 6, 1);

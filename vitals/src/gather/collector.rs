@@ -51,6 +51,8 @@ pub struct Collector {
     pub main_frame_url: Option<String>,
     /// Workers and out-of-process iframes attached: (target type, URL).
     pub children: Vec<(String, String)>,
+    /// Console errors not kept, per source.
+    console_dropped: std::collections::BTreeMap<String, u64>,
     redirects: usize,
     /// Events that arrived before their request's `requestWillBeSent`: each
     /// event type has its own stream, so their order across types is not
@@ -79,6 +81,7 @@ impl Collector {
             trace: Vec::new(),
             trace_complete: false,
             children: Vec::new(),
+            console_dropped: Default::default(),
             console_errors: Vec::new(),
             diagnostics: Vec::new(),
             loaded: false,
@@ -267,6 +270,44 @@ impl Collector {
     }
 
     /// The network log, by start time then URL.
+    /// Records a console error or exception: the first
+    /// [`MAX_CONSOLE_PER_SOURCE`] of each source, each message cut to
+    /// [`MAX_CONSOLE_CHARS`]; the rest are counted.
+    pub fn console_error(&mut self, mut error: ConsoleError) {
+        let kept = self
+            .console_errors
+            .iter()
+            .filter(|e| e.source == error.source)
+            .count();
+        if kept >= MAX_CONSOLE_PER_SOURCE {
+            *self.console_dropped.entry(error.source).or_default() += 1;
+            return;
+        }
+        if error.message.chars().count() > MAX_CONSOLE_CHARS {
+            error.message = error
+                .message
+                .chars()
+                .take(MAX_CONSOLE_CHARS)
+                .collect::<String>()
+                + "…";
+        }
+        self.console_errors.push(error);
+    }
+
+    /// The console errors kept, then one line per source saying how many
+    /// more there were.
+    pub fn take_console_errors(&mut self) -> Vec<ConsoleError> {
+        let mut out = std::mem::take(&mut self.console_errors);
+        for (source, n) in std::mem::take(&mut self.console_dropped) {
+            out.push(ConsoleError {
+                source: source.clone(),
+                message: format!("… and {n} more {source} messages (not kept)"),
+                url: None,
+            });
+        }
+        out
+    }
+
     /// A worker or out-of-process iframe was attached. A worker's script
     /// request starts on the page's session and finishes on the worker's
     /// own, which perfscope does not record: it is handed over, not pending.
@@ -304,6 +345,11 @@ impl Collector {
         log
     }
 }
+
+/// Console errors kept per source (`console.error`, `exception`) and run.
+pub const MAX_CONSOLE_PER_SOURCE: usize = 50;
+/// A console message is cut to this many characters.
+pub const MAX_CONSOLE_CHARS: usize = 2_000;
 
 /// Whether a CDP target type is a worker (dedicated, shared or service).
 fn is_worker(kind: &str) -> bool {

@@ -364,7 +364,7 @@ pub async fn gather_run(
                     .and_then(|s| s.call_frames.first())
                     .map(|f| f.url.clone())
                     .filter(|u| !u.is_empty());
-                c.console_errors.push(ConsoleError {
+                c.console_error(ConsoleError {
                     source: "console.error".into(),
                     message,
                     url,
@@ -384,7 +384,7 @@ pub async fn gather_run(
                 .as_ref()
                 .and_then(|x| x.description.clone())
                 .unwrap_or_else(|| d.text.clone());
-            c.console_errors.push(ConsoleError {
+            c.console_error(ConsoleError {
                 source: "exception".into(),
                 message,
                 url: d.url.clone().filter(|u| !u.is_empty()),
@@ -577,7 +577,7 @@ pub async fn gather_run(
     if let Ok(mut c) = state.lock() {
         run.trace_events = std::mem::take(&mut c.trace);
         run.network = c.network_log();
-        run.console_errors = std::mem::take(&mut c.console_errors);
+        run.console_errors = c.take_console_errors();
         run.diagnostics.append(&mut c.diagnostics);
         if let Some(text) = children_not_recorded(&c.children) {
             run.diagnostics

@@ -42,6 +42,8 @@ impl Stats {
 
 /// Slow commits kept at most.
 const MAX_SLOW_COMMITS: usize = 50;
+/// Components listed at most (those with the most render time).
+const MAX_COMPONENTS: usize = 500;
 
 /// A commit's top components by self time (summed per name), up to 5.
 fn top_components(renders: &[crate::gather::artifacts::ReactRender]) -> Vec<(String, f64, u64)> {
@@ -124,10 +126,24 @@ pub fn react_report(logs: &[&ReactLog], slow_render_ms: f64) -> ReactReport {
         slow_render_ms,
         slow_renders,
         slow_commits,
-        components: all
-            .into_iter()
-            .map(|(name, stats)| stats.into_render(name))
-            .collect(),
+        // A page names its components: list the busiest ones.
+        components: {
+            let mut components: Vec<_> = all
+                .into_iter()
+                .map(|(name, stats)| stats.into_render(name))
+                .collect();
+            if components.len() > MAX_COMPONENTS {
+                components.sort_by(|a, b| {
+                    b.total_ms
+                        .total_cmp(&a.total_ms)
+                        .then(b.count.cmp(&a.count))
+                        .then(a.component.cmp(&b.component))
+                });
+                components.truncate(MAX_COMPONENTS);
+                components.sort_by(|a, b| a.component.cmp(&b.component));
+            }
+            components
+        },
     }
 }
 
