@@ -456,6 +456,26 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
                     ));
                 }
             }
+        } else if let Some((at, runner)) = body
+            .find("@vitest-environment")
+            .map(|at| (at, "vitest"))
+            .or_else(|| body.find("@jest-environment").map(|at| (at, "jest")))
+        {
+            // A test file's own environment: the package that provides it is used.
+            let rest = body[at..].trim_start_matches(|c: char| c != ' ' && c != '\t');
+            let name: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '*')
+                .collect();
+            if let Some(package) = environment_package(runner, &name) {
+                facts.imports.push(ImportFact::new(
+                    package,
+                    EdgeKind::SideEffect,
+                    lines.line(comment.span.start),
+                    UsedNames::All,
+                ));
+            }
         } else if let Some(at) = body.find("@jsxImportSource") {
             let line = lines.line(comment.span.start);
             let rest = body[at + "@jsxImportSource".len()..].trim_start();
@@ -1088,9 +1108,49 @@ fn first_param_names(params: &oxc_ast::ast::FormalParameters) -> UsedNames {
     }
 }
 
+/// The package a per-file test environment docblock names
+/// (`@vitest-environment jsdom`, `@jest-environment jsdom`); none for the
+/// built-in `node` environment.
+fn environment_package(runner: &str, name: &str) -> Option<String> {
+    if name.is_empty() || name.starts_with('.') || name.starts_with('/') {
+        return None;
+    }
+    Some(match (runner, name) {
+        (_, "node") => return None,
+        ("vitest", "edge-runtime") => "@edge-runtime/vm".to_string(),
+        ("vitest", "jsdom" | "happy-dom") => name.to_string(),
+        ("jest", "jsdom") => "jest-environment-jsdom".to_string(),
+        ("vitest", other) if !other.contains('/') && !other.starts_with('@') => {
+            format!("vitest-environment-{other}")
+        }
+        ("jest", other) if !other.contains('/') && !other.starts_with('@') => {
+            format!("jest-environment-{other}")
+        }
+        (_, other) => other.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::LineIndex;
+    use super::{LineIndex, environment_package};
+
+    #[test]
+    fn test_environment_docblocks_name_packages() {
+        assert_eq!(
+            environment_package("vitest", "jsdom").as_deref(),
+            Some("jsdom")
+        );
+        assert_eq!(environment_package("vitest", "node"), None);
+        assert_eq!(
+            environment_package("jest", "jsdom").as_deref(),
+            Some("jest-environment-jsdom")
+        );
+        assert_eq!(
+            environment_package("jest", "@acme/jest-env").as_deref(),
+            Some("@acme/jest-env")
+        );
+        assert_eq!(environment_package("jest", "./env.js"), None);
+    }
 
     /// Lines by counting from the start every time.
     fn naive(text: &str, offset: usize) -> u32 {
