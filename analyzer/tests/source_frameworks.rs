@@ -216,6 +216,11 @@ fn javascript_vite_app_with_aliases_merged_vitest_config_and_tailwind_v4() {
 }
 
 #[test]
+fn vite_react_ts_template_with_project_references_and_a_jsx_import_source() {
+    run("frameworks/vite-react-ts");
+}
+
+#[test]
 fn dependency_rules() {
     run("source/deps-more");
 }

@@ -2,6 +2,8 @@
 //! one; `extends` naming a package, `compilerOptions.types` and `plugins`
 //! use those packages; `paths` are aliases; `jsx: react-jsx` makes every
 //! JSX file import the JSX runtime of `jsxImportSource` (`react` by default).
+//! Local `extends` bases and project `references` (inside the workspace) are
+//! read too.
 
 use model::analyze::Role;
 use serde_json::Value;
@@ -56,6 +58,32 @@ fn read_tsconfig(
                 && let Ok(Some(base_json)) = static_config::read_jsonc(&file)
             {
                 read_tsconfig(ctx, found, &base_json, &file, depth + 1);
+            }
+        }
+    }
+    // Project references (Vite's `tsconfig.json` → `tsconfig.app.json`,
+    // `tsconfig.node.json`): their settings apply to their files.
+    if depth < 4 {
+        for reference in json
+            .get("references")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(target) = reference.get("path").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(dir) = path.parent() else { continue };
+            let mut file = dir.join(target);
+            if !target.ends_with(".json") {
+                file = file.join("tsconfig.json");
+            }
+            // Only inside the workspace: a reference never reads outside it.
+            if let (Ok(file), Ok(ws)) = (file.canonicalize(), ctx.ws.dir.canonicalize())
+                && crate::fsx::is_under(&file, &ws)
+                && let Ok(Some(referenced)) = static_config::read_jsonc(&file)
+            {
+                read_tsconfig(ctx, found, &referenced, &file, depth + 1);
             }
         }
     }
