@@ -264,3 +264,63 @@ fn namespaces_and_stored_imports() {
 fn production_values_project() {
     run("source/production-values");
 }
+
+#[test]
+fn next_mdx_components_and_a_wrapped_config() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "package.json",
+        r#"{"name":"docs","private":true,"dependencies":{"next":"15.3.2","react":"19.1.0","react-dom":"19.1.0","@next/mdx":"15.3.2","@mdx-js/react":"3.1.0"}}"#,
+    );
+    // The shape @next/mdx documents: createMDX() wraps the config.
+    write(
+        "next.config.mjs",
+        "import createMDX from '@next/mdx';\nconst nextConfig = { pageExtensions: ['js', 'jsx', 'md', 'mdx', 'ts', 'tsx'] };\nconst withMDX = createMDX({});\nexport default withMDX(nextConfig);\n",
+    );
+    write(
+        "mdx-components.tsx",
+        "import type { MDXComponents } from 'mdx/types';\nimport { Callout } from './components/callout';\nexport function useMDXComponents(components: MDXComponents): MDXComponents {\n  return { Callout, ...components };\n}\n",
+    );
+    write(
+        "components/callout.tsx",
+        "export function Callout({ children }: { children: React.ReactNode }) { return <aside>{children}</aside>; }\n",
+    );
+    write(
+        "app/layout.tsx",
+        "export default function Root({ children }: { children: React.ReactNode }) { return <html><body>{children}</body></html>; }\n",
+    );
+    write(
+        "app/page.tsx",
+        "export default function Page() { return <h1>Docs</h1>; }\n",
+    );
+    let report = analyze(root, &AnalyzeOptions::default()).expect("analyses");
+    let entry = report
+        .entries
+        .iter()
+        .find(|e| e.path == "mdx-components.tsx")
+        .unwrap_or_else(|| panic!("{:?}", report.entries));
+    assert_eq!(entry.source, "next: mdx-components");
+    assert!(report.unused_files.is_empty(), "{:?}", report.unused_files);
+    // The config was read through the wrapper: no "cannot read" diagnostic.
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.path == "next.config.mjs" && d.message.contains("does not run")),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(
+        !report
+            .unused_dependencies
+            .contains(&"@next/mdx".to_string()),
+        "{:?}",
+        report.unused_dependencies
+    );
+}

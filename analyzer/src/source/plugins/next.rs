@@ -82,6 +82,13 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
                 }
             }
         }
+        // `mdx-components.*` is required by `@next/mdx` (App Router) and
+        // loaded by Next.js itself; its extension is always a JS/TS one.
+        for ext in ["tsx", "ts", "jsx", "js", "mjs"] {
+            if let Some(file) = ctx.file(&format!("{base}mdx-components.{ext}")) {
+                found.entry(file, Role::Production, "next: mdx-components");
+            }
+        }
         for stem in ["middleware", "instrumentation", "instrumentation-client"] {
             for ext in &extensions {
                 if let Some(file) = ctx.file(&format!("{base}{stem}.{ext}")) {
