@@ -299,14 +299,38 @@ fn next_mdx_components_and_a_wrapped_config() {
         "app/page.tsx",
         "export default function Page() { return <h1>Docs</h1>; }\n",
     );
+    // An MDX page whose component only it imports, and a package it imports.
+    write(
+        "app/guide/page.mdx",
+        "import { Chart } from '../../components/chart'\nimport { Steps } from 'nextra/components'\n\n# Guide\n\n<Chart />\n",
+    );
+    write(
+        "components/chart.tsx",
+        "export function Chart() { return <svg />; }\nexport function Legend() { return null; }\n",
+    );
+    write("components/unused.tsx", "export const Unused = 1;\n");
     let report = analyze(root, &AnalyzeOptions::default()).expect("analyses");
+    let chart = report
+        .entries
+        .iter()
+        .find(|e| e.path == "components/chart.tsx")
+        .unwrap_or_else(|| panic!("{:?}", report.entries));
+    assert_eq!(chart.source, "mdx: imported by app/guide/page.mdx");
+    assert_eq!(chart.role, Role::Production);
+    assert!(
+        report
+            .unlisted_dependencies
+            .iter()
+            .all(|u| u.name != "nextra"),
+        "a package an MDX document imports is a use, not an import of a module"
+    );
     let entry = report
         .entries
         .iter()
         .find(|e| e.path == "mdx-components.tsx")
         .unwrap_or_else(|| panic!("{:?}", report.entries));
     assert_eq!(entry.source, "next: mdx-components");
-    assert!(report.unused_files.is_empty(), "{:?}", report.unused_files);
+    assert_eq!(report.unused_files, ["components/unused.tsx"]);
     // The config was read through the wrapper: no "cannot read" diagnostic.
     assert!(
         !report

@@ -36,8 +36,8 @@ pub struct EntryRequest<'a> {
     pub config: &'a [String],
     /// Project files, for globs.
     pub files: &'a [PathBuf],
-    /// The project's stylesheets.
-    pub styles: &'a [PathBuf],
+    /// The project's stylesheets and MDX documents (not modules; they name some).
+    pub side_files: &'a [PathBuf],
 }
 
 /// What discovery found.
@@ -88,19 +88,19 @@ pub fn find_entries(
             list.push(file.clone());
         }
     }
-    let mut owned_styles: Vec<Vec<PathBuf>> = vec![Vec::new(); layout.workspaces.len()];
-    for file in request.styles {
-        if let Some(list) = owned_styles.get_mut(layout.owner(file)) {
+    let mut owned_side: Vec<Vec<PathBuf>> = vec![Vec::new(); layout.workspaces.len()];
+    for file in request.side_files {
+        if let Some(list) = owned_side.get_mut(layout.owner(file)) {
             list.push(file.clone());
         }
     }
     let mut workspaces = Vec::with_capacity(layout.workspaces.len());
-    for ((ws, files), styles) in layout.workspaces.iter().zip(&owned).zip(&owned_styles) {
+    for ((ws, files), side_files) in layout.workspaces.iter().zip(&owned).zip(&owned_side) {
         let ctx = Ctx {
             ws,
             layout,
             files,
-            styles,
+            side_files,
             root: &root,
         };
         let mut found = plugins::run(&ctx);

@@ -113,12 +113,12 @@ fn gather_graph(
     check_root(&project.root)?;
     let root = project.root.clone();
     let mut diagnostics = project.diagnostics.clone();
-    let (files, styles) = walk::project_listing(&root, &mut diagnostics);
+    let (files, side_files) = walk::project_listing(&root, &mut diagnostics);
     let request = entries::EntryRequest {
         cli: &options.entries,
         config: &options.config.entries,
         files: &files,
-        styles: &styles,
+        side_files: &side_files,
     };
     let layout = workspace::discover(project);
     diagnostics.extend(layout.diagnostics.iter().cloned());

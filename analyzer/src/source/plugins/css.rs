@@ -14,7 +14,11 @@ use crate::fsx;
 /// The plugin.
 pub const PLUGIN: Plugin = Plugin {
     name: "css",
-    detect: |ctx| !ctx.styles.is_empty(),
+    detect: |ctx| {
+        ctx.side_files
+            .iter()
+            .any(|p| crate::source::walk::is_style(p))
+    },
     run,
 };
 
@@ -33,7 +37,12 @@ const RULES: &[&str] = &[
 ];
 
 fn run(ctx: &Ctx<'_>, found: &mut Found) {
-    for path in ctx.styles.iter().take(MAX_STYLES) {
+    for path in ctx
+        .side_files
+        .iter()
+        .filter(|p| crate::source::walk::is_style(p))
+        .take(MAX_STYLES)
+    {
         let Ok(Some(bytes)) = fsx::read_regular(path, MAX_STYLE_BYTES) else {
             continue;
         };

@@ -16,6 +16,7 @@ pub mod cypress;
 pub mod eslint;
 pub mod html;
 pub mod jest;
+pub mod mdx;
 pub mod next;
 pub mod package;
 pub mod playwright;
@@ -49,8 +50,8 @@ pub struct Ctx<'a> {
     pub layout: &'a Layout,
     /// The project's source files in this workspace (absolute, sorted).
     pub files: &'a [PathBuf],
-    /// The workspace's stylesheets (absolute, sorted).
-    pub styles: &'a [PathBuf],
+    /// The workspace's stylesheets and MDX documents (absolute, sorted).
+    pub side_files: &'a [PathBuf],
     /// The analysed root (for diagnostics' relative paths).
     pub root: &'a Path,
 }
@@ -351,6 +352,7 @@ pub const PLUGINS: &[Plugin] = &[
     babel::PLUGIN,
     plop::PLUGIN,
     css::PLUGIN,
+    mdx::PLUGIN,
 ];
 
 /// Runs every plugin that applies to the workspace.
