@@ -178,7 +178,27 @@ impl Ctx<'_> {
         model::path::display(self.root, path)
     }
 
-    /// Reads a configuration file; a problem becomes a diagnostic and `None`.
+    /// Reads a file whose exported value the plugin interprets itself (a
+    /// route list that may be a call such as `flatRoutes()`); a problem
+    /// reading it becomes a diagnostic and `None`.
+    pub fn read_value(&self, path: &Path, found: &mut Found) -> Option<Static> {
+        match static_config::read_any(path) {
+            Ok(value) => value,
+            Err(problem) => {
+                found.diagnostics.push(Diagnostic::new(
+                    self.rel(path),
+                    format!(
+                        "cannot be read statically ({problem}); the tool's defaults are assumed"
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Reads a configuration file; a problem becomes a diagnostic and `None`,
+    /// and so does an export perfscope cannot see into (a call it does not
+    /// know, a value computed at run time).
     pub fn read(&self, path: &Path, found: &mut Found) -> Option<Static> {
         match static_config::read_any(path) {
             Ok(Some(value)) => {

@@ -66,7 +66,9 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
         Role::Tooling,
         "react-router: routes.ts",
     );
-    let value = ctx.read(&routes_file, found).unwrap_or(Static::Unknown);
+    let value = ctx
+        .read_value(&routes_file, found)
+        .unwrap_or(Static::Unknown);
     let mut files = Vec::new();
     let mut flat = matches!(value, Static::Unknown);
     let mut unknown = matches!(value, Static::Unknown);
