@@ -101,6 +101,7 @@ pub fn find_entries(
             layout,
             files,
             side_files,
+            all_files: request.files,
             root: &root,
         };
         let mut found = plugins::run(&ctx);

@@ -52,6 +52,10 @@ pub struct Ctx<'a> {
     pub files: &'a [PathBuf],
     /// The workspace's stylesheets and MDX documents (absolute, sorted).
     pub side_files: &'a [PathBuf],
+    /// Every source file of the analysed project, all workspaces (for a
+    /// config whose globs reach into other workspaces, such as a monorepo's
+    /// root Storybook).
+    pub all_files: &'a [PathBuf],
     /// The analysed root (for diagnostics' relative paths).
     pub root: &'a Path,
 }
@@ -254,10 +258,31 @@ impl Ctx<'_> {
     /// The workspace's source files that `patterns` (relative to `base`;
     /// `!` excludes; extglobs like `@(a|b)` allowed) match.
     pub fn glob(&self, base: &Path, patterns: &[&str]) -> Vec<PathBuf> {
+        glob_in(self.files, base, patterns)
+    }
+
+    /// Like [`Ctx::glob`], over the files of every workspace.
+    pub fn glob_all(&self, base: &Path, patterns: &[&str]) -> Vec<PathBuf> {
+        glob_in(self.all_files, base, patterns)
+    }
+
+    /// Source files directly or indirectly under `dir`.
+    pub fn files_under(&self, dir: &Path) -> Vec<PathBuf> {
+        self.files
+            .iter()
+            .filter(|f| f.starts_with(dir))
+            .cloned()
+            .collect()
+    }
+}
+
+/// The `files` that `patterns` (relative to `base`) match.
+fn glob_in(files: &[PathBuf], base: &Path, patterns: &[&str]) -> Vec<PathBuf> {
+    {
         let Some((include, exclude)) = compile_globs(patterns) else {
             return Vec::new();
         };
-        self.files
+        files
             .iter()
             .filter(|f| {
                 let Some(rel) = model::path::relative(base, f) else {
@@ -267,15 +292,6 @@ impl Ctx<'_> {
                     && !exclude.is_match(&rel)
                     && !rel.split('/').any(|s| s == "node_modules")
             })
-            .cloned()
-            .collect()
-    }
-
-    /// Source files directly or indirectly under `dir`.
-    pub fn files_under(&self, dir: &Path) -> Vec<PathBuf> {
-        self.files
-            .iter()
-            .filter(|f| f.starts_with(dir))
             .cloned()
             .collect()
     }

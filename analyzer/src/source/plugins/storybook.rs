@@ -79,7 +79,8 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
         })
         .collect();
     let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
-    for file in ctx.glob(&ctx.ws.dir, &refs) {
+    // A monorepo's root Storybook names stories in every workspace.
+    for file in ctx.glob_all(&ctx.ws.dir, &refs) {
         found.entry(file, Role::Tooling, "storybook: story");
     }
     let Some(config) = config else { return };
