@@ -348,3 +348,49 @@ fn next_mdx_components_and_a_wrapped_config() {
         report.unused_dependencies
     );
 }
+
+#[test]
+fn jest_test_regex_names_the_tests() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "package.json",
+        r#"{"name":"calc","private":true,"main":"src/index.ts","devDependencies":{"jest":"^29.7.0","ts-jest":"^29.2.5"}}"#,
+    );
+    // Tests named `*.check.ts` or under `__specs__/`, as `testRegex` says.
+    write(
+        "jest.config.js",
+        "module.exports = {\n  preset: 'ts-jest',\n  testRegex: '(/__specs__/.*|\\\\.check)\\\\.[jt]sx?$',\n};\n",
+    );
+    write(
+        "src/index.ts",
+        "export const sum = (a: number, b: number) => a + b;\n",
+    );
+    write(
+        "src/sum.check.ts",
+        "import { sum } from './index';\nimport { pair } from './testing/pair';\ntest('sum', () => expect(sum(...pair)).toBe(3));\n",
+    );
+    write(
+        "src/testing/pair.ts",
+        "export const pair: [number, number] = [1, 2];\n",
+    );
+    write(
+        "src/__specs__/more.ts",
+        "import { sum } from '../index';\ntest('more', () => expect(sum(2, 2)).toBe(4));\n",
+    );
+    let report = analyze(root, &AnalyzeOptions::default()).expect("analyses");
+    for test in ["src/sum.check.ts", "src/__specs__/more.ts"] {
+        let entry = report
+            .entries
+            .iter()
+            .find(|e| e.path == test)
+            .unwrap_or_else(|| panic!("{test}: {:?}", report.entries));
+        assert_eq!(entry.source, "jest: test file (testRegex)");
+    }
+    assert!(report.unused_files.is_empty(), "{:?}", report.unused_files);
+}

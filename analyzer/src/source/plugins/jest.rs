@@ -62,9 +62,42 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
         })
         .filter(|v: &Vec<String>| !v.is_empty())
         .unwrap_or_else(|| DEFAULT_MATCH.iter().map(|s| s.to_string()).collect());
-    let patterns: Vec<&str> = matches.iter().map(String::as_str).collect();
-    for test in ctx.glob(&root, &patterns) {
-        found.entry(test, Role::Tooling, "jest: test file");
+    // `testRegex` (a JavaScript regular expression, or several, matched
+    // against each file's path) replaces `testMatch`.
+    let regexes: Vec<String> = config
+        .as_ref()
+        .and_then(|c| c.get("testRegex"))
+        .map(|v| v.strings().into_iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let compiled: Vec<regex::Regex> = regexes
+        .iter()
+        .filter_map(|source| match regex::Regex::new(source) {
+            Ok(re) => Some(re),
+            Err(_) => {
+                found.diagnostics.push(model::Diagnostic::new(
+                    file.as_ref().map_or_else(|| "package.json".to_string(), |f| ctx.rel(f)),
+                    format!(
+                        "`testRegex` `{}` uses JavaScript syntax perfscope cannot read; every `*.test.*`/`*.spec.*` file is taken as a test",
+                        model::diagnostic::quote(source)
+                    ),
+                ));
+                None
+            }
+        })
+        .collect();
+    if regexes.is_empty() || compiled.len() < regexes.len() {
+        let patterns: Vec<&str> = matches.iter().map(String::as_str).collect();
+        for test in ctx.glob(&root, &patterns) {
+            found.entry(test, Role::Tooling, "jest: test file");
+        }
+    }
+    if !compiled.is_empty() {
+        for test in ctx.files_under(&root) {
+            let path = test.to_string_lossy();
+            if !path.contains("/node_modules/") && compiled.iter().any(|re| re.is_match(&path)) {
+                found.entry(test, Role::Tooling, "jest: test file (testRegex)");
+            }
+        }
     }
     let Some(config) = config else { return };
     for key in [
