@@ -394,3 +394,39 @@ fn jest_test_regex_names_the_tests() {
     }
     assert!(report.unused_files.is_empty(), "{:?}", report.unused_files);
 }
+
+#[test]
+fn vite_library_mode_entry_ships() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    // The shape of Vite's library-mode guide: no index.html, the entry in
+    // `build.lib.entry`, the package pointing at the built files.
+    write(
+        "package.json",
+        r#"{"name":"my-lib","type":"module","files":["dist"],"main":"./dist/my-lib.umd.cjs","module":"./dist/my-lib.js","exports":{".":{"import":"./dist/my-lib.js","require":"./dist/my-lib.umd.cjs"}},"devDependencies":{"vite":"^6.3.5"}}"#,
+    );
+    write(
+        "vite.config.js",
+        "import { dirname, resolve } from 'node:path'\nimport { fileURLToPath } from 'node:url'\nimport { defineConfig } from 'vite'\n\nconst __dirname = dirname(fileURLToPath(import.meta.url))\n\nexport default defineConfig({\n  build: {\n    lib: {\n      entry: resolve(__dirname, 'lib/main.js'),\n      name: 'MyLib',\n      fileName: 'my-lib',\n    },\n  },\n})\n",
+    );
+    write("lib/main.js", "export { format } from './format.js'\n");
+    write(
+        "lib/format.js",
+        "export const format = (n) => n.toFixed(2)\n",
+    );
+    write("lib/old.js", "export const old = 1\n");
+    let report = analyze(root, &AnalyzeOptions::default()).expect("analyses");
+    let entry = report
+        .entries
+        .iter()
+        .find(|e| e.path == "lib/main.js")
+        .unwrap_or_else(|| panic!("{:?}", report.entries));
+    assert_eq!(entry.source, "vite: build.lib.entry");
+    assert_eq!(entry.role, Role::Production);
+    assert_eq!(report.unused_files, ["lib/old.js"]);
+}

@@ -424,6 +424,20 @@ impl<'a> Evaluator<'_, 'a> {
                         }
                     }
                     Some(name) if name == "process.cwd" => Static::Str(".".into()),
+                    // `dirname(fileURLToPath(import.meta.url))`: the config's
+                    // folder is `.`; another path loses its last part.
+                    Some(name) if name == "dirname" || name == "path.dirname" => {
+                        match args.first().and_then(Static::as_str) {
+                            Some(".") => Static::Str(".".into()),
+                            Some(p) => match p.trim_end_matches('/').rsplit_once('/') {
+                                Some((parent, _)) if !parent.is_empty() => {
+                                    Static::Str(parent.to_string())
+                                }
+                                _ => Static::Str(".".into()),
+                            },
+                            None => Static::Unknown,
+                        }
+                    }
                     // Vite's and Vitest's `mergeConfig(a, b)`: a deep merge,
                     // arrays concatenated; a part it cannot read is left out.
                     Some(name) if name == "mergeConfig" || name.ends_with(".mergeConfig") => args
@@ -640,6 +654,7 @@ export default mergeConfig(viteConfig, defineConfig({
     '#root': path.join(process.cwd(), 'src', '..'),
     'outside': path.resolve(__dirname, '../../elsewhere'),
     'abs': path.resolve('/etc'),
+    'dir': path.resolve(dirname(fileURLToPath(import.meta.url)), 'src/dir'),
   } },
   test: { setupFiles: ['./src/setup-tests.ts'] },
 }), defineConfig({ test: { setupFiles: ['./src/more.ts'] } }));"#,
@@ -654,6 +669,7 @@ export default mergeConfig(viteConfig, defineConfig({
         assert_eq!(alias("#root"), Some(Static::Str(".".into())));
         assert_eq!(alias("outside"), Some(Static::Unknown));
         assert_eq!(alias("abs"), Some(Static::Unknown));
+        assert_eq!(alias("dir"), Some(Static::Str("./src/dir".into())));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Vite: `vite.config.*` is tooling; `index.html` module scripts ship (see
 //! `html`), and so do the pages of a multi-page `build.rollupOptions.input`;
-//! `publicDir` is copied as it is; `resolve.alias` are aliases.
+//! `build.lib.entry` (library mode) ships; `publicDir` is copied as it is;
+//! `resolve.alias` are aliases.
 
 use model::analyze::Role;
 
@@ -61,6 +62,19 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
                 }
             } else {
                 found.entry(file, Role::Production, "vite: build.rollupOptions.input");
+            }
+        }
+    }
+    // Library mode: `build.lib.entry` (a path, an array or an object of
+    // paths) is what the library ships.
+    if let Some(entry) = value.at("build.lib.entry") {
+        let entries: Vec<&str> = match entry {
+            Static::Object(props) => props.iter().filter_map(|(_, v)| v.as_str()).collect(),
+            other => other.strings(),
+        };
+        for entry in entries {
+            if let Some(file) = ctx.file(entry.trim_start_matches("./")) {
+                found.entry(file, Role::Production, "vite: build.lib.entry");
             }
         }
     }
