@@ -221,6 +221,11 @@ fn vite_react_ts_template_with_project_references_and_a_jsx_import_source() {
 }
 
 #[test]
+fn vue_app_as_create_vue_writes_it() {
+    run("frameworks/vue-app");
+}
+
+#[test]
 fn dependency_rules() {
     run("source/deps-more");
 }

@@ -19,9 +19,12 @@ pub fn is_source(path: &Path) -> bool {
 /// Extensions of stylesheets (read for the packages their at-rules name).
 pub const STYLE_EXTENSIONS: &[&str] = &["css", "scss", "sass", "less", "pcss", "postcss", "styl"];
 
-/// Whether `path` is an MDX document (its `import` lines name modules).
-pub fn is_mdx(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "mdx")
+/// Whether `path` is a file that is not a JS module but holds `import`
+/// lines: MDX documents and Vue, Svelte and Astro components.
+pub fn is_import_holder(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "mdx" | "vue" | "svelte" | "astro"))
 }
 
 /// Whether `path` is a stylesheet.
@@ -36,7 +39,8 @@ pub fn project_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Path
     project_listing(root, diagnostics).0
 }
 
-/// All JS/TS files, and all stylesheets and MDX documents, under `root`, skipping
+/// All JS/TS files, and all stylesheets, MDX documents and Vue/Svelte/Astro
+/// components, under `root`, skipping
 /// `node_modules`, hidden folders and what `.gitignore` files exclude.
 /// Symlinks are not followed (no loops). Paths are absolute (under `root`),
 /// sorted. Folders are read in parallel.
@@ -97,7 +101,9 @@ pub fn project_listing(
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
                         if is_file && is_source(entry.path()) {
                             batch.found.files.push(entry.into_path());
-                        } else if is_file && (is_style(entry.path()) || is_mdx(entry.path())) {
+                        } else if is_file
+                            && (is_style(entry.path()) || is_import_holder(entry.path()))
+                        {
                             batch.found.styles.push(entry.into_path());
                         }
                     }

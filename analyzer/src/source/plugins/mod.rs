@@ -16,7 +16,6 @@ pub mod cypress;
 pub mod eslint;
 pub mod html;
 pub mod jest;
-pub mod mdx;
 pub mod next;
 pub mod package;
 pub mod playwright;
@@ -25,6 +24,7 @@ pub mod postcss;
 pub mod prettier;
 pub mod react_router;
 pub mod scripts;
+pub mod sfc;
 pub mod storybook;
 pub mod tailwind;
 pub mod tanstack;
@@ -50,7 +50,8 @@ pub struct Ctx<'a> {
     pub layout: &'a Layout,
     /// The project's source files in this workspace (absolute, sorted).
     pub files: &'a [PathBuf],
-    /// The workspace's stylesheets and MDX documents (absolute, sorted).
+    /// The workspace's stylesheets, MDX documents and Vue/Svelte/Astro
+    /// components (absolute, sorted).
     pub side_files: &'a [PathBuf],
     /// Every source file of the analysed project, all workspaces (for a
     /// config whose globs reach into other workspaces, such as a monorepo's
@@ -388,7 +389,7 @@ pub const PLUGINS: &[Plugin] = &[
     babel::PLUGIN,
     plop::PLUGIN,
     css::PLUGIN,
-    mdx::PLUGIN,
+    sfc::PLUGIN,
 ];
 
 /// Runs every plugin that applies to the workspace.

@@ -1,11 +1,15 @@
-//! MDX documents (`.mdx`: Next.js pages with `@next/mdx`, docs sites,
-//! Storybook docs): the modules and packages their ESM `import` lines name
-//! are used. A relative specifier, or one under a path alias, is resolved to
+//! Files that are not JavaScript modules but hold ESM `import` lines: MDX
+//! documents (`.mdx`: Next.js pages with `@next/mdx`, docs sites, Storybook
+//! docs) and single-file components (`.vue`, `.svelte`, `.astro`, whose
+//! `<script>` blocks or frontmatter import modules). perfscope does not parse
+//! them as modules; the modules and packages their `import` lines name are
+//! used. A relative specifier, or one under a path alias, is resolved to
 //! a file of the project (the extensions a bundler tries, then `index.*`)
-//! and becomes an entry, production unless the document sits in a folder
-//! only tools read (`.storybook`, stories); a bare specifier marks its
-//! package used. MDX documents themselves are never reported unused (content
-//! is often loaded by path at run time). The scan is textual: an `import`
+//! and becomes an entry, production unless the file sits in a folder only
+//! tools read (`.storybook`, stories); a bare specifier marks its package
+//! used. These files themselves are never reported unused (MDX content is
+//! often loaded by path at run time; components are found by their
+//! framework's conventions, which perfscope does not model). The scan is textual: an `import`
 //! line inside a code fence counts too, toward "used".
 
 use std::path::{Path, PathBuf};
@@ -14,25 +18,32 @@ use model::analyze::Role;
 
 use super::{Ctx, Found, Plugin};
 use crate::fsx;
-use crate::source::walk::is_mdx;
+use crate::source::walk::is_import_holder;
 
 /// The plugin.
 pub const PLUGIN: Plugin = Plugin {
-    name: "mdx",
-    detect: |ctx| ctx.side_files.iter().any(|p| is_mdx(p)),
+    name: "sfc",
+    detect: |ctx| ctx.side_files.iter().any(|p| is_import_holder(p)),
     run,
 };
 
-/// At most this many documents are read per workspace, each up to this size.
+/// At most this many files are read per workspace, each up to this size.
 const MAX_DOCS: usize = 5_000;
 const MAX_DOC_BYTES: u64 = 2 * 1024 * 1024;
 
 /// What a bundler tries after a specifier without its extension.
-const EXTENSIONS: &[&str] = &["tsx", "ts", "jsx", "js", "mjs", "cjs", "mdx"];
+const EXTENSIONS: &[&str] = &[
+    "tsx", "ts", "jsx", "js", "mjs", "cjs", "mdx", "vue", "svelte", "astro",
+];
 
 fn run(ctx: &Ctx<'_>, found: &mut Found) {
     let aliases = found.aliases.clone();
-    for doc in ctx.side_files.iter().filter(|p| is_mdx(p)).take(MAX_DOCS) {
+    for doc in ctx
+        .side_files
+        .iter()
+        .filter(|p| is_import_holder(p))
+        .take(MAX_DOCS)
+    {
         let Ok(Some(bytes)) = fsx::read_regular(doc, MAX_DOC_BYTES) else {
             continue;
         };
@@ -60,13 +71,22 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
                         .and_then(|f| f.canonicalize().ok())
                         .filter(|f| crate::fsx::is_under(f, &ctx.ws.dir))
                     {
-                        found.entry(file, role, format!("mdx: imported by {rel}"));
+                        found.entry(file, role, format!("{}: imported by {rel}", kind_of(doc)));
                     }
                 }
-                None => found.use_specifier(&specifier, role, format!("mdx: imported by {rel}")),
+                None => found.use_specifier(
+                    &specifier,
+                    role,
+                    format!("{}: imported by {rel}", kind_of(doc)),
+                ),
             }
         }
     }
+}
+
+/// `mdx`, `vue`, `svelte` or `astro`: the file's kind, for the reason.
+fn kind_of(path: &Path) -> &str {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("sfc")
 }
 
 /// The file a bundler finds for `base`: itself, with an extension, or a
