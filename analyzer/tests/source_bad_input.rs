@@ -278,3 +278,37 @@ fn a_config_perfscope_cannot_run_is_named_and_defaults_are_assumed() {
     assert!(r.entries.iter().any(|e| e.path == "src/app.test.ts"));
     assert!(r.unused_files.is_empty(), "{:?}", r.unused_files);
 }
+
+#[test]
+fn a_tsconfig_base_package_that_is_not_installed_is_named_by_its_specifier() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(
+        root,
+        "package.json",
+        r#"{"name":"app","private":true,"main":"src/index.ts","devDependencies":{"@tsconfig/strictest":"^2.0.5"}}"#,
+    );
+    write(
+        root,
+        "tsconfig.json",
+        r#"{ "extends": "@tsconfig/strictest/tsconfig.json", "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }"#,
+    );
+    write(
+        root,
+        "src/index.ts",
+        "import { a } from './a';\nexport { a };\n",
+    );
+    write(root, "src/a.ts", "export const a = 1;\n");
+    let r = run(root, &[]).expect("runs");
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("@tsconfig/strictest/tsconfig.json"))
+        .unwrap_or_else(|| panic!("{:?}", r.diagnostics));
+    // Not a file path pretending to be one.
+    assert_eq!(d.path, "");
+    assert!(d.message.contains("not installed"), "{d:?}");
+    // Relative imports still resolve.
+    assert!(has_module(&r, "src/a.ts"));
+    assert!(r.unused_files.is_empty(), "{:?}", r.unused_files);
+}

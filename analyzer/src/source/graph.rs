@@ -888,6 +888,18 @@ pub fn build(
         ));
     }
     for (path, message) in resolver.tsconfig_problems() {
+        // A base named by package (`@tsconfig/node22/tsconfig.json`) that is
+        // not installed: the error has the specifier, not a file.
+        if path.is_relative() {
+            diagnostics.push(Diagnostic::new(
+                "",
+                format!(
+                    "a tsconfig `extends` `{}`, which is not installed (run the package manager's install); the settings of the tsconfig that extends it, `paths` aliases included, are not applied",
+                    path.display()
+                ),
+            ));
+            continue;
+        }
         let rel = relative(root, &path);
         diagnostics.push(Diagnostic::new(
             rel,
