@@ -792,8 +792,30 @@ async fn settle(
             && now.duration_since(net_quiet_since) >= rules.quiet
             && now.duration_since(cpu_quiet_since) >= rules.quiet
         {
-            sample_heap(page, run, deadline).await;
-            return Settled::Quiet;
+            // Confirm with a fresh answer: the last poll may predate a long
+            // task that started since (a page answers only between tasks).
+            let asked = Instant::now();
+            match poll_quiet(page, deadline).await {
+                Some(_) if asked.elapsed() >= Duration::from_millis(50) => {
+                    cpu_quiet_since = Instant::now();
+                }
+                Some((_, last_task_end_ms, page_now_ms)) => {
+                    let ago = Duration::from_secs_f64(
+                        ((page_now_ms - last_task_end_ms).max(0.0)) / 1000.0,
+                    );
+                    let ended = asked.checked_sub(ago).unwrap_or(navigation_started);
+                    if last_task_end_ms > 0.0 && ended > cpu_quiet_since {
+                        cpu_quiet_since = ended;
+                    }
+                }
+                None => cpu_quiet_since = Instant::now(),
+            }
+            next_poll = Instant::now() + Duration::from_millis(250);
+            if Instant::now().duration_since(cpu_quiet_since) >= rules.quiet {
+                sample_heap(page, run, deadline).await;
+                return Settled::Quiet;
+            }
+            continue;
         }
         if since_navigation >= rules.max_wait {
             return if loaded && painted {
