@@ -764,13 +764,10 @@ async fn settle(
             match poll_quiet(page, deadline).await {
                 Some((fcp, last_task_end_ms, page_now_ms)) => {
                     painted |= fcp;
-                    // Convert the page's clock to ours: a long task that ended
-                    // `page_now - last_end` ms ago.
-                    let ago = Duration::from_secs_f64(
-                        ((page_now_ms - last_task_end_ms).max(0.0)) / 1000.0,
-                    );
-                    let ended = asked.checked_sub(ago).unwrap_or(navigation_started);
-                    if last_task_end_ms > 0.0 && ended > cpu_quiet_since {
+                    if let Some(ended) =
+                        task_ended(asked, last_task_end_ms, page_now_ms, navigation_started)
+                        && ended > cpu_quiet_since
+                    {
                         cpu_quiet_since = ended;
                     }
                     // An answer slower than a long task: the main thread was busy.
@@ -800,11 +797,10 @@ async fn settle(
                     cpu_quiet_since = Instant::now();
                 }
                 Some((_, last_task_end_ms, page_now_ms)) => {
-                    let ago = Duration::from_secs_f64(
-                        ((page_now_ms - last_task_end_ms).max(0.0)) / 1000.0,
-                    );
-                    let ended = asked.checked_sub(ago).unwrap_or(navigation_started);
-                    if last_task_end_ms > 0.0 && ended > cpu_quiet_since {
+                    if let Some(ended) =
+                        task_ended(asked, last_task_end_ms, page_now_ms, navigation_started)
+                        && ended > cpu_quiet_since
+                    {
                         cpu_quiet_since = ended;
                     }
                 }
@@ -839,6 +835,21 @@ async fn settle(
         )
         .await;
     }
+}
+
+/// When the page's last long task ended, on our clock: it ended
+/// `page_now - last_end` ms before we asked. `None` when it had none.
+fn task_ended(
+    asked: Instant,
+    last_task_end_ms: f64,
+    page_now_ms: f64,
+    navigation_started: Instant,
+) -> Option<Instant> {
+    if last_task_end_ms <= 0.0 {
+        return None;
+    }
+    let ago = Duration::from_secs_f64(((page_now_ms - last_task_end_ms).max(0.0)) / 1000.0);
+    Some(asked.checked_sub(ago).unwrap_or(navigation_started))
 }
 
 /// Asks the page whether it painted and when its last long task ended;
