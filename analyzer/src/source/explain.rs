@@ -132,7 +132,12 @@ fn owner(report: &AnalyzeReport, path: &str) -> Option<String> {
     report
         .workspaces
         .iter()
-        .filter(|w| w.path == "." || path.starts_with(&format!("{}/", w.path)))
+        .filter(|w| {
+            w.path == "."
+                || path
+                    .strip_prefix(w.path.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
         .max_by_key(|w| if w.path == "." { 0 } else { w.path.len() })
         .map(|w| w.path.clone())
 }

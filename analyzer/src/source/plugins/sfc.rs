@@ -12,7 +12,7 @@
 //! framework's conventions, which perfscope does not model). The scan is textual: an `import`
 //! line inside a code fence counts too, toward "used".
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use model::analyze::Role;
 
@@ -33,7 +33,7 @@ const MAX_DOC_BYTES: u64 = 2 * 1024 * 1024;
 
 /// What a bundler tries after a specifier without its extension.
 const EXTENSIONS: &[&str] = &[
-    "tsx", "ts", "jsx", "js", "mjs", "cjs", "mdx", "vue", "svelte", "astro",
+    ".tsx", ".ts", ".jsx", ".js", ".mjs", ".cjs", ".mdx", ".vue", ".svelte", ".astro",
 ];
 
 fn run(ctx: &Ctx<'_>, found: &mut Found) {
@@ -67,7 +67,7 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
             match target {
                 Some(target) => {
                     // Inside the workspace only (never read outside it).
-                    if let Some(file) = existing_module(&target)
+                    if let Some(file) = crate::source::resolve::probe(&target, EXTENSIONS)
                         .and_then(|f| f.canonicalize().ok())
                         .filter(|f| crate::fsx::is_under(f, &ctx.ws.dir))
                     {
@@ -87,29 +87,6 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
 /// `mdx`, `vue`, `svelte` or `astro`: the file's kind, for the reason.
 fn kind_of(path: &Path) -> &str {
     path.extension().and_then(|e| e.to_str()).unwrap_or("sfc")
-}
-
-/// The file a bundler finds for `base`: itself, with an extension, or a
-/// folder index.
-fn existing_module(base: &Path) -> Option<PathBuf> {
-    let is_file = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file());
-    if is_file(base) {
-        return Some(base.to_path_buf());
-    }
-    let with_ext = |ext: &str| {
-        let mut os = base.as_os_str().to_os_string();
-        os.push(format!(".{ext}"));
-        PathBuf::from(os)
-    };
-    EXTENSIONS
-        .iter()
-        .map(|ext| with_ext(ext))
-        .chain(
-            EXTENSIONS
-                .iter()
-                .map(|ext| base.join(format!("index.{ext}"))),
-        )
-        .find(|p| is_file(p))
 }
 
 /// The specifiers of the document's ESM import and re-export lines
