@@ -381,7 +381,8 @@ fn server_that_never_answers() {
 #[test]
 fn dialogs_are_dismissed() {
     let _guard = lock();
-    let (report, _) = hostile(Target::Dir(site()), "/hostile/dialogs.html", 8, 1);
+    // 5.25 s of quiet after the dialogs, with room for a loaded machine.
+    let (report, _) = hostile(Target::Dir(site()), "/hostile/dialogs.html", 12, 1);
     let text = diagnostics(&report);
     assert!(
         text.contains("alert dialog (\"hello from alert\")"),

@@ -792,10 +792,14 @@ async fn settle(
             // Confirm with a fresh answer: the last poll may predate a long
             // task that started since (a page answers only between tasks).
             let asked = Instant::now();
+            let mut confirmed = true;
             match poll_quiet(page, deadline).await {
-                Some(_) if asked.elapsed() >= Duration::from_millis(50) => {
+                // Blocked behind a task: the main thread is busy.
+                Some(_) if asked.elapsed() >= Duration::from_millis(250) => {
                     cpu_quiet_since = Instant::now();
                 }
+                // Slow, but possibly only a loaded machine: ask again.
+                Some(_) if asked.elapsed() >= Duration::from_millis(50) => confirmed = false,
                 Some((_, last_task_end_ms, page_now_ms)) => {
                     if let Some(ended) =
                         task_ended(asked, last_task_end_ms, page_now_ms, navigation_started)
@@ -807,11 +811,10 @@ async fn settle(
                 None => cpu_quiet_since = Instant::now(),
             }
             next_poll = Instant::now() + Duration::from_millis(250);
-            if Instant::now().duration_since(cpu_quiet_since) >= rules.quiet {
+            if confirmed && Instant::now().duration_since(cpu_quiet_since) >= rules.quiet {
                 sample_heap(page, run, deadline).await;
                 return Settled::Quiet;
             }
-            continue;
         }
         if since_navigation >= rules.max_wait {
             return if loaded && painted {
