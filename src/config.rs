@@ -15,9 +15,9 @@ pub struct Config {
     #[serde(skip)]
     pub path: Option<PathBuf>,
     /// `[analyze]`: entries, ignore globs, which findings are errors.
-    pub analyze: analyzer::source::AnalyzeConfig,
+    pub analyze: source::AnalyzeConfig,
     /// `[bundle]`: output folder, compressions, budgets.
-    pub bundle: analyzer::bundle::BundleConfig,
+    pub bundle: bundle::BundleConfig,
     /// `[vitals]`: URL, runs, profile, budgets.
     pub vitals: vitals::VitalsConfig,
     /// `[baseline]`: how a comparison with a baseline report is judged.

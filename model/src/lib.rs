@@ -1,6 +1,6 @@
 //! The data contract of perfscope.
 //!
-//! Producers (`perfscope-analyzer`, `perfscope-vitals`) return these types; the
+//! Producers (`perfscope-source`, `perfscope-bundle`, `perfscope-vitals`) return these types; the
 //! reporter and the CLI only read them. The crate depends on serde (the
 //! documents' shape), schemars (their JSON Schema, `perfscope schema`), strum
 //! (the names of enums) and serde_json (a regular dependency; today only the

@@ -33,22 +33,21 @@ pub struct Args {
 /// Runs `perfscope analyze`: exit 1 when findings marked as errors exist.
 pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let config = crate::config::Config::load(&args.dir)?;
-    let options = analyzer::source::AnalyzeOptions {
+    let options = source::AnalyzeOptions {
         entries: args.entries,
         config: config.analyze.clone(),
         severities: config.severities(),
         build: None,
     };
     ctx.progress(format!("analysing {}", args.dir.display()));
-    let project = analyzer::project::ProjectFacts::read(&args.dir);
-    let mut document = analyzer::source::analyze_full(&project, &options)?.report;
+    let project = project::ProjectFacts::read(&args.dir);
+    let mut document = source::analyze_full(&project, &options)?.report;
     if let Some(name) = &args.workspace {
-        analyzer::source::explain::narrow_to_workspace(&mut document, name)
-            .map_err(anyhow::Error::msg)?;
+        source::explain::narrow_to_workspace(&mut document, name).map_err(anyhow::Error::msg)?;
     }
     if let Some(path) = &args.explain {
         let rel = root_relative(&args.dir, path);
-        let explanation = analyzer::source::explain::explain(&document, &rel);
+        let explanation = source::explain::explain(&document, &rel);
         match args.format {
             Format::Json => super::print_json(&explanation)?,
             _ => super::print_styled(&reporter::terminal::explain(&explanation))?,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use analyzer::bundle::{BundleOptions, Compression};
+use bundle::{BundleOptions, Compression};
 use model::report::Part;
 
 use super::{Context, Format};
@@ -58,7 +58,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     };
     let project_dir = project_dir(&dist);
     let config = crate::config::Config::load(&project_dir)?;
-    let project = Arc::new(analyzer::project::ProjectFacts::read(&project_dir));
+    let project = Arc::new(project::ProjectFacts::read(&project_dir));
     let mut options = BundleOptions::new(config.bundle.clone(), Some(project.clone()))?;
     options.severities = config.severities();
     options.progress = ctx.progress_sink();
@@ -70,7 +70,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         options.compression.brotli = false;
     }
     ctx.progress(format!("perfscope: analysing {}", dist.display()));
-    let document = analyzer::bundle::analyze(&dist, &options)?;
+    let document = bundle::analyze(&dist, &options)?;
     let report = super::single_part_report(
         Part::absent("not asked for"),
         Part::Ok {

@@ -49,7 +49,7 @@ pub fn parse_threshold(text: &str) -> Result<f64, String> {
 
 /// Reads a report (or a single analysis document) from `path`.
 pub fn read_report(path: &Path) -> anyhow::Result<Report> {
-    let bytes = analyzer::fsx::read_regular(path, MAX_REPORT_BYTES)
+    let bytes = project::fsx::read_regular(path, MAX_REPORT_BYTES)
         .with_context(|| format!("cannot read {}", path.display()))?
         .with_context(|| format!("cannot read {}: no such file", path.display()))?;
     let text = String::from_utf8(bytes)

@@ -15,9 +15,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use analyzer::project::ProjectFacts;
 use anyhow::Context as _;
 use model::report::{Part, Report};
+use project::ProjectFacts;
 
 use super::Context;
 use crate::config::Config;
@@ -106,7 +106,7 @@ pub fn gather(inputs: &Inputs, ctx: &Context, default_runs: usize) -> anyhow::Re
     };
     let build = bundle
         .document()
-        .map(|b| Arc::new(analyzer::source::build_shares::BuildShares::from_bundle(b)))
+        .map(|b| Arc::new(source::build_shares::BuildShares::from_bundle(b)))
         .filter(|shares| !shares.is_empty());
     let analyze = if inputs.no_source {
         Part::absent("skipped (--no-source)")
@@ -143,7 +143,7 @@ fn source_part(
     project: &ProjectFacts,
     dir: &Path,
     config: &Config,
-    build: Option<Arc<analyzer::source::build_shares::BuildShares>>,
+    build: Option<Arc<source::build_shares::BuildShares>>,
     ctx: &Context,
 ) -> Part<model::analyze::AnalyzeReport> {
     if !looks_like_project(dir) {
@@ -156,13 +156,13 @@ fn source_part(
         "perfscope: analysing the source of {}",
         dir.display()
     ));
-    let options = analyzer::source::AnalyzeOptions {
+    let options = source::AnalyzeOptions {
         entries: Vec::new(),
         config: config.analyze.clone(),
         severities: config.severities(),
         build,
     };
-    Part::from_result(analyzer::source::analyze_full(project, &options).map(|a| a.report))
+    Part::from_result(source::analyze_full(project, &options).map(|a| a.report))
 }
 
 /// Build output folders looked for in DIR, in order (framework outputs first).
@@ -213,7 +213,7 @@ fn bundle_part(
     ctx: &Context,
 ) -> Part<model::bundle::BundleReport> {
     ctx.progress(format!("perfscope: analysing {}", dist.display()));
-    let result = analyzer::bundle::BundleOptions::new(config.bundle.clone(), Some(project.clone()))
+    let result = bundle::BundleOptions::new(config.bundle.clone(), Some(project.clone()))
         .and_then(|mut options| {
             if inputs.no_brotli {
                 options.compression.brotli = false;
@@ -221,7 +221,7 @@ fn bundle_part(
             options.severities = config.severities();
             options.progress = ctx.progress_sink();
             options.cache = !inputs.no_cache;
-            analyzer::bundle::analyze(dist, &options)
+            bundle::analyze(dist, &options)
         })
         .map(|mut document| {
             document.root = relative_to(dist, &inputs.dir);

@@ -1,0 +1,566 @@
+//! **Lazy-loading candidates**: code that could leave the initial load.
+//!
+//! - `dynamic-also-static`: a module is `import()`-ed somewhere but an entry
+//!   also reaches it through static imports, so the split does nothing. The
+//!   static path (shortest, from an entry) is given. Fix: remove the static
+//!   import (or import only types from it).
+//! - `exclusive-subgraph`: a module (with everything only it pulls in) that
+//!   one importer alone brings into the initial load — its immediate dominator
+//!   in the static graph is that importer. Turning that import into
+//!   `import()` saves the bytes it dominates (modules still needed statically
+//!   elsewhere are not dominated, so they are not counted). Fix: `import()` /
+//!   `React.lazy` where it is used on demand.
+//!
+//! Ranked by raw bytes saved; exclusive subgraphs under `lazy_min_bytes` and
+//! entries are skipped. By default only imports of packages qualify as
+//! exclusive subgraphs (`lazy_first_party` adds the project's own modules:
+//! every page import qualifies then, which is mostly noise). The dominator tree (Cooper–Harvey–Kennedy, petgraph)
+//! of the static graph from a virtual root joined to all entries gives every
+//! module's exclusive subgraph in one pass.
+
+use std::collections::VecDeque;
+
+use model::Finding;
+use model::analyze::{EdgeKind, LazyCandidate, LazyReason, Role, SavingSource, UseSite, legacy};
+use petgraph::algo::dominators::simple_fast;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
+
+use super::Context;
+use crate::build_shares::BuildShares;
+use crate::estimate;
+use crate::graph::{ModuleGraph, ModuleType};
+
+/// A candidate with the modules that would leave the initial load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The report entry (without the gzip estimate).
+    pub finding: LazyCandidate,
+    /// The modules that would leave (the dominated subgraph).
+    pub modules: Vec<NodeIndex>,
+}
+
+/// The static-runtime dominator tree: for each module, the modules it dominates.
+struct DomTree {
+    /// Children in the dominator tree, by node index (root = `n`).
+    children: Vec<Vec<usize>>,
+    /// Reached from an entry through static edges.
+    reachable: Vec<bool>,
+    /// Immediate dominator of each node.
+    idom: Vec<Option<usize>>,
+}
+
+fn dominator_tree(graph: &ModuleGraph) -> DomTree {
+    let g = &graph.graph;
+    let n = g.node_count();
+    let mut stat: DiGraph<(), ()> =
+        DiGraph::with_capacity(n + 1, g.edge_count() + graph.entries.len());
+    for _ in 0..=n {
+        stat.add_node(());
+    }
+    for e in g.edge_references() {
+        if e.weight().kind.is_static_runtime() {
+            stat.add_edge(e.source(), e.target(), ());
+        }
+    }
+    let root = NodeIndex::new(n);
+    // Only what ships: tests and configs load modules too, but never in
+    // the initial load of a page.
+    for (entry, _, role) in &graph.entries {
+        if *role == Role::Production {
+            stat.add_edge(root, *entry, ());
+        }
+    }
+    let doms = simple_fast(&stat, root);
+    let mut children = vec![Vec::new(); n + 1];
+    let mut reachable = vec![false; n + 1];
+    let mut idoms = vec![None; n + 1];
+    for (v, slot) in reachable.iter_mut().enumerate().take(n) {
+        if let Some(idom) = doms.immediate_dominator(NodeIndex::new(v)) {
+            *slot = true;
+            idoms[v] = Some(idom.index());
+            if let Some(c) = children.get_mut(idom.index()) {
+                c.push(v);
+            }
+        }
+    }
+    DomTree {
+        children,
+        reachable,
+        idom: idoms,
+    }
+}
+
+impl DomTree {
+    /// Whether `a` dominates `b` (walks `b`'s dominator chain).
+    fn dominates(&self, a: usize, b: usize) -> bool {
+        let mut cur = Some(b);
+        let mut steps = 0;
+        while let Some(x) = cur {
+            if x == a {
+                return true;
+            }
+            steps += 1;
+            if steps > self.idom.len() {
+                return false;
+            }
+            cur = self.idom.get(x).copied().flatten();
+        }
+        false
+    }
+
+    /// `v` and every module it dominates.
+    fn subtree(&self, v: usize) -> Vec<NodeIndex> {
+        let mut out = Vec::new();
+        let mut stack = vec![v];
+        while let Some(x) = stack.pop() {
+            out.push(NodeIndex::new(x));
+            if let Some(c) = self.children.get(x) {
+                stack.extend(c.iter().copied());
+            }
+        }
+        out
+    }
+}
+
+/// Shortest static path from an entry to every module: parent pointers.
+fn static_parents(graph: &ModuleGraph) -> Vec<Option<NodeIndex>> {
+    let g = &graph.graph;
+    let mut parent: Vec<Option<NodeIndex>> = vec![None; g.node_count()];
+    let mut seen = vec![false; g.node_count()];
+    let mut queue = VecDeque::new();
+    for (entry, _, role) in &graph.entries {
+        if *role == Role::Production && !seen[entry.index()] {
+            seen[entry.index()] = true;
+            queue.push_back(*entry);
+        }
+    }
+    while let Some(v) = queue.pop_front() {
+        for e in g.edges(v) {
+            if e.weight().kind.is_static_runtime() && !seen[e.target().index()] {
+                seen[e.target().index()] = true;
+                parent[e.target().index()] = Some(v);
+                queue.push_back(e.target());
+            }
+        }
+    }
+    parent
+}
+
+/// The candidates, ranked (see the module docs); the top
+/// `lazy_estimate_top` get a production estimate, every one the build's bytes
+/// when a build was analysed with the source.
+pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let config = ctx.config;
+    let graph = ctx.graph;
+    let mut found = candidates(graph, config.lazy_min_bytes, config.lazy_first_party);
+    let cache = estimate::MinifyCache::default();
+    let side_effects = SideEffects::default();
+    let top = config.lazy_estimate_top.min(found.len());
+    // The top candidates as a production build keeps them: dead branches
+    // dropped, and with them the imports only they held.
+    let kept: Vec<bool> = found[..top]
+        .par_iter_mut()
+        .map(|candidate| {
+            if !production(graph, candidate, &cache, &side_effects) {
+                return false;
+            }
+            // What is left may be too small to be worth a split.
+            if candidate.finding.reason == LazyReason::ExclusiveSubgraph
+                && candidate.finding.bytes_saved < config.lazy_min_bytes
+            {
+                return false;
+            }
+            candidate.finding.gzip_saved_estimate =
+                Some(estimate::estimate(graph, &candidate.modules, &cache));
+            candidate.finding.saving_source = SavingSource::Estimate;
+            true
+        })
+        .collect();
+    let mut keep = kept.into_iter().chain(std::iter::repeat(true));
+    found.retain(|_| keep.next().unwrap_or(true));
+    for diagnostic in cache.into_diagnostics() {
+        ctx.diagnose(diagnostic);
+    }
+    if let Some(build) = ctx.build {
+        from_build(ctx, build, &mut found);
+    }
+    found
+        .par_iter_mut()
+        .for_each(|c| c.finding.use_site = use_site_of(graph, c));
+    rank(&mut found);
+    found
+        .iter()
+        .map(|c| legacy::lazy_candidate(&c.finding))
+        .collect()
+}
+
+/// Final order: on-demand uses first, startup uses last (see
+/// [`model::analyze::UseSite::tier`]); within a tier the larger saving first
+/// (gzip from the build or the estimate before raw source bytes).
+fn rank(found: &mut [Candidate]) {
+    let key = |c: &Candidate| {
+        let tier = c.finding.use_site.map_or(1, |s| s.tier());
+        let measured = c.finding.gzip_saved().is_some();
+        let amount = c.finding.gzip_saved().unwrap_or(c.finding.bytes_saved);
+        (tier, !measured, std::cmp::Reverse(amount))
+    };
+    found.sort_by(|a, b| {
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.finding.importer.cmp(&b.finding.importer))
+            .then_with(|| a.finding.module.cmp(&b.finding.module))
+            .then_with(|| a.finding.reason.cmp(&b.finding.reason))
+    });
+}
+
+/// Where the importer uses the candidate; `first-render` when an entry uses
+/// it to render.
+fn use_site_of(graph: &ModuleGraph, c: &Candidate) -> Option<UseSite> {
+    let g = &graph.graph;
+    let (idx, importer) = g
+        .node_indices()
+        .filter_map(|i| g.node_weight(i).map(|n| (i, n)))
+        .find(|(_, n)| n.path == c.finding.importer)?;
+    if !importer.parsed {
+        return None;
+    }
+    let text = importer.text.as_deref()?;
+    let site = crate::use_site::use_site(&importer.abs, text, &c.finding.specifier)?;
+    let is_entry = graph.entries.iter().any(|(e, _, _)| *e == idx);
+    Some(match site {
+        UseSite::Render if is_entry => UseSite::FirstRender,
+        other => other,
+    })
+}
+
+/// Trims `candidate` to what a production build keeps. `false` when the
+/// importer's own production code no longer imports it (nothing ships).
+fn production(
+    graph: &ModuleGraph,
+    candidate: &mut Candidate,
+    cache: &estimate::MinifyCache,
+    side_effects: &SideEffects,
+) -> bool {
+    let g = &graph.graph;
+    let Some(&root) = candidate.modules.first() else {
+        return true;
+    };
+    if candidate.finding.reason == LazyReason::ExclusiveSubgraph {
+        let importer = g
+            .edges_directed(root, petgraph::Direction::Incoming)
+            .find(|e| {
+                g.node_weight(e.source())
+                    .is_some_and(|n| n.path == candidate.finding.importer)
+            })
+            .map(|e| e.source());
+        if let Some(importer) = importer
+            && !edge_ships(
+                graph,
+                importer,
+                root,
+                &candidate.finding.specifier,
+                cache,
+                side_effects,
+            )
+        {
+            return false;
+        }
+    }
+    let inside: std::collections::HashSet<NodeIndex> = candidate.modules.iter().copied().collect();
+    let mut seen = std::collections::HashSet::from([root]);
+    let mut queue = VecDeque::from([root]);
+    while let Some(v) = queue.pop_front() {
+        for e in g.edges(v) {
+            let to = e.target();
+            if !e.weight().kind.is_static_runtime() || !inside.contains(&to) || seen.contains(&to) {
+                continue;
+            }
+            let Some(import) = g
+                .node_weight(v)
+                .and_then(|n| n.imports.get(e.weight().import))
+            else {
+                continue;
+            };
+            if edge_ships(graph, v, to, &import.fact.specifier, cache, side_effects) {
+                seen.insert(to);
+                queue.push_back(to);
+            }
+        }
+    }
+    if seen.len() < candidate.modules.len() {
+        candidate.modules.retain(|m| seen.contains(m));
+        candidate.finding.modules_saved = candidate.modules.len();
+        candidate.finding.bytes_saved = candidate
+            .modules
+            .iter()
+            .filter_map(|m| g.node_weight(*m))
+            .map(|n| n.bytes)
+            .sum();
+    }
+    true
+}
+
+/// Whether the production build of `from` still brings `to` in: the import
+/// survives minification with production values, or only its bindings went
+/// unused and `to` may have side effects (a bundler keeps a module with side
+/// effects; `sideEffects: false` in its package lets it go).
+fn edge_ships(
+    graph: &ModuleGraph,
+    from: NodeIndex,
+    to: NodeIndex,
+    specifier: &str,
+    cache: &estimate::MinifyCache,
+    side_effects: &SideEffects,
+) -> bool {
+    match cache.liveness(graph, from, specifier) {
+        estimate::Liveness::Live => true,
+        estimate::Liveness::Gone => false,
+        estimate::Liveness::Unused => !side_effects.free(graph, to),
+    }
+}
+
+/// `sideEffects` of installed packages, read once per package.
+#[derive(Default)]
+struct SideEffects {
+    packages: std::sync::Mutex<std::collections::HashMap<String, Option<Option<globset::GlobSet>>>>,
+}
+
+impl SideEffects {
+    /// Whether the module at `to` is declared free of side effects by its
+    /// package (`"sideEffects": false`, or a list its file is not in).
+    fn free(&self, graph: &ModuleGraph, to: NodeIndex) -> bool {
+        let Some(node) = graph.graph.node_weight(to) else {
+            return false;
+        };
+        let Some(package) = &node.package else {
+            return false;
+        };
+        let mut packages = self
+            .packages
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let declared = packages
+            .entry(package.install_path.clone())
+            .or_insert_with(|| read_side_effects(&graph.root.join(&package.install_path)));
+        let inside = node
+            .path
+            .strip_prefix(package.install_path.as_str())
+            .map(|p| p.trim_start_matches('/'))
+            .unwrap_or(&node.path);
+        match declared {
+            // `false`: nothing has side effects.
+            Some(None) => true,
+            Some(Some(with_effects)) => !with_effects.is_match(inside),
+            None => false,
+        }
+    }
+}
+
+/// `None`: not declared (or unreadable); `Some(None)`: `false`;
+/// `Some(Some(globs))`: the files that have side effects.
+fn read_side_effects(dir: &std::path::Path) -> Option<Option<globset::GlobSet>> {
+    let bytes = project::fsx::read_regular(&dir.join("package.json"), 4 * 1024 * 1024).ok()??;
+    let manifest: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    match manifest.get("sideEffects")? {
+        serde_json::Value::Bool(false) => Some(None),
+        serde_json::Value::Array(patterns) => {
+            let mut set = globset::GlobSetBuilder::new();
+            for pattern in patterns.iter().filter_map(|p| p.as_str()) {
+                let pattern = pattern.trim_start_matches("./");
+                // webpack: a pattern without `/` matches the file name anywhere.
+                let pattern = if pattern.contains('/') {
+                    pattern.to_string()
+                } else {
+                    format!("**/{pattern}")
+                };
+                set.add(globset::Glob::new(&pattern).ok()?);
+            }
+            Some(Some(set.build().ok()?))
+        }
+        _ => None,
+    }
+}
+
+/// Takes the savings from the build's attribution. A candidate the build
+/// ships none of in its initial JavaScript is dropped when the build's
+/// source maps cover it (the build does not load it up front); when they
+/// cannot tell, the estimate stays.
+fn from_build(ctx: &Context<'_>, build: &BuildShares, found: &mut Vec<Candidate>) {
+    let g = &ctx.graph.graph;
+    let overlaps = g
+        .node_weights()
+        .any(|n| n.role == Role::Production && build.ships(&n.path));
+    if !overlaps {
+        ctx.diagnose(model::Diagnostic::new(
+            "",
+            "lazy-loading savings are estimates: the build's source maps name none of the modules of the source graph",
+        ));
+        return;
+    }
+    found.retain_mut(|c| {
+        let paths: Vec<&str> = c
+            .modules
+            .iter()
+            .filter_map(|m| g.node_weight(*m))
+            .map(|n| n.path.as_str())
+            .collect();
+        let mut raw = 0;
+        let mut gzip = 0;
+        for share in paths.iter().filter_map(|p| build.initial(p)) {
+            raw += share.raw;
+            gzip += share.gzip;
+        }
+        if raw > 0 {
+            c.finding.build_bytes = Some(raw);
+            c.finding.build_gzip = Some(gzip);
+            c.finding.saving_source = SavingSource::Build;
+            return true;
+        }
+        // Shipped only in lazy chunks: the build already loads it on demand.
+        // Shipped nowhere (and the maps cover it): nothing to save.
+        !(paths.iter().any(|p| build.ships(p)) || build.covers_everything())
+    });
+}
+
+/// All candidates, ranked by bytes saved (then importer, module).
+pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<Candidate> {
+    let g = &graph.graph;
+    let tree = dominator_tree(graph);
+    let is_entry = |v: NodeIndex| graph.entries.iter().any(|(e, _, _)| *e == v);
+    let bytes_of = |nodes: &[NodeIndex]| -> u64 {
+        nodes
+            .iter()
+            .filter_map(|i| g.node_weight(*i))
+            .map(|n| n.bytes)
+            .sum()
+    };
+    let path_of = |v: NodeIndex| g.node_weight(v).map(|n| n.path.clone()).unwrap_or_default();
+    let mut out = Vec::new();
+
+    // (a) import() defeated by a static path.
+    let parents = static_parents(graph);
+    for e in g.edge_references() {
+        if e.weight().kind != EdgeKind::Dynamic {
+            continue;
+        }
+        let (importer, module) = (e.source(), e.target());
+        if !tree.reachable.get(module.index()).copied().unwrap_or(false) {
+            continue;
+        }
+        let Some(import) = g
+            .node_weight(importer)
+            .and_then(|n| n.imports.get(e.weight().import))
+        else {
+            continue;
+        };
+        let mut path = vec![module];
+        let mut cur = module;
+        while let Some(p) = parents.get(cur.index()).copied().flatten() {
+            path.push(p);
+            cur = p;
+            if path.len() > g.node_count() {
+                break;
+            }
+        }
+        path.reverse();
+        let modules = tree.subtree(module.index());
+        out.push(Candidate {
+            finding: LazyCandidate {
+                importer: path_of(importer),
+                specifier: import.fact.specifier.clone(),
+                module: path_of(module),
+                bytes_saved: bytes_of(&modules),
+                gzip_saved_estimate: None,
+                modules_saved: modules.len(),
+                reason: LazyReason::DynamicAlsoStatic,
+                static_path: path.into_iter().map(path_of).collect(),
+                line: import.fact.line,
+                use_site: None,
+                saving_source: SavingSource::Source,
+                build_bytes: None,
+                build_gzip: None,
+            },
+            modules,
+        });
+    }
+
+    // (b) exclusive static subgraphs.
+    for (idom, children) in tree.children.iter().enumerate() {
+        let importer = NodeIndex::new(idom);
+        let Some(importer_node) = g.node_weight(importer) else {
+            continue; // the virtual root
+        };
+        if !importer_node.is_project() {
+            continue;
+        }
+        for &child in children {
+            let module = NodeIndex::new(child);
+            let Some(module_node) = g.node_weight(module) else {
+                continue;
+            };
+            if is_entry(module)
+                || !matches!(module_node.module_type, ModuleType::Js | ModuleType::Json)
+                || (!first_party && module_node.is_project())
+            {
+                continue;
+            }
+            let Some(edge) = g.edges_connecting(importer, module).find(|e| {
+                matches!(
+                    e.weight().kind,
+                    EdgeKind::Static | EdgeKind::SideEffect | EdgeKind::Require
+                )
+            }) else {
+                continue;
+            };
+            // Turning the edge into import() only helps when no other static
+            // importer keeps the module (importers inside its own subgraph aside).
+            let kept_elsewhere = g
+                .edges_directed(module, petgraph::Direction::Incoming)
+                .any(|e| {
+                    e.weight().kind.is_static_runtime()
+                        && e.source() != importer
+                        && !tree.dominates(child, e.source().index())
+                });
+            if kept_elsewhere {
+                continue;
+            }
+            let modules = tree.subtree(child);
+            let bytes = bytes_of(&modules);
+            if bytes < min_bytes {
+                continue;
+            }
+            let Some(import) = importer_node.imports.get(edge.weight().import) else {
+                continue;
+            };
+            out.push(Candidate {
+                finding: LazyCandidate {
+                    importer: importer_node.path.clone(),
+                    specifier: import.fact.specifier.clone(),
+                    module: module_node.path.clone(),
+                    bytes_saved: bytes,
+                    gzip_saved_estimate: None,
+                    modules_saved: modules.len(),
+                    reason: LazyReason::ExclusiveSubgraph,
+                    static_path: Vec::new(),
+                    line: import.fact.line,
+                    use_site: None,
+                    saving_source: SavingSource::Source,
+                    build_bytes: None,
+                    build_gzip: None,
+                },
+                modules,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        b.finding
+            .bytes_saved
+            .cmp(&a.finding.bytes_saved)
+            .then_with(|| a.finding.importer.cmp(&b.finding.importer))
+            .then_with(|| a.finding.module.cmp(&b.finding.module))
+            .then_with(|| a.finding.reason.cmp(&b.finding.reason))
+    });
+    out
+}

@@ -1,0 +1,187 @@
+//! ESLint: flat configs (`eslint.config.*`) are tooling entries (their
+//! imports count); legacy configs (`.eslintrc.*`, `package.json`
+//! `eslintConfig`) name packages as strings: `plugins: ['react-hooks']` →
+//! `eslint-plugin-react-hooks`, `extends: ['plugin:x/y']` →
+//! `eslint-plugin-x`, `extends: ['prettier']` → `eslint-config-prettier`,
+//! `parser`, `overrides`, `settings['import/resolver']`.
+
+use model::analyze::Role;
+
+use super::{Ctx, Found, Plugin};
+use crate::static_config::{self, Static};
+
+/// The plugin.
+pub const PLUGIN: Plugin = Plugin {
+    name: "eslint",
+    detect: |ctx| ctx.has_tool("eslint"),
+    run,
+};
+
+const LEGACY: &[&str] = &[
+    ".eslintrc.js",
+    ".eslintrc.cjs",
+    ".eslintrc.mjs",
+    ".eslintrc.json",
+    ".eslintrc.yaml",
+    ".eslintrc.yml",
+    ".eslintrc",
+];
+
+fn run(ctx: &Ctx<'_>, found: &mut Found) {
+    if let Some(flat) = ctx.first(&Ctx::config_names("eslint.config")) {
+        found.entry(flat, Role::Tooling, "eslint: flat config");
+    }
+    let legacy: Vec<String> = LEGACY.iter().map(|s| s.to_string()).collect();
+    let config = match ctx.first(&legacy) {
+        Some(path) => {
+            if super::is_source_path(&path) {
+                found.entry(path.clone(), Role::Tooling, "eslint: config");
+            }
+            ctx.read(&path, found)
+        }
+        None => ctx
+            .ws
+            .package_json
+            .as_ref()
+            .and_then(|j| j.get("eslintConfig"))
+            .map(static_config::from_json),
+    };
+    if let Some(config) = config {
+        legacy_config(&config, found, 0);
+    }
+}
+
+fn legacy_config(config: &Static, found: &mut Found, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    for name in config
+        .get("extends")
+        .map(Static::strings)
+        .unwrap_or_default()
+    {
+        if let Some(package) = extends_package(name) {
+            found.use_specifier(&package, Role::Tooling, "eslint: extends");
+        }
+    }
+    for name in config
+        .get("plugins")
+        .map(Static::strings)
+        .unwrap_or_default()
+    {
+        found.use_specifier(&plugin_package(name), Role::Tooling, "eslint: plugins");
+    }
+    if let Some(parser) = config.get("parser").and_then(Static::as_str) {
+        found.use_specifier(parser, Role::Tooling, "eslint: parser");
+    }
+    if let Some(Static::Object(resolvers)) = config.at("settings").and_then(|s| match s {
+        Static::Object(props) => props
+            .iter()
+            .find(|(k, _)| k == "import/resolver")
+            .map(|(_, v)| v),
+        _ => None,
+    }) {
+        for (name, _) in resolvers {
+            if name != "node" {
+                found.use_specifier(
+                    &format!("eslint-import-resolver-{name}"),
+                    Role::Tooling,
+                    "eslint: import/resolver",
+                );
+            }
+        }
+    }
+    for override_ in config
+        .get("overrides")
+        .map(Static::items)
+        .unwrap_or_default()
+    {
+        legacy_config(override_, found, depth + 1);
+    }
+}
+
+/// The package an `extends` entry names (`None` for built-ins and paths).
+pub fn extends_package(name: &str) -> Option<String> {
+    if name.starts_with("eslint:") || name.starts_with('.') || name.starts_with('/') {
+        return None;
+    }
+    if let Some(rest) = name.strip_prefix("plugin:") {
+        let plugin = rest.rsplit_once('/').map_or(rest, |(p, _)| p);
+        return Some(plugin_package(plugin));
+    }
+    if let Some(scoped) = name.strip_prefix('@') {
+        return Some(match scoped.split_once('/') {
+            None => format!("@{scoped}/eslint-config"),
+            Some((scope, rest)) => {
+                let first = rest.split('/').next().unwrap_or(rest);
+                if first.starts_with("eslint-config") {
+                    format!("@{scope}/{first}")
+                } else {
+                    format!("@{scope}/eslint-config-{first}")
+                }
+            }
+        });
+    }
+    let first = name.split('/').next().unwrap_or(name);
+    Some(if first.starts_with("eslint-config-") {
+        first.to_string()
+    } else {
+        format!("eslint-config-{first}")
+    })
+}
+
+/// The package of a plugin name (`react-hooks` → `eslint-plugin-react-hooks`,
+/// `@typescript-eslint` → `@typescript-eslint/eslint-plugin`).
+pub fn plugin_package(name: &str) -> String {
+    if let Some(scoped) = name.strip_prefix('@') {
+        return match scoped.split_once('/') {
+            None => format!("@{scoped}/eslint-plugin"),
+            Some((scope, rest)) if rest.starts_with("eslint-plugin") => format!("@{scope}/{rest}"),
+            Some((scope, rest)) => format!("@{scope}/eslint-plugin-{rest}"),
+        };
+    }
+    if name.starts_with("eslint-plugin-") {
+        name.to_string()
+    } else {
+        format!("eslint-plugin-{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eslint_names_map_to_packages() {
+        assert_eq!(extends_package("eslint:recommended"), None);
+        assert_eq!(
+            extends_package("plugin:@typescript-eslint/recommended").unwrap(),
+            "@typescript-eslint/eslint-plugin"
+        );
+        assert_eq!(
+            extends_package("plugin:react-hooks/recommended").unwrap(),
+            "eslint-plugin-react-hooks"
+        );
+        assert_eq!(
+            extends_package("next/core-web-vitals").unwrap(),
+            "eslint-config-next"
+        );
+        assert_eq!(
+            extends_package("prettier").unwrap(),
+            "eslint-config-prettier"
+        );
+        assert_eq!(extends_package("@vue").unwrap(), "@vue/eslint-config");
+        assert_eq!(
+            extends_package("@vue/typescript").unwrap(),
+            "@vue/eslint-config-typescript"
+        );
+        assert_eq!(
+            plugin_package("react-refresh"),
+            "eslint-plugin-react-refresh"
+        );
+        assert_eq!(
+            plugin_package("@typescript-eslint"),
+            "@typescript-eslint/eslint-plugin"
+        );
+    }
+}

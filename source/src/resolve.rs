@@ -1,0 +1,497 @@
+//! Module resolution with oxc_resolver: tsconfig `paths`/`baseUrl`/`extends`,
+//! package `exports`/`imports` with the `import`/`browser`/`default`
+//! conditions, extensions, directory indexes and symlinked (pnpm) packages.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
+
+use super::listing::{ListingFs, Listings, Lookup};
+use super::plugins::package::OutDirs;
+use super::workspace::WorkspacePackage;
+
+/// The resolver over folder listings.
+type Resolver = ResolverGeneric<ListingFs>;
+
+/// Extensions tried for extension-less specifiers, in order.
+pub const EXTENSIONS: &[&str] = &[
+    ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json", ".css",
+];
+
+/// Resolves specifiers for the whole project. Cheap to share between threads.
+pub struct ProjectResolver {
+    /// The project root: messages name files relative to it.
+    root: PathBuf,
+    /// Folder listings shared by both resolvers and the file loader.
+    listings: Arc<Listings>,
+    with_tsconfig: Resolver,
+    without_tsconfig: Resolver,
+    /// tsconfig problems already reported (path, message).
+    tsconfig_problems: Mutex<Vec<(PathBuf, String)>>,
+    /// Broken `package.json` files met while resolving (path, message).
+    manifest_problems: Mutex<Vec<(PathBuf, String)>>,
+    /// Results already computed, per resolution context.
+    memo: Mutex<Memo>,
+    /// The repository's workspace packages: imports of them resolve to
+    /// their source, installed or not.
+    workspaces: Vec<(WorkspacePackage, OutDirs)>,
+    /// Bundler aliases (`resolve.alias` of a Vite config): (the folder whose
+    /// files they apply to, prefix such as `@/`, target folder). Tried when
+    /// the resolver (tsconfig `paths` included) finds nothing.
+    aliases: Vec<(PathBuf, String, PathBuf)>,
+}
+
+/// What a resolution depends on besides the specifier: the importer's folder
+/// and the tsconfig that owns the importer (tsconfig `include`/`exclude` can
+/// give two files of one folder different tsconfigs).
+type ContextKey = (PathBuf, Option<PathBuf>);
+
+/// Resolution results per context: every (folder, tsconfig, specifier) is
+/// resolved once per run.
+#[derive(Default)]
+struct Memo {
+    ids: HashMap<ContextKey, usize>,
+    results: Vec<HashMap<String, Result<PathBuf, Unresolved>>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn remember(list: &Mutex<Vec<(PathBuf, String)>>, path: PathBuf, message: String) {
+    let mut problems = lock(list);
+    if !problems.iter().any(|(p, _)| *p == path) {
+        problems.push((path, message));
+    }
+}
+
+/// Resolves a relative specifier by hand (used when a broken `package.json`
+/// stops the resolver): the file, the file with an extension, a folder index.
+fn resolve_relative_by_hand(from: &Path, specifier: &str) -> Option<PathBuf> {
+    if !(specifier.starts_with("./")
+        || specifier.starts_with("../")
+        || specifier == "."
+        || specifier == "..")
+    {
+        return None;
+    }
+    let base = from.parent()?.join(specifier);
+    probe(&base, EXTENSIONS)?.canonicalize().ok()
+}
+
+/// The file a bundler finds for `base` (a path without its extension, or a
+/// folder): itself, itself with one of `extensions` (`.ts`), or the folder's
+/// `index` with one of them.
+pub fn probe(base: &Path, extensions: &[&str]) -> Option<PathBuf> {
+    let is_file = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file());
+    if is_file(base) {
+        return Some(base.to_path_buf());
+    }
+    let with_ext = |ext: &str| {
+        let mut os = base.as_os_str().to_os_string();
+        os.push(ext);
+        PathBuf::from(os)
+    };
+    extensions
+        .iter()
+        .map(|ext| with_ext(ext))
+        .chain(
+            extensions
+                .iter()
+                .map(|ext| base.join(format!("index{ext}"))),
+        )
+        .find(|p| is_file(p))
+}
+
+/// Why a specifier did not resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unresolved {
+    /// A Node.js built-in (`fs`, `node:path`).
+    Builtin,
+    /// Anything else, with the resolver's message.
+    Failed(String),
+}
+
+impl ProjectResolver {
+    /// A resolver for the project at `root`.
+    pub fn new(root: &Path) -> Self {
+        let options = ResolveOptions {
+            tsconfig: Some(TsconfigDiscovery::Auto),
+            condition_names: vec!["import".into(), "browser".into(), "default".into()],
+            extensions: EXTENSIONS.iter().map(|e| (*e).to_string()).collect(),
+            extension_alias: vec![
+                (
+                    ".js".into(),
+                    vec![".ts".into(), ".tsx".into(), ".js".into(), ".jsx".into()],
+                ),
+                (".mjs".into(), vec![".mts".into(), ".mjs".into()]),
+                (".cjs".into(), vec![".cts".into(), ".cjs".into()]),
+            ],
+            main_fields: vec!["browser".into(), "module".into(), "main".into()],
+            alias_fields: vec![vec!["browser".into()]],
+            symlinks: true,
+            builtin_modules: true,
+            node_path: false,
+            ..ResolveOptions::default()
+        };
+        let without = ResolveOptions {
+            tsconfig: None,
+            ..options.clone()
+        };
+        let listings = Arc::new(Listings::default());
+        Self {
+            root: root.to_path_buf(),
+            with_tsconfig: Resolver::new_with_file_system(ListingFs(listings.clone()), options),
+            without_tsconfig: Resolver::new_with_file_system(ListingFs(listings.clone()), without),
+            listings,
+            tsconfig_problems: Mutex::new(Vec::new()),
+            manifest_problems: Mutex::new(Vec::new()),
+            memo: Mutex::new(Memo::default()),
+            workspaces: Vec::new(),
+            aliases: Vec::new(),
+        }
+    }
+
+    /// The same resolver, resolving imports of `packages` (workspace
+    /// packages) to their source files.
+    pub fn with_workspaces(mut self, repo_root: &Path, packages: &[WorkspacePackage]) -> Self {
+        self.workspaces = packages
+            .iter()
+            .map(|p| (p.clone(), OutDirs::of(&p.dir)))
+            .collect();
+        // As a workspace install links them: `extends: "@acme/tsconfig/base.json"`
+        // in a tsconfig finds the sibling package.
+        self.listings.set_links(
+            packages
+                .iter()
+                .map(|p| (repo_root.join("node_modules").join(&p.name), p.dir.clone()))
+                .collect(),
+        );
+        self
+    }
+
+    /// The same resolver with bundler aliases: (scope folder, prefix, target).
+    pub fn with_aliases(mut self, aliases: Vec<(PathBuf, String, PathBuf)>) -> Self {
+        self.aliases = aliases;
+        self
+    }
+
+    /// `specifier` through the bundler alias of the importer's scope (the
+    /// innermost folder, then the longest prefix): `@/a` → `<src>/a`.
+    fn resolve_alias(&self, from: &Path, specifier: &str) -> Option<PathBuf> {
+        let (_, prefix, target) = self
+            .aliases
+            .iter()
+            .filter(|(scope, prefix, _)| {
+                from.starts_with(scope)
+                    && (specifier.starts_with(prefix.as_str())
+                        || specifier == prefix.trim_end_matches('/'))
+            })
+            .max_by_key(|(scope, prefix, _)| (scope.as_os_str().len(), prefix.len()))?;
+        let rest = specifier.get(prefix.len()..).unwrap_or("");
+        let path = if rest.is_empty() {
+            target.clone()
+        } else {
+            target.join(rest)
+        };
+        let absolute = path.to_str()?.to_string();
+        self.with_tsconfig
+            .resolve_file(from, &absolute)
+            .ok()
+            .map(|r| r.into_path_buf())
+    }
+
+    /// `specifier` as an import of a workspace package, when it is one.
+    fn resolve_workspace(&self, specifier: &str) -> Option<PathBuf> {
+        let name = project::packages::bare_package_name(specifier)?;
+        let (package, dirs) = self.workspaces.iter().find(|(p, _)| p.name == name)?;
+        let subpath = &specifier[name.len()..];
+        let key = format!(".{subpath}");
+        let json = &package.package_json;
+        let target = match json.get("exports") {
+            Some(exports) => export_target(exports, &key)?,
+            None if subpath.is_empty() => ["source", "module", "main", "browser"]
+                .iter()
+                .find_map(|f| json.get(*f).and_then(serde_json::Value::as_str))
+                .unwrap_or("./index")
+                .to_string(),
+            None => key.clone(),
+        };
+        let path = super::plugins::package::to_source(&package.dir, dirs, &target)?;
+        path.canonicalize().ok()
+    }
+
+    /// What the folder listings say about `path` (read once per folder).
+    pub fn lookup(&self, path: &Path) -> Lookup {
+        self.listings.lookup(path)
+    }
+
+    /// Resolves the `specifiers` imported by the file `from`, in order. Each
+    /// distinct (folder, owning tsconfig, specifier) is resolved once per
+    /// resolver; later files of the same folder reuse the result.
+    pub fn resolve_imports<'s>(
+        &self,
+        from: &Path,
+        specifiers: impl IntoIterator<Item = &'s str>,
+    ) -> Vec<Result<PathBuf, Unresolved>> {
+        let context = self.context_of(from);
+        specifiers
+            .into_iter()
+            .map(|specifier| {
+                let Some(id) = context else {
+                    return self.resolve(from, specifier);
+                };
+                if let Some(known) = lock(&self.memo)
+                    .results
+                    .get(id)
+                    .and_then(|m| m.get(specifier))
+                {
+                    return known.clone();
+                }
+                let result = self.resolve(from, specifier);
+                if let Some(map) = lock(&self.memo).results.get_mut(id) {
+                    map.insert(specifier.to_string(), result.clone());
+                }
+                result
+            })
+            .collect()
+    }
+
+    /// The memo slot of the resolution context of `from`; `None` when the
+    /// owning tsconfig cannot be read (then nothing is memoized).
+    fn context_of(&self, from: &Path) -> Option<usize> {
+        let dir = from.parent()?.to_path_buf();
+        let tsconfig = match self.with_tsconfig.find_tsconfig(from) {
+            Ok(found) => found.map(|t| t.path().to_path_buf()),
+            Err(_) => return None,
+        };
+        let mut memo = lock(&self.memo);
+        let next = memo.results.len();
+        let id = *memo.ids.entry((dir, tsconfig)).or_insert(next);
+        if id == next {
+            memo.results.push(HashMap::new());
+        }
+        Some(id)
+    }
+
+    /// Resolves `specifier` as imported from the file `from`.
+    pub fn resolve(&self, from: &Path, specifier: &str) -> Result<PathBuf, Unresolved> {
+        if !self.workspaces.is_empty()
+            && let Some(path) = self.resolve_workspace(specifier)
+        {
+            return Ok(path);
+        }
+        match self.with_tsconfig.resolve_file(from, specifier) {
+            Ok(resolution) => Ok(resolution.into_path_buf()),
+            Err(err) => {
+                if let ResolveError::Json(json) = &err
+                    && !is_tsconfig(&json.path)
+                {
+                    remember(
+                        &self.manifest_problems,
+                        json.path.clone(),
+                        json_problem(json),
+                    );
+                    return resolve_relative_by_hand(from, specifier).ok_or_else(|| {
+                        Unresolved::Failed(format!(
+                            "{} is not valid JSON",
+                            model::path::display(&self.root, &json.path)
+                        ))
+                    });
+                }
+                if let Some((path, message)) = self.tsconfig_problem(&err) {
+                    remember(&self.tsconfig_problems, path, message);
+                    return match self.without_tsconfig.resolve_file(from, specifier) {
+                        Ok(resolution) => Ok(resolution.into_path_buf()),
+                        Err(err) => self
+                            .resolve_alias(from, specifier)
+                            .ok_or_else(|| self.classify(err)),
+                    };
+                }
+                if !self.aliases.is_empty()
+                    && !matches!(err, ResolveError::Builtin { .. })
+                    && let Some(path) = self.resolve_alias(from, specifier)
+                {
+                    return Ok(path);
+                }
+                Err(self.classify(err))
+            }
+        }
+    }
+
+    /// Broken `package.json` files met while resolving, with the reason.
+    pub fn manifest_problems(&self) -> Vec<(PathBuf, String)> {
+        self.manifest_problems
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_default()
+    }
+
+    /// tsconfig files that could not be used, with the reason.
+    pub fn tsconfig_problems(&self) -> Vec<(PathBuf, String)> {
+        self.tsconfig_problems
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl ProjectResolver {
+    fn classify(&self, err: ResolveError) -> Unresolved {
+        match err {
+            ResolveError::Builtin { .. } => Unresolved::Builtin,
+            ResolveError::NotFound(_) => Unresolved::Failed("not found".into()),
+            ResolveError::Json(json) => {
+                // The file's own diagnostic gives the problem; this one names it.
+                remember(
+                    &self.manifest_problems,
+                    json.path.clone(),
+                    json_problem(&json),
+                );
+                Unresolved::Failed(format!(
+                    "{} is not valid JSON",
+                    model::path::display(&self.root, &json.path)
+                ))
+            }
+            other => Unresolved::Failed(self.describe(&other)),
+        }
+    }
+
+    /// A resolver error in words, with paths relative to the root.
+    fn describe(&self, err: &ResolveError) -> String {
+        let rel = |p: &Path| model::path::display(&self.root, p);
+        match err {
+            ResolveError::Json(json) => {
+                format!(
+                    "{} is not valid JSON: {}",
+                    rel(&json.path),
+                    json_problem(json)
+                )
+            }
+            ResolveError::TsconfigLoadFailed { source, .. } => self.describe(source),
+            ResolveError::TsconfigNotFound(path) => {
+                format!("extends `{}`, which does not exist", rel(path))
+            }
+            ResolveError::TsconfigSelfReference(_) => "extends itself".to_string(),
+            ResolveError::TsconfigCircularExtend(chain) => format!(
+                "its `extends` form a loop: {}",
+                chain
+                    .paths()
+                    .iter()
+                    .map(|p| rel(p))
+                    .collect::<Vec<_>>()
+                    .join(" \u{2192} ")
+            ),
+            other => other
+                .to_string()
+                .replace(&*self.root.to_string_lossy(), "."),
+        }
+    }
+
+    /// The tsconfig file and the problem when the error comes from a tsconfig.
+    fn tsconfig_problem(&self, err: &ResolveError) -> Option<(PathBuf, String)> {
+        let path = match err {
+            ResolveError::TsconfigLoadFailed { path, .. }
+            | ResolveError::TsconfigNotFound(path)
+            | ResolveError::TsconfigSelfReference(path) => path.clone(),
+            ResolveError::TsconfigCircularExtend(chain) => chain.paths().first()?.clone(),
+            ResolveError::Json(json) if is_tsconfig(&json.path) => json.path.clone(),
+            _ => return None,
+        };
+        let message = match err {
+            // The file is named by the diagnostic; give only the problem.
+            ResolveError::Json(json) => format!("is not valid JSON: {}", json_problem(json)),
+            ResolveError::TsconfigLoadFailed { source, .. }
+                if matches!(**source, ResolveError::Json(_)) =>
+            {
+                match &**source {
+                    ResolveError::Json(json) => {
+                        format!("is not valid JSON: {}", json_problem(json))
+                    }
+                    _ => self.describe(source),
+                }
+            }
+            other => self.describe(other),
+        };
+        Some((path, message))
+    }
+}
+
+/// A JSON error as `line L, column C: problem`.
+fn json_problem(json: &oxc_resolver::JSONError) -> String {
+    let message = match json.message.rfind(" at line ") {
+        Some(at) => &json.message[..at],
+        None => json.message.as_str(),
+    };
+    format!("line {}, column {}: {message}", json.line, json.column)
+}
+
+fn is_tsconfig(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("tsconfig") || n.starts_with("jsconfig"))
+}
+
+/// Conditions preferred when a workspace package's `exports` offers several.
+const CONDITIONS: &[&str] = &[
+    "source",
+    "development",
+    "import",
+    "module",
+    "browser",
+    "default",
+    "require",
+    "node",
+];
+
+/// The target `exports` gives for the subpath `key` (`.`, `./button`),
+/// wildcards (`./lib/*`) included; type declarations are never targets.
+fn export_target(exports: &serde_json::Value, key: &str) -> Option<String> {
+    use serde_json::Value;
+    let subpaths = matches!(exports, Value::Object(map) if map.keys().any(|k| k.starts_with('.')));
+    if !subpaths {
+        return (key == ".").then(|| pick(exports)).flatten();
+    }
+    let map = exports.as_object()?;
+    if let Some(value) = map.get(key) {
+        return pick(value);
+    }
+    // The longest wildcard key that matches.
+    let mut best: Option<(usize, String)> = None;
+    for (pattern, value) in map {
+        let Some((prefix, suffix)) = pattern.split_once('*') else {
+            continue;
+        };
+        if let Some(rest) = key
+            .strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(suffix))
+            && best.as_ref().is_none_or(|(len, _)| prefix.len() > *len)
+            && let Some(target) = pick(value)
+        {
+            best = Some((prefix.len(), target.replace('*', rest)));
+        }
+    }
+    best.map(|(_, target)| target)
+}
+
+/// One target of an `exports` value, by condition preference.
+fn pick(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if !s.ends_with(".d.ts") => Some(s.clone()),
+        Value::Array(items) => items.iter().find_map(pick),
+        Value::Object(map) => CONDITIONS
+            .iter()
+            .find_map(|c| map.get(*c).and_then(pick))
+            .or_else(|| {
+                map.iter()
+                    .filter(|(k, _)| *k != "types" && *k != "typings")
+                    .find_map(|(_, v)| pick(v))
+            }),
+        _ => None,
+    }
+}
