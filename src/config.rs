@@ -85,11 +85,36 @@ impl Config {
             })?;
         }
         self.vitals.validate().map_err(anyhow::Error::msg)?;
+        self.validate_bundle_sizes()?;
         for kind in &self.analyze.errors {
             if self.findings.of(*kind) == model::Severity::Off {
                 anyhow::bail!(
                     "`{kind}` is both in [analyze] errors and \"off\" in [findings]; keep one"
                 );
+            }
+        }
+        Ok(())
+    }
+
+    /// Every size limit of `[[bundle.budgets]]` is a size perfscope can hold:
+    /// the error names the rule, the key and the value, and for a size out
+    /// of range the largest accepted ([`model::units::MAX_SIZE`]).
+    fn validate_bundle_sizes(&self) -> anyhow::Result<()> {
+        for (i, rule) in self.bundle.budgets.iter().enumerate() {
+            for (key, limit) in [
+                ("raw", &rule.raw),
+                ("gzip", &rule.gzip),
+                ("brotli", &rule.brotli),
+            ] {
+                let Some(limit) = limit else { continue };
+                if let Err(e) = model::units::parse_size(limit) {
+                    let name = rule
+                        .name
+                        .as_deref()
+                        .map(|n| format!(" (\"{}\")", model::diagnostic::quote(n)))
+                        .unwrap_or_default();
+                    anyhow::bail!("[[bundle.budgets]] #{}{name} {key}: {e}", i + 1);
+                }
             }
         }
         Ok(())

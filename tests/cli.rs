@@ -45,13 +45,8 @@ fn analyze_prints_one_json_document_and_exits_0() {
     );
     let doc = json(&out);
     assert_eq!(doc["kind"], "analyze");
-    assert_eq!(doc["schema_version"], 1);
-    let unused: Vec<&str> = doc["unused_files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    assert_eq!(doc["schema_version"], model::SCHEMA_VERSION);
+    let unused = subjects(&doc, "unused-files");
     assert_eq!(
         unused,
         ["src/components/OldBanner.tsx", "src/utils/legacy.ts"]
@@ -586,26 +581,42 @@ fn explain_says_why_a_file_is_used_or_not_and_workspace_narrows_a_monorepo() {
     );
     let doc = json(&out);
     assert_eq!(
-        doc["unused_files"],
-        serde_json::json!(["packages/utils/src/legacy-date.ts"])
+        subjects(&doc, "unused-files"),
+        ["packages/utils/src/legacy-date.ts"]
     );
-    let names: Vec<&str> = doc["unused_exports"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["name"].as_str().unwrap())
+    let names: Vec<&str> = of_kind(&doc, "unused-exports")
+        .map(|u| u["detail"]["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["titleCase"]);
-    assert!(doc["unused_dependencies"].as_array().unwrap().is_empty());
+    assert_eq!(of_kind(&doc, "unused-dependencies").count(), 0);
     let doc = json(&perfscope(
         &["analyze", "--workspace", "packages/ui/", "--format", "json"],
         &mono,
     ));
-    assert_eq!(
-        doc["unused_dependencies"],
-        serde_json::json!(["tailwind-merge"])
-    );
+    let names: Vec<&str> = of_kind(&doc, "unused-dependencies")
+        .map(|u| u["detail"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["tailwind-merge"]);
     let out = perfscope(&["analyze", "--workspace", "nope"], &mono);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("@acme/ui (packages/ui)"));
+}
+
+/// The findings of one kind (its id) in an `analyze` JSON document.
+fn of_kind<'a>(
+    doc: &'a serde_json::Value,
+    kind: &'a str,
+) -> impl Iterator<Item = &'a serde_json::Value> {
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(move |f| f["kind"] == kind)
+}
+
+/// The subjects of the findings of one kind.
+fn subjects<'a>(doc: &'a serde_json::Value, kind: &'a str) -> Vec<&'a str> {
+    of_kind(doc, kind)
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect()
 }

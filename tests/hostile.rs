@@ -388,7 +388,9 @@ fn diff_refuses_newer_schemas_and_names_broken_files_once() {
     assert!(
         run.stderr.contains("new.json")
             && run.stderr.contains("999")
-            && run.stderr.contains("schema version 1"),
+            && run
+                .stderr
+                .contains(&format!("schema version {}", model::SCHEMA_VERSION)),
         "{}",
         run.stderr
     );
@@ -497,4 +499,352 @@ fn metadata_of_the_wrong_shape_is_reported_and_chunks_are_parsed() {
         doc["entries"][0]["assets"],
         serde_json::json!(["dep.js", "main.js"])
     );
+}
+
+/// The vitals fixture site (`fixtures/vitals/site`).
+fn vitals_site() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/vitals/site")
+}
+
+/// One run of `perfscope vitals` on a page of the fixture site, in real
+/// Chromium (Debian's `/usr/bin/chromium` or `CHROME_PATH`): without one
+/// the command fails and so does the test; it never skips.
+fn vitals_json(page: &str, cwd: &Path) -> (Run, serde_json::Value) {
+    let site = vitals_site();
+    let run = perfscope_within(
+        &[
+            "vitals",
+            site.to_str().unwrap(),
+            "--path",
+            page,
+            "--runs",
+            "1",
+            "--timeout",
+            "20",
+            "--format",
+            "json",
+        ],
+        cwd,
+        Duration::from_secs(60),
+    );
+    assert!(
+        matches!(run.code, Some(0 | 1)),
+        "{page}: perfscope vitals could not run (is Chromium installed? CHROME_PATH): {}",
+        run.stderr
+    );
+    let doc = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{page}: one JSON document ({e}): {}", run.stderr));
+    (run, doc)
+}
+
+/// A page that navigates away — to `about:blank`, to another origin, or
+/// again and again (a reload loop) — fails its run, at once, with a
+/// diagnostic saying where it went; a same-origin client redirect to another
+/// page of the site is still followed and measured at its final document.
+#[test]
+fn a_page_that_navigates_away_fails_its_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for (page, went) in [
+        ("/hostile/away-blank.html", "navigated away to about:blank"),
+        (
+            "/hostile/away-origin.html",
+            "navigated away to http://localhost:",
+        ),
+        (
+            "/hostile/reload-loop.html",
+            "navigated away to http://127.0.0.1:",
+        ),
+    ] {
+        let started = Instant::now();
+        let (run, doc) = vitals_json(page, dir.path());
+        let text = doc["diagnostics"].to_string();
+        assert!(text.contains(went), "{page}: {text}");
+        assert!(text.contains("the run does not count"), "{page}: {text}");
+        assert!(
+            !text.contains("the final document was measured"),
+            "{page}: {text}"
+        );
+        assert_eq!(doc["runs"][0]["complete"], false, "{page}: {text}");
+        // No complete run: the budgets are not measured, so they fail.
+        assert_eq!(run.code, Some(1), "{page}: {}", run.stderr);
+        // It ends when it leaves, not after the settle rules' waits.
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{page}: took {:?}",
+            started.elapsed()
+        );
+        if page.contains("loop") {
+            assert!(
+                text.contains("/hostile/reload-loop.html (client-side navigation 4;")
+                    && text.contains("a loop"),
+                "{text}"
+            );
+        }
+    }
+    // The control: a same-origin client redirect is followed.
+    let (_, doc) = vitals_json("/hostile/navaway.html", dir.path());
+    let text = doc["diagnostics"].to_string();
+    assert!(!text.contains("navigated away"), "{text}");
+    assert!(text.contains("redirected itself (client side)"), "{text}");
+    assert_eq!(doc["runs"][0]["complete"], true, "{text}");
+    assert!(
+        doc["runs"][0]["final_url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/index.html")),
+        "{}",
+        doc["runs"][0]
+    );
+}
+
+/// A small project with a built `dist/` (one tiny script, under every default
+/// budget) and the given files.
+fn built_project(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
+    let root = dir.to_path_buf();
+    std::fs::create_dir_all(root.join("dist/assets")).unwrap();
+    std::fs::write(
+        root.join("dist/index.html"),
+        r#"<script type="module" src="/assets/main.js"></script>"#,
+    )
+    .unwrap();
+    std::fs::write(root.join("dist/assets/main.js"), "console.log(1);").unwrap();
+    if !files.iter().any(|(name, _)| *name == "package.json") {
+        std::fs::write(root.join("package.json"), r#"{"name": "sizes"}"#).unwrap();
+    }
+    for (name, text) in files {
+        std::fs::write(root.join(name), text).unwrap();
+    }
+    root
+}
+
+/// An absurd size limit in `perfscope.toml` (beyond any build, or a byte
+/// count past `u64`) is a configuration error naming the rule, the key, the
+/// value and the largest size accepted.
+#[test]
+fn absurd_sizes_in_perfscope_toml_name_the_value_and_the_maximum() {
+    for (i, (toml, key, value)) in [
+        (
+            "[bundle]\nbudgets = [{ total = true, gzip = \"999999999999 TB\" }]\n",
+            "gzip",
+            "999999999999 TB",
+        ),
+        (
+            "[[bundle.budgets]]\nname = \"main\"\nentry = \"index.html\"\nraw = \"99999999999999999999999\"\n",
+            "raw",
+            "99999999999999999999999",
+        ),
+        (
+            "[[bundle.budgets]]\ntotal = true\ngzip = \"1 MB\"\n[[bundle.budgets]]\npath = \"assets/*.js\"\nbrotli = \"18446744073709551616 B\"\n",
+            "brotli",
+            "18446744073709551616 B",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let root = built_project(dir.path(), &[("perfscope.toml", toml)]);
+        for args in [
+            &["bundle", "dist", "--no-brotli"][..],
+            &["check", ".", "--no-source", "--no-vitals", "--no-brotli"][..],
+        ] {
+            let run = perfscope(args, &root);
+            assert_eq!(run.code, Some(2), "case {i} {args:?}: {}", run.stderr);
+            let err = &run.stderr;
+            assert!(err.contains("perfscope.toml"), "case {i}: {err}");
+            assert!(err.contains("[[bundle.budgets]] #"), "case {i}: {err}");
+            assert!(
+                err.contains(&format!("{key}: `{value}` is out of range")),
+                "case {i}: {err}"
+            );
+            assert!(
+                err.contains("the largest size accepted is 1000 TB"),
+                "case {i}: {err}"
+            );
+            assert_eq!(err.matches("out of range").count(), 1, "said once: {err}");
+        }
+    }
+    // The largest accepted is accepted.
+    let dir = tempfile::tempdir().unwrap();
+    let root = built_project(
+        dir.path(),
+        &[(
+            "perfscope.toml",
+            "[[bundle.budgets]]\ntotal = true\ngzip = \"1000 TB\"\n",
+        )],
+    );
+    let run = perfscope(&["bundle", "dist", "--no-brotli"], &root);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+/// size-limit configuration with values of the wrong type (`"limit": 5`,
+/// `"path": 3`, a `"size-limit"` that is no array) is never silently
+/// dropped (the default budgets would judge instead, and a build over them
+/// would exit 1 without a word about the user's limits): either a
+/// configuration error (exit 2) naming the file and the key, or the item is
+/// ignored with a diagnostic naming the file, the key and the type expected
+/// (a string or an array), not "has no `path`".
+#[test]
+fn size_limit_values_of_the_wrong_type_are_never_silent() {
+    for (i, (file, text, key)) in [
+        (
+            ".size-limit.json",
+            r#"[{"path": "dist/assets/*.js", "limit": 5}]"#,
+            "limit",
+        ),
+        (
+            ".size-limit.json",
+            r#"[{"path": 3, "limit": "10 KB"}]"#,
+            "path",
+        ),
+        (
+            "package.json",
+            r#"{"name": "sizes", "size-limit": "x"}"#,
+            "size-limit",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let root = built_project(dir.path(), &[(file, text)]);
+        let run = perfscope(
+            &["bundle", "dist", "--no-brotli", "--format", "json"],
+            &root,
+        );
+        match run.code {
+            Some(2) => assert!(
+                run.stderr.contains(file) && run.stderr.contains(key),
+                "case {i}: exit 2 must name {file} and `{key}`: {}",
+                run.stderr
+            ),
+            Some(0 | 1) => {
+                let doc: serde_json::Value = serde_json::from_str(&run.stdout)
+                    .unwrap_or_else(|e| panic!("case {i}: JSON ({e}): {}", run.stderr));
+                let named = doc["diagnostics"].as_array().unwrap().iter().any(|d| {
+                    let message = d["message"].as_str().unwrap();
+                    d["path"] == file
+                        && message.contains(key)
+                        && (message.contains("string") || message.contains("array"))
+                });
+                assert!(
+                    named,
+                    "case {i}: {file} with a wrong `{key}` is dropped without a diagnostic naming it (exit {:?}): {}",
+                    run.code, doc["diagnostics"]
+                );
+            }
+            other => panic!("case {i}: exit {other:?}: {}", run.stderr),
+        }
+    }
+}
+
+/// Imports that leave the project or name a FIFO, and a tsconfig whose
+/// `extends` loop (to itself, or through another file): nothing outside the
+/// project is read, nothing blocks, and each gets a diagnostic naming the
+/// specifier or the file and the problem.
+#[cfg(unix)]
+#[test]
+fn escaping_imports_fifo_modules_and_extends_loops_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("app");
+    std::fs::create_dir_all(root.join("src/lib")).unwrap();
+    std::fs::write(
+        root.join("package.json"),
+        r#"{"name": "h", "private": true}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/main.ts"),
+        "import secrets from '../../../../../../../../etc/passwd';\n\
+         import fifo from './lib/fifo';\n\
+         import { ok } from './lib/ok';\n\
+         console.log(secrets, fifo, ok);\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/lib/ok.ts"), "export const ok = 1;\n").unwrap();
+    mkfifo(&root.join("src/lib/fifo.ts"));
+    std::fs::write(
+        root.join("tsconfig.json"),
+        r#"{"extends": "./tsconfig.base.json", "compilerOptions": {"strict": true}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("tsconfig.base.json"),
+        r#"{"extends": "./tsconfig.json"}"#,
+    )
+    .unwrap();
+    let run = perfscope_within(
+        &[
+            "analyze",
+            "app",
+            "--entry",
+            "src/main.ts",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        Duration::from_secs(60),
+    );
+    assert!(matches!(run.code, Some(0 | 1)), "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let modules: Vec<&str> = doc["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        modules,
+        ["src/lib/ok.ts", "src/main.ts"],
+        "nothing outside is a module"
+    );
+    let diagnostics = doc["diagnostics"].to_string();
+    let said = |path: &str, words: &[&str]| {
+        doc["diagnostics"].as_array().unwrap().iter().any(|d| {
+            let message = d["message"].as_str().unwrap();
+            d["path"] == path && words.iter().all(|w| message.contains(w))
+        })
+    };
+    assert!(
+        said(
+            "src/main.ts",
+            &["../../../../../../../../etc/passwd", "leaves the project"]
+        ),
+        "{diagnostics}"
+    );
+    assert!(
+        said(
+            "src/main.ts",
+            &["./lib/fifo", "src/lib/fifo.ts", "not a regular file"]
+        ),
+        "{diagnostics}"
+    );
+    assert!(
+        said("tsconfig.json", &["circular", "tsconfig.base.json"]),
+        "{diagnostics}"
+    );
+
+    // A tsconfig that extends itself.
+    std::fs::remove_file(root.join("tsconfig.base.json")).unwrap();
+    std::fs::write(
+        root.join("tsconfig.json"),
+        r#"{"extends": "./tsconfig.json"}"#,
+    )
+    .unwrap();
+    let run = perfscope_within(
+        &[
+            "analyze",
+            "app",
+            "--entry",
+            "src/main.ts",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        Duration::from_secs(60),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let circular = doc["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["path"] == "tsconfig.json" && d["message"].as_str().unwrap().contains("circular")
+    });
+    assert!(circular, "{}", doc["diagnostics"]);
 }

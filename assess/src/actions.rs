@@ -125,145 +125,199 @@ fn all(report: &Report, budgets: &[Budget]) -> Vec<Ranked> {
             _ => None,
         })
         .collect();
-    for f in &findings {
-        match (&f.kind, &f.detail) {
-            (FindingKind::BundleDuplicatePackages, Detail::ShippedPackage(d))
-                if d.bytes_wasted > 0 =>
-            {
-                out.push(saving(
-                    f,
-                    Sentence::default()
-                        .text("Ship one copy of ")
-                        .code(&d.name)
-                        .text(format!(" ({} {})", d.kind.as_str(), d.versions.join(", "))),
-                    format!(
-                        "\u{2212}{} from the build output",
-                        format_bytes(d.bytes_wasted)
-                    ),
-                    d.bytes_wasted as f64,
-                ));
-            }
-            (FindingKind::DuplicateModules, Detail::ShippedModule(d)) if d.bytes_wasted > 0 => {
-                out.push(saving(
-                    f,
-                    Sentence::default()
-                        .text("Move ")
-                        .code(&d.source)
-                        .text(format!(
-                            " into one shared chunk (now in {})",
-                            d.assets.len()
-                        )),
-                    format!(
-                        "\u{2212}{} from the build output",
-                        format_bytes(d.bytes_wasted)
-                    ),
-                    d.bytes_wasted as f64,
-                ));
-            }
-            (FindingKind::LazyCandidates, Detail::Lazy(c)) => {
-                let (amount, impact) = match (c.build_gzip, c.gzip_saved_estimate) {
-                    (Some(g), _) => (
-                        g,
-                        format!(
-                            "\u{2212}{} gzip from the initial load (shipped in the build)",
-                            format_bytes(g)
-                        ),
-                    ),
-                    (None, Some(g)) => (
-                        g,
-                        format!(
-                            "\u{2212}{} gzip from the initial load (estimate)",
-                            format_bytes(g)
-                        ),
-                    ),
-                    (None, None) => (
-                        c.bytes_saved,
-                        format!(
-                            "\u{2212}{} of source from the initial load",
-                            format_bytes(c.bytes_saved)
-                        ),
-                    ),
-                };
-                let what = if c.reason == model::analyze::LazyReason::DynamicAlsoStatic
-                    && c.static_path.len() >= 2
-                {
-                    Sentence::default()
-                        .text("Break the static import path ")
-                        .code(c.static_path.join(" \u{2192} "))
-                        .text(" so that the import() of ")
-                        .code(&c.specifier)
-                        .text(" in ")
-                        .code(format!("{}:{}", c.importer, c.line))
-                        .text(" splits it out")
-                } else {
-                    Sentence::default()
-                        .text("Lazy-load ")
-                        .code(&c.specifier)
-                        .text(" with import() in ")
-                        .code(format!("{}:{}", c.importer, c.line))
-                };
-                // A module the first render needs is a poor candidate: it
-                // ranks below on-demand code of a quarter of its size.
-                let (impact, amount) = match c.use_site {
-                    Some(site) if site.tier() == 2 => (
-                        format!("{impact}; but it is needed at startup ({})", site.as_str()),
-                        amount as f64 / 4.0,
-                    ),
-                    _ => (impact, amount as f64),
-                };
-                out.push(saving(f, what, impact, amount));
-            }
-            (FindingKind::DuplicatePackages, Detail::Package(d)) => {
-                if shipped.contains(d.name.as_str()) {
-                    continue;
-                }
-                let total: u64 = d.instances.iter().map(|i| i.bytes).sum();
-                let largest = d.instances.iter().map(|i| i.bytes).max().unwrap_or(0);
-                let wasted = total - largest;
-                if wasted == 0 {
-                    continue;
-                }
-                let versions: Vec<&str> = d
-                    .instances
-                    .iter()
-                    .map(|i| i.version.as_deref().unwrap_or("unknown"))
-                    .collect();
-                out.push(saving(
-                    f,
-                    Sentence::default()
-                        .text("Install one version of ")
-                        .code(&d.name)
-                        .text(format!(" (now {})", versions.join(", "))),
-                    format!("\u{2212}{} of source", format_bytes(wasted)),
-                    wasted as f64,
-                ));
-            }
-            (FindingKind::SlowRenders, Detail::Render(r)) => {
-                let threshold = report
-                    .vitals
-                    .document()
-                    .map_or(16.0, |v| v.react.slow_render_ms);
-                out.push(Ranked {
-                    action: Action {
-                        source: from_finding(f),
-                        what: Sentence::default()
-                            .text("Speed up the React component ")
-                            .code(&r.component)
-                            .0,
-                        impact: format!(
-                            "slowest render {}, {} renders over {}",
-                            Unit::Ms.format(r.max_ms),
-                            r.count,
-                            Unit::Ms.format(threshold)
-                        ),
-                        tone: Tone::Problem,
-                    },
-                    group: 2,
-                    amount: r.max_ms,
-                });
-            }
-            _ => {}
-        }
-    }
+    let render_threshold = report.vitals.document().map(|v| v.react.slow_render_ms);
+    out.extend(
+        findings
+            .iter()
+            .filter_map(|f| finding_action(f, &shipped, render_threshold)),
+    );
     out
+}
+
+/// The action a finding ranks as, if its kind is ranked. Every kind has its
+/// arm: a new kind does not compile until it says whether it ranks.
+fn finding_action(
+    f: &Finding,
+    shipped: &BTreeSet<&str>,
+    render_threshold: Option<f64>,
+) -> Option<Ranked> {
+    match f.kind {
+        FindingKind::BundleDuplicatePackages => shipped_package_action(f),
+        FindingKind::DuplicateModules => shipped_module_action(f),
+        FindingKind::LazyCandidates => lazy_action(f),
+        FindingKind::DuplicatePackages => duplicate_package_action(f, shipped),
+        FindingKind::SlowRenders => slow_render_action(f, render_threshold),
+        // Not ranked: what they cost is not bytes or render time perfscope
+        // can put beside the others.
+        FindingKind::Cycles
+        | FindingKind::UnusedFiles
+        | FindingKind::UnusedExports
+        | FindingKind::UnusedDependencies
+        | FindingKind::UnusedDevDependencies
+        | FindingKind::DependenciesOnlyInTooling
+        | FindingKind::DevDependenciesInProduction
+        | FindingKind::UnlistedDependencies
+        | FindingKind::SlowCommits
+        | FindingKind::UncompressedResponses
+        | FindingKind::ShortCache
+        | FindingKind::RequestWaterfalls
+        | FindingKind::NPlusOneRequests
+        | FindingKind::SlowApiCalls
+        | FindingKind::FailedRequests
+        | FindingKind::PendingRequests => None,
+    }
+}
+
+fn shipped_package_action(f: &Finding) -> Option<Ranked> {
+    let Detail::ShippedPackage(d) = &f.detail else {
+        return None;
+    };
+    if d.bytes_wasted == 0 {
+        return None;
+    }
+    Some(saving(
+        f,
+        Sentence::default()
+            .text("Ship one copy of ")
+            .code(&d.name)
+            .text(format!(" ({} {})", d.kind.as_str(), d.versions.join(", "))),
+        format!(
+            "\u{2212}{} from the build output",
+            format_bytes(d.bytes_wasted)
+        ),
+        d.bytes_wasted as f64,
+    ))
+}
+
+fn shipped_module_action(f: &Finding) -> Option<Ranked> {
+    let Detail::ShippedModule(d) = &f.detail else {
+        return None;
+    };
+    if d.bytes_wasted == 0 {
+        return None;
+    }
+    Some(saving(
+        f,
+        Sentence::default()
+            .text("Move ")
+            .code(&d.source)
+            .text(format!(
+                " into one shared chunk (now in {})",
+                d.assets.len()
+            )),
+        format!(
+            "\u{2212}{} from the build output",
+            format_bytes(d.bytes_wasted)
+        ),
+        d.bytes_wasted as f64,
+    ))
+}
+
+fn lazy_action(f: &Finding) -> Option<Ranked> {
+    let Detail::Lazy(c) = &f.detail else {
+        return None;
+    };
+    let (amount, impact) = match (c.build_gzip, c.gzip_saved_estimate) {
+        (Some(g), _) => (
+            g,
+            format!(
+                "\u{2212}{} gzip from the initial load (shipped in the build)",
+                format_bytes(g)
+            ),
+        ),
+        (None, Some(g)) => (
+            g,
+            format!(
+                "\u{2212}{} gzip from the initial load (estimate)",
+                format_bytes(g)
+            ),
+        ),
+        (None, None) => (
+            c.bytes_saved,
+            format!(
+                "\u{2212}{} of source from the initial load",
+                format_bytes(c.bytes_saved)
+            ),
+        ),
+    };
+    let what =
+        if c.reason == model::analyze::LazyReason::DynamicAlsoStatic && c.static_path.len() >= 2 {
+            Sentence::default()
+                .text("Break the static import path ")
+                .code(c.static_path.join(" \u{2192} "))
+                .text(" so that the import() of ")
+                .code(&c.specifier)
+                .text(" in ")
+                .code(format!("{}:{}", c.importer, c.line))
+                .text(" splits it out")
+        } else {
+            Sentence::default()
+                .text("Lazy-load ")
+                .code(&c.specifier)
+                .text(" with import() in ")
+                .code(format!("{}:{}", c.importer, c.line))
+        };
+    // A module the first render needs is a poor candidate: it
+    // ranks below on-demand code of a quarter of its size.
+    let (impact, amount) = match c.use_site {
+        Some(site) if site.tier() == 2 => (
+            format!("{impact}; but it is needed at startup ({})", site.as_str()),
+            amount as f64 / 4.0,
+        ),
+        _ => (impact, amount as f64),
+    };
+    Some(saving(f, what, impact, amount))
+}
+
+fn duplicate_package_action(f: &Finding, shipped: &BTreeSet<&str>) -> Option<Ranked> {
+    let Detail::Package(d) = &f.detail else {
+        return None;
+    };
+    if shipped.contains(d.name.as_str()) {
+        return None;
+    }
+    let total: u64 = d.instances.iter().map(|i| i.bytes).sum();
+    let largest = d.instances.iter().map(|i| i.bytes).max().unwrap_or(0);
+    let wasted = total - largest;
+    if wasted == 0 {
+        return None;
+    }
+    let versions: Vec<&str> = d
+        .instances
+        .iter()
+        .map(|i| i.version.as_deref().unwrap_or("unknown"))
+        .collect();
+    Some(saving(
+        f,
+        Sentence::default()
+            .text("Install one version of ")
+            .code(&d.name)
+            .text(format!(" (now {})", versions.join(", "))),
+        format!("\u{2212}{} of source", format_bytes(wasted)),
+        wasted as f64,
+    ))
+}
+
+fn slow_render_action(f: &Finding, threshold: Option<f64>) -> Option<Ranked> {
+    let Detail::Render(r) = &f.detail else {
+        return None;
+    };
+    let over = threshold.map_or(String::new(), |t| format!(" over {}", Unit::Ms.format(t)));
+    Some(Ranked {
+        action: Action {
+            source: from_finding(f),
+            what: Sentence::default()
+                .text("Speed up the React component ")
+                .code(&r.component)
+                .0,
+            impact: format!(
+                "slowest render {}, {} renders{over}",
+                Unit::Ms.format(r.max_ms),
+                r.count
+            ),
+            tone: Tone::Problem,
+        },
+        group: 2,
+        amount: r.max_ms,
+    })
 }

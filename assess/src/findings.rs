@@ -16,6 +16,8 @@ pub struct Compared {
     pub findings: Vec<AssessedFinding>,
     /// Baseline findings that are gone.
     pub fixed: Vec<Finding>,
+    /// Whether a baseline was given (only its new findings can fail the gate).
+    pub with_baseline: bool,
 }
 
 /// Assesses the findings of `head` (against `base` when given).
@@ -87,6 +89,7 @@ pub fn compare(head: &Report, base: Option<&Report>, severities: &Severities) ->
         kinds,
         findings,
         fixed,
+        with_baseline: base.is_some(),
     }
 }
 

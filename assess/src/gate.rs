@@ -49,7 +49,7 @@ pub fn gate(
             reason: b.reason.clone(),
         });
     }
-    let with_baseline = headline.iter().any(|m| m.change.is_some());
+    let with_baseline = compared.with_baseline;
     let error_kinds: Vec<_> = severities
         .0
         .iter()

@@ -217,7 +217,8 @@ fn single_documents_can_be_compared() {
         .unwrap_err()
         .to_string();
     assert!(
-        newer.contains("999") && newer.contains("schema version 1"),
+        newer.contains("999")
+            && newer.contains(&format!("schema version {}", model::SCHEMA_VERSION)),
         "{newer}"
     );
 }

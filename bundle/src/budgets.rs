@@ -160,8 +160,83 @@ fn compile(patterns: &[String]) -> Result<Vec<(bool, GlobMatcher)>, String> {
         .collect()
 }
 
-/// One measured row of a rule: name, files, measured size, why nothing was measured.
-type Row = (String, Vec<String>, Option<u64>, Option<String>);
+/// One measured row of a rule: what is judged against the rule's limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    /// Name shown in the results.
+    name: String,
+    /// The files measured.
+    files: Vec<String>,
+    /// The measured size, when there is one.
+    actual: Option<u64>,
+    /// Why nothing was measured (`None`: "not measured").
+    why: Option<String>,
+}
+
+impl Row {
+    /// A row that measured `actual` (`None` when `metric`'s sizes were not computed).
+    fn measured(name: String, files: Vec<String>, actual: Option<u64>, metric: MetricId) -> Self {
+        Self {
+            name,
+            files,
+            actual,
+            why: unmeasured(metric, actual),
+        }
+    }
+
+    /// A row that found nothing to measure, and why.
+    fn missing(name: String, why: String) -> Self {
+        Self {
+            name,
+            files: Vec::new(),
+            actual: None,
+            why: Some(why),
+        }
+    }
+}
+
+/// Why a size is missing: `metric`'s sizes were not computed (`None` when
+/// `actual` is there).
+fn unmeasured(metric: MetricId, actual: Option<u64>) -> Option<String> {
+    actual.is_none().then(|| {
+        format!("{metric} sizes were not computed (--no-brotli or `compression` in perfscope.toml)")
+    })
+}
+
+/// What the rules are evaluated over: the assets, the entries, and the JS
+/// chunks among the assets.
+struct Scope<'a> {
+    assets: &'a [Asset],
+    entries: &'a [Entry],
+    /// The JS assets.
+    js: Vec<&'a Asset>,
+    /// The entries a page loads (not development-only ones).
+    page_entries: Vec<&'a Entry>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(assets: &'a [Asset], entries: &'a [Entry]) -> Self {
+        Self {
+            assets,
+            entries,
+            js: assets
+                .iter()
+                .filter(|a| a.asset_type == AssetType::Js)
+                .collect(),
+            page_entries: entries.iter().filter(|e| !dev_only(&e.name)).collect(),
+        }
+    }
+
+    /// Whether a page can load `asset`, up front or on demand (every asset
+    /// when there is no entry at all).
+    fn loadable(&self, asset: &Asset) -> bool {
+        self.entries.is_empty()
+            || self
+                .page_entries
+                .iter()
+                .any(|e| e.assets.iter().chain(&e.lazy).any(|p| *p == asset.path))
+    }
+}
 
 /// Evaluates every budget over the assets and entries. A budget that
 /// measures nothing (a pattern that matches no file, an entry that does not
@@ -179,224 +254,245 @@ pub fn evaluate(
     entries: &[Entry],
     notes: &mut Vec<model::Diagnostic>,
 ) -> Vec<Budget> {
+    let scope = Scope::new(assets, entries);
     let mut results = Vec::new();
-    let js: Vec<&Asset> = assets
-        .iter()
-        .filter(|a| a.asset_type == AssetType::Js)
-        .collect();
-    let page_entries: Vec<&Entry> = entries.iter().filter(|e| !dev_only(&e.name)).collect();
-    let loadable = |a: &Asset| {
-        entries.is_empty()
-            || page_entries
-                .iter()
-                .any(|e| e.assets.iter().chain(&e.lazy).any(|p| *p == a.path))
-    };
     for rule in rules {
-        let mut rows: Vec<Row> = Vec::new();
-        let not_computed = || {
-            Some(format!(
-                "{} sizes were not computed (--no-brotli or `compression` in perfscope.toml)",
-                rule.metric
-            ))
-        };
-        match &rule.target {
-            Target::Glob { patterns, prefix } => {
-                let Ok(matchers) = compile(patterns) else {
-                    continue;
-                };
-                let matched: Vec<&Asset> = assets
-                    .iter()
-                    .filter(|a| a.asset_type.is_shipped())
-                    .filter(|a| {
-                        let path = if prefix.is_empty() {
-                            a.path.clone()
-                        } else {
-                            format!("{}/{}", prefix.trim_end_matches('/'), a.path)
-                        };
-                        let included = matchers.iter().any(|(neg, m)| !neg && m.is_match(&path));
-                        let excluded = matchers.iter().any(|(neg, m)| *neg && m.is_match(&path));
-                        included && !excluded
-                    })
-                    .collect();
-                if matched.is_empty() {
-                    rows.push((
-                        rule.name.clone(),
-                        Vec::new(),
-                        None,
-                        Some(format!(
-                            "cannot find files: no shipped file matches {}",
-                            patterns
-                                .iter()
-                                .map(|p| format!("`{p}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    ));
-                } else {
-                    let actual = sum(&matched, rule.metric);
-                    let why = actual.is_none().then(not_computed).flatten();
-                    rows.push((rule.name.clone(), paths(&matched), actual, why));
-                }
-            }
-            Target::Entry(name) => match entries
-                .iter()
-                .find(|e| &e.name == name || e.html.as_deref() == Some(name))
-            {
-                Some(entry) => {
-                    let actual = size_of(rule.metric, entry.raw, entry.gzip, entry.brotli);
-                    let why = actual.is_none().then(not_computed).flatten();
-                    rows.push((rule.name.clone(), entry.assets.clone(), actual, why));
-                }
-                None => {
-                    let known: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-                    rows.push((
-                        rule.name.clone(),
-                        Vec::new(),
-                        None,
-                        Some(format!(
-                            "no entry named `{name}` (entries: {})",
-                            if known.is_empty() {
-                                "none".to_string()
-                            } else {
-                                known.join(", ")
-                            }
-                        )),
-                    ));
-                }
-            },
-            Target::Route(pattern) => {
-                let glob = GlobBuilder::new(pattern)
-                    .literal_separator(true)
-                    .build()
-                    .ok()
-                    .map(|g| g.compile_matcher());
-                let matched: Vec<&Entry> = entries
-                    .iter()
-                    .filter(|e| {
-                        e.name == *pattern || glob.as_ref().is_some_and(|g| g.is_match(&e.name))
-                    })
-                    .collect();
-                if matched.is_empty() {
-                    let known: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-                    rows.push((
-                        format!("{} of {pattern}", rule.name),
-                        Vec::new(),
-                        None,
-                        Some(format!(
-                            "cannot find routes: no entry matches `{pattern}` (entries: {})",
-                            if known.is_empty() {
-                                "none".to_string()
-                            } else {
-                                known.join(", ")
-                            }
-                        )),
-                    ));
-                }
-                for entry in matched {
-                    let files: Vec<String> = entry
-                        .assets
-                        .iter()
-                        .filter(|p| js.iter().any(|a| &a.path == *p))
-                        .cloned()
-                        .collect();
-                    let actual = size_of(rule.metric, entry.js.raw, entry.js.gzip, entry.js.brotli);
-                    let why = actual.is_none().then(not_computed).flatten();
-                    rows.push((
-                        format!("{} of {}", rule.name, entry.name),
-                        files,
-                        actual,
-                        why,
-                    ));
-                }
-            }
-            Target::EachEntryJs => {
-                for entry in entries {
-                    let files: Vec<String> = entry
-                        .assets
-                        .iter()
-                        .filter(|p| js.iter().any(|a| &a.path == *p))
-                        .cloned()
-                        .collect();
-                    let actual = size_of(rule.metric, entry.js.raw, entry.js.gzip, entry.js.brotli);
-                    let why = actual.is_none().then(not_computed).flatten();
-                    rows.push((
-                        format!("{} of {}", rule.name, entry.name),
-                        files,
-                        actual,
-                        why,
-                    ));
-                }
-            }
-            Target::EachJsChunk => {
-                for a in js.iter().filter(|a| !loadable(a)) {
-                    if let Some(size) = size_of(rule.metric, a.raw, a.gzip, a.brotli)
-                        && size > rule.limit
-                    {
-                        notes.push(model::Diagnostic::new(
-                            a.path.clone(),
-                            format!(
-                                "{} {}, over the {} {} budget, but no page loads it (not an entry's chunk, or only a development, mock or test entry's): not judged",
-                                model::units::format_bytes(size),
-                                rule.metric,
-                                model::units::format_bytes(rule.limit),
-                                rule.name
-                            ),
-                        ));
-                    }
-                }
-                let sized: Vec<(&Asset, Option<u64>)> = js
-                    .iter()
-                    .filter(|a| loadable(a))
-                    .map(|a| (*a, size_of(rule.metric, a.raw, a.gzip, a.brotli)))
-                    .collect();
-                let failing: Vec<&(&Asset, Option<u64>)> = sized
-                    .iter()
-                    .filter(|(_, s)| s.is_some_and(|s| s > rule.limit))
-                    .collect();
-                if failing.is_empty() {
-                    if let Some((largest, size)) = sized
-                        .iter()
-                        .max_by_key(|(a, s)| (*s, std::cmp::Reverse(a.path.clone())))
-                    {
-                        let why = size.is_none().then(not_computed).flatten();
-                        rows.push((
-                            format!("{} (largest: {})", rule.name, largest.path),
-                            vec![largest.path.clone()],
-                            *size,
-                            why,
-                        ));
-                    }
-                } else {
-                    for (asset, size) in failing {
-                        rows.push((
-                            format!("{} {}", rule.name, asset.path),
-                            vec![asset.path.clone()],
-                            *size,
-                            None,
-                        ));
-                    }
-                }
-            }
-            Target::TotalJs => {
-                let actual = sum(&js, rule.metric);
-                let why = actual.is_none().then(not_computed).flatten();
-                rows.push((rule.name.clone(), paths(&js), actual, why));
-            }
-        }
-        for (name, files, actual, why) in rows {
-            results.push(Budget::judge(
-                PartId::Bundle,
-                name,
-                rule.metric,
-                rule.limit as f64,
-                actual.map(|a| a as f64),
-                || why.unwrap_or_else(|| "not measured".to_string()),
-                rule.origin,
-                files,
-            ));
-        }
+        results.extend(
+            rows(rule, &scope, notes)
+                .into_iter()
+                .map(|row| judge(rule, row)),
+        );
     }
     results
+}
+
+/// The rows of one rule, by what it measures.
+fn rows(rule: &Rule, scope: &Scope<'_>, notes: &mut Vec<model::Diagnostic>) -> Vec<Row> {
+    match &rule.target {
+        Target::Glob { patterns, prefix } => glob_rows(rule, patterns, prefix, scope.assets),
+        Target::Entry(name) => vec![entry_row(rule, name, scope.entries)],
+        Target::Route(pattern) => route_rows(rule, pattern, scope),
+        Target::EachEntryJs => scope
+            .entries
+            .iter()
+            .map(|entry| entry_js_row(rule, entry, &scope.js))
+            .collect(),
+        Target::EachJsChunk => {
+            notes.extend(
+                scope
+                    .js
+                    .iter()
+                    .filter_map(|a| unloaded_chunk_note(rule, scope, a)),
+            );
+            chunk_rows(rule, scope)
+        }
+        Target::TotalJs => vec![Row::measured(
+            rule.name.clone(),
+            paths(&scope.js),
+            sum(&scope.js, rule.metric),
+            rule.metric,
+        )],
+    }
+}
+
+/// The verdict of one row: over the limit fails, nothing measured fails
+/// with the row's reason.
+fn judge(rule: &Rule, row: Row) -> Budget {
+    let Row {
+        name,
+        files,
+        actual,
+        why,
+    } = row;
+    Budget::judge(
+        PartId::Bundle,
+        name,
+        rule.metric,
+        rule.limit as f64,
+        actual.map(|a| a as f64),
+        || why.unwrap_or_else(|| "not measured".to_string()),
+        rule.origin,
+        files,
+    )
+}
+
+/// The sum over the shipped files the patterns match (none when a pattern
+/// does not compile; [`from_config`] refuses those first).
+fn glob_rows(rule: &Rule, patterns: &[String], prefix: &str, assets: &[Asset]) -> Vec<Row> {
+    let Ok(matchers) = compile(patterns) else {
+        return Vec::new();
+    };
+    let matched: Vec<&Asset> = assets
+        .iter()
+        .filter(|a| a.asset_type.is_shipped())
+        .filter(|a| matches_globs(&matchers, &prefixed(prefix, &a.path)))
+        .collect();
+    if matched.is_empty() {
+        let patterns: Vec<String> = patterns.iter().map(|p| format!("`{p}`")).collect();
+        return vec![Row::missing(
+            rule.name.clone(),
+            format!(
+                "cannot find files: no shipped file matches {}",
+                patterns.join(", ")
+            ),
+        )];
+    }
+    let actual = sum(&matched, rule.metric);
+    vec![Row::measured(
+        rule.name.clone(),
+        paths(&matched),
+        actual,
+        rule.metric,
+    )]
+}
+
+/// `path` (relative to the output folder) as the patterns see it: after
+/// `prefix`, when there is one.
+fn prefixed(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        path.to_string()
+    } else {
+        format!("{}/{}", prefix.trim_end_matches('/'), path)
+    }
+}
+
+/// Whether a pattern includes `path` and no `!` pattern excludes it.
+fn matches_globs(matchers: &[(bool, GlobMatcher)], path: &str) -> bool {
+    let included = matchers.iter().any(|(neg, m)| !neg && m.is_match(path));
+    let excluded = matchers.iter().any(|(neg, m)| *neg && m.is_match(path));
+    included && !excluded
+}
+
+/// One entry's initial total, found by name or HTML file.
+fn entry_row(rule: &Rule, name: &str, entries: &[Entry]) -> Row {
+    match entries
+        .iter()
+        .find(|e| e.name == name || e.html.as_deref() == Some(name))
+    {
+        Some(entry) => Row::measured(
+            rule.name.clone(),
+            entry.assets.clone(),
+            size_of(rule.metric, entry.raw, entry.gzip, entry.brotli),
+            rule.metric,
+        ),
+        None => Row::missing(
+            rule.name.clone(),
+            format!(
+                "no entry named `{name}` (entries: {})",
+                known_entries(entries)
+            ),
+        ),
+    }
+}
+
+/// The entries' names for a message, or `none`.
+fn known_entries(entries: &[Entry]) -> String {
+    if entries.is_empty() {
+        "none".to_string()
+    } else {
+        let known: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        known.join(", ")
+    }
+}
+
+/// The initial JS of each entry whose name is `pattern` or matches it as a
+/// glob; one not-measured row when none does.
+fn route_rows(rule: &Rule, pattern: &str, scope: &Scope<'_>) -> Vec<Row> {
+    let glob = GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .ok()
+        .map(|g| g.compile_matcher());
+    let matched: Vec<&Entry> = scope
+        .entries
+        .iter()
+        .filter(|e| e.name == pattern || glob.as_ref().is_some_and(|g| g.is_match(&e.name)))
+        .collect();
+    if matched.is_empty() {
+        return vec![Row::missing(
+            format!("{} of {pattern}", rule.name),
+            format!(
+                "cannot find routes: no entry matches `{pattern}` (entries: {})",
+                known_entries(scope.entries)
+            ),
+        )];
+    }
+    matched
+        .into_iter()
+        .map(|entry| entry_js_row(rule, entry, &scope.js))
+        .collect()
+}
+
+/// One entry's initial JS: its JS files and their total.
+fn entry_js_row(rule: &Rule, entry: &Entry, js: &[&Asset]) -> Row {
+    let files: Vec<String> = entry
+        .assets
+        .iter()
+        .filter(|p| js.iter().any(|a| &a.path == *p))
+        .cloned()
+        .collect();
+    Row::measured(
+        format!("{} of {}", rule.name, entry.name),
+        files,
+        size_of(rule.metric, entry.js.raw, entry.js.gzip, entry.js.brotli),
+        rule.metric,
+    )
+}
+
+/// The note of a chunk no page loads that is over the per-chunk limit: not judged.
+fn unloaded_chunk_note(rule: &Rule, scope: &Scope<'_>, chunk: &Asset) -> Option<model::Diagnostic> {
+    if scope.loadable(chunk) {
+        return None;
+    }
+    let size = size_of(rule.metric, chunk.raw, chunk.gzip, chunk.brotli)?;
+    (size > rule.limit).then(|| {
+        model::Diagnostic::new(
+            chunk.path.clone(),
+            format!(
+                "{} {}, over the {} {} budget, but no page loads it (not an entry's chunk, or only a development, mock or test entry's): not judged",
+                model::units::format_bytes(size),
+                rule.metric,
+                model::units::format_bytes(rule.limit),
+                rule.name
+            ),
+        )
+    })
+}
+
+/// Each loadable JS chunk over the limit, or, when none is, the largest one.
+fn chunk_rows(rule: &Rule, scope: &Scope<'_>) -> Vec<Row> {
+    let sized: Vec<(&Asset, Option<u64>)> = scope
+        .js
+        .iter()
+        .filter(|a| scope.loadable(a))
+        .map(|a| (*a, size_of(rule.metric, a.raw, a.gzip, a.brotli)))
+        .collect();
+    let failing: Vec<Row> = sized
+        .iter()
+        .filter(|(_, s)| s.is_some_and(|s| s > rule.limit))
+        .map(|(asset, size)| Row {
+            name: format!("{} {}", rule.name, asset.path),
+            files: vec![asset.path.clone()],
+            actual: *size,
+            why: None,
+        })
+        .collect();
+    if !failing.is_empty() {
+        return failing;
+    }
+    sized
+        .iter()
+        .max_by_key(|(a, s)| (*s, std::cmp::Reverse(a.path.clone())))
+        .map(|(largest, size)| {
+            Row::measured(
+                format!("{} (largest: {})", rule.name, largest.path),
+                vec![largest.path.clone()],
+                *size,
+                rule.metric,
+            )
+        })
+        .into_iter()
+        .collect()
 }
 
 /// Whether an entry only serves development: mocks, tests, stories, dev pages.
@@ -621,5 +717,233 @@ mod tests {
         let noted: Vec<&str> = notes.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(noted, vec!["mockServiceWorker.js", "assets/dev-tools.js"]);
         assert!(notes[0].message.contains("no page loads it"));
+    }
+
+    fn entry(name: &str, html: Option<&str>, assets: &[&str], lazy: &[&str]) -> Entry {
+        Entry {
+            name: name.to_string(),
+            html: html.map(String::from),
+            assets: assets.iter().map(|a| a.to_string()).collect(),
+            lazy: lazy.iter().map(|a| a.to_string()).collect(),
+            raw: 300,
+            gzip: Some(100),
+            brotli: None,
+            js: model::bundle::Sizes {
+                raw: 200,
+                gzip: Some(70),
+                brotli: None,
+            },
+            lazy_sizes: Default::default(),
+            first_load_js: None,
+        }
+    }
+
+    fn gzip_rule(name: &str, target: Target, limit: u64) -> Rule {
+        Rule {
+            name: name.into(),
+            origin: BudgetOrigin::PerfscopeToml,
+            target,
+            metric: MetricId::Gzip,
+            limit,
+        }
+    }
+
+    #[test]
+    fn unmeasured_names_the_metric_only_when_nothing_was_measured() {
+        assert_eq!(unmeasured(MetricId::Gzip, Some(0)), None);
+        assert_eq!(
+            unmeasured(MetricId::Brotli, None).as_deref(),
+            Some("brotli sizes were not computed (--no-brotli or `compression` in perfscope.toml)")
+        );
+        let row = Row::measured("x".into(), vec![], None, MetricId::Brotli);
+        assert_eq!(row.why, unmeasured(MetricId::Brotli, None));
+    }
+
+    #[test]
+    fn judge_passes_at_the_limit_and_gives_the_row_reason_or_not_measured() {
+        let rule = gzip_rule("js", Target::TotalJs, 100);
+        let at_limit = judge(
+            &rule,
+            Row::measured("js".into(), vec![], Some(100), rule.metric),
+        );
+        assert_eq!(at_limit.verdict, model::Verdict::Pass);
+        assert_eq!(at_limit.part, PartId::Bundle);
+        assert_eq!(at_limit.limit, 100.0);
+        let over = judge(
+            &rule,
+            Row::measured("js".into(), vec![], Some(101), rule.metric),
+        );
+        assert_eq!(over.verdict, model::Verdict::Fail);
+        let missing = judge(&rule, Row::missing("js".into(), "gone".into()));
+        assert_eq!(
+            (missing.verdict, missing.reason.as_deref()),
+            (model::Verdict::NotMeasured, Some("gone"))
+        );
+        let silent = Row {
+            name: "js".into(),
+            files: vec![],
+            actual: None,
+            why: None,
+        };
+        assert_eq!(judge(&rule, silent).reason.as_deref(), Some("not measured"));
+    }
+
+    #[test]
+    fn glob_paths_take_the_prefix_and_exclusions_win() {
+        assert_eq!(prefixed("", "assets/a.js"), "assets/a.js");
+        assert_eq!(prefixed("dist/", "assets/a.js"), "dist/assets/a.js");
+        let matchers = compile(&["dist/**/*.js".into(), "!dist/**/vendor*".into()]).unwrap();
+        assert!(matches_globs(&matchers, "dist/assets/a.js"));
+        assert!(!matches_globs(&matchers, "dist/assets/vendor.js"));
+        assert!(!matches_globs(&matchers, "assets/a.js"));
+        // Only `!` patterns include nothing.
+        let only_excluded = compile(&["!*.js".into()]).unwrap();
+        assert!(!matches_globs(&only_excluded, "b.css"));
+    }
+
+    #[test]
+    fn glob_rows_sum_shipped_matches_or_name_the_patterns() {
+        let assets = vec![
+            asset("assets/a.js", 10, 4),
+            asset("assets/b.js", 10, 6),
+            asset("assets/c.css", 10, 100),
+        ];
+        let rule = gzip_rule("all", Target::TotalJs, 1);
+        let rows = glob_rows(&rule, &["dist/assets/*".into()], "dist", &assets);
+        assert_eq!(
+            rows,
+            vec![Row {
+                name: "all".into(),
+                files: vec![
+                    "assets/a.js".into(),
+                    "assets/b.js".into(),
+                    "assets/c.css".into()
+                ],
+                actual: Some(110),
+                why: None,
+            }]
+        );
+        let rows = glob_rows(&rule, &["*.png".into(), "*.gif".into()], "", &assets);
+        assert_eq!(
+            rows[0].why.as_deref(),
+            Some("cannot find files: no shipped file matches `*.png`, `*.gif`")
+        );
+        assert_eq!(rows[0].actual, None);
+        // A pattern that does not compile measures nothing at all.
+        assert!(glob_rows(&rule, &["a[".into()], "", &assets).is_empty());
+    }
+
+    #[test]
+    fn entry_rows_find_by_name_or_page_and_list_the_known_entries() {
+        let entries = vec![
+            entry("main", Some("index.html"), &["a.js", "a.css"], &[]),
+            entry("admin", None, &["b.js"], &[]),
+        ];
+        let rule = gzip_rule("entry", Target::TotalJs, 1);
+        let by_page = entry_row(&rule, "index.html", &entries);
+        assert_eq!(by_page.files, vec!["a.js", "a.css"]);
+        assert_eq!(by_page.actual, Some(100));
+        assert_eq!(entry_row(&rule, "admin", &entries).files, vec!["b.js"]);
+        assert_eq!(
+            entry_row(&rule, "nope", &entries).why.as_deref(),
+            Some("no entry named `nope` (entries: main, admin)")
+        );
+        assert_eq!(known_entries(&[]), "none");
+    }
+
+    #[test]
+    fn entry_js_rows_count_only_the_js_files() {
+        let assets = vec![asset("a.js", 1, 1), asset("a.css", 1, 1)];
+        let scope = Scope::new(&assets, &[]);
+        let e = entry("/", None, &["a.js", "a.css"], &[]);
+        let rule = gzip_rule("initial JS", Target::EachEntryJs, 1);
+        assert_eq!(
+            entry_js_row(&rule, &e, &scope.js),
+            Row {
+                name: "initial JS of /".into(),
+                files: vec!["a.js".into()],
+                actual: Some(70),
+                why: None,
+            }
+        );
+    }
+
+    #[test]
+    fn scope_loads_every_chunk_without_entries_and_none_of_dev_entries() {
+        let assets = vec![
+            asset("a.js", 1, 1),
+            asset("lazy.js", 1, 1),
+            asset("mock.js", 1, 1),
+            asset("orphan.js", 1, 1),
+        ];
+        let no_entries = Scope::new(&assets, &[]);
+        assert!(no_entries.loadable(&assets[3]));
+        let entries = vec![
+            entry("index.html", None, &["a.js"], &["lazy.js"]),
+            entry("mocks/browser", None, &["mock.js"], &[]),
+        ];
+        let scope = Scope::new(&assets, &entries);
+        let loaded: Vec<bool> = assets.iter().map(|a| scope.loadable(a)).collect();
+        assert_eq!(loaded, vec![true, true, false, false]);
+        assert!(dev_only("Storybook-Preview.html"));
+        assert!(dev_only("mockServiceWorker"));
+        assert!(!dev_only("developer.html"));
+    }
+
+    #[test]
+    fn chunk_rows_list_failing_chunks_else_the_largest() {
+        let assets = vec![
+            asset("a.js", 1, 50),
+            asset("b.js", 1, 50),
+            asset("c.js", 1, 20),
+        ];
+        let scope = Scope::new(&assets, &[]);
+        let names = |limit| -> Vec<String> {
+            chunk_rows(&gzip_rule("chunk", Target::EachJsChunk, limit), &scope)
+                .into_iter()
+                .map(|r| r.name)
+                .collect()
+        };
+        assert_eq!(names(30), vec!["chunk a.js", "chunk b.js"]);
+        // A tie on size goes to the first path.
+        assert_eq!(names(50), vec!["chunk (largest: a.js)"]);
+        let empty = Scope::new(&[], &[]);
+        assert!(chunk_rows(&gzip_rule("chunk", Target::EachJsChunk, 1), &empty).is_empty());
+    }
+
+    #[test]
+    fn unloaded_chunks_over_the_limit_get_a_note() {
+        let assets = vec![
+            asset("a.js", 1, 500),
+            asset("dev.js", 1, 500),
+            asset("small.js", 1, 5),
+        ];
+        let entries = vec![entry("index.html", None, &["a.js"], &[])];
+        let scope = Scope::new(&assets, &entries);
+        let rule = gzip_rule("JS chunk", Target::EachJsChunk, 100);
+        assert!(unloaded_chunk_note(&rule, &scope, &assets[0]).is_none());
+        assert!(unloaded_chunk_note(&rule, &scope, &assets[2]).is_none());
+        let note = unloaded_chunk_note(&rule, &scope, &assets[1]).unwrap();
+        assert_eq!(note.path, "dev.js");
+        assert!(
+            note.message
+                .starts_with("500 B gzip, over the 100 B JS chunk budget")
+        );
+    }
+
+    #[test]
+    fn route_rows_name_the_pattern_when_nothing_matches() {
+        let entries = vec![entry("/blog/[slug]", None, &[], &[])];
+        let scope = Scope::new(&[], &entries);
+        let rule = gzip_rule("initial JS", Target::EachEntryJs, 1);
+        let rows = route_rows(&rule, "/blog/[slug]", &scope);
+        assert_eq!(rows[0].name, "initial JS of /blog/[slug]");
+        assert_eq!(rows[0].actual, Some(70));
+        let rows = route_rows(&rule, "/shop/*", &scope);
+        assert_eq!(rows[0].name, "initial JS of /shop/*");
+        assert_eq!(
+            rows[0].why.as_deref(),
+            Some("cannot find routes: no entry matches `/shop/*` (entries: /blog/[slug])")
+        );
     }
 }

@@ -10,8 +10,42 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use model::bundle::{Asset, DuplicateKind, DuplicateModule, DuplicatePackage, Package};
+use model::units::format_bytes;
+use model::{Detail, Finding, FindingKind};
 
 use project::packages::package_of;
+
+/// The `bundle-duplicate-packages` finding of a package shipped several times.
+pub fn package_finding(d: &DuplicatePackage) -> Finding {
+    Finding::new(
+        FindingKind::BundleDuplicatePackages,
+        d.name.clone(),
+        d.name.clone(),
+        format!(
+            "{} ({}), {} wasted",
+            d.versions.join(", "),
+            d.kind.as_str(),
+            format_bytes(d.bytes_wasted)
+        ),
+    )
+    .with_detail(Detail::ShippedPackage(d.clone()))
+}
+
+/// The `duplicate-modules` finding of a module shipped in several chunks.
+pub fn module_finding(d: &DuplicateModule) -> Finding {
+    Finding::new(
+        FindingKind::DuplicateModules,
+        d.source.clone(),
+        d.source.clone(),
+        format!(
+            "in {} chunks ({}), {} wasted",
+            d.assets.len(),
+            d.assets.join(", "),
+            format_bytes(d.bytes_wasted)
+        ),
+    )
+    .with_detail(Detail::ShippedModule(d.clone()))
+}
 
 /// Bytes per package version (sorted by name, then version).
 pub fn packages(assets: &[Asset]) -> Vec<Package> {

@@ -1,9 +1,11 @@
 //! Bundle findings: pure functions over the computed assets (sizes and
-//! per-source attribution). [`REGISTRY`] is the only list of them.
+//! per-source attribution); each kind's finding is built beside the facts it
+//! reads, in [`super::duplicates`]. [`REGISTRY`] is the only list of them.
 
 use model::Finding;
 use model::bundle::Asset;
-use model::finding::{FindingKind, Severities};
+use model::finding::{FindingKind, PartId, Severities};
+use model::rule::{self, Facts, Rule};
 
 use super::duplicates;
 
@@ -13,45 +15,43 @@ pub struct Context<'a> {
     pub assets: &'a [Asset],
 }
 
-/// A registered finding: its kind and the function that computes it.
-pub struct Rule {
-    /// The kind it reports.
-    pub kind: FindingKind,
-    /// Computes every finding of the kind, in a deterministic order.
-    pub run: fn(&Context<'_>) -> Vec<Finding>,
+/// The bundle part's rules read a [`Context`].
+pub struct Bundle;
+
+impl Facts for Bundle {
+    const PART: PartId = PartId::Bundle;
+    type Ctx<'a> = Context<'a>;
+}
+
+fn duplicate_packages(ctx: &Context<'_>) -> Vec<Finding> {
+    duplicates::duplicate_packages(ctx.assets)
+        .iter()
+        .map(duplicates::package_finding)
+        .collect()
+}
+
+fn duplicate_modules(ctx: &Context<'_>) -> Vec<Finding> {
+    duplicates::duplicate_modules(ctx.assets)
+        .iter()
+        .map(duplicates::module_finding)
+        .collect()
 }
 
 /// Every bundle finding, in report order.
-pub const REGISTRY: &[Rule] = &[
+pub const REGISTRY: &[Rule<Bundle>] = &[
     Rule {
         kind: FindingKind::BundleDuplicatePackages,
-        run: |ctx| {
-            duplicates::duplicate_packages(ctx.assets)
-                .iter()
-                .map(model::bundle::DuplicatePackage::finding)
-                .collect()
-        },
+        run: duplicate_packages,
     },
     Rule {
         kind: FindingKind::DuplicateModules,
-        run: |ctx| {
-            duplicates::duplicate_modules(ctx.assets)
-                .iter()
-                .map(model::bundle::DuplicateModule::finding)
-                .collect()
-        },
+        run: duplicate_modules,
     },
 ];
 
 /// Runs every enabled finding; returns the findings by kind in report order.
 pub fn run_all(context: &Context<'_>, severities: &Severities) -> Vec<Finding> {
-    let mut out: Vec<Finding> = REGISTRY
-        .iter()
-        .filter(|rule| severities.enabled(rule.kind))
-        .flat_map(|rule| (rule.run)(context))
-        .collect();
-    out.sort_by_key(|f| f.kind);
-    out
+    rule::run_all(REGISTRY, context, severities)
 }
 
 #[cfg(test)]
@@ -60,15 +60,6 @@ mod tests {
 
     #[test]
     fn every_bundle_kind_is_registered_once() {
-        for kind in FindingKind::ALL
-            .iter()
-            .filter(|k| k.part() == model::PartId::Bundle)
-        {
-            assert_eq!(
-                REGISTRY.iter().filter(|r| r.kind == *kind).count(),
-                1,
-                "{kind}"
-            );
-        }
+        assert_eq!(rule::check(REGISTRY), Ok(()));
     }
 }

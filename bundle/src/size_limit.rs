@@ -41,65 +41,123 @@ pub fn read(project: &ProjectFacts, dist_prefix: &str) -> (Vec<Rule>, Vec<Diagno
     };
     let mut budgets = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let name = item.get("name").and_then(Value::as_str).map(String::from);
-        let patterns: Vec<String> = match item.get("path") {
-            Some(Value::String(p)) => vec![p.clone()],
-            Some(Value::Array(list)) => list
-                .iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect(),
-            _ => Vec::new(),
-        };
-        let label = name.clone().unwrap_or_else(|| patterns.join(", "));
-        if patterns.is_empty() {
-            diagnostics.push(Diagnostic::new(
+        match read_item(item, origin, dist_prefix) {
+            Ok(rule) => budgets.push(rule),
+            Err(problem) => diagnostics.push(Diagnostic::new(
                 origin.as_str(),
-                format!("size-limit item #{} has no `path`; skipped", i + 1),
-            ));
-            continue;
+                format!("size-limit item #{}: {problem}; skipped", i + 1),
+            )),
         }
-        if item.get("import").is_some() || item.get("entry").is_some() {
-            diagnostics.push(Diagnostic::new(
-                origin.as_str(),
-                format!(
-                    "size-limit item `{label}` uses `import`/`entry` (size-limit bundling); skipped"
-                ),
-            ));
-            continue;
-        }
-        let Some(limit) = item.get("limit").and_then(Value::as_str) else {
-            continue;
-        };
-        let limit = match parse_size(limit) {
-            Ok(limit) => limit,
-            Err(_) => {
-                diagnostics.push(Diagnostic::new(
-                    origin.as_str(),
-                    format!("size-limit item `{}`: limit `{}` is not a size (time limits are not supported); skipped", quote(&label), quote(limit)),
-                ));
-                continue;
-            }
-        };
-        let metric = if item.get("gzip").and_then(Value::as_bool) == Some(true) {
-            MetricId::Gzip
-        } else if item.get("brotli").and_then(Value::as_bool) == Some(false) {
-            MetricId::Raw
-        } else {
-            MetricId::Brotli
-        };
-        budgets.push(Rule {
-            name: label,
-            origin,
-            target: Target::Glob {
-                patterns,
-                prefix: dist_prefix.to_string(),
-            },
-            metric,
-            limit,
-        });
+    }
+    if !items.is_empty() && budgets.is_empty() {
+        diagnostics.push(Diagnostic::new(
+            origin.as_str(),
+            "no size-limit item could be used; the default budgets apply",
+        ));
     }
     (budgets, diagnostics)
+}
+
+/// A JSON value's type in words, for messages.
+fn type_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The globs of an item's `path`: a string or an array of strings.
+fn patterns_of(item: &Value) -> Result<Vec<String>, String> {
+    let wrong = |v: &Value| {
+        format!(
+            "`path` must be a string or an array of strings (got {})",
+            type_of(v)
+        )
+    };
+    match item.get("path") {
+        None => Err("has no `path`".to_string()),
+        Some(Value::String(p)) => Ok(vec![p.clone()]),
+        Some(Value::Array(list)) => {
+            let patterns = list
+                .iter()
+                .map(|v| v.as_str().map(String::from).ok_or_else(|| wrong(v)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if patterns.is_empty() {
+                return Err("`path` is an empty array".to_string());
+            }
+            Ok(patterns)
+        }
+        Some(other) => Err(wrong(other)),
+    }
+}
+
+/// Which size an item limits: `gzip` and `brotli` are booleans when present.
+fn metric_of(item: &Value) -> Result<MetricId, String> {
+    let flag = |key: &str| match item.get(key) {
+        None => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(format!(
+            "`{key}` must be true or false (got {})",
+            type_of(other)
+        )),
+    };
+    Ok(match (flag("gzip")?, flag("brotli")?) {
+        (Some(true), _) => MetricId::Gzip,
+        (_, Some(false)) => MetricId::Raw,
+        _ => MetricId::Brotli,
+    })
+}
+
+/// One size-limit item as a budget, or the problem that skips it.
+fn read_item(item: &Value, origin: BudgetOrigin, dist_prefix: &str) -> Result<Rule, String> {
+    if !item.is_object() {
+        return Err(format!("must be an object (got {})", type_of(item)));
+    }
+    let patterns = patterns_of(item)?;
+    let name = match item.get("name") {
+        None => None,
+        Some(Value::String(n)) => Some(n.clone()),
+        Some(other) => return Err(format!("`name` must be a string (got {})", type_of(other))),
+    };
+    let label = name.unwrap_or_else(|| patterns.join(", "));
+    if item.get("import").is_some() || item.get("entry").is_some() {
+        return Err(format!(
+            "`{}` uses `import`/`entry` (size-limit bundling)",
+            quote(&label)
+        ));
+    }
+    let limit = match item.get("limit") {
+        None => return Err(format!("`{}` has no `limit`", quote(&label))),
+        Some(Value::String(limit)) => parse_size(limit).map_err(|_| {
+            format!(
+                "`{}`: limit `{}` is not a size (time limits are not supported)",
+                quote(&label),
+                quote(limit)
+            )
+        })?,
+        Some(other) => {
+            return Err(format!(
+                "`{}`: `limit` must be a string such as \"10 kB\" (got {} {})",
+                quote(&label),
+                type_of(other),
+                quote(&other.to_string())
+            ));
+        }
+    };
+    Ok(Rule {
+        name: label,
+        origin,
+        target: Target::Glob {
+            patterns,
+            prefix: dist_prefix.to_string(),
+        },
+        metric: metric_of(item)?,
+        limit,
+    })
 }
 
 fn load(
@@ -142,8 +200,17 @@ fn load(
             return None;
         }
     }
-    match project.package_json.as_ref()?.get("size-limit") {
-        Some(Value::Array(items)) => Some((BudgetOrigin::PackageJson, items.clone())),
-        _ => None,
+    match project.package_json.as_ref()?.get("size-limit")? {
+        Value::Array(items) => Some((BudgetOrigin::PackageJson, items.clone())),
+        other => {
+            diagnostics.push(Diagnostic::new(
+                "package.json",
+                format!(
+                    "`size-limit` must be an array of items (got {}); ignored",
+                    type_of(other)
+                ),
+            ));
+            None
+        }
     }
 }

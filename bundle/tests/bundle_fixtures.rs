@@ -239,15 +239,31 @@ fn edge_case_folder_attributes_exactly_and_reports_problems() {
     assert_eq!(pkg("@acme/ui", "2.1.0"), Some(43));
     assert_eq!(pkg("tiny-lib", "1.0.0"), Some(63));
     assert_eq!(pkg("tiny-lib", "2.0.0"), Some(42));
-    assert_eq!(report.duplicate_packages.len(), 1);
-    let dup = &report.duplicate_packages[0];
+    let packages: Vec<_> = report
+        .findings
+        .iter()
+        .filter_map(|f| match &f.detail {
+            model::Detail::ShippedPackage(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(packages.len(), 1);
+    let dup = packages[0];
     assert_eq!(
         (dup.name.as_str(), dup.kind.as_str(), dup.bytes_wasted),
         ("tiny-lib", "versions", 42)
     );
     assert_eq!(dup.versions, vec!["1.0.0", "2.0.0"]);
-    assert_eq!(report.duplicate_modules.len(), 1);
-    let module = &report.duplicate_modules[0];
+    let modules: Vec<_> = report
+        .findings
+        .iter()
+        .filter_map(|f| match &f.detail {
+            model::Detail::ShippedModule(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(modules.len(), 1);
+    let module = modules[0];
     assert_eq!(
         (module.source.as_str(), module.bytes_wasted),
         ("src/util.ts", 35)

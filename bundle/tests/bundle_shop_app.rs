@@ -97,9 +97,12 @@ fn sizes_split_and_attribution_match_the_references() {
             .any(|s| s.package.as_deref() == Some("react-dom"))
     );
     let tiny: Vec<_> = report
-        .duplicate_packages
+        .findings
         .iter()
-        .filter(|d| d.name == "tiny-date")
+        .filter_map(|f| match &f.detail {
+            model::Detail::ShippedPackage(d) if d.name == "tiny-date" => Some(d),
+            _ => None,
+        })
         .collect();
     assert_eq!(tiny.len(), 1);
     assert_eq!(tiny[0].kind.as_str(), "versions");

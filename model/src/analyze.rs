@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Diagnostic;
-use crate::finding::{Detail, Finding, FindingKind};
+use crate::finding::Finding;
 
 /// Result of `perfscope analyze`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -19,30 +19,11 @@ pub struct AnalyzeReport {
     /// single project.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub workspaces: Vec<Workspace>,
-    /// Every finding, by kind in report order (see [`crate::finding`]). The
-    /// per-kind lists below hold the same findings of the kinds perfscope
-    /// has had since schema 1, kept for the consumers of those fields.
+    /// Every finding, by kind in report order (see [`crate::finding`]).
     #[serde(default)]
     pub findings: Vec<Finding>,
     /// Every module reached from the entries, sorted by path.
     pub modules: Vec<Module>,
-    /// Project files no entry reaches.
-    pub unused_files: Vec<String>,
-    /// Exported names no module uses.
-    pub unused_exports: Vec<UnusedExport>,
-    /// Dependencies listed in `package.json` that the graph never imports.
-    pub unused_dependencies: Vec<String>,
-    /// Packages the graph imports that `package.json` does not list.
-    pub unlisted_dependencies: Vec<UnlistedDependency>,
-    /// Packages reached at two or more versions or install paths.
-    pub duplicate_packages: Vec<DuplicatePackage>,
-    /// Import cycles: each a sorted list of module paths (strongly connected components).
-    pub cycles: Vec<Vec<String>>,
-    /// Code that could leave the initial load through `import()`, ranked by bytes saved.
-    pub lazy_candidates: Vec<LazyCandidate>,
-    /// Kinds of findings present that the configuration marks as errors.
-    #[serde(default)]
-    pub errors: Vec<FindingKind>,
     /// Problems met on the way; the analysis went on.
     pub diagnostics: Vec<Diagnostic>,
     /// Wall time per stage in milliseconds (redacted in snapshot tests).
@@ -232,19 +213,6 @@ impl EdgeKind {
     }
 }
 
-/// An exported name nobody uses.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-pub struct UnusedExport {
-    /// Module path.
-    pub path: String,
-    /// Exported name (`default` for the default export).
-    pub name: String,
-    /// 1-based line of the export.
-    pub line: u32,
-    /// Whether the export is a type (interface, type alias, `export type`).
-    pub type_only: bool,
-}
-
 /// Why code is a lazy-loading candidate.
 #[derive(
     Debug,
@@ -360,15 +328,6 @@ impl SavingSource {
     }
 }
 
-/// A package imported but not listed in `package.json`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-pub struct UnlistedDependency {
-    /// Package name.
-    pub name: String,
-    /// Project modules that import it.
-    pub importers: Vec<String>,
-}
-
 /// One package present more than once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DuplicatePackage {
@@ -434,240 +393,5 @@ impl LazyCandidate {
     /// estimate.
     pub fn gzip_saved(&self) -> Option<u64> {
         self.build_gzip.or(self.gzip_saved_estimate)
-    }
-}
-
-/// A finding from the entries of the per-kind lists: the one place that says
-/// what the key, subject and message of these kinds are (used by the analyzer
-/// and to read documents written before `findings` existed).
-pub mod legacy {
-    use super::*;
-
-    /// `unused-files`.
-    pub fn unused_file(path: &str) -> Finding {
-        Finding::new(FindingKind::UnusedFiles, path, path, "")
-    }
-
-    /// `unused-exports`.
-    pub fn unused_export(e: &UnusedExport) -> Finding {
-        Finding::new(
-            FindingKind::UnusedExports,
-            format!("{}#{}", e.path, e.name),
-            e.path.clone(),
-            if e.type_only {
-                format!("type {}", e.name)
-            } else {
-                e.name.clone()
-            },
-        )
-        .at_line(e.line)
-        .with_detail(Detail::Export {
-            name: e.name.clone(),
-            type_only: e.type_only,
-        })
-    }
-
-    /// `unused-dependencies`.
-    pub fn unused_dependency(name: &str) -> Finding {
-        Finding::new(FindingKind::UnusedDependencies, name, name, "").with_detail(
-            Detail::Dependency {
-                name: name.to_string(),
-                importers: Vec::new(),
-            },
-        )
-    }
-
-    /// `unlisted-dependencies`.
-    pub fn unlisted_dependency(d: &UnlistedDependency) -> Finding {
-        Finding::new(
-            FindingKind::UnlistedDependencies,
-            d.name.clone(),
-            d.name.clone(),
-            format!("imported by {}", d.importers.join(", ")),
-        )
-        .with_detail(Detail::Dependency {
-            name: d.name.clone(),
-            importers: d.importers.clone(),
-        })
-    }
-
-    /// `duplicate-packages`.
-    pub fn duplicate_package(d: &DuplicatePackage) -> Finding {
-        let copies: Vec<String> = d
-            .instances
-            .iter()
-            .map(|i| format!("{}@{}", i.path, i.version.as_deref().unwrap_or("?")))
-            .collect();
-        Finding::new(
-            FindingKind::DuplicatePackages,
-            d.name.clone(),
-            d.name.clone(),
-            format!("{} copies: {}", d.instances.len(), copies.join(", ")),
-        )
-        .with_detail(Detail::Package(d.clone()))
-    }
-
-    /// `cycles`: `members` sorted, `chain` one real import chain through them.
-    pub fn cycle(members: &[String], chain: Vec<crate::finding::ImportStep>) -> Finding {
-        let first = members.first().cloned().unwrap_or_default();
-        let shown = if chain.is_empty() {
-            members.join(" \u{2192} ")
-        } else {
-            // `a.ts:3 → b.ts:7 → a.ts`: each module with the line of its import of the next.
-            let mut path: Vec<String> = chain
-                .iter()
-                .map(|s| format!("{}:{}", s.from, s.line))
-                .collect();
-            path.push(chain.last().map_or(String::new(), |s| s.to.clone()));
-            path.join(" \u{2192} ")
-        };
-        let mut finding = Finding::new(
-            FindingKind::Cycles,
-            members.join(" "),
-            first,
-            if members.len() == 1 {
-                format!("imports itself: {shown}")
-            } else {
-                format!("{} modules: {shown}", members.len())
-            },
-        );
-        if let Some(step) = chain.first() {
-            finding = finding.at_line(step.line);
-        }
-        finding.with_detail(Detail::Cycle {
-            members: members.to_vec(),
-            chain,
-        })
-    }
-
-    /// `lazy-candidates`.
-    pub fn lazy_candidate(c: &LazyCandidate) -> Finding {
-        let fb = crate::units::format_bytes;
-        let saved = match (c.build_gzip, c.build_bytes, c.gzip_saved_estimate) {
-            (Some(g), Some(raw), _) => {
-                format!("{} gzip ({} minified) in the build", fb(g), fb(raw))
-            }
-            (_, _, Some(g)) => {
-                format!("{} gzip (estimate; {} of source)", fb(g), fb(c.bytes_saved))
-            }
-            _ => format!("{} of source", fb(c.bytes_saved)),
-        };
-        let site = match c.use_site {
-            Some(UseSite::TopLevel) => {
-                "; it is used at the importer's top level, so it is needed as soon as the importer loads"
-            }
-            Some(UseSite::FirstRender) => {
-                "; the entry uses it to render, so it is part of the first render"
-            }
-            Some(UseSite::Deferred) => {
-                "; it is used only in event handlers, effects or callbacks, so it can load on demand"
-            }
-            Some(UseSite::Render) | None => "",
-        };
-        Finding::new(
-            FindingKind::LazyCandidates,
-            format!("{}->{}", c.importer, c.module),
-            c.importer.clone(),
-            format!(
-                "import of \"{}\" ({}): {saved} and {} module{} could leave the initial load{site}",
-                c.specifier,
-                c.reason.as_str(),
-                c.modules_saved,
-                if c.modules_saved == 1 { "" } else { "s" }
-            ),
-        )
-        .at_line(c.line)
-        .with_detail(Detail::Lazy(c.clone()))
-    }
-}
-
-impl AnalyzeReport {
-    /// Fills the per-kind lists from `findings` (the analyzer's output is
-    /// `findings`; these lists are views of it).
-    pub fn fill_legacy_lists(&mut self) {
-        self.unused_files.clear();
-        self.unused_exports.clear();
-        self.unused_dependencies.clear();
-        self.unlisted_dependencies.clear();
-        self.duplicate_packages.clear();
-        self.cycles.clear();
-        self.lazy_candidates.clear();
-        for f in &self.findings {
-            match (&f.kind, &f.detail) {
-                (FindingKind::UnusedFiles, _) => self.unused_files.push(f.subject.clone()),
-                (FindingKind::UnusedExports, Detail::Export { name, type_only }) => {
-                    self.unused_exports.push(UnusedExport {
-                        path: f.subject.clone(),
-                        name: name.clone(),
-                        line: f.line.unwrap_or(0),
-                        type_only: *type_only,
-                    })
-                }
-                (FindingKind::UnusedDependencies, Detail::Dependency { name, .. }) => {
-                    self.unused_dependencies.push(name.clone())
-                }
-                (FindingKind::UnlistedDependencies, Detail::Dependency { name, importers }) => {
-                    self.unlisted_dependencies.push(UnlistedDependency {
-                        name: name.clone(),
-                        importers: importers.clone(),
-                    })
-                }
-                (FindingKind::DuplicatePackages, Detail::Package(d)) => {
-                    self.duplicate_packages.push(d.clone())
-                }
-                (FindingKind::Cycles, Detail::Cycle { members, .. }) => {
-                    self.cycles.push(members.clone())
-                }
-                (FindingKind::LazyCandidates, Detail::Lazy(c)) => {
-                    self.lazy_candidates.push(c.clone())
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// For a document written before `findings` existed: the findings its
-    /// per-kind lists hold. A document with findings is left as it is.
-    pub fn fill_findings_from_legacy_lists(&mut self) {
-        // Documents written before `saving_source` existed had estimates.
-        let fix = |c: &mut LazyCandidate| {
-            if c.saving_source == SavingSource::Source && c.gzip_saved_estimate.is_some() {
-                c.saving_source = SavingSource::Estimate;
-            }
-        };
-        self.lazy_candidates.iter_mut().for_each(fix);
-        for f in &mut self.findings {
-            if let Detail::Lazy(c) = &mut f.detail {
-                fix(c);
-            }
-        }
-        if !self.findings.is_empty() {
-            return;
-        }
-        let mut out: Vec<Finding> = Vec::new();
-        out.extend(self.lazy_candidates.iter().map(legacy::lazy_candidate));
-        out.extend(
-            self.duplicate_packages
-                .iter()
-                .map(legacy::duplicate_package),
-        );
-        out.extend(
-            self.cycles
-                .iter()
-                .map(|members| legacy::cycle(members, Vec::new())),
-        );
-        out.extend(self.unused_files.iter().map(|f| legacy::unused_file(f)));
-        out.extend(self.unused_exports.iter().map(legacy::unused_export));
-        out.extend(
-            self.unused_dependencies
-                .iter()
-                .map(|d| legacy::unused_dependency(d)),
-        );
-        out.extend(
-            self.unlisted_dependencies
-                .iter()
-                .map(legacy::unlisted_dependency),
-        );
-        self.findings = out;
     }
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Diagnostic;
 use crate::budget::Budget;
-use crate::finding::{Detail, Finding, FindingKind};
+use crate::finding::Finding;
 
 /// Result of `perfscope bundle`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -41,14 +41,9 @@ pub struct BundleReport {
     /// Bytes per package over all JS and CSS assets (from source maps), sorted by
     /// name then version. First-party code is not a package.
     pub packages: Vec<Package>,
-    /// Packages present at several versions or install paths, sorted by name.
-    pub duplicate_packages: Vec<DuplicatePackage>,
-    /// Original modules present in more than one asset, sorted by source.
-    pub duplicate_modules: Vec<DuplicateModule>,
     /// Every budget with its verdict, in configuration order.
     pub budgets: Vec<Budget>,
-    /// Every finding, by kind in report order (see [`crate::finding`]);
-    /// `duplicate_packages` and `duplicate_modules` above are the same findings' data.
+    /// Every finding, by kind in report order (see [`crate::finding`]).
     #[serde(default)]
     pub findings: Vec<Finding>,
     /// Problems met on the way (missing or broken maps, unreadable files...);
@@ -63,40 +58,6 @@ impl BundleReport {
     /// Whether every budget passed.
     pub fn budgets_pass(&self) -> bool {
         self.budgets.iter().all(Budget::passes)
-    }
-
-    /// Fills `duplicate_packages` and `duplicate_modules` from `findings`
-    /// (the analyzer's output is `findings`; these lists are views of it).
-    pub fn fill_lists_from_findings(&mut self) {
-        self.duplicate_packages = self
-            .findings
-            .iter()
-            .filter_map(|f| match &f.detail {
-                Detail::ShippedPackage(d) => Some(d.clone()),
-                _ => None,
-            })
-            .collect();
-        self.duplicate_modules = self
-            .findings
-            .iter()
-            .filter_map(|f| match &f.detail {
-                Detail::ShippedModule(d) => Some(d.clone()),
-                _ => None,
-            })
-            .collect();
-    }
-
-    /// For a document written before `findings` existed: the findings its
-    /// duplicate lists hold. A document with findings is left as it is.
-    pub fn fill_findings_from_legacy_lists(&mut self) {
-        if self.findings.is_empty() {
-            self.findings = self
-                .duplicate_packages
-                .iter()
-                .map(DuplicatePackage::finding)
-                .chain(self.duplicate_modules.iter().map(DuplicateModule::finding))
-                .collect();
-        }
     }
 }
 
@@ -406,42 +367,6 @@ impl DuplicateKind {
     /// `versions` or `copies`.
     pub fn as_str(self) -> &'static str {
         self.into()
-    }
-}
-
-impl DuplicatePackage {
-    /// The `bundle-duplicate-packages` finding of this package.
-    pub fn finding(&self) -> Finding {
-        Finding::new(
-            FindingKind::BundleDuplicatePackages,
-            self.name.clone(),
-            self.name.clone(),
-            format!(
-                "{} ({}), {} wasted",
-                self.versions.join(", "),
-                self.kind.as_str(),
-                crate::units::format_bytes(self.bytes_wasted)
-            ),
-        )
-        .with_detail(Detail::ShippedPackage(self.clone()))
-    }
-}
-
-impl DuplicateModule {
-    /// The `duplicate-modules` finding of this module.
-    pub fn finding(&self) -> Finding {
-        Finding::new(
-            FindingKind::DuplicateModules,
-            self.source.clone(),
-            self.source.clone(),
-            format!(
-                "in {} chunks ({}), {} wasted",
-                self.assets.len(),
-                self.assets.join(", "),
-                crate::units::format_bytes(self.bytes_wasted)
-            ),
-        )
-        .with_detail(Detail::ShippedModule(self.clone()))
     }
 }
 

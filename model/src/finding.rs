@@ -1,28 +1,12 @@
 //! The finding contract: every kind of finding perfscope reports, with its
 //! meta as data (id, part, title, why it matters, how to fix it, default
-//! severity), and the one [`Finding`] shape every part returns.
+//! severity, the file it points at), and the one [`Finding`] shape every
+//! part returns. Each part builds its own findings next to its rules
+//! ([`crate::rule`]); this crate only declares them.
 //!
-//! A new kind is:
-//!
-//! 1. one entry in the [`finding_kinds!`] table below, and its id in the
-//!    README's list of finding kinds (section "Configuration:
-//!    `perfscope.toml`");
-//! 2. one function and one line in the registry of the part that computes
-//!    it (`analyzer::source::findings::REGISTRY`,
-//!    `analyzer::bundle::findings::REGISTRY`, `vitals::findings::REGISTRY`),
-//!    with a test;
-//! 3. for a source finding, an arm in `file_of` in `reporter/src/sarif.rs`
-//!    (the file its SARIF result and GitHub annotation point at; a kind
-//!    without one gets neither);
-//! 4. for a source or bundle finding, a table in the HTML report
-//!    (`reporter/src/html/source.rs` with `reporter/templates/source.html`,
-//!    or `reporter/src/html/bundle.rs` with `reporter/templates/bundle.html`).
-//!    A vitals finding lands in the vitals section's network findings table
-//!    unless `reporter/src/html/vitals.rs` gives it a place of its own (as
-//!    `slow-renders` and `slow-commits` have). The Markdown and terminal
-//!    outputs list every kind as they are;
-//! 5. when it saves bytes or time worth ranking among the top actions, an
-//!    arm in `all` in `assess/src/actions.rs`.
+//! The kind's meta also says which project file a finding points at
+//! ([`PointsAt`], read by [`Finding::file`]). A new kind: the recipe in
+//! ARCHITECTURE.md ("Where new things go"), the only one.
 
 use std::collections::BTreeMap;
 
@@ -102,6 +86,22 @@ pub struct KindMeta {
     pub fix: &'static str,
     /// Severity when the configuration says nothing.
     pub severity: Severity,
+    /// The project file a finding of this kind points at (SARIF results,
+    /// GitHub annotations), if any.
+    pub points_at: PointsAt,
+}
+
+/// Which project file a finding of a kind points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PointsAt {
+    /// Its subject, a project file, at its line.
+    Subject,
+    /// The `package.json` of its workspace.
+    Manifest,
+    /// The first module that imports it, else its workspace's `package.json`.
+    ImporterElseManifest,
+    /// No project file: a URL, a built asset, a component of the page.
+    Nothing,
 }
 
 /// Declares [`FindingKind`] and the meta of every kind from one table.
@@ -113,7 +113,8 @@ macro_rules! finding_kinds {
             title: $title:literal,
             why: $why:literal,
             fix: $fix:literal,
-            severity: $severity:ident $(,)?
+            severity: $severity:ident,
+            points_at: $points_at:ident $(,)?
         }
     ),* $(,)?) => {
         /// Every kind of finding, in the order reports list them. In JSON and
@@ -145,6 +146,7 @@ macro_rules! finding_kinds {
                         why: $why,
                         fix: $fix,
                         severity: Severity::$severity,
+                        points_at: PointsAt::$points_at,
                     },)*
                 }
             }
@@ -160,6 +162,7 @@ finding_kinds! {
         why: "Code that the first screen does not need is still downloaded, parsed and run before the page is usable.",
         fix: "Load it on demand with import() (React.lazy for components), or break the static import path that defeats an existing import().",
         severity: Warn,
+        points_at: Subject,
     },
     DuplicatePackages {
         id: "duplicate-packages",
@@ -168,6 +171,7 @@ finding_kinds! {
         why: "Every copy of a package ships, and stateful libraries (React, styled-components) break when two copies meet.",
         fix: "Align the version ranges, dedupe the lockfile (npm dedupe, pnpm dedupe) or add an override/resolution.",
         severity: Warn,
+        points_at: Manifest,
     },
     BundleDuplicatePackages {
         id: "bundle-duplicate-packages",
@@ -176,6 +180,7 @@ finding_kinds! {
         why: "The build ships the same package more than once: users download every copy.",
         fix: "Align the version ranges or dedupe the lockfile so the bundler finds one copy.",
         severity: Warn,
+        points_at: Nothing,
     },
     DuplicateModules {
         id: "duplicate-modules",
@@ -184,6 +189,7 @@ finding_kinds! {
         why: "A module copied into several chunks is downloaded again with each of them.",
         fix: "Let the bundler put it in one shared chunk (splitChunks, manualChunks) instead of inlining it per chunk.",
         severity: Warn,
+        points_at: Nothing,
     },
     Cycles {
         id: "cycles",
@@ -192,6 +198,7 @@ finding_kinds! {
         why: "Cycles make evaluation order fragile (undefined at import time, TDZ errors) and defeat code splitting and tree shaking.",
         fix: "Move what both modules need into a third module, or invert one of the imports.",
         severity: Warn,
+        points_at: Subject,
     },
     UnusedFiles {
         id: "unused-files",
@@ -200,6 +207,7 @@ finding_kinds! {
         why: "Dead files cost review, build and test time, and hide what the app really ships.",
         fix: "Delete them; when a tool loads them, name them as entries (or in `ignore`) in perfscope.toml.",
         severity: Warn,
+        points_at: Subject,
     },
     UnusedExports {
         id: "unused-exports",
@@ -208,6 +216,7 @@ finding_kinds! {
         why: "An unused export keeps dead code alive (bundlers drop only what they prove unused) and widens a module's surface.",
         fix: "Remove the `export` keyword, or the code when nothing in the module uses it either.",
         severity: Warn,
+        points_at: Subject,
     },
     UnusedDependencies {
         id: "unused-dependencies",
@@ -216,6 +225,7 @@ finding_kinds! {
         why: "Unused dependencies slow installs, audits and upgrades.",
         fix: "Remove them from package.json.",
         severity: Warn,
+        points_at: Manifest,
     },
     UnusedDevDependencies {
         id: "unused-dev-dependencies",
@@ -224,6 +234,7 @@ finding_kinds! {
         why: "A devDependency nothing uses (no import, no config file, no package.json script) slows every install and CI run.",
         fix: "Remove it from package.json `devDependencies`.",
         severity: Warn,
+        points_at: Manifest,
     },
     DependenciesOnlyInTooling {
         id: "dependencies-only-in-tooling",
@@ -232,6 +243,7 @@ finding_kinds! {
         why: "A package in `dependencies` that only tests, stories, configs, scripts or dev servers use is installed in production for nothing.",
         fix: "Move it to `devDependencies`.",
         severity: Warn,
+        points_at: Manifest,
     },
     DevDependenciesInProduction {
         id: "dev-dependencies-in-production",
@@ -240,6 +252,7 @@ finding_kinds! {
         why: "Code that ships imports a package listed only in `devDependencies`: a production install (`npm ci --omit=dev`) breaks.",
         fix: "Move it to `dependencies`.",
         severity: Warn,
+        points_at: Manifest,
     },
     UnlistedDependencies {
         id: "unlisted-dependencies",
@@ -248,6 +261,7 @@ finding_kinds! {
         why: "A package imported but not listed works by accident (hoisting) and breaks on a clean install.",
         fix: "Add it to package.json.",
         severity: Warn,
+        points_at: ImporterElseManifest,
     },
     SlowRenders {
         id: "slow-renders",
@@ -256,6 +270,7 @@ finding_kinds! {
         why: "A render slower than a frame (16 ms) drops frames and delays input handling.",
         fix: "Memoize the expensive part (useMemo, React.memo), split the component, or move the work off the render path.",
         severity: Warn,
+        points_at: Nothing,
     },
     SlowCommits {
         id: "slow-commits",
@@ -264,6 +279,7 @@ finding_kinds! {
         why: "A commit whose render takes longer than a frame (16 ms) freezes the page, even when no single component is slow: the work is spread over many.",
         fix: "Render less per update: memoize the components with the most self time, virtualize long lists, or split the update (useTransition, useDeferredValue).",
         severity: Warn,
+        points_at: Nothing,
     },
     UncompressedResponses {
         id: "uncompressed",
@@ -272,6 +288,7 @@ finding_kinds! {
         why: "Text served without gzip or brotli is several times larger on the wire.",
         fix: "Enable gzip or brotli on the server or CDN for text, JavaScript, CSS, JSON and SVG.",
         severity: Warn,
+        points_at: Nothing,
     },
     ShortCache {
         id: "short-cache",
@@ -280,6 +297,7 @@ finding_kinds! {
         why: "A file whose name holds a content hash never changes, yet a short cache lifetime makes returning visitors download it again.",
         fix: "Serve hashed assets with `Cache-Control: public, max-age=31536000, immutable`.",
         severity: Warn,
+        points_at: Nothing,
     },
     RequestWaterfalls {
         id: "waterfall",
@@ -288,6 +306,7 @@ finding_kinds! {
         why: "API calls that each wait for the previous response add their round trips to the load.",
         fix: "Start independent requests in parallel, or let one endpoint return what the page needs.",
         severity: Warn,
+        points_at: Nothing,
     },
     NPlusOneRequests {
         id: "n-plus-one",
@@ -296,6 +315,7 @@ finding_kinds! {
         why: "Many requests to one URL template (one per item) multiply latency and server load.",
         fix: "Fetch the items in one batched request.",
         severity: Warn,
+        points_at: Nothing,
     },
     SlowApiCalls {
         id: "slow-api",
@@ -304,6 +324,7 @@ finding_kinds! {
         why: "A slow API call delays whatever the page renders from it.",
         fix: "Speed up the endpoint, cache its answer, or render without waiting for it.",
         severity: Warn,
+        points_at: Nothing,
     },
     FailedRequests {
         id: "failed-requests",
@@ -312,6 +333,7 @@ finding_kinds! {
         why: "A request that fails (a network error, or a 4xx/5xx answer) leaves the page without a font, a style, a script or its data; a failed render-blocking stylesheet or script changes what every visitor sees.",
         fix: "Fix the URL or the server; remove the reference if the resource is gone.",
         severity: Warn,
+        points_at: Nothing,
     },
     PendingRequests {
         id: "pending-requests",
@@ -320,7 +342,30 @@ finding_kinds! {
         why: "A request still open when the page was measured (a hung API, a long poll) keeps spinners on screen and can delay interactivity.",
         fix: "Give the server a timeout and the client an error state; move long polls and streams after the first render.",
         severity: Warn,
+        points_at: Nothing,
     },
+}
+
+impl Finding {
+    /// The project file this finding points at, with its line, as its
+    /// kind's [`PointsAt`] says (paths relative to the analysed root).
+    pub fn file(&self) -> Option<(String, Option<u32>)> {
+        let manifest = || match self.workspace.as_deref() {
+            None | Some(".") | Some("") => "package.json".to_string(),
+            Some(ws) => format!("{ws}/package.json"),
+        };
+        match self.kind.meta().points_at {
+            PointsAt::Subject => Some((self.subject.clone(), self.line)),
+            PointsAt::Manifest => Some((manifest(), None)),
+            PointsAt::ImporterElseManifest => match &self.detail {
+                Detail::Dependency { importers, .. } if !importers.is_empty() => {
+                    Some((importers[0].clone(), None))
+                }
+                _ => Some((manifest(), None)),
+            },
+            PointsAt::Nothing => None,
+        }
+    }
 }
 
 impl FindingKind {

@@ -3,8 +3,8 @@
 //! Producers (`perfscope-source`, `perfscope-bundle`, `perfscope-vitals`) return these types; the
 //! reporter and the CLI only read them. The crate depends on serde (the
 //! documents' shape), schemars (their JSON Schema, `perfscope schema`), strum
-//! (the names of enums) and serde_json (a regular dependency; today only the
-//! crate's tests use it), and on nothing heavier, so that template work never
+//! (the names of enums) and serde_json (reading older documents,
+//! [`upgrade`]), and on nothing heavier, so that template work never
 //! compiles a parser or a browser driver.
 //!
 //! Every document carries `schema_version` and `kind`. Paths are relative to the
@@ -22,7 +22,9 @@ pub mod output;
 pub mod path;
 pub mod progress;
 pub mod report;
+pub mod rule;
 pub mod units;
+pub mod upgrade;
 pub mod vitals;
 
 pub use budget::{Budget, BudgetOrigin, Verdict};
@@ -32,4 +34,4 @@ pub use metric::{MetricId, Unit};
 pub use progress::Progress;
 
 /// Version of the JSON documents perfscope writes. Bump on breaking changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;

@@ -58,20 +58,6 @@ impl Report {
         }
     }
 
-    /// Brings a document read from disk to the current shape: fills the
-    /// findings of documents written before parts listed them.
-    pub fn normalize(&mut self) {
-        if let Part::Ok { document } = &mut self.analyze {
-            document.fill_findings_from_legacy_lists();
-        }
-        if let Part::Ok { document } = &mut self.bundle {
-            document.fill_findings_from_legacy_lists();
-        }
-        if let Part::Ok { document } = &mut self.vitals {
-            document.fill_findings_from_legacy_lists();
-        }
-    }
-
     /// Every finding of every part that ran, by kind in report order (each
     /// kind's findings in their document's order).
     pub fn findings(&self) -> Vec<&crate::finding::Finding> {

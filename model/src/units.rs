@@ -78,10 +78,23 @@ fn trim(value: f64) -> String {
     }
 }
 
+/// The largest size [`parse_size`] accepts: 1000 TB (10^15 bytes). Far above
+/// any build or budget, and still exact as a JSON number in every reader of
+/// `report.json` (JavaScript's integers stay exact up to 2^53, about 9 × 10^15),
+/// so a limit never turns into another number on its way to a report.
+pub const MAX_SIZE: u64 = 1_000_000_000_000_000;
+/// [`MAX_SIZE`] as users write it.
+pub const MAX_SIZE_TEXT: &str = "1000 TB";
+
 /// Parses a size such as `"250 KB"`, `"1.5MB"`, `"512"`, `"10 KiB"`
-/// (decimal KB/MB/GB, binary KiB/MiB/GiB). Negative, non-finite and unknown
-/// units are errors naming the text.
+/// (decimal KB/MB/GB/TB, binary KiB/MiB/GiB/TiB). Negative, non-finite and
+/// unknown units are errors naming the text (clipped as diagnostics quote
+/// input); a size above [`MAX_SIZE`]
+/// (`"999999999999 TB"`, a byte count past `u64`) is an error naming the
+/// text and the largest size accepted.
 pub fn parse_size(text: &str) -> Result<u64, String> {
+    // The text as errors show it: clipped, control characters escaped.
+    let shown = crate::diagnostic::quote(text);
     let trimmed = text.trim();
     let split = trimmed
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
@@ -90,24 +103,33 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     let number: f64 = number
         .replace('_', "")
         .parse()
-        .map_err(|_| format!("`{text}` is not a size (expected e.g. \"250 KB\")"))?;
+        .map_err(|_| format!("`{shown}` is not a size (expected e.g. \"250 KB\")"))?;
     let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "kb" | "k" => 1e3,
         "mb" | "m" => 1e6,
         "gb" | "g" => 1e9,
+        "tb" | "t" => 1e12,
         "kib" => 1024.0,
         "mib" => 1024.0 * 1024.0,
         "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
         other => {
+            let other = crate::diagnostic::quote(other);
             return Err(format!(
-                "`{text}`: unknown size unit `{other}` (use B, KB, MB, KiB, MiB)"
+                "`{shown}`: unknown size unit `{other}` (use B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)"
             ));
         }
     };
     let bytes = (number * factor).round();
-    if !bytes.is_finite() || bytes < 0.0 || bytes > u64::MAX as f64 {
-        return Err(format!("`{text}` is not a size"));
+    if bytes.is_nan() || bytes < 0.0 {
+        return Err(format!("`{shown}` is not a size"));
+    }
+    // Infinity too: 400 digits are read as `inf`.
+    if bytes > MAX_SIZE as f64 {
+        return Err(format!(
+            "`{shown}` is out of range: the largest size accepted is {MAX_SIZE_TEXT} ({MAX_SIZE} bytes)"
+        ));
     }
     Ok(bytes as u64)
 }
@@ -147,5 +169,33 @@ mod tests {
         assert!(parse_size("KB").is_err());
         assert!(parse_size("-5 KB").is_err());
         assert!(parse_size("1e400 KB").is_err());
+    }
+
+    #[test]
+    fn sizes_past_the_maximum_name_the_text_and_the_maximum() {
+        assert_eq!(parse_size("2 TB"), Ok(2_000_000_000_000));
+        assert_eq!(parse_size("1 TiB"), Ok(1 << 40));
+        assert_eq!(parse_size(MAX_SIZE_TEXT), Ok(MAX_SIZE));
+        for text in [
+            "999999999999 TB",
+            "18446744073709551616",
+            "99999999999999999999999999 GB",
+            "1000.1 TB",
+        ] {
+            let error = parse_size(text).unwrap_err();
+            assert!(
+                error.contains(&format!("`{text}` is out of range")),
+                "{error}"
+            );
+            assert!(
+                error.contains("the largest size accepted is 1000 TB"),
+                "{error}"
+            );
+        }
+        // A run of digits that f64 reads as infinity is out of range too.
+        let huge = "9".repeat(400);
+        let error = parse_size(&huge).unwrap_err();
+        assert!(error.contains("out of range"), "{error}");
+        assert!(error.chars().count() < 400, "the text is clipped: {error}");
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Diagnostic;
 use crate::budget::Budget;
-use crate::finding::{Detail, Finding, FindingKind};
+use crate::finding::Finding;
 
 /// Result of `perfscope vitals`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -342,40 +342,6 @@ pub struct SlowCommit {
     pub top: Vec<(String, f64, u64)>,
 }
 
-impl SlowCommit {
-    /// The `slow-commits` finding of commits with the same top components.
-    pub fn finding(&self, threshold_ms: f64, count: usize, worst_ms: f64) -> Finding {
-        use crate::units::format_ms;
-        let names: Vec<String> = self
-            .top
-            .iter()
-            .map(|(name, ms, n)| {
-                if *n > 1 {
-                    format!("{name} {} ×{n}", format_ms(*ms))
-                } else {
-                    format!("{name} {}", format_ms(*ms))
-                }
-            })
-            .collect();
-        let key: Vec<&str> = self.top.iter().map(|(n, _, _)| n.as_str()).collect();
-        Finding::new(
-            FindingKind::SlowCommits,
-            key.join(" "),
-            self.top
-                .first()
-                .map(|(n, _, _)| n.clone())
-                .unwrap_or_default(),
-            format!(
-                "{count} commit{} over {}, slowest {}; most self time: {}",
-                if count == 1 { "" } else { "s" },
-                format_ms(threshold_ms),
-                format_ms(worst_ms),
-                names.join(", ")
-            ),
-        )
-    }
-}
-
 /// Render statistics of one component.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SlowRender {
@@ -389,54 +355,4 @@ pub struct SlowRender {
     pub total_ms: f64,
     /// Longest `actualDuration` (the component with its rendered children), ms.
     pub max_actual_ms: f64,
-}
-
-impl SlowRender {
-    /// The `slow-renders` finding of this component (`threshold_ms` is the
-    /// slow-render threshold).
-    pub fn finding(&self, threshold_ms: f64) -> Finding {
-        use crate::units::format_ms;
-        Finding::new(
-            FindingKind::SlowRenders,
-            self.component.clone(),
-            self.component.clone(),
-            format!(
-                "{} render{} over {}: its own work up to {}, with its children up to {} (total own work {})",
-                self.count,
-                if self.count == 1 { "" } else { "s" },
-                format_ms(threshold_ms),
-                format_ms(self.max_ms),
-                format_ms(self.max_actual_ms),
-                format_ms(self.total_ms)
-            ),
-        )
-        .with_detail(Detail::Render(self.clone()))
-    }
-}
-
-impl VitalsReport {
-    /// For a document written before findings had keys and before slow
-    /// renders were findings: fills both.
-    pub fn fill_findings_from_legacy_lists(&mut self) {
-        for f in &mut self.findings {
-            if f.key.is_empty() {
-                f.key = f.subject.clone();
-            }
-        }
-        if !self
-            .findings
-            .iter()
-            .any(|f| f.kind == FindingKind::SlowRenders)
-        {
-            let threshold = self.react.slow_render_ms;
-            let renders: Vec<Finding> = self
-                .react
-                .slow_renders
-                .iter()
-                .map(|r| r.finding(threshold))
-                .collect();
-            self.findings.splice(0..0, renders);
-            self.findings.sort_by_key(|f| f.kind);
-        }
-    }
 }

@@ -19,15 +19,11 @@ pub fn render(report: &Report) -> Result<String, ReportError> {
 /// `analyze`, `bundle` or `vitals` document (wrapped as a report with that one
 /// part), so any of them can be compared: `perfscope diff` and `--baseline`
 /// pass the result to `assess::assess_into` (the `perfscope-assess` crate),
-/// which assesses a report against a baseline.
+/// which assesses a report against a baseline. A document of an earlier
+/// schema is brought to the current one first ([`model::upgrade::upgrade`]);
+/// one of a newer schema is refused.
 pub fn parse_document(text: &str) -> Result<Report, ReportError> {
-    let mut report = parse_unnormalized(text)?;
-    report.normalize();
-    Ok(report)
-}
-
-fn parse_unnormalized(text: &str) -> Result<Report, ReportError> {
-    let value: serde_json::Value =
+    let mut value: serde_json::Value =
         serde_json::from_str(text).map_err(|source| ReportError::Json {
             what: "the document",
             source,
@@ -43,6 +39,7 @@ fn parse_unnormalized(text: &str) -> Result<Report, ReportError> {
         Some(_) => {}
         None => return Err(ReportError::NoSchemaVersion),
     }
+    model::upgrade::upgrade(&mut value);
     let kind = value
         .get("kind")
         .and_then(|k| k.as_str())
@@ -81,5 +78,39 @@ fn parse_unnormalized(text: &str) -> Result<Report, ReportError> {
         )),
         "report" => serde_json::from_value(value).map_err(parse_err),
         other => Err(ReportError::UnknownKind(other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn older_documents_are_upgraded_and_newer_ones_refused() {
+        let old = r#"{"schema_version": 1, "kind": "analyze", "entries": [], "modules": [],
+            "unused_files": ["src/dead.ts"], "errors": ["unused-files"], "diagnostics": []}"#;
+        let report = parse_document(old).unwrap();
+        assert_eq!(report.schema_version, model::SCHEMA_VERSION);
+        let analyze = report.analyze.document().unwrap();
+        assert_eq!(analyze.schema_version, model::SCHEMA_VERSION);
+        let subjects: Vec<&str> = analyze
+            .findings
+            .iter()
+            .map(|f| f.subject.as_str())
+            .collect();
+        assert_eq!(subjects, ["src/dead.ts"]);
+
+        let newer = format!(
+            r#"{{"schema_version": {}, "kind": "report"}}"#,
+            model::SCHEMA_VERSION + 1
+        );
+        assert!(matches!(
+            parse_document(&newer),
+            Err(ReportError::NewerSchema { .. })
+        ));
+        assert!(matches!(
+            parse_document(r#"{"kind": "report"}"#),
+            Err(ReportError::NoSchemaVersion)
+        ));
     }
 }

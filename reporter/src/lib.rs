@@ -10,6 +10,7 @@
 //! no network.
 
 pub mod error;
+mod findings;
 pub mod format;
 pub mod html;
 pub mod json;

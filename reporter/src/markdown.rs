@@ -5,7 +5,9 @@
 //! a note saying how many were left out. Everything shown comes from the
 //! report's [`Assessment`].
 
-use model::assessment::{Action, AssessedFinding, Assessment, ChangeStatus, FindingStatus};
+use model::assessment::{
+    Action, AssessedFinding, Assessment, BaselineInfo, ChangeStatus, FindingStatus,
+};
 use model::finding::{Finding, FindingKind};
 use model::report::{Part, Report};
 use model::{Budget, Unit};
@@ -48,10 +50,9 @@ pub fn render_with_limit(report: &Report, limit: usize) -> String {
             &empty
         }
     };
-    let mut blocks = if assessment.baseline.is_some() {
-        with_baseline(report, assessment)
-    } else {
-        standalone(report, assessment)
+    let mut blocks = match &assessment.baseline {
+        Some(baseline) => with_baseline(report, assessment, baseline),
+        None => standalone(report, assessment),
     };
     fit(&mut blocks, limit);
     blocks.iter().map(Block::render).collect()
@@ -440,7 +441,10 @@ fn standalone(report: &Report, assessment: &Assessment) -> Vec<Block> {
     blocks
 }
 
-fn with_baseline(report: &Report, assessment: &Assessment) -> Vec<Block> {
+/// The comment against `baseline` (the assessment's): the verdict, the
+/// build diff, the metrics' changes, budgets, top actions and only the new
+/// findings.
+fn with_baseline(report: &Report, assessment: &Assessment, baseline: &BaselineInfo) -> Vec<Block> {
     let status = |m: &model::assessment::HeadlineMetric| m.change.as_ref().map(|c| c.status);
     let regressions = assessment
         .headline
@@ -463,7 +467,6 @@ fn with_baseline(report: &Report, assessment: &Assessment) -> Vec<Block> {
         .filter(|f| f.status == Some(FindingStatus::Unchanged))
         .count();
     let fixed_count = assessment.fixed.len();
-    let threshold = assessment.baseline.as_ref().map_or(0.2, |b| b.threshold);
     let verdict = if regressions > 0 {
         format!(
             "\u{274c} {regressions} regression{}",
@@ -489,39 +492,15 @@ fn with_baseline(report: &Report, assessment: &Assessment) -> Vec<Block> {
         blocks.extend(bundle_diff_blocks(diff));
     }
     if !assessment.headline.is_empty() {
-        let items = assessment
-            .headline
-            .iter()
-            .map(|m| {
-                let unit = m.metric.unit();
-                let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| unit.format(v));
-                let change = m.change.as_ref();
-                let label = match change.and_then(|c| c.note.as_ref()) {
-                    Some(_) => format!("{} <sub>within the runs' spread</sub>", text(&m.label)),
-                    None => text(&m.label),
-                };
-                format!(
-                    "| {} | {} | {} | {} | {} | {} |",
-                    change.map_or(ChangeStatus::Ok, |c| c.status).emoji(),
-                    label,
-                    show(change.and_then(|c| c.base)),
-                    show(m.value),
-                    change
-                        .and_then(|c| c.abs)
-                        .map_or_else(|| "—".to_string(), |a| unit.format_delta(a)),
-                    change
-                        .and_then(|c| c.rel)
-                        .map_or_else(|| "—".to_string(), crate::format::signed_percent),
-                )
-            })
-            .collect();
+        let items = assessment.headline.iter().map(headline_row).collect();
         blocks.push(Block::list(
             "| | Metric | Base | Head | Δ | Δ % |\n|---|---|--:|--:|--:|--:|\n".into(),
             items,
             row_note,
             format!(
-                "\n<sub>❌ worse by more than {} · ⚠️ worse by less · noise floors: 50 ms, 0.01 CLS · browser metrics regress only when the head's best run is worse than the baseline's worst.</sub>\n\n",
-                crate::format::percent(threshold)
+                "\n<sub>❌ worse by more than {} · ⚠️ worse by less · noise floors: {} · browser metrics regress only when the head's best run is worse than the baseline's worst.</sub>\n\n",
+                crate::format::percent(baseline.threshold),
+                noise_floors()
             ),
         ));
     }
@@ -572,6 +551,44 @@ fn with_baseline(report: &Report, assessment: &Assessment) -> Vec<Block> {
     blocks
 }
 
+/// The noise floors of browser metrics, as the comment states them
+/// (`50 ms, 0.01 CLS`): a worsening up to them is never flagged.
+fn noise_floors() -> String {
+    format!(
+        "{}, {} CLS",
+        Unit::Ms.format(Unit::Ms.noise_floor()),
+        // A score's noise floor is written as it is (0.01), not with a
+        // score's three decimals.
+        Unit::Score.noise_floor()
+    )
+}
+
+/// One row of the headline table against the baseline: status, metric
+/// (noted when the change is within the runs' spread), base, head and the
+/// changes.
+fn headline_row(m: &model::assessment::HeadlineMetric) -> String {
+    let unit = m.metric.unit();
+    let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| unit.format(v));
+    let change = m.change.as_ref();
+    let label = match change.and_then(|c| c.note.as_ref()) {
+        Some(_) => format!("{} <sub>within the runs' spread</sub>", text(&m.label)),
+        None => text(&m.label),
+    };
+    format!(
+        "| {} | {} | {} | {} | {} | {} |",
+        change.map_or(ChangeStatus::Ok, |c| c.status).emoji(),
+        label,
+        show(change.and_then(|c| c.base)),
+        show(m.value),
+        change
+            .and_then(|c| c.abs)
+            .map_or_else(|| "—".to_string(), |a| unit.format_delta(a)),
+        change
+            .and_then(|c| c.rel)
+            .map_or_else(|| "—".to_string(), crate::format::signed_percent),
+    )
+}
+
 fn signed(delta: i64) -> String {
     crate::format::signed_bytes(delta as f64)
 }
@@ -612,218 +629,241 @@ fn asset_name(c: &model::assessment::AssetChange) -> &str {
 /// The build diff: the biggest change in one sentence, the asset table, the
 /// entries and routes, and the packages and modules behind the change.
 fn bundle_diff_blocks(diff: &model::assessment::BundleDiff) -> Vec<Block> {
-    use model::assessment::{AssetStatus, MoverKind};
-    let mut blocks = Vec::new();
-    // The headline: the biggest asset change and its biggest cause.
-    if let Some(top) = diff.assets.first() {
-        let (delta, unit) = weight(top);
-        let mut line = format!(
-            "**Biggest change:** {} {} **{} {unit}**",
-            code(&clip(asset_name(top), MAX_PART_CHARS)),
-            top.status.as_str(),
-            signed(delta)
-        );
-        if top.initial {
-            line.push_str(" (loads up front)");
-        }
-        if !top.loaded_by.is_empty() {
-            line.push_str(&format!(", loaded by {}", names(&top.loaded_by)));
-        }
-        let cause = diff.movers.iter().find(|m| {
-            top.head_path
-                .as_ref()
-                .or(top.base_path.as_ref())
-                .is_some_and(|p| m.assets.contains(p))
-        });
-        if let Some(m) = cause {
-            let amount = if gzip_known(m) {
-                format!("{} gzip", signed(m.gzip.delta()))
-            } else {
-                format!("{} minified", signed(m.bytes.delta()))
-            };
-            line.push_str(&format!(
-                " \u{2014} mostly {} {amount}{}",
-                code(&clip(&m.name, MAX_PART_CHARS)),
-                if m.bytes.base.is_none() { " (new)" } else { "" }
-            ));
-            if !m.loaded_by.is_empty() {
-                line.push_str(&format!(
-                    ", {} {}",
-                    if m.kind == MoverKind::Package {
-                        "imported by"
-                    } else {
-                        "loaded by"
-                    },
-                    names(&m.loaded_by)
-                ));
-            }
-        }
-        line.push_str(".\n\n");
-        blocks.push(Block::Text(line));
-    } else if diff.folded.count == 0 {
-        blocks.push(Block::Text(format!(
-            "**Build:** no asset changed ({} unchanged).\n\n",
-            diff.unchanged
-        )));
+    [
+        diff_headline(diff),
+        diff_assets(diff),
+        diff_entries(diff),
+        diff_movers(diff),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// "imported by" for a package (its importers), "loaded by" for a module.
+fn mover_verb(kind: model::assessment::MoverKind) -> &'static str {
+    if kind == model::assessment::MoverKind::Package {
+        "imported by"
+    } else {
+        "loaded by"
     }
-    if !diff.assets.is_empty() {
-        let count = |s: AssetStatus| diff.assets.iter().filter(|a| a.status == s).count();
-        let summary = format!(
-            "Assets: {} changed, {} added, {} removed",
-            count(AssetStatus::Changed),
-            count(AssetStatus::Added),
-            count(AssetStatus::Removed)
-        );
-        let header = "| | Asset | Base | Head | \u{0394} gzip | \u{0394} raw | Loaded by |\n|---|---|--:|--:|--:|--:|---|\n";
-        let head = if diff.assets.len() > 10 {
-            format!("<details><summary>{summary}</summary>\n\n{header}")
+}
+
+/// The headline: the biggest asset change and its biggest cause; with no
+/// asset listed, a line saying nothing changed (unless small changes were
+/// folded, which the assets stage tells).
+fn diff_headline(diff: &model::assessment::BundleDiff) -> Option<Block> {
+    let Some(top) = diff.assets.first() else {
+        return (diff.folded.count == 0).then(|| {
+            Block::Text(format!(
+                "**Build:** no asset changed ({} unchanged).\n\n",
+                diff.unchanged
+            ))
+        });
+    };
+    let (delta, unit) = weight(top);
+    let mut line = format!(
+        "**Biggest change:** {} {} **{} {unit}**",
+        code(&clip(asset_name(top), MAX_PART_CHARS)),
+        top.status.as_str(),
+        signed(delta)
+    );
+    if top.initial {
+        line.push_str(" (loads up front)");
+    }
+    if !top.loaded_by.is_empty() {
+        line.push_str(&format!(", loaded by {}", names(&top.loaded_by)));
+    }
+    let cause = diff.movers.iter().find(|m| {
+        top.head_path
+            .as_ref()
+            .or(top.base_path.as_ref())
+            .is_some_and(|p| m.assets.contains(p))
+    });
+    if let Some(m) = cause {
+        let amount = if gzip_known(m) {
+            format!("{} gzip", signed(m.gzip.delta()))
         } else {
-            format!("### {summary}\n\n{header}")
+            format!("{} minified", signed(m.bytes.delta()))
         };
-        let mut tail = String::new();
-        if diff.folded.count > 0 {
-            tail.push_str(&format!(
-                "\n{} smaller change{} (under {} each): {} gzip, {} raw in total.\n",
+        line.push_str(&format!(
+            " \u{2014} mostly {} {amount}{}",
+            code(&clip(&m.name, MAX_PART_CHARS)),
+            if m.bytes.base.is_none() { " (new)" } else { "" }
+        ));
+        if !m.loaded_by.is_empty() {
+            line.push_str(&format!(", {} {}", mover_verb(m.kind), names(&m.loaded_by)));
+        }
+    }
+    line.push_str(".\n\n");
+    Some(Block::Text(line))
+}
+
+/// The asset table (in `<details>` past 10 rows) with the folded small
+/// changes and the unchanged count; with no asset listed but small changes
+/// folded, one line about those.
+fn diff_assets(diff: &model::assessment::BundleDiff) -> Option<Block> {
+    use model::assessment::AssetStatus;
+    if diff.assets.is_empty() {
+        return (diff.folded.count > 0).then(|| {
+            Block::Text(format!(
+                "**Build:** {} small change{} (under {} each): {} gzip in total; {} unchanged.\n\n",
                 diff.folded.count,
                 if diff.folded.count == 1 { "" } else { "s" },
                 crate::format::bytes(diff.folded.threshold),
                 signed(diff.folded.gzip),
-                signed(diff.folded.raw)
-            ));
-        }
-        tail.push_str(&format!("\n{} unchanged.\n", diff.unchanged));
-        if diff.assets.len() > 10 {
-            tail.push_str("\n</details>\n");
-        }
-        tail.push('\n');
-        let items = diff
-            .assets
-            .iter()
-            .map(|c| {
-                let (base, head) = if c.gzip.base.is_some() || c.gzip.head.is_some() {
-                    (c.gzip.base, c.gzip.head)
-                } else {
-                    (c.raw.base, c.raw.head)
-                };
-                let mark = match c.status {
-                    AssetStatus::Added => "\u{1f195}",
-                    AssetStatus::Removed => "\u{2796}",
-                    AssetStatus::Changed if weight(c).0 > 0 => "\u{1f53a}",
-                    AssetStatus::Changed => "\u{1f53d}",
-                };
-                format!(
-                    "| {mark} | {}{} | {} | {} | {} | {} | {} |",
-                    code_cell(&clip(asset_name(c), MAX_PART_CHARS)),
-                    if c.initial { " (initial)" } else { "" },
-                    size(base),
-                    size(head),
-                    if c.gzip.base.is_some() || c.gzip.head.is_some() {
-                        signed(c.gzip.delta())
-                    } else {
-                        "—".to_string()
-                    },
-                    signed(c.raw.delta()),
-                    names(&c.loaded_by).replace('|', "\\|")
-                )
-            })
-            .collect();
-        blocks.push(Block::list(head, items, diff_row_note, tail));
-    } else if diff.folded.count > 0 {
-        blocks.push(Block::Text(format!(
-            "**Build:** {} small change{} (under {} each): {} gzip in total; {} unchanged.\n\n",
+                diff.unchanged
+            ))
+        });
+    }
+    let count = |s: AssetStatus| diff.assets.iter().filter(|a| a.status == s).count();
+    let summary = format!(
+        "Assets: {} changed, {} added, {} removed",
+        count(AssetStatus::Changed),
+        count(AssetStatus::Added),
+        count(AssetStatus::Removed)
+    );
+    let header = "| | Asset | Base | Head | \u{0394} gzip | \u{0394} raw | Loaded by |\n|---|---|--:|--:|--:|--:|---|\n";
+    let head = if diff.assets.len() > 10 {
+        format!("<details><summary>{summary}</summary>\n\n{header}")
+    } else {
+        format!("### {summary}\n\n{header}")
+    };
+    let mut tail = String::new();
+    if diff.folded.count > 0 {
+        tail.push_str(&format!(
+            "\n{} smaller change{} (under {} each): {} gzip, {} raw in total.\n",
             diff.folded.count,
             if diff.folded.count == 1 { "" } else { "s" },
             crate::format::bytes(diff.folded.threshold),
             signed(diff.folded.gzip),
-            diff.unchanged
-        )));
+            signed(diff.folded.raw)
+        ));
     }
+    tail.push_str(&format!("\n{} unchanged.\n", diff.unchanged));
+    if diff.assets.len() > 10 {
+        tail.push_str("\n</details>\n");
+    }
+    tail.push('\n');
+    let items = diff.assets.iter().map(asset_row).collect();
+    Some(Block::list(head, items, diff_row_note, tail))
+}
+
+/// One row of the asset table: gzip sizes when either build has them, else raw.
+fn asset_row(c: &model::assessment::AssetChange) -> String {
+    use model::assessment::AssetStatus;
+    let (base, head) = if c.gzip.base.is_some() || c.gzip.head.is_some() {
+        (c.gzip.base, c.gzip.head)
+    } else {
+        (c.raw.base, c.raw.head)
+    };
+    let mark = match c.status {
+        AssetStatus::Added => "\u{1f195}",
+        AssetStatus::Removed => "\u{2796}",
+        AssetStatus::Changed if weight(c).0 > 0 => "\u{1f53a}",
+        AssetStatus::Changed => "\u{1f53d}",
+    };
+    format!(
+        "| {mark} | {}{} | {} | {} | {} | {} | {} |",
+        code_cell(&clip(asset_name(c), MAX_PART_CHARS)),
+        if c.initial { " (initial)" } else { "" },
+        size(base),
+        size(head),
+        if c.gzip.base.is_some() || c.gzip.head.is_some() {
+            signed(c.gzip.delta())
+        } else {
+            "—".to_string()
+        },
+        signed(c.raw.delta()),
+        names(&c.loaded_by).replace('|', "\\|")
+    )
+}
+
+/// The entries and routes whose initial or total size changed, with how
+/// many others did not.
+fn diff_entries(diff: &model::assessment::BundleDiff) -> Option<Block> {
     let changed: Vec<&model::assessment::EntryChange> = diff
         .entries
         .iter()
         .filter(|e| e.initial.delta() != 0 || e.total.delta() != 0)
         .collect();
-    if !changed.is_empty() {
-        let unit = if changed.iter().all(|e| e.gzip) {
-            "gzip"
-        } else {
-            "raw"
-        };
-        let items = changed
-            .iter()
-            .map(|e| {
-                format!(
-                    "| {} | {} | {} | {} | {} | {} | {} |",
-                    code_cell(&clip(&e.name, MAX_PART_CHARS)),
-                    size(e.initial.base),
-                    size(e.initial.head),
-                    signed(e.initial.delta()),
-                    size(e.total.base),
-                    size(e.total.head),
-                    signed(e.total.delta()),
-                )
-            })
-            .collect();
-        blocks.push(Block::list(
+    if changed.is_empty() {
+        return None;
+    }
+    let unit = if changed.iter().all(|e| e.gzip) {
+        "gzip"
+    } else {
+        "raw"
+    };
+    let items = changed
+        .iter()
+        .map(|e| {
             format!(
-                "### Entries and routes ({unit})\n\n| Entry | Initial base | Initial head | \u{0394} | With everything it can load, base | head | \u{0394} |\n|---|--:|--:|--:|--:|--:|--:|\n"
-            ),
-            items,
-            diff_row_note,
-            match diff.entries.len() - changed.len() {
-                0 => "\n".to_string(),
-                1 => "\n1 other entry unchanged.\n\n".to_string(),
-                n => format!("\n{n} other entries unchanged.\n\n"),
-            },
-        ));
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                code_cell(&clip(&e.name, MAX_PART_CHARS)),
+                size(e.initial.base),
+                size(e.initial.head),
+                signed(e.initial.delta()),
+                size(e.total.base),
+                size(e.total.head),
+                signed(e.total.delta()),
+            )
+        })
+        .collect();
+    Some(Block::list(
+        format!(
+            "### Entries and routes ({unit})\n\n| Entry | Initial base | Initial head | \u{0394} | With everything it can load, base | head | \u{0394} |\n|---|--:|--:|--:|--:|--:|--:|\n"
+        ),
+        items,
+        diff_row_note,
+        match diff.entries.len() - changed.len() {
+            0 => "\n".to_string(),
+            1 => "\n1 other entry unchanged.\n\n".to_string(),
+            n => format!("\n{n} other entries unchanged.\n\n"),
+        },
+    ))
+}
+
+/// The packages and modules behind the change, one line each.
+fn diff_movers(diff: &model::assessment::BundleDiff) -> Option<Block> {
+    if diff.movers.is_empty() {
+        return None;
     }
-    if !diff.movers.is_empty() {
-        let items = diff
-            .movers
-            .iter()
-            .map(|m| {
-                let what = match (m.bytes.base, m.bytes.head) {
-                    (None, _) => " (new)".to_string(),
-                    (_, None) => " (gone)".to_string(),
-                    _ => match &m.base_version {
-                        Some(v) => format!(" (was {})", text(&clip(v, MAX_PART_CHARS))),
-                        None => String::new(),
-                    },
-                };
-                let gzip = if gzip_known(m) {
-                    format!(" ({} gzip)", signed(m.gzip.delta()))
-                } else {
-                    String::new()
-                };
-                let mut line = format!(
-                    "- {} **{}**{gzip}{what} in {}",
-                    code(&clip(&m.name, MAX_PART_CHARS)),
-                    signed(m.bytes.delta()),
-                    names(&m.assets)
-                );
-                if !m.loaded_by.is_empty() {
-                    line.push_str(&format!(
-                        "; {} {}",
-                        if m.kind == MoverKind::Package {
-                            "imported by"
-                        } else {
-                            "loaded by"
-                        },
-                        names(&m.loaded_by)
-                    ));
-                }
-                line
-            })
-            .collect();
-        blocks.push(Block::list(
-            "### Why: what the build ships more or less of (minified bytes, from source maps)\n\n"
-                .into(),
-            items,
-            list_note,
-            "\n".into(),
-        ));
+    Some(Block::list(
+        "### Why: what the build ships more or less of (minified bytes, from source maps)\n\n"
+            .into(),
+        diff.movers.iter().map(mover_line).collect(),
+        list_note,
+        "\n".into(),
+    ))
+}
+
+/// One mover: its minified delta, its gzip delta when known, whether it is
+/// new, gone or changed version, the assets it is in and what loads it.
+fn mover_line(m: &model::assessment::Mover) -> String {
+    let what = match (m.bytes.base, m.bytes.head) {
+        (None, _) => " (new)".to_string(),
+        (_, None) => " (gone)".to_string(),
+        _ => match &m.base_version {
+            Some(v) => format!(" (was {})", text(&clip(v, MAX_PART_CHARS))),
+            None => String::new(),
+        },
+    };
+    let gzip = if gzip_known(m) {
+        format!(" ({} gzip)", signed(m.gzip.delta()))
+    } else {
+        String::new()
+    };
+    let mut line = format!(
+        "- {} **{}**{gzip}{what} in {}",
+        code(&clip(&m.name, MAX_PART_CHARS)),
+        signed(m.bytes.delta()),
+        names(&m.assets)
+    );
+    if !m.loaded_by.is_empty() {
+        line.push_str(&format!("; {} {}", mover_verb(m.kind), names(&m.loaded_by)));
     }
-    blocks
+    line
 }
 
 /// Whether a mover's gzip shares were computed (the builds had gzip sizes).
@@ -859,5 +899,320 @@ mod tests {
             "node\\_modules/@\u{200d}admin/x"
         );
         assert_eq!(text("react@18.3.1"), "react@18.3.1");
+    }
+
+    use model::assessment::{
+        AssetChange, AssetStatus, BundleDiff, EntryChange, FoldedChanges, Mover, MoverKind,
+        SizePair,
+    };
+
+    fn pair(base: Option<u64>, head: Option<u64>) -> SizePair {
+        SizePair { base, head }
+    }
+
+    fn asset(path: &str, status: AssetStatus, raw: SizePair, gzip: SizePair) -> AssetChange {
+        AssetChange {
+            key: path.to_string(),
+            base_path: (status != AssetStatus::Added).then(|| path.to_string()),
+            head_path: (status != AssetStatus::Removed).then(|| path.to_string()),
+            status,
+            initial: false,
+            raw,
+            gzip,
+            brotli: SizePair::default(),
+            loaded_by: Vec::new(),
+        }
+    }
+
+    fn mover(name: &str, kind: MoverKind, bytes: SizePair, gzip: SizePair) -> Mover {
+        Mover {
+            name: name.to_string(),
+            kind,
+            bytes,
+            gzip,
+            base_version: None,
+            assets: vec!["assets/Orders.js".to_string()],
+            loaded_by: vec!["src/pages/Orders.tsx".to_string()],
+        }
+    }
+
+    /// A new route chunk that brings lodash, two smaller changes folded,
+    /// one entry grown and one unchanged.
+    fn lodash_diff() -> BundleDiff {
+        let mut orders = asset(
+            "assets/Orders.js",
+            AssetStatus::Added,
+            pair(None, Some(72_300)),
+            pair(None, Some(26_500)),
+        );
+        orders.loaded_by = vec!["index.html".to_string()];
+        let shrunk = asset(
+            "assets/index.js",
+            AssetStatus::Changed,
+            pair(Some(180_000), Some(179_000)),
+            pair(Some(57_000), Some(56_700)),
+        );
+        BundleDiff {
+            assets: vec![orders, shrunk],
+            folded: FoldedChanges {
+                count: 2,
+                raw: 267,
+                gzip: 83,
+                threshold: 100,
+            },
+            unchanged: 3,
+            entries: vec![
+                EntryChange {
+                    name: "index.html".to_string(),
+                    initial: pair(Some(57_300), Some(57_393)),
+                    total: pair(Some(57_900), Some(84_500)),
+                    gzip: true,
+                },
+                EntryChange {
+                    name: "admin.html".to_string(),
+                    initial: pair(Some(10_000), Some(10_000)),
+                    total: pair(Some(12_000), Some(12_000)),
+                    gzip: true,
+                },
+            ],
+            movers: vec![
+                mover(
+                    "lodash@4.17.21",
+                    MoverKind::Package,
+                    pair(None, Some(71_600)),
+                    pair(None, Some(26_300)),
+                ),
+                mover(
+                    "src/pages/Orders.tsx",
+                    MoverKind::Module,
+                    pair(Some(600), Some(553)),
+                    SizePair::default(),
+                ),
+            ],
+        }
+    }
+
+    fn rendered(blocks: impl IntoIterator<Item = Block>) -> String {
+        blocks.into_iter().map(|b| b.render()).collect()
+    }
+
+    #[test]
+    fn diff_headline_names_the_biggest_change_and_its_cause() {
+        let d = lodash_diff();
+        assert_eq!(
+            rendered(diff_headline(&d)),
+            "**Biggest change:** `assets/Orders.js` added **+26.5 KB gzip**, loaded by `index.html` \u{2014} mostly `lodash@4.17.21` +26.3 KB gzip (new), imported by `src/pages/Orders.tsx`.\n\n"
+        );
+        // Raw sizes only, up front, the cause a module without gzip shares.
+        let mut d = lodash_diff();
+        d.assets[0].gzip = SizePair::default();
+        d.assets[0].initial = true;
+        d.assets[0].loaded_by.clear();
+        d.movers.remove(0);
+        assert_eq!(
+            rendered(diff_headline(&d)),
+            "**Biggest change:** `assets/Orders.js` added **+72.3 KB raw** (loads up front) \u{2014} mostly `src/pages/Orders.tsx` \u{2212}47 B minified, loaded by `src/pages/Orders.tsx`.\n\n"
+        );
+    }
+
+    #[test]
+    fn diff_headline_without_assets() {
+        let mut d = lodash_diff();
+        d.assets.clear();
+        // Small changes folded: the assets stage tells them.
+        assert!(diff_headline(&d).is_none());
+        d.folded.count = 0;
+        assert_eq!(
+            rendered(diff_headline(&d)),
+            "**Build:** no asset changed (3 unchanged).\n\n"
+        );
+    }
+
+    #[test]
+    fn diff_assets_table_with_folded_and_unchanged() {
+        let d = lodash_diff();
+        assert_eq!(
+            rendered(diff_assets(&d)),
+            "### Assets: 1 changed, 1 added, 0 removed\n\n\
+             | | Asset | Base | Head | \u{0394} gzip | \u{0394} raw | Loaded by |\n\
+             |---|---|--:|--:|--:|--:|---|\n\
+             | \u{1f195} | `assets/Orders.js` | — | 26.5 KB | +26.5 KB | +72.3 KB | `index.html` |\n\
+             | \u{1f53d} | `assets/index.js` | 57 KB | 56.7 KB | \u{2212}300 B | \u{2212}1 KB |  |\n\
+             \n2 smaller changes (under 100 B each): +83 B gzip, +267 B raw in total.\n\
+             \n3 unchanged.\n\n"
+        );
+    }
+
+    #[test]
+    fn diff_assets_past_ten_rows_fold_into_details() {
+        let mut d = lodash_diff();
+        d.folded.count = 0;
+        d.assets = (0..11)
+            .map(|i| {
+                asset(
+                    &format!("assets/{i}.js"),
+                    AssetStatus::Removed,
+                    pair(Some(1_000), None),
+                    SizePair::default(),
+                )
+            })
+            .collect();
+        let out = rendered(diff_assets(&d));
+        assert!(out.starts_with(
+            "<details><summary>Assets: 0 changed, 0 added, 11 removed</summary>\n\n| | Asset |"
+        ));
+        assert!(out.ends_with("\n3 unchanged.\n\n</details>\n\n"));
+        assert!(!out.contains("smaller change"));
+    }
+
+    #[test]
+    fn diff_assets_with_only_folded_changes() {
+        let mut d = lodash_diff();
+        d.assets.clear();
+        d.folded.count = 1;
+        assert_eq!(
+            rendered(diff_assets(&d)),
+            "**Build:** 1 small change (under 100 B each): +83 B gzip in total; 3 unchanged.\n\n"
+        );
+        d.folded.count = 0;
+        assert!(diff_assets(&d).is_none());
+    }
+
+    #[test]
+    fn asset_row_marks_and_raw_fallback() {
+        let mut grown = asset(
+            "a|b.js",
+            AssetStatus::Changed,
+            pair(Some(1_000), Some(3_000)),
+            SizePair::default(),
+        );
+        grown.initial = true;
+        grown.loaded_by = vec!["x|y.html".to_string()];
+        assert_eq!(
+            asset_row(&grown),
+            "| \u{1f53a} | `a\\|b.js` (initial) | 1 KB | 3 KB | — | +2 KB | `x\\|y.html` |"
+        );
+        let removed = asset(
+            "old.js",
+            AssetStatus::Removed,
+            pair(Some(2_000), None),
+            pair(Some(700), None),
+        );
+        assert_eq!(
+            asset_row(&removed),
+            "| \u{2796} | `old.js` | 700 B | — | \u{2212}700 B | \u{2212}2 KB |  |"
+        );
+    }
+
+    #[test]
+    fn diff_entries_lists_the_changed_ones() {
+        let d = lodash_diff();
+        assert_eq!(
+            rendered(diff_entries(&d)),
+            "### Entries and routes (gzip)\n\n\
+             | Entry | Initial base | Initial head | \u{0394} | With everything it can load, base | head | \u{0394} |\n\
+             |---|--:|--:|--:|--:|--:|--:|\n\
+             | `index.html` | 57.3 KB | 57.4 KB | +93 B | 57.9 KB | 84.5 KB | +26.6 KB |\n\
+             \n1 other entry unchanged.\n\n"
+        );
+        // One raw entry makes the table raw; none unchanged ends with a blank line.
+        let mut d = lodash_diff();
+        d.entries.truncate(1);
+        d.entries[0].gzip = false;
+        let out = rendered(diff_entries(&d));
+        assert!(out.starts_with("### Entries and routes (raw)\n\n"));
+        assert!(out.ends_with("+26.6 KB |\n\n"));
+        // Nothing changed: no table.
+        d.entries[0].initial = pair(Some(1), Some(1));
+        d.entries[0].total = pair(Some(2), Some(2));
+        assert!(diff_entries(&d).is_none());
+    }
+
+    #[test]
+    fn diff_movers_lines() {
+        let d = lodash_diff();
+        assert_eq!(
+            rendered(diff_movers(&d)),
+            "### Why: what the build ships more or less of (minified bytes, from source maps)\n\n\
+             - `lodash@4.17.21` **+71.6 KB** (+26.3 KB gzip) (new) in `assets/Orders.js`; imported by `src/pages/Orders.tsx`\n\
+             - `src/pages/Orders.tsx` **\u{2212}47 B** in `assets/Orders.js`; loaded by `src/pages/Orders.tsx`\n\n"
+        );
+        let mut gone = mover(
+            "left-pad",
+            MoverKind::Package,
+            pair(Some(500), None),
+            SizePair::default(),
+        );
+        gone.loaded_by.clear();
+        assert_eq!(
+            mover_line(&gone),
+            "- `left-pad` **\u{2212}500 B** (gone) in `assets/Orders.js`"
+        );
+        let mut upgraded = mover(
+            "react@19.0.0",
+            MoverKind::Package,
+            pair(Some(1_000), Some(1_200)),
+            SizePair::default(),
+        );
+        upgraded.base_version = Some("18.*_x".to_string());
+        upgraded.assets = (1..=5).map(|i| format!("{i}.js")).collect();
+        assert_eq!(
+            mover_line(&upgraded),
+            "- `react@19.0.0` **+200 B** (was 18.\\*\\_x) in `1.js`, `2.js`, `3.js`, 2 more; imported by `src/pages/Orders.tsx`"
+        );
+        let mut none = lodash_diff();
+        none.movers.clear();
+        assert!(diff_movers(&none).is_none());
+    }
+
+    #[test]
+    fn bundle_diff_blocks_is_the_stages_in_order() {
+        let d = lodash_diff();
+        let stages = [
+            rendered(diff_headline(&d)),
+            rendered(diff_assets(&d)),
+            rendered(diff_entries(&d)),
+            rendered(diff_movers(&d)),
+        ]
+        .concat();
+        assert_eq!(rendered(bundle_diff_blocks(&d)), stages);
+        assert_eq!(bundle_diff_blocks(&d).len(), 4);
+    }
+
+    #[test]
+    fn noise_floors_come_from_the_units() {
+        assert_eq!(noise_floors(), "50 ms, 0.01 CLS");
+    }
+
+    #[test]
+    fn headline_row_with_and_without_a_change() {
+        use model::MetricId;
+        use model::assessment::{Change, HeadlineMetric};
+        let mut m = HeadlineMetric {
+            key: "all-js".to_string(),
+            label: "All JS (gzip)".to_string(),
+            metric: MetricId::Gzip,
+            value: Some(84_000.0),
+            samples: Vec::new(),
+            change: Some(Change {
+                base: Some(57_400.0),
+                abs: Some(26_600.0),
+                rel: Some(0.464),
+                status: ChangeStatus::Regression,
+                note: None,
+            }),
+        };
+        assert_eq!(
+            headline_row(&m),
+            "| \u{274c} | All JS (gzip) | 57.4 KB | 84 KB | +26.6 KB | +46.4% |"
+        );
+        if let Some(c) = m.change.as_mut() {
+            c.note = Some("within spread".to_string());
+        }
+        assert!(headline_row(&m).contains("All JS (gzip) <sub>within the runs' spread</sub>"));
+        m.change = None;
+        m.value = None;
+        m.label = "*LCP*".to_string();
+        assert_eq!(headline_row(&m), "| \u{2705} | \\*LCP\\* | — | — | — | — |");
     }
 }

@@ -1,24 +1,25 @@
 //! SARIF 2.1.0 for code scanning (GitHub shows the results on the diff).
 //!
 //! Code scanning places every result at a file of the repository, so only
-//! source findings are written: one rule per kind of *source* finding (id,
-//! title, why, fix from the kind's meta; every source kind, in report order,
-//! whether or not it has findings) and one result per source finding that
-//! `file_of` places at a file of the project: modules (unused files and
-//! exports, cycles, lazy-loading candidates), the first importer of an
-//! unlisted dependency, and the `package.json` another dependency finding or
-//! a duplicate package is about. Bundle and vitals findings point at no
-//! source file (an asset of the build output, a URL or a component), so
-//! they have neither rules nor results here; they are in the report, the PR
-//! comment and, without a file, in [`github`]'s annotations. Paths are
-//! relative to the analysed folder (`%SRCROOT%`).
+//! findings that point at a project file are written: one rule per kind
+//! whose meta says it points at one ([`PointsAt`]: id, title, why, fix from
+//! the kind's meta; every such kind, in report order, whether or not it has
+//! findings) and one result per finding that [`Finding::file`] places at a
+//! file of the project: modules (unused files and exports, cycles,
+//! lazy-loading candidates), the first importer of an unlisted dependency,
+//! and the `package.json` another dependency finding or a duplicate package
+//! is about. Findings about the build output or the browser run (an asset,
+//! a URL, a component) point at no project file, so they have neither rules
+//! nor results here; they are in the report, the PR comment and, without a
+//! file, in [`github`]'s annotations. Paths are relative to the analysed
+//! folder (`%SRCROOT%`). Severities are the assessment's.
 //!
 //! The few SARIF objects used are written as serde types here; a test
 //! validates the output against the official schema.
 
 use serde::Serialize;
 
-use model::finding::{Detail, Finding, FindingKind, PartId, Severity};
+use model::finding::{Finding, FindingKind, PointsAt, Severity};
 use model::report::Report;
 
 #[derive(Serialize)]
@@ -147,35 +148,6 @@ fn pascal(id: &str) -> String {
         .collect()
 }
 
-/// The project file a finding points at, with its line.
-fn file_of(f: &Finding) -> Option<(String, Option<u32>)> {
-    if f.kind.part() != PartId::Source {
-        return None;
-    }
-    let manifest = || match f.workspace.as_deref() {
-        None | Some(".") | Some("") => "package.json".to_string(),
-        Some(ws) => format!("{ws}/package.json"),
-    };
-    match f.kind {
-        FindingKind::UnusedFiles
-        | FindingKind::UnusedExports
-        | FindingKind::Cycles
-        | FindingKind::LazyCandidates => Some((f.subject.clone(), f.line)),
-        FindingKind::UnlistedDependencies => match &f.detail {
-            Detail::Dependency { importers, .. } if !importers.is_empty() => {
-                Some((importers[0].clone(), None))
-            }
-            _ => Some((manifest(), None)),
-        },
-        FindingKind::UnusedDependencies
-        | FindingKind::UnusedDevDependencies
-        | FindingKind::DependenciesOnlyInTooling
-        | FindingKind::DevDependenciesInProduction
-        | FindingKind::DuplicatePackages => Some((manifest(), None)),
-        _ => None,
-    }
-}
-
 /// Paths of the report are relative and `/`-separated; a SARIF URI escapes
 /// what a URI reference cannot hold.
 fn uri(path: &str) -> String {
@@ -205,8 +177,9 @@ fn uri(path: &str) -> String {
     out
 }
 
-/// The SARIF log of an assessed report (its findings with their assessed
-/// severities; every finding when it was not assessed).
+/// The SARIF log of an assessed report: its findings with their assessed
+/// severities (every finding at its kind's default severity when it was not
+/// assessed).
 pub fn render(report: &Report) -> String {
     let severities: Vec<(&Finding, Severity)> = match &report.assessment {
         Some(a) => a
@@ -214,26 +187,32 @@ pub fn render(report: &Report) -> String {
             .iter()
             .map(|f| (&f.finding, f.severity))
             .collect(),
-        None => report
-            .findings()
+        None => crate::findings::all(report)
             .into_iter()
             .map(|f| (f, f.kind.meta().severity))
             .collect(),
     };
-    // One rule per kind of source finding, in report order.
+    // One rule per kind whose findings point at a project file, in report order.
     let kinds: Vec<FindingKind> = FindingKind::ALL
         .iter()
         .copied()
-        .filter(|k| k.part() == PartId::Source)
+        .filter(|k| k.meta().points_at != PointsAt::Nothing)
         .collect();
+    // A kind's level: its assessed severity (the assessment sums up every
+    // kind with findings), else its default.
+    let severity_of = |kind: FindingKind| {
+        report
+            .assessment
+            .iter()
+            .flat_map(|a| &a.kinds)
+            .find(|k| k.kind == kind)
+            .map_or(kind.meta().severity, |k| k.severity)
+    };
     let rules = kinds
         .iter()
         .map(|k| {
             let meta = k.meta();
-            let severity = severities
-                .iter()
-                .find(|(f, _)| f.kind == *k)
-                .map_or(meta.severity, |(_, s)| *s);
+            let severity = severity_of(*k);
             Rule {
                 id: meta.id,
                 name: pascal(meta.id),
@@ -260,7 +239,7 @@ pub fn render(report: &Report) -> String {
     let results = severities
         .iter()
         .filter_map(|(f, severity)| {
-            let (path, line) = file_of(f)?;
+            let (path, line) = f.file()?;
             let rule_index = kinds.iter().position(|k| *k == f.kind)?;
             let message = if f.message.is_empty() {
                 format!("{}: {}", f.kind.title(), f.subject)
@@ -349,7 +328,7 @@ pub fn github(report: &Report) -> String {
             format!("{} ({})", f.finding.message, f.finding.subject)
         };
         let title = property(f.finding.kind.title());
-        match file_of(&f.finding) {
+        match f.finding.file() {
             Some((path, line)) => {
                 let line = line.map(|l| format!(",line={l}")).unwrap_or_default();
                 out.push_str(&format!(

@@ -8,10 +8,9 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 use model::Diagnostic;
-use model::analyze::AnalyzeReport;
 use model::assessment::{Assessment, ChangeStatus, CheckKind, FindingStatus};
-use model::bundle::{AssetType, BundleReport};
-use model::finding::{Finding, FindingKind};
+use model::bundle::{Asset, AssetType, BundleReport, Entry, Package};
+use model::finding::{Finding, FindingKind, PartId};
 use model::report::{Part, Report};
 use model::vitals::{MetricSpread, VitalsReport};
 
@@ -72,9 +71,13 @@ fn diagnostics(out: &mut String, list: &[Diagnostic]) {
 }
 
 /// Findings grouped by kind (report order), each kind with its count.
-fn findings_by_kind(out: &mut String, findings: &[Finding], kinds: &[FindingKind]) {
+fn findings_by_kind(out: &mut String, findings: &[&Finding], kinds: &[FindingKind]) {
     for &kind in kinds {
-        let of_kind: Vec<&Finding> = findings.iter().filter(|f| f.kind == kind).collect();
+        let of_kind: Vec<&Finding> = findings
+            .iter()
+            .copied()
+            .filter(|f| f.kind == kind)
+            .collect();
         let _ = writeln!(
             out,
             "{}",
@@ -83,6 +86,41 @@ fn findings_by_kind(out: &mut String, findings: &[Finding], kinds: &[FindingKind
         for f in of_kind {
             finding_line(out, f);
         }
+    }
+}
+
+/// The kinds of `findings`, in report order.
+fn kinds_of(findings: &[&Finding]) -> Vec<FindingKind> {
+    FindingKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| findings.iter().any(|f| f.kind == *k))
+        .collect()
+}
+
+/// The gate's failing checks on findings of `part` configured as errors,
+/// one line each.
+fn failed_error_checks(out: &mut String, report: &Report, part: PartId) {
+    let checks = crate::findings::failed_error_checks(report, part);
+    if checks.is_empty() {
+        return;
+    }
+    out.push('\n');
+    for c in checks {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            paint(RED, "Failed:"),
+            clean(crate::findings::check_text(c))
+        );
+    }
+}
+
+/// Why a part has no document, for a command that asked for it.
+fn no_document<T>(name: &str, part: &Part<T>) -> String {
+    match part {
+        Part::Failed { error } => format!("{} {name}: {}\n", paint(RED, "Failed:"), clean(error)),
+        _ => format!("{name}: not run\n"),
     }
 }
 
@@ -131,8 +169,13 @@ pub fn explain(e: &model::analyze::Explanation) -> String {
     out
 }
 
-/// `perfscope analyze`: entries, module count, every finding by kind, diagnostics.
-pub fn analyze(r: &AnalyzeReport) -> String {
+/// `perfscope analyze`: entries, module count, every finding by kind (as
+/// the report's assessment has them), diagnostics, and the gate's failing
+/// checks on findings configured as errors.
+pub fn analyze(report: &Report) -> String {
+    let Some(r) = report.analyze.document() else {
+        return no_document("source analysis", &report.analyze);
+    };
     let mut out = String::new();
     let entries: Vec<String> = r
         .entries
@@ -150,19 +193,12 @@ pub fn analyze(r: &AnalyzeReport) -> String {
     let kinds: Vec<FindingKind> = FindingKind::ALL
         .iter()
         .copied()
-        .filter(|k| k.part() == model::PartId::Source)
+        .filter(|k| k.part() == PartId::Source)
         .collect();
-    findings_by_kind(&mut out, &r.findings, &kinds);
+    let findings = crate::findings::of_part(report, PartId::Source);
+    findings_by_kind(&mut out, &findings, &kinds);
     diagnostics(&mut out, &r.diagnostics);
-    if !r.errors.is_empty() {
-        let ids: Vec<&str> = r.errors.iter().map(|k| k.id()).collect();
-        let _ = writeln!(
-            out,
-            "\n{} findings configured as errors: {}",
-            paint(RED, "Failed:"),
-            ids.join(", ")
-        );
-    }
+    failed_error_checks(&mut out, report, PartId::Source);
     out
 }
 
@@ -170,9 +206,9 @@ fn opt_bytes(size: Option<u64>) -> String {
     size.map_or_else(|| "-".to_string(), format::bytes)
 }
 
-/// `perfscope bundle`: assets, entries, packages, duplicates, budgets, diagnostics.
-pub fn bundle(report: &BundleReport) -> String {
-    let mut out = String::new();
+/// The analysed folder, its framework and chunk graph, how it was found,
+/// what of it was measured and what was not counted.
+fn layout_lines(out: &mut String, report: &BundleReport) {
     let _ = writeln!(
         out,
         "{} ({}; chunk graph: {})",
@@ -206,103 +242,136 @@ pub fn bundle(report: &BundleReport) -> String {
             names.join("; ")
         );
     }
-    out.push('\n');
+}
+
+/// The short name of an asset type in the assets table.
+fn asset_kind(t: AssetType) -> &'static str {
+    match t {
+        AssetType::Js => "js",
+        AssetType::Css => "css",
+        AssetType::Html => "html",
+        AssetType::Font => "font",
+        AssetType::Image => "image",
+        AssetType::Wasm => "wasm",
+        AssetType::Sourcemap => "map",
+        AssetType::Metadata => "meta",
+        AssetType::Other => "other",
+    }
+}
+
+/// When an asset loads: `initial`, `lazy` (JS and CSS), or nothing.
+fn asset_load(a: &Asset) -> &'static str {
+    if a.initial {
+        "initial"
+    } else if matches!(a.asset_type, AssetType::Js | AssetType::Css) {
+        "lazy"
+    } else {
+        ""
+    }
+}
+
+/// The assets users download (no source maps, no bundler metadata), largest
+/// first then by path, under their header.
+fn shipped_assets(out: &mut String, assets: &[Asset]) {
     let _ = writeln!(
         out,
         "{:<48} {:>6} {:>10} {:>10} {:>10}  load",
         "asset", "type", "raw", "gzip", "brotli"
     );
-    let mut shipped: Vec<_> = report
-        .assets
+    let mut shipped: Vec<_> = assets
         .iter()
         .filter(|a| a.asset_type.is_shipped())
         .collect();
     shipped.sort_by(|a, b| b.raw.cmp(&a.raw).then_with(|| a.path.cmp(&b.path)));
     for a in &shipped {
-        let load = if a.initial {
-            "initial"
-        } else if matches!(a.asset_type, AssetType::Js | AssetType::Css) {
-            "lazy"
-        } else {
-            ""
-        };
-        let kind: &str = match a.asset_type {
-            AssetType::Js => "js",
-            AssetType::Css => "css",
-            AssetType::Html => "html",
-            AssetType::Font => "font",
-            AssetType::Image => "image",
-            AssetType::Wasm => "wasm",
-            AssetType::Sourcemap => "map",
-            AssetType::Metadata => "meta",
-            AssetType::Other => "other",
-        };
         let _ = writeln!(
             out,
             "{:<48} {:>6} {:>10} {:>10} {:>10}  {}",
             clean(&a.path),
-            kind,
+            asset_kind(a.asset_type),
             format::bytes(a.raw),
             opt_bytes(a.gzip),
             opt_bytes(a.brotli),
-            load
+            asset_load(a)
         );
     }
-    if !report.entries.is_empty() {
+}
+
+/// Each entry's initial load and its lazy files, when there are entries.
+fn entry_lines(out: &mut String, entries: &[Entry]) {
+    if entries.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<48} {:>6} {:>10} {:>10} {:>10}",
+        "entry (initial)", "files", "raw", "gzip", "brotli"
+    );
+    for e in entries {
         let _ = writeln!(
             out,
-            "\n{:<48} {:>6} {:>10} {:>10} {:>10}",
-            "entry (initial)", "files", "raw", "gzip", "brotli"
+            "{:<48} {:>6} {:>10} {:>10} {:>10}  lazy: {} files, {}{}",
+            clean(&e.name),
+            e.assets.len(),
+            format::bytes(e.raw),
+            opt_bytes(e.gzip),
+            opt_bytes(e.brotli),
+            e.lazy.len(),
+            format::bytes(e.lazy_sizes.raw),
+            e.first_load_js
+                .map(|b| format!("; First Load JS (next build) {}", format::bytes(b)))
+                .unwrap_or_default()
         );
-        for e in &report.entries {
-            let _ = writeln!(
-                out,
-                "{:<48} {:>6} {:>10} {:>10} {:>10}  lazy: {} files, {}{}",
-                clean(&e.name),
-                e.assets.len(),
-                format::bytes(e.raw),
-                opt_bytes(e.gzip),
-                opt_bytes(e.brotli),
-                e.lazy.len(),
-                format::bytes(e.lazy_sizes.raw),
-                e.first_load_js
-                    .map(|b| format!("; First Load JS (next build) {}", format::bytes(b)))
-                    .unwrap_or_default()
-            );
-        }
     }
-    if !report.packages.is_empty() {
+}
+
+/// The ten largest packages (then by name), when there are packages.
+fn largest_packages(out: &mut String, packages: &[Package]) {
+    if packages.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nlargest packages (bytes from source maps; gzip estimated)"
+    );
+    let mut packages: Vec<_> = packages.iter().collect();
+    packages.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
+    for p in packages.iter().take(10) {
+        let name = match &p.version {
+            Some(v) => format!("{}@{}", p.name, v),
+            None => p.name.clone(),
+        };
         let _ = writeln!(
             out,
-            "\nlargest packages (bytes from source maps; gzip estimated)"
+            "  {:<46} {:>10} {:>10}",
+            clean(&name),
+            format::bytes(p.bytes),
+            opt_bytes(p.gzip)
         );
-        let mut packages: Vec<_> = report.packages.iter().collect();
-        packages.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
-        for p in packages.iter().take(10) {
-            let name = match &p.version {
-                Some(v) => format!("{}@{}", p.name, v),
-                None => p.name.clone(),
-            };
-            let _ = writeln!(
-                out,
-                "  {:<46} {:>10} {:>10}",
-                clean(&name),
-                format::bytes(p.bytes),
-                opt_bytes(p.gzip)
-            );
-        }
     }
-    if !report.findings.is_empty() {
+}
+
+/// `perfscope bundle`: assets, entries, packages, findings (as the report's
+/// assessment has them), budgets, diagnostics, and the gate's failing checks
+/// on findings configured as errors.
+pub fn bundle(full: &Report) -> String {
+    let Some(report) = full.bundle.document() else {
+        return no_document("bundle analysis", &full.bundle);
+    };
+    let mut out = String::new();
+    layout_lines(&mut out, report);
+    out.push('\n');
+    shipped_assets(&mut out, &report.assets);
+    entry_lines(&mut out, &report.entries);
+    largest_packages(&mut out, &report.packages);
+    let findings = crate::findings::of_part(full, PartId::Bundle);
+    if !findings.is_empty() {
         out.push('\n');
-        let kinds: Vec<FindingKind> = FindingKind::ALL
-            .iter()
-            .copied()
-            .filter(|k| report.findings.iter().any(|f| f.kind == *k))
-            .collect();
-        findings_by_kind(&mut out, &report.findings, &kinds);
+        findings_by_kind(&mut out, &findings, &kinds_of(&findings));
     }
     budgets(&mut out, &report.budgets);
     diagnostics(&mut out, &report.diagnostics);
+    failed_error_checks(&mut out, full, PartId::Bundle);
     out
 }
 
@@ -357,8 +426,22 @@ fn spread(s: &Option<MetricSpread>, score: bool) -> String {
     }
 }
 
-/// `perfscope vitals`: the median run, spreads, React, findings, budgets.
-pub fn vitals(report: &VitalsReport) -> String {
+/// `perfscope vitals`: for each page, the median run, spreads, React,
+/// findings (as the report's assessment has them), budgets and diagnostics;
+/// then the gate's failing checks on findings configured as errors.
+pub fn vitals(full: &Report) -> String {
+    let Some(report) = full.vitals.document() else {
+        return no_document("vitals", &full.vitals);
+    };
+    let shown = crate::findings::of_part(full, PartId::Vitals);
+    let mut out = vitals_page(report, &shown);
+    failed_error_checks(&mut out, full, PartId::Vitals);
+    out
+}
+
+/// One page of `perfscope vitals` (and, after it, the other pages), with
+/// the findings of `shown` that the page's document has (by kind and key).
+fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -425,14 +508,17 @@ pub fn vitals(report: &VitalsReport) -> String {
             }
         );
     }
-    if !report.findings.is_empty() {
-        let kinds: Vec<FindingKind> = FindingKind::ALL
-            .iter()
-            .copied()
-            .filter(|k| report.findings.iter().any(|f| f.kind == *k))
-            .collect();
-        findings_by_kind(&mut out, &report.findings, &kinds);
-    }
+    let findings: Vec<&Finding> = shown
+        .iter()
+        .copied()
+        .filter(|f| {
+            report
+                .findings
+                .iter()
+                .any(|g| g.kind == f.kind && g.key == f.key)
+        })
+        .collect();
+    findings_by_kind(&mut out, &findings, &kinds_of(&findings));
     budgets(&mut out, &report.budgets);
     diagnostics(&mut out, &report.diagnostics);
     for page in &report.pages {
@@ -444,7 +530,7 @@ pub fn vitals(report: &VitalsReport) -> String {
                 &format!("page {}", clean(page.path.as_deref().unwrap_or("")))
             )
         );
-        out.push_str(&vitals(page));
+        out.push_str(&vitals_page(page, shown));
     }
     out
 }
@@ -752,5 +838,254 @@ mod tests {
         assert_eq!(clean("src/a.ts"), "src/a.ts");
         assert_eq!(clean("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(clean("x\ny"), "x\\u{a}y");
+    }
+
+    /// The shop-app's recorded bundle document, read as a report.
+    fn recorded() -> Report {
+        crate::json::parse_document(include_str!("../../fixtures/reports/bundle.json"))
+            .expect("the recorded bundle document reads")
+    }
+
+    fn recorded_bundle() -> BundleReport {
+        recorded()
+            .bundle
+            .document()
+            .cloned()
+            .expect("a bundle document")
+    }
+
+    fn asset(path: &str, asset_type: AssetType, raw: u64, initial: bool) -> Asset {
+        Asset {
+            path: path.to_string(),
+            asset_type,
+            raw,
+            gzip: Some(raw / 3),
+            brotli: None,
+            initial,
+            initial_for: Vec::new(),
+            imports: Vec::new(),
+            dynamic_imports: Vec::new(),
+            map: None,
+            sources: Vec::new(),
+            unmapped_bytes: raw,
+        }
+    }
+
+    fn package(name: &str, version: Option<&str>, bytes: u64) -> Package {
+        Package {
+            name: name.to_string(),
+            version: version.map(str::to_string),
+            bytes,
+            gzip: None,
+            paths: Vec::new(),
+            assets: Vec::new(),
+        }
+    }
+
+    fn lines(write: impl FnOnce(&mut String)) -> Vec<String> {
+        let mut out = String::new();
+        write(&mut out);
+        out.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn layout_lines_tell_what_was_measured_and_what_was_not_counted() {
+        let mut report = recorded_bundle();
+        report.root = "dist".to_string();
+        assert_eq!(
+            lines(|out| layout_lines(out, &report)),
+            ["dist (static; chunk graph: vite-manifest)"]
+        );
+        report.layout.served = ".".to_string();
+        assert_eq!(lines(|out| layout_lines(out, &report)).len(), 1);
+
+        report.layout.framework = model::bundle::Framework::Next;
+        report.layout.served = "static".to_string();
+        report.layout.found = Some(".next (the first found)".to_string());
+        report.layout.excluded = ["cache", "server\u{1b}[2J"]
+            .iter()
+            .map(|path| model::bundle::ExcludedFiles {
+                path: path.to_string(),
+                files: 2,
+                bytes: 1500,
+                why: "not served".to_string(),
+            })
+            .collect();
+        assert_eq!(
+            lines(|out| layout_lines(out, &report)),
+            [
+                "dist (next; chunk graph: vite-manifest)".to_string(),
+                "  found: .next (the first found)".to_string(),
+                "  measured: static/ only (what browsers download)".to_string(),
+                format!(
+                    "  not counted (never downloaded): 4 files, {} — cache; server\\u{{1b}}[2J",
+                    format::bytes(3000)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_asset_type_has_a_short_name() {
+        let names: Vec<&str> = [
+            AssetType::Js,
+            AssetType::Css,
+            AssetType::Html,
+            AssetType::Font,
+            AssetType::Image,
+            AssetType::Wasm,
+            AssetType::Sourcemap,
+            AssetType::Metadata,
+            AssetType::Other,
+        ]
+        .into_iter()
+        .map(asset_kind)
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "js", "css", "html", "font", "image", "wasm", "map", "meta", "other"
+            ]
+        );
+    }
+
+    #[test]
+    fn initial_assets_load_initially_and_lazy_ones_are_only_js_and_css() {
+        assert_eq!(
+            asset_load(&asset("a.js", AssetType::Js, 1, true)),
+            "initial"
+        );
+        assert_eq!(
+            asset_load(&asset("a.png", AssetType::Image, 1, true)),
+            "initial"
+        );
+        assert_eq!(asset_load(&asset("a.js", AssetType::Js, 1, false)), "lazy");
+        assert_eq!(
+            asset_load(&asset("a.css", AssetType::Css, 1, false)),
+            "lazy"
+        );
+        assert_eq!(asset_load(&asset("a.woff2", AssetType::Font, 1, false)), "");
+    }
+
+    #[test]
+    fn shipped_assets_are_listed_largest_first_without_maps_or_metadata() {
+        let assets = [
+            asset("b.js", AssetType::Js, 500, false),
+            asset("b.js.map", AssetType::Sourcemap, 9000, false),
+            asset(".vite/manifest.json", AssetType::Metadata, 8000, false),
+            asset("a.js", AssetType::Js, 500, true),
+            asset("logo\u{1b}.png", AssetType::Image, 700, false),
+        ];
+        let row = |path: &str, kind: &str, raw: u64, load: &str| {
+            format!(
+                "{:<48} {:>6} {:>10} {:>10} {:>10}  {load}",
+                path,
+                kind,
+                format::bytes(raw),
+                format::bytes(raw / 3),
+                "-"
+            )
+        };
+        assert_eq!(
+            lines(|out| shipped_assets(out, &assets)),
+            [
+                format!(
+                    "{:<48} {:>6} {:>10} {:>10} {:>10}  load",
+                    "asset", "type", "raw", "gzip", "brotli"
+                ),
+                row("logo\\u{1b}.png", "image", 700, ""),
+                row("a.js", "js", 500, "initial"),
+                row("b.js", "js", 500, "lazy"),
+            ]
+        );
+    }
+
+    #[test]
+    fn entry_lines_show_the_initial_load_and_the_lazy_files() {
+        assert!(lines(|out| entry_lines(out, &[])).is_empty());
+        let mut entries = recorded_bundle().entries;
+        entries.truncate(1);
+        entries[0].name = "index.html".to_string();
+        entries[0].first_load_js = Some(88_000);
+        let e = &entries[0];
+        let shown = lines(|out| entry_lines(out, &entries));
+        assert_eq!(shown[0], "");
+        assert!(shown[1].starts_with("entry (initial)"), "{shown:?}");
+        assert_eq!(
+            shown[2],
+            format!(
+                "{:<48} {:>6} {:>10} {:>10} {:>10}  lazy: {} files, {}; First Load JS (next build) {}",
+                "index.html",
+                e.assets.len(),
+                format::bytes(e.raw),
+                opt_bytes(e.gzip),
+                opt_bytes(e.brotli),
+                e.lazy.len(),
+                format::bytes(e.lazy_sizes.raw),
+                format::bytes(88_000)
+            )
+        );
+        assert_eq!(shown.len(), 3);
+    }
+
+    #[test]
+    fn largest_packages_are_the_ten_largest_then_by_name() {
+        assert!(lines(|out| largest_packages(out, &[])).is_empty());
+        let mut packages: Vec<Package> = (0..11)
+            .map(|i| package(&format!("pkg-{i:02}"), None, 100 + i))
+            .collect();
+        packages.push(package("react-dom", Some("18.3.1"), 5000));
+        packages.push(package("a-tie", None, 110));
+        let shown = lines(|out| largest_packages(out, &packages));
+        assert_eq!(
+            shown[..2],
+            [
+                "",
+                "largest packages (bytes from source maps; gzip estimated)"
+            ]
+        );
+        let names: Vec<&str> = shown[2..]
+            .iter()
+            .map(|l| l.split_whitespace().next().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "react-dom@18.3.1",
+                "a-tie",
+                "pkg-10",
+                "pkg-09",
+                "pkg-08",
+                "pkg-07",
+                "pkg-06",
+                "pkg-05",
+                "pkg-04",
+                "pkg-03"
+            ]
+        );
+        assert_eq!(
+            shown[2],
+            format!(
+                "  {:<46} {:>10} {:>10}",
+                "react-dom@18.3.1",
+                format::bytes(5000),
+                "-"
+            )
+        );
+    }
+
+    #[test]
+    fn bundle_writes_its_stages_in_order() {
+        let report = recorded();
+        let out = bundle(&report);
+        let b = report.bundle.document().unwrap();
+        let mut expected = String::new();
+        layout_lines(&mut expected, b);
+        expected.push('\n');
+        shipped_assets(&mut expected, &b.assets);
+        entry_lines(&mut expected, &b.entries);
+        largest_packages(&mut expected, &b.packages);
+        assert!(out.starts_with(&expected), "{out}");
+        assert!(expected.contains("largest packages"));
     }
 }

@@ -114,3 +114,114 @@ fn failed_and_absent_parts_render_as_messages() {
     // The source section still has its findings.
     assert!(html.contains("src/legacy/OldCart.tsx"));
 }
+
+/// One finding of every kind, without its typed detail, planted in the
+/// sample's documents: each is shown somewhere (its own table, or its
+/// part's "Other findings" when that table needs the detail).
+#[test]
+fn every_kind_is_shown() {
+    use model::finding::{Finding, FindingKind, PartId};
+    let mut report = common::unassessed(
+        Some(common::analyze_json()),
+        Some(common::bundle_json()),
+        Some(common::vitals_json()),
+    );
+    for &kind in FindingKind::ALL {
+        let subject = format!("planted-{}", kind.id());
+        let f = Finding::new(kind, subject.clone(), subject, "planted");
+        match (
+            kind.part(),
+            &mut report.analyze,
+            &mut report.bundle,
+            &mut report.vitals,
+        ) {
+            (PartId::Source, Part::Ok { document }, _, _) => document.findings.push(f),
+            (PartId::Bundle, _, Part::Ok { document }, _) => document.findings.push(f),
+            (PartId::Vitals, _, _, Part::Ok { document }) => document.findings.push(f),
+            _ => unreachable!("every part ran"),
+        }
+    }
+    let html = reporter::html::render(&common::assessed(report, None, 0.2)).unwrap();
+    for kind in FindingKind::ALL {
+        assert!(
+            html.contains(&format!("planted-{}", kind.id())),
+            "{kind} is not shown"
+        );
+    }
+    // Lazy-loading candidates need their detail: this one is another finding.
+    assert!(html.contains("Other findings"));
+    assert!(html.contains("<code>planted-lazy-candidates</code>"));
+}
+
+/// Kinds switched off are not shown: the page lists the assessment's findings.
+#[test]
+fn findings_come_from_the_assessment() {
+    use model::finding::{FindingKind, Severity};
+    let mut options = assess::AssessOptions::default();
+    options
+        .severities
+        .set(FindingKind::UnusedFiles, Severity::Off);
+    let mut report = common::unassessed(Some(common::analyze_json()), None, None);
+    let html = reporter::html::render(&report).unwrap();
+    assert!(
+        html.contains("src/legacy/OldCart.tsx"),
+        "parts' findings without an assessment"
+    );
+    assess::assess_into(&mut report, None, &options);
+    let html = reporter::html::render(&report).unwrap();
+    assert!(!html.contains("src/legacy/OldCart.tsx"));
+    assert!(html.contains("src/utils/format.ts:12"));
+}
+
+/// The source section's failures are the gate's: every unused export
+/// without a baseline, only the new ones with one.
+#[test]
+fn findings_configured_as_errors_are_the_gates_failing_checks() {
+    use model::finding::{FindingKind, Severity};
+    use serde_json::json;
+    let mut options = assess::AssessOptions::default();
+    options
+        .severities
+        .set(FindingKind::UnusedExports, Severity::Error);
+    let base = common::unassessed(Some(common::analyze_json()), None, None);
+
+    let mut report = base.clone();
+    assess::assess_into(&mut report, None, &options);
+    let html = reporter::html::render(&report).unwrap();
+    let failing = failing_reasons(&report);
+    assert_eq!(failing.len(), 1, "{failing:?}");
+    assert!(failing[0].starts_with("2 "), "{failing:?}");
+    assert!(html.contains(&format!("Failed: {}", failing[0])));
+
+    // Against a baseline that has them: nothing fails.
+    let mut same = base.clone();
+    assess::assess_into(&mut same, Some(&base), &options);
+    let html = reporter::html::render(&same).unwrap();
+    assert!(!html.contains("Failed:"));
+
+    // One new unused export: only it fails.
+    let mut analyze = common::analyze_json();
+    analyze["unused_exports"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"path": "src/new.ts", "name": "helper", "line": 1, "type_only": false}));
+    let mut head = common::unassessed(Some(analyze), None, None);
+    assess::assess_into(&mut head, Some(&base), &options);
+    let html = reporter::html::render(&head).unwrap();
+    let failing = failing_reasons(&head);
+    assert_eq!(failing.len(), 1, "{failing:?}");
+    assert!(failing[0].starts_with("1 "), "{failing:?}");
+    assert!(html.contains(&format!("Failed: {}", failing[0])));
+    assert_eq!(html.matches("Failed: ").count(), 1);
+}
+
+/// The reasons of the gate's failing checks on findings.
+fn failing_reasons(report: &model::report::Report) -> Vec<String> {
+    report
+        .assessment
+        .iter()
+        .flat_map(|a| a.gate.failures())
+        .filter(|c| c.kind == model::assessment::CheckKind::Findings)
+        .filter_map(|c| c.reason.clone())
+        .collect()
+}

@@ -86,10 +86,17 @@ fn sarif_validates_and_has_a_result_per_finding_on_a_project_file() {
             .any(|(_, _, uri)| uri == "src/%3Cimg%20src=x%20onerror=alert(1)%3E.ts"),
         "{located:?}"
     );
-    // Findings about the build or the browser run have no source file.
+    // One rule per kind that points at a project file; findings about the
+    // build or the browser run point at none.
+    let pointing: Vec<&str> = model::FindingKind::ALL
+        .iter()
+        .filter(|k| k.meta().points_at != model::finding::PointsAt::Nothing)
+        .map(|k| k.id())
+        .collect();
+    assert_eq!(rule_ids, pointing);
     assert!(results.iter().all(|r| {
         let kind: model::FindingKind = serde_json::from_value(r["ruleId"].clone()).expect("a kind");
-        kind.part() == model::PartId::Source
+        kind.meta().points_at != model::finding::PointsAt::Nothing
     }));
 }
 

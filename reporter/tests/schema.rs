@@ -34,9 +34,9 @@ fn report_json_validates() {
 #[test]
 fn single_documents_validate() {
     for (kind, doc) in [
-        ("analyze", common::analyze_json()),
-        ("bundle", common::bundle_json()),
-        ("vitals", common::vitals_json()),
+        ("analyze", common::upgraded(common::analyze_json())),
+        ("bundle", common::upgraded(common::bundle_json())),
+        ("vitals", common::upgraded(common::vitals_json())),
     ] {
         assert_valid(&reporter::schema::schema_for_kind(kind).unwrap(), &doc);
     }

@@ -486,11 +486,11 @@ fn measure_analyze(root: &Path, dump: Option<&Path>) {
         peak_rss_mb(),
         r.modules.len(),
         json.len() as f64 / 1_048_576.0,
-        r.unused_exports.len(),
-        r.unused_files.len(),
-        r.cycles.len(),
-        r.lazy_candidates.len(),
-        r.duplicate_packages.len(),
+        count(r, model::FindingKind::UnusedExports),
+        count(r, model::FindingKind::UnusedFiles),
+        count(r, model::FindingKind::Cycles),
+        count(r, model::FindingKind::LazyCandidates),
+        count(r, model::FindingKind::DuplicatePackages),
         r.diagnostics.len()
     );
 }
@@ -544,6 +544,38 @@ fn measure_bare(root: &Path) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if run_child(&args) {
+        return;
+    }
+    let plan = Plan::from_args(&args);
+    // Two folders: neither layout may see the other's files.
+    let temp = tempfile::tempdir().expect("tempdir");
+    let root = option(&args, "--keep").map_or_else(|| temp.path().to_path_buf(), PathBuf::from);
+    let monorepo_temp = tempfile::tempdir().expect("tempdir");
+    let monorepo_root = option(&args, "--keep-monorepo")
+        .map_or_else(|| monorepo_temp.path().to_path_buf(), PathBuf::from);
+    generate_layouts(&plan, &root, &monorepo_root);
+    let children = Children {
+        exe: std::env::current_exe().expect("exe"),
+    };
+    let (rows, monorepo_rows) = measure_rounds(&plan, &children, &root, &monorepo_root);
+    if plan.single {
+        children.run("--measure-stages", &root, "");
+    }
+    if plan.monorepo {
+        children.run("--measure-stages", &monorepo_root, MONOREPO);
+    }
+    for (i, round) in rows.iter().enumerate() {
+        println!("{}", round_line(i, round));
+    }
+    for (i, round) in monorepo_rows.iter().enumerate() {
+        println!("{}", monorepo_round_line(i, round, rows.get(i)));
+    }
+}
+
+/// Runs the child mode `args` ask for (`--measure-analyze`,
+/// `--measure-stages`, `--measure-bare`), if any; whether one ran.
+fn run_child(args: &[String]) -> bool {
     if let Some(pos) = args.iter().position(|a| a == "--measure-analyze") {
         let dump = args
             .iter()
@@ -551,61 +583,89 @@ fn main() {
             .and_then(|p| args.get(p + 1))
             .map(PathBuf::from);
         measure_analyze(Path::new(&args[pos + 1]), dump.as_deref());
-        return;
+        return true;
     }
     if let Some(pos) = args.iter().position(|a| a == "--measure-stages") {
         measure_stages(Path::new(&args[pos + 1]));
-        return;
+        return true;
     }
     if let Some(pos) = args.iter().position(|a| a == "--measure-bare") {
         measure_bare(Path::new(&args[pos + 1]));
-        return;
+        return true;
     }
-    let modules = option(&args, "--modules")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000usize);
-    let rounds = option(&args, "--rounds")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3usize);
-    let layout = option(&args, "--layout")
-        .map(str::to_string)
-        .or_else(|| std::env::var("PERFSCOPE_BENCH_LAYOUT").ok())
-        .unwrap_or_else(|| "both".to_string());
-    let (single, monorepo) = match layout.as_str() {
-        "both" => (true, true),
-        "single" => (true, false),
-        "monorepo" => (false, true),
-        other => panic!("unknown layout `{other}`: single, monorepo or both"),
-    };
-    // Two folders: neither layout may see the other's files.
-    let temp = tempfile::tempdir().expect("tempdir");
-    let root = option(&args, "--keep").map_or_else(|| temp.path().to_path_buf(), PathBuf::from);
-    let monorepo_temp = tempfile::tempdir().expect("tempdir");
-    let monorepo_root = option(&args, "--keep-monorepo")
-        .map_or_else(|| monorepo_temp.path().to_path_buf(), PathBuf::from);
-    if single {
+    false
+}
+
+/// What the parent run does: how many modules, how many rounds, which layouts.
+struct Plan {
+    modules: usize,
+    rounds: usize,
+    single: bool,
+    monorepo: bool,
+}
+
+impl Plan {
+    /// The plan of `--modules`, `--rounds` and `--layout` (or
+    /// `PERFSCOPE_BENCH_LAYOUT`); an unknown layout panics.
+    fn from_args(args: &[String]) -> Self {
+        let modules = option(args, "--modules")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10_000usize);
+        let rounds = option(args, "--rounds")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(3usize);
+        let layout = option(args, "--layout")
+            .map(str::to_string)
+            .or_else(|| std::env::var("PERFSCOPE_BENCH_LAYOUT").ok())
+            .unwrap_or_else(|| "both".to_string());
+        let (single, monorepo) = match layout.as_str() {
+            "both" => (true, true),
+            "single" => (true, false),
+            "monorepo" => (false, true),
+            other => panic!("unknown layout `{other}`: single, monorepo or both"),
+        };
+        Self {
+            modules,
+            rounds,
+            single,
+            monorepo,
+        }
+    }
+}
+
+/// Generates the planned layouts at `root` and `monorepo_root`.
+fn generate_layouts(plan: &Plan, root: &Path, monorepo_root: &Path) {
+    if plan.single {
         let start = Instant::now();
-        let (count, lines) = generate(&root, modules);
+        let (count, lines) = generate(root, plan.modules);
         println!(
             "generated {count} modules, {lines} lines in {:.1} s at {}",
             start.elapsed().as_secs_f64(),
             root.display()
         );
     }
-    if monorepo {
+    if plan.monorepo {
         let start = Instant::now();
-        let (count, lines) = generate_monorepo(&monorepo_root, modules);
+        let (count, lines) = generate_monorepo(monorepo_root, plan.modules);
         println!(
             "{MONOREPO}generated {count} modules, {lines} lines in {WORKSPACES} workspaces ({APPS} apps) in {:.1} s at {}",
             start.elapsed().as_secs_f64(),
             monorepo_root.display()
         );
     }
-    let exe = std::env::current_exe().expect("exe");
-    // One child on the project at `dir`; its line is printed after `label`.
-    let run = |mode: &str, dir: &Path, label: &str| -> String {
+}
+
+/// The child processes: this executable in one of its measuring modes.
+struct Children {
+    exe: PathBuf,
+}
+
+impl Children {
+    /// One child on the project at `dir`; its line is printed after `label`
+    /// (with a note when a `rustc` shared the cores) and returned.
+    fn run(&self, mode: &str, dir: &Path, label: &str) -> String {
         let busy = other_rustc();
-        let output = std::process::Command::new(&exe)
+        let output = std::process::Command::new(&self.exe)
             .arg(mode)
             .arg(dir)
             .output()
@@ -619,59 +679,69 @@ fn main() {
             println!("{label}{text}");
         }
         text
-    };
-    let measure = |dir: &Path, label: &str| {
-        let bare = run("--measure-bare", dir, label);
-        let analyze = run("--measure-analyze", dir, label);
+    }
+
+    /// One round on the project at `dir`: the bare parse, then `analyze`.
+    fn measure(&self, dir: &Path, label: &str) -> Round {
+        let bare = self.run("--measure-bare", dir, label);
+        let analyze = self.run("--measure-analyze", dir, label);
         Round::of(&bare, &analyze)
-    };
-    // Both layouts in each round, so that a change of the machine's load
-    // falls on both.
+    }
+}
+
+/// The planned rounds of each layout: both layouts in each round, so that a
+/// change of the machine's load falls on both.
+fn measure_rounds(
+    plan: &Plan,
+    children: &Children,
+    root: &Path,
+    monorepo_root: &Path,
+) -> (Vec<Round>, Vec<Round>) {
     let mut rows = Vec::new();
     let mut monorepo_rows = Vec::new();
-    for _ in 0..rounds {
-        if single {
-            rows.push(measure(&root, ""));
+    for _ in 0..plan.rounds {
+        if plan.single {
+            rows.push(children.measure(root, ""));
         }
-        if monorepo {
-            monorepo_rows.push(measure(&monorepo_root, MONOREPO));
+        if plan.monorepo {
+            monorepo_rows.push(children.measure(monorepo_root, MONOREPO));
         }
     }
-    if single {
-        run("--measure-stages", &root, "");
-    }
-    if monorepo {
-        run("--measure-stages", &monorepo_root, MONOREPO);
-    }
-    for (i, round) in rows.iter().enumerate() {
-        let Round {
-            bare, wall, graph, ..
-        } = round;
-        println!(
-            "round {}: analyze wall {wall:.0} ms, graph stage {graph:.0} ms = {:.2}x the bare parse ({bare:.0} ms)",
-            i + 1,
-            graph / bare
-        );
-    }
-    for (i, round) in monorepo_rows.iter().enumerate() {
-        let against = rows.get(i).map_or_else(String::new, |s| {
-            format!(
-                "; {:.2}x the single project's analyze wall ({:.0} ms, {:.0} modules; at most 1.5x required)",
-                round.wall / s.wall,
-                s.wall,
-                s.modules
-            )
-        });
-        println!(
-            "{MONOREPO}round {}: analyze wall {:.0} ms ({:.0} modules), graph stage {:.0} ms = {:.2}x the bare parse ({:.0} ms){against}",
-            i + 1,
-            round.wall,
-            round.modules,
-            round.graph,
-            round.graph / round.bare,
-            round.bare
-        );
-    }
+    (rows, monorepo_rows)
+}
+
+/// The summary line of the single project's round `i` (from 0).
+fn round_line(i: usize, round: &Round) -> String {
+    let Round {
+        bare, wall, graph, ..
+    } = round;
+    format!(
+        "round {}: analyze wall {wall:.0} ms, graph stage {graph:.0} ms = {:.2}x the bare parse ({bare:.0} ms)",
+        i + 1,
+        graph / bare
+    )
+}
+
+/// The summary line of the monorepo's round `i` (from 0), against the
+/// single project's round when there is one.
+fn monorepo_round_line(i: usize, round: &Round, single: Option<&Round>) -> String {
+    let against = single.map_or_else(String::new, |s| {
+        format!(
+            "; {:.2}x the single project's analyze wall ({:.0} ms, {:.0} modules; at most 1.5x required)",
+            round.wall / s.wall,
+            s.wall,
+            s.modules
+        )
+    });
+    format!(
+        "{MONOREPO}round {}: analyze wall {:.0} ms ({:.0} modules), graph stage {:.0} ms = {:.2}x the bare parse ({:.0} ms){against}",
+        i + 1,
+        round.wall,
+        round.modules,
+        round.graph,
+        round.graph / round.bare,
+        round.bare
+    )
 }
 
 /// The value given after the option `name` in `args`, if any.
@@ -730,4 +800,9 @@ fn other_rustc() -> usize {
             std::fs::read_to_string(e.path().join("comm")).is_ok_and(|c| c.trim() == "rustc")
         })
         .count()
+}
+
+/// How many findings of `kind` the report has.
+fn count(r: &model::analyze::AnalyzeReport, kind: model::FindingKind) -> usize {
+    r.findings.iter().filter(|f| f.kind == kind).count()
 }

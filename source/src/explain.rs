@@ -273,16 +273,21 @@ pub fn narrow_to_workspace(report: &mut AnalyzeReport, name: &str) -> Result<Str
     report
         .findings
         .retain(|f| f.workspace.as_deref().is_none_or(|w| w == path));
-    report
-        .errors
-        .retain(|k| report.findings.iter().any(|f| f.kind == *k));
     report.workspaces = vec![ws];
-    report.fill_legacy_lists();
     Ok(path)
 }
 
 #[cfg(test)]
 mod tests {
+    /// The subjects of a report's unused-files findings.
+    fn subjects(r: &AnalyzeReport) -> Vec<&str> {
+        r.findings
+            .iter()
+            .filter(|f| f.kind == model::FindingKind::UnusedFiles)
+            .map(|f| f.subject.as_str())
+            .collect()
+    }
+
     use super::*;
     use model::analyze::{EdgeKind, Workspace};
 
@@ -331,19 +336,11 @@ mod tests {
                 module("a/main.test.ts", &[("a/helper.ts", 1), ("a/z.ts", 2)]),
                 module("a/helper.ts", &[]),
             ],
-            unused_files: Vec::new(),
-            unused_exports: Vec::new(),
-            unused_dependencies: Vec::new(),
-            unlisted_dependencies: Vec::new(),
-            duplicate_packages: Vec::new(),
-            cycles: Vec::new(),
-            lazy_candidates: Vec::new(),
-            errors: Vec::new(),
             diagnostics: Vec::new(),
             timings: Default::default(),
         };
         r.findings
-            .push(model::analyze::legacy::unused_file("a/dead.ts"));
+            .push(crate::findings::unused_files::finding("a/dead.ts"));
         r
     }
 
@@ -397,18 +394,18 @@ mod tests {
                 name: Some("@acme/b".into()),
             },
         ];
-        let mut in_b = model::analyze::legacy::unused_file("b/dead.ts");
+        let mut in_b = crate::findings::unused_files::finding("b/dead.ts");
         in_b.workspace = Some("b".into());
         r.findings.push(in_b);
         r.findings[0].workspace = Some("a".into());
         let mut a = r.clone();
         assert_eq!(narrow_to_workspace(&mut a, "@acme/a").unwrap(), "a");
-        assert_eq!(a.unused_files, ["a/dead.ts"]);
+        assert_eq!(subjects(&a), ["a/dead.ts"]);
         assert_eq!(a.entries.len(), 2);
         assert_eq!(a.modules.len(), 6);
         let mut b = r.clone();
         assert_eq!(narrow_to_workspace(&mut b, "b/").unwrap(), "b");
-        assert_eq!(b.unused_files, ["b/dead.ts"]);
+        assert_eq!(subjects(&b), ["b/dead.ts"]);
         assert!(b.entries.is_empty() && b.modules.is_empty());
         let err = narrow_to_workspace(&mut r, "nope").unwrap_err();
         assert!(err.contains("@acme/a (a)"), "{err}");

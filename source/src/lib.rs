@@ -32,7 +32,7 @@ use std::time::Instant;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use model::analyze::{AnalyzeReport, Entry, Import, Module, Timings};
-use model::finding::{FindingKind, Severities, Severity};
+use model::finding::Severities;
 
 use project::ProjectFacts;
 
@@ -265,11 +265,7 @@ fn analyze_on_parse_threads(
 ) -> Result<Analysis, SourceError> {
     let start = Instant::now();
     let ignore = ignore_set(&options.config)?;
-    // `[analyze] errors` is the older spelling of `"error"` in `[findings]`.
-    let mut severities = options.severities.clone();
-    for kind in &options.config.errors {
-        severities.set(*kind, Severity::Error);
-    }
+    let severities = &options.severities;
     let graph = gather(project, options)?;
     let graph_ms = start.elapsed().as_secs_f64() * 1000.0;
 
@@ -285,7 +281,7 @@ fn analyze_on_parse_threads(
     };
     let ((found, findings_ms), (entries, modules)) = rayon::join(
         || {
-            let found = findings::run_all(&context, &severities);
+            let found = findings::run_all(&context, severities);
             (found, findings_start.elapsed().as_secs_f64() * 1000.0)
         },
         || report_modules(&graph),
@@ -301,13 +297,6 @@ fn analyze_on_parse_threads(
     diagnostics.sort();
     diagnostics.dedup();
 
-    let mut errors: Vec<FindingKind> = found
-        .iter()
-        .map(|f| f.kind)
-        .filter(|k| severities.of(*k) == Severity::Error)
-        .collect();
-    errors.dedup();
-
     let workspaces = if graph.monorepo {
         graph
             .workspaces
@@ -320,21 +309,13 @@ fn analyze_on_parse_threads(
     } else {
         Vec::new()
     };
-    let mut report = AnalyzeReport {
+    let report = AnalyzeReport {
         schema_version: model::SCHEMA_VERSION,
         kind: "analyze".into(),
         entries,
         workspaces,
         findings: found,
         modules,
-        unused_files: Vec::new(),
-        unused_exports: Vec::new(),
-        unused_dependencies: Vec::new(),
-        unlisted_dependencies: Vec::new(),
-        duplicate_packages: Vec::new(),
-        cycles: Vec::new(),
-        lazy_candidates: Vec::new(),
-        errors,
         diagnostics,
         timings: Timings {
             graph_ms,
@@ -342,6 +323,5 @@ fn analyze_on_parse_threads(
             total_ms: start.elapsed().as_secs_f64() * 1000.0,
         },
     };
-    report.fill_legacy_lists();
     Ok(Analysis { graph, report })
 }

@@ -7,16 +7,18 @@ use std::path::Path;
 
 use model::analyze::EdgeKind;
 use oxc_allocator::Allocator;
+use oxc_ast::Comment;
 use oxc_ast::ast::{
     Argument, BindingPattern, CallExpression, ComputedMemberExpression, Expression,
-    IdentifierReference, ImportExpression, PropertyKey, StaticMemberExpression, TSQualifiedName,
-    TSTypeName, VariableDeclarator,
+    IdentifierReference, ImportExpression, Program, PropertyKey, StaticMemberExpression,
+    TSQualifiedName, TSTypeName, VariableDeclarator,
 };
 use oxc_ast_visit::{Visit, walk};
-use oxc_parser::Parser;
+use oxc_parser::{Parser, ParserReturn};
 use oxc_span::SourceType;
 use oxc_syntax::module_record::{
-    ExportExportName, ExportImportName, ExportLocalName, ImportImportName,
+    ExportExportName, ExportImportName, ExportLocalName, ImportEntry, ImportImportName,
+    ModuleRecord, RequestedModule,
 };
 
 /// Which exported names of its target an import uses.
@@ -272,27 +274,73 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
     let source_type = source_type_for(path);
     let ret = Parser::new(allocator, text, source_type).parse();
     let mut lines = LineIndex::new(text);
-    let mut facts = FileFacts::default();
-    for error in &ret.diagnostics {
-        let offset = error.labels.first().map(|l| l.offset()).unwrap_or(0);
-        facts
-            .errors
-            .push((lines.line(offset), error.message.to_string()));
-    }
+    let mut facts = FileFacts {
+        errors: syntax_errors(&ret, &mut lines),
+        ..FileFacts::default()
+    };
     if ret.panicked {
         return facts;
     }
     let record = &ret.module_record;
+    let bindings = record_imports(record, text, &mut lines, &mut facts);
+    record_exports(record, &mut lines, &mut facts);
+    record_comment_imports(&ret.program.comments, text, &mut lines, &mut facts);
+    // JSX (for the implicit `jsx-runtime` import): from the walk when there
+    // is one, else from the text (a closing tag or a self-closing one); a
+    // walk only for it would cost a fifth of the graph stage.
+    facts.jsx = source_type.is_jsx() && (text.contains("</") || text.contains("/>"));
+    // The AST walk: only when the file can contain what it looks for.
+    if needs_walk(&bindings, text) {
+        let walker = walk_program(&ret.program, &bindings);
+        facts.jsx = facts.jsx && walker.jsx;
+        apply_walk(walker, &mut lines, &mut facts);
+    }
+    facts
+}
 
-    // Namespace imports: local name -> index in `facts.imports`.
-    let mut namespaces: HashMap<String, usize> = HashMap::new();
-    // Named imports whose members may be read: local -> (index, imported name).
-    let mut named: HashMap<String, (usize, String)> = HashMap::new();
-    // Words followed by `.` in the text, found in one pass when first needed.
-    let mut dotted: Option<std::collections::HashSet<&str>> = None;
+/// Stage: the parser's syntax errors, (1-based line, message).
+fn syntax_errors(ret: &ParserReturn, lines: &mut LineIndex) -> Vec<(u32, String)> {
+    ret.diagnostics
+        .iter()
+        .map(|error| {
+            let offset = error.labels.first().map(|l| l.offset()).unwrap_or(0);
+            (lines.line(offset), error.message.to_string())
+        })
+        .collect()
+}
 
-    // Imports and re-exports, one fact per statement.
-    let mut requests: Vec<(u32, &str, oxc_syntax::module_record::RequestedModule)> =
+/// Imported bindings whose uses the AST walk follows member by member.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct ImportBindings {
+    /// Namespace imports: local name -> index in `facts.imports`.
+    namespaces: HashMap<String, usize>,
+    /// Named imports whose members may be read: local -> (index, imported name).
+    named: HashMap<String, (usize, String)>,
+}
+
+impl ImportBindings {
+    fn is_empty(&self) -> bool {
+        self.namespaces.is_empty() && self.named.is_empty()
+    }
+
+    /// The walker's tracked locals.
+    fn tracked(&self) -> HashMap<String, Track> {
+        self.namespaces
+            .iter()
+            .map(|(local, index)| (local.clone(), Track::Namespace(*index)))
+            .chain(
+                self.named.iter().map(|(local, (index, name))| {
+                    (local.clone(), Track::Named(*index, name.clone()))
+                }),
+            )
+            .collect()
+    }
+}
+
+/// The module record's import and re-export statements, once per statement
+/// and specifier, in source order: (statement start, specifier, occurrence).
+fn import_requests<'r>(record: &'r ModuleRecord) -> Vec<(u32, &'r str, RequestedModule)> {
+    let mut requests: Vec<(u32, &str, RequestedModule)> =
         Vec::with_capacity(record.requested_modules.len());
     for (spec, occurrences) in &record.requested_modules {
         for occ in occurrences {
@@ -301,52 +349,42 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
     }
     requests.sort_by_key(|(start, spec, _)| (*start, *spec));
     requests.dedup_by_key(|(start, spec, _)| (*start, *spec));
+    requests
+}
+
+/// The kind of an import statement from its bindings: none is a side
+/// effect, all types (or `import type`) is type-only.
+fn import_kind(occ: &RequestedModule, entries: &[&ImportEntry]) -> EdgeKind {
+    if entries.is_empty() {
+        if occ.is_type {
+            EdgeKind::TypeOnly
+        } else {
+            EdgeKind::SideEffect
+        }
+    } else if occ.is_type || entries.iter().all(|e| e.is_type) {
+        EdgeKind::TypeOnly
+    } else {
+        EdgeKind::Static
+    }
+}
+
+/// Stage: one import fact per import or re-export statement of the module
+/// record, in source order, with the names it uses; returns the bindings
+/// the AST walk should follow.
+fn record_imports(
+    record: &ModuleRecord,
+    text: &str,
+    lines: &mut LineIndex,
+    facts: &mut FileFacts,
+) -> ImportBindings {
+    let mut bindings = ImportBindings::default();
+    // Words followed by `.` in the text, found in one pass when first needed.
+    let mut dotted: Option<std::collections::HashSet<&str>> = None;
+    let requests = import_requests(record);
     facts.imports.reserve(requests.len());
-    facts
-        .exports
-        .reserve(record.local_export_entries.len() + record.indirect_export_entries.len());
     for (start, spec, occ) in requests {
         let line = lines.line(start);
-        if occ.is_import {
-            let entries: Vec<_> = record
-                .import_entries
-                .iter()
-                .filter(|e| e.statement_span == occ.statement_span)
-                .collect();
-            let kind = if entries.is_empty() {
-                if occ.is_type {
-                    EdgeKind::TypeOnly
-                } else {
-                    EdgeKind::SideEffect
-                }
-            } else if occ.is_type || entries.iter().all(|e| e.is_type) {
-                EdgeKind::TypeOnly
-            } else {
-                EdgeKind::Static
-            };
-            let mut used = UsedNames::Names(NameSet::default());
-            let index = facts.imports.len();
-            for entry in &entries {
-                match &entry.import_name {
-                    ImportImportName::Name(name) => {
-                        used.add(name.name.as_str());
-                        // Track members only where the text could use some.
-                        let local = entry.local_name.name.as_str();
-                        let dotted = dotted.get_or_insert_with(|| dotted_words(text));
-                        if !entry.is_type && dotted.contains(local) {
-                            named.insert(local.to_string(), (index, name.name.to_string()));
-                        }
-                    }
-                    ImportImportName::Default(_) => used.add("default"),
-                    ImportImportName::NamespaceObject => {
-                        namespaces.insert(entry.local_name.name.to_string(), index);
-                    }
-                }
-            }
-            facts
-                .imports
-                .push(ImportFact::new(spec.to_string(), kind, line, used));
-        } else {
+        if !occ.is_import {
             // `export ... from`: names are used through the re-export table.
             let kind = if occ.is_type {
                 EdgeKind::TypeOnly
@@ -359,32 +397,91 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
                 line,
                 UsedNames::Names(NameSet::default()),
             ));
+            continue;
         }
+        let entries: Vec<_> = record
+            .import_entries
+            .iter()
+            .filter(|e| e.statement_span == occ.statement_span)
+            .collect();
+        let kind = import_kind(&occ, &entries);
+        let mut used = UsedNames::Names(NameSet::default());
+        let index = facts.imports.len();
+        for entry in &entries {
+            match &entry.import_name {
+                ImportImportName::Name(name) => {
+                    used.add(name.name.as_str());
+                    // Track members only where the text could use some.
+                    let local = entry.local_name.name.as_str();
+                    let dotted = dotted.get_or_insert_with(|| dotted_words(text));
+                    if !entry.is_type && dotted.contains(local) {
+                        bindings
+                            .named
+                            .insert(local.to_string(), (index, name.name.to_string()));
+                    }
+                }
+                ImportImportName::Default(_) => used.add("default"),
+                ImportImportName::NamespaceObject => {
+                    bindings
+                        .namespaces
+                        .insert(entry.local_name.name.to_string(), index);
+                }
+            }
+        }
+        facts
+            .imports
+            .push(ImportFact::new(spec.to_string(), kind, line, used));
     }
+    bindings
+}
 
+/// An exported name as the findings spell it (`default`); none for `Null`.
+fn export_name(name: &ExportExportName) -> Option<String> {
+    match name {
+        ExportExportName::Name(n) => Some(n.name.to_string()),
+        ExportExportName::Default(_) => Some("default".to_string()),
+        ExportExportName::Null => None,
+    }
+}
+
+/// Where a local export's binding comes from: `import { a } from "x";
+/// export { a }` is a re-export in effect.
+fn local_export_origin(record: &ModuleRecord, local_name: &ExportLocalName) -> ExportOrigin {
+    match local_name {
+        ExportLocalName::Name(local) => record
+            .import_entries
+            .iter()
+            .find(|i| i.local_name.name == local.name)
+            .map(|i| ExportOrigin::ReExport {
+                specifier: i.module_request.name.to_string(),
+                import: match &i.import_name {
+                    ImportImportName::Name(n) => Some(n.name.to_string()),
+                    ImportImportName::Default(_) => Some("default".to_string()),
+                    ImportImportName::NamespaceObject => None,
+                },
+            })
+            .unwrap_or(ExportOrigin::Local),
+        _ => ExportOrigin::Local,
+    }
+}
+
+/// Exports by line then name, one fact per name (its first).
+fn sort_exports(exports: &mut Vec<ExportFact>) {
+    exports.sort_by(|a, b| (a.line, &a.name).cmp(&(b.line, &b.name)));
+    exports.dedup_by(|a, b| a.name == b.name);
+}
+
+/// Stage: the module record's exports (local ones, re-exports, and the
+/// specifiers of `export * from`), sorted by line, one fact per name.
+fn record_exports(record: &ModuleRecord, lines: &mut LineIndex, facts: &mut FileFacts) {
+    facts
+        .exports
+        .reserve(record.local_export_entries.len() + record.indirect_export_entries.len());
     for entry in &record.local_export_entries {
-        let name = match &entry.export_name {
-            ExportExportName::Name(n) => n.name.to_string(),
-            ExportExportName::Default(_) => "default".to_string(),
-            ExportExportName::Null => continue,
+        let Some(name) = export_name(&entry.export_name) else {
+            continue;
         };
-        // `import { a } from "x"; export { a }` is a re-export in effect.
-        let origin = match &entry.local_name {
-            ExportLocalName::Name(local) => record
-                .import_entries
-                .iter()
-                .find(|i| i.local_name.name == local.name)
-                .map(|i| ExportOrigin::ReExport {
-                    specifier: i.module_request.name.to_string(),
-                    import: match &i.import_name {
-                        ImportImportName::Name(n) => Some(n.name.to_string()),
-                        ImportImportName::Default(_) => Some("default".to_string()),
-                        ImportImportName::NamespaceObject => None,
-                    },
-                })
-                .unwrap_or(ExportOrigin::Local),
-            _ => ExportOrigin::Local,
-        };
+        let origin = local_export_origin(record, &entry.local_name);
         facts.exports.push(ExportFact {
             name,
             line: lines.line(entry.span.start),
@@ -393,10 +490,8 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
         });
     }
     for entry in &record.indirect_export_entries {
-        let name = match &entry.export_name {
-            ExportExportName::Name(n) => n.name.to_string(),
-            ExportExportName::Default(_) => "default".to_string(),
-            ExportExportName::Null => continue,
+        let Some(name) = export_name(&entry.export_name) else {
+            continue;
         };
         let Some(request) = &entry.module_request else {
             continue;
@@ -420,206 +515,212 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
             facts.star_exports.push(request.name.to_string());
         }
     }
-    facts
-        .exports
-        .sort_by(|a, b| (a.line, &a.name).cmp(&(b.line, &b.name)));
-    facts.exports.dedup_by(|a, b| a.name == b.name);
+    sort_exports(&mut facts.exports);
+}
 
-    // Comments: `/// <reference path|types>` and `@jsxImportSource`.
-    for comment in &ret.program.comments {
+/// Stage: imports that comments declare (see [`comment_imports`]), at the
+/// comment's line.
+fn record_comment_imports(
+    comments: &[Comment],
+    text: &str,
+    lines: &mut LineIndex,
+    facts: &mut FileFacts,
+) {
+    for comment in comments {
         let Some(body) = text.get(comment.span.start as usize..comment.span.end as usize) else {
             continue;
         };
-        if let Some(directive) = body.strip_prefix("///") {
-            let directive = directive.trim();
-            if directive.starts_with("<reference") {
-                let line = lines.line(comment.span.start);
-                if let Some(path) = xml_attr(directive, "path") {
-                    let specifier = if path.starts_with('.') || path.starts_with('/') {
-                        path
-                    } else {
-                        format!("./{path}")
-                    };
-                    facts.imports.push(ImportFact::new(
-                        specifier,
-                        EdgeKind::TypeOnly,
-                        line,
-                        UsedNames::All,
-                    ));
-                }
-                if let Some(types) = xml_attr(directive, "types") {
-                    facts.imports.push(ImportFact::new(
-                        types,
-                        EdgeKind::TypeOnly,
-                        line,
-                        UsedNames::Names(NameSet::default()),
-                    ));
-                }
+        let declared = comment_imports(body);
+        if declared.is_empty() {
+            continue;
+        }
+        let line = lines.line(comment.span.start);
+        for (specifier, kind, used) in declared {
+            facts
+                .imports
+                .push(ImportFact::new(specifier, kind, line, used));
+        }
+    }
+}
+
+/// The imports one comment (with its delimiters) declares, as (specifier,
+/// kind, used names): `/// <reference path|types>`, a test file's
+/// `@vitest-environment` or `@jest-environment`, and `@jsxImportSource`.
+fn comment_imports(body: &str) -> Vec<(String, EdgeKind, UsedNames)> {
+    let mut declared = Vec::new();
+    if let Some(directive) = body.strip_prefix("///") {
+        let directive = directive.trim();
+        if directive.starts_with("<reference") {
+            if let Some(path) = xml_attr(directive, "path") {
+                let specifier = if path.starts_with('.') || path.starts_with('/') {
+                    path
+                } else {
+                    format!("./{path}")
+                };
+                declared.push((specifier, EdgeKind::TypeOnly, UsedNames::All));
             }
-        } else if let Some((at, runner)) = body
-            .find("@vitest-environment")
-            .map(|at| (at, "vitest"))
-            .or_else(|| body.find("@jest-environment").map(|at| (at, "jest")))
-        {
-            // A test file's own environment: the package that provides it is used.
-            let rest = body[at..].trim_start_matches(|c: char| c != ' ' && c != '\t');
-            let name: String = rest
-                .trim_start()
-                .chars()
-                .take_while(|c| !c.is_whitespace() && *c != '*')
-                .collect();
-            if let Some(package) = environment_package(runner, &name) {
-                facts.imports.push(ImportFact::new(
-                    package,
-                    EdgeKind::SideEffect,
-                    lines.line(comment.span.start),
-                    UsedNames::All,
-                ));
-            }
-        } else if let Some(at) = body.find("@jsxImportSource") {
-            let line = lines.line(comment.span.start);
-            let rest = body[at + "@jsxImportSource".len()..].trim_start();
-            let source: String = rest
-                .chars()
-                .take_while(|c| !c.is_whitespace() && *c != '*')
-                .collect();
-            if !source.is_empty() {
-                facts.imports.push(ImportFact::new(
-                    format!("{source}/jsx-runtime"),
-                    EdgeKind::Static,
-                    line,
-                    UsedNames::All,
+            if let Some(types) = xml_attr(directive, "types") {
+                declared.push((
+                    types,
+                    EdgeKind::TypeOnly,
+                    UsedNames::Names(NameSet::default()),
                 ));
             }
         }
+    } else if let Some((at, runner)) = body
+        .find("@vitest-environment")
+        .map(|at| (at, "vitest"))
+        .or_else(|| body.find("@jest-environment").map(|at| (at, "jest")))
+    {
+        // A test file's own environment: the package that provides it is used.
+        let rest = body[at..].trim_start_matches(|c: char| c != ' ' && c != '\t');
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '*')
+            .collect();
+        if let Some(package) = environment_package(runner, &name) {
+            declared.push((package, EdgeKind::SideEffect, UsedNames::All));
+        }
+    } else if let Some(at) = body.find("@jsxImportSource") {
+        let rest = body[at + "@jsxImportSource".len()..].trim_start();
+        let source: String = rest
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '*')
+            .collect();
+        if !source.is_empty() {
+            declared.push((
+                format!("{source}/jsx-runtime"),
+                EdgeKind::Static,
+                UsedNames::All,
+            ));
+        }
     }
+    declared
+}
 
-    // The AST walk: only when the file can contain what it looks for.
-    let needs_walk = !namespaces.is_empty()
-        || !named.is_empty()
+/// Whether the AST walk can find anything: bindings to follow, or text that
+/// may hold `import()`, `import.meta`, `require`, CommonJS exports,
+/// `new URL` or a module augmentation.
+fn needs_walk(bindings: &ImportBindings, text: &str) -> bool {
+    !bindings.is_empty()
         || text.contains("import(")
         || text.contains("import (")
         || text.contains("import.meta")
         || text.contains("require")
         || text.contains("exports")
         || text.contains("new URL")
-        || text.contains("declare module");
-    // JSX (for the implicit `jsx-runtime` import): from the walk when there
-    // is one, else from the text (a closing tag or a self-closing one); a
-    // walk only for it would cost a fifth of the graph stage.
-    facts.jsx = source_type.is_jsx() && (text.contains("</") || text.contains("/>"));
-    if needs_walk {
-        let mut walker = Walker {
-            tracked: namespaces
-                .iter()
-                .map(|(local, index)| (local.clone(), Track::Namespace(*index)))
-                .chain(named.iter().map(|(local, (index, name))| {
-                    (local.clone(), Track::Named(*index, name.clone()))
-                }))
-                .collect(),
-            used: HashMap::new(),
-            dynamic: Vec::new(),
-            destructured: HashMap::new(),
-            requires: Vec::new(),
-            required_used: HashMap::new(),
-            references: Vec::new(),
-            globs: Vec::new(),
-            cjs: CommonJs::default(),
-            jsx: false,
-            depth: 0,
-        };
-        walker.visit_program(&ret.program);
-        facts.jsx = facts.jsx && walker.jsx;
-        for (local, track) in &walker.tracked {
-            let used = walker.used.remove(local);
-            match track {
-                Track::Namespace(index) => {
-                    if let Some(import) = facts.imports.get_mut(*index) {
-                        merge(
-                            &mut import.used,
-                            used.unwrap_or(UsedNames::Names(NameSet::default())),
-                        );
-                    }
-                }
-                Track::Named(index, name) => {
-                    if let (Some(import), Some(members)) = (facts.imports.get_mut(*index), used) {
-                        import.members.push((name.clone(), members));
-                    }
-                }
-                Track::Dynamic(start) => {
-                    let slot = walker
-                        .destructured
-                        .entry(*start)
-                        .or_insert(UsedNames::Names(NameSet::default()));
-                    merge(slot, used.unwrap_or(UsedNames::Names(NameSet::default())));
-                }
-                Track::Required(start) => {
-                    let slot = walker
-                        .required_used
-                        .entry(*start)
-                        .or_insert(UsedNames::Names(NameSet::default()));
-                    merge(slot, used.unwrap_or(UsedNames::Names(NameSet::default())));
-                }
-            }
-        }
-        for (start, specifier) in walker.dynamic {
-            let used = walker.destructured.remove(&start).unwrap_or(UsedNames::All);
-            facts.imports.push(ImportFact::new(
-                specifier,
-                EdgeKind::Dynamic,
-                lines.line(start),
-                used,
-            ));
-        }
-        for (start, specifier, kind) in walker.requires {
-            let used = walker
-                .required_used
-                .remove(&start)
-                .unwrap_or(UsedNames::All);
-            facts
-                .imports
-                .push(ImportFact::new(specifier, kind, lines.line(start), used));
-        }
-        for (start, specifier, kind, used) in walker.references {
-            facts
-                .imports
-                .push(ImportFact::new(specifier, kind, lines.line(start), used));
-        }
-        for (start, patterns, eager) in walker.globs {
-            facts.globs.push(GlobFact {
-                patterns,
-                eager,
-                line: lines.line(start),
-            });
-        }
-        // CommonJS exports: member by member when every form is static.
-        let cjs = walker.cjs;
-        if cjs.dynamic {
-            facts.commonjs = true;
-        } else if !cjs.names.is_empty() && facts.exports.is_empty() {
-            facts.cjs_exports = true;
-            for (name, start) in cjs.names {
-                facts.exports.push(ExportFact {
-                    name,
-                    line: lines.line(start),
-                    type_only: false,
-                    origin: ExportOrigin::Local,
-                });
-            }
-            facts
-                .exports
-                .sort_by(|a, b| (a.line, &a.name).cmp(&(b.line, &b.name)));
-            facts.exports.dedup_by(|a, b| a.name == b.name);
-        } else if !cjs.names.is_empty() {
-            // Both ESM and CommonJS exports: not checked.
-            facts.commonjs = true;
-        }
-        facts.imports.sort_by_key(|i| i.line);
+        || text.contains("declare module")
+}
+
+/// Stage: the AST walk over the program, following `bindings`.
+fn walk_program(program: &Program, bindings: &ImportBindings) -> Walker {
+    let mut walker = Walker::new(bindings.tracked());
+    walker.visit_program(program);
+    walker
+}
+
+/// Stage: the walk's facts into the file's: the uses of tracked bindings,
+/// then `import()`, `require`, references, `import.meta.glob`, CommonJS
+/// exports; the imports are then sorted by line, duplicates dropped.
+fn apply_walk(mut walker: Walker, lines: &mut LineIndex, facts: &mut FileFacts) {
+    resolve_tracked(&mut walker, &mut facts.imports);
+    for (start, specifier) in walker.dynamic {
+        let used = walker.destructured.remove(&start).unwrap_or(UsedNames::All);
+        facts.imports.push(ImportFact::new(
+            specifier,
+            EdgeKind::Dynamic,
+            lines.line(start),
+            used,
+        ));
+    }
+    for (start, specifier, kind) in walker.requires {
+        let used = walker
+            .required_used
+            .remove(&start)
+            .unwrap_or(UsedNames::All);
         facts
             .imports
-            .dedup_by(|a, b| a.line == b.line && a.specifier == b.specifier && a.kind == b.kind);
+            .push(ImportFact::new(specifier, kind, lines.line(start), used));
     }
+    for (start, specifier, kind, used) in walker.references {
+        facts
+            .imports
+            .push(ImportFact::new(specifier, kind, lines.line(start), used));
+    }
+    for (start, patterns, eager) in walker.globs {
+        facts.globs.push(GlobFact {
+            patterns,
+            eager,
+            line: lines.line(start),
+        });
+    }
+    record_commonjs_exports(walker.cjs, lines, facts);
+    facts.imports.sort_by_key(|i| i.line);
     facts
+        .imports
+        .dedup_by(|a, b| a.line == b.line && a.specifier == b.specifier && a.kind == b.kind);
+}
+
+/// What each tracked binding was used for: a namespace import's names, a
+/// named import's members, the names taken from an `import()` or a
+/// `require` bound to a local.
+fn resolve_tracked(walker: &mut Walker, imports: &mut [ImportFact]) {
+    for (local, track) in &walker.tracked {
+        let used = walker.used.remove(local);
+        match track {
+            Track::Namespace(index) => {
+                if let Some(import) = imports.get_mut(*index) {
+                    merge(
+                        &mut import.used,
+                        used.unwrap_or(UsedNames::Names(NameSet::default())),
+                    );
+                }
+            }
+            Track::Named(index, name) => {
+                if let (Some(import), Some(members)) = (imports.get_mut(*index), used) {
+                    import.members.push((name.clone(), members));
+                }
+            }
+            Track::Dynamic(start) => {
+                let slot = walker
+                    .destructured
+                    .entry(*start)
+                    .or_insert(UsedNames::Names(NameSet::default()));
+                merge(slot, used.unwrap_or(UsedNames::Names(NameSet::default())));
+            }
+            Track::Required(start) => {
+                let slot = walker
+                    .required_used
+                    .entry(*start)
+                    .or_insert(UsedNames::Names(NameSet::default()));
+                merge(slot, used.unwrap_or(UsedNames::Names(NameSet::default())));
+            }
+        }
+    }
+}
+
+/// Stage: CommonJS exports, member by member when every form is static
+/// and the file has no ESM export; otherwise the file is marked `commonjs`
+/// (its exports are not checked).
+fn record_commonjs_exports(cjs: CommonJs, lines: &mut LineIndex, facts: &mut FileFacts) {
+    if cjs.dynamic {
+        facts.commonjs = true;
+    } else if !cjs.names.is_empty() && facts.exports.is_empty() {
+        facts.cjs_exports = true;
+        for (name, start) in cjs.names {
+            facts.exports.push(ExportFact {
+                name,
+                line: lines.line(start),
+                type_only: false,
+                origin: ExportOrigin::Local,
+            });
+        }
+        sort_exports(&mut facts.exports);
+    } else if !cjs.names.is_empty() {
+        // Both ESM and CommonJS exports: not checked.
+        facts.commonjs = true;
+    }
 }
 
 /// The value of `name="..."` in a triple-slash directive.
@@ -691,6 +792,25 @@ struct Walker {
     jsx: bool,
     /// Current depth of the walk.
     depth: usize,
+}
+
+impl Walker {
+    /// A walker following the `tracked` locals.
+    fn new(tracked: HashMap<String, Track>) -> Self {
+        Self {
+            tracked,
+            used: HashMap::new(),
+            dynamic: Vec::new(),
+            destructured: HashMap::new(),
+            requires: Vec::new(),
+            required_used: HashMap::new(),
+            references: Vec::new(),
+            globs: Vec::new(),
+            cjs: CommonJs::default(),
+            jsx: false,
+            depth: 0,
+        }
+    }
 }
 
 fn literal_of(expr: &Expression) -> Option<String> {
@@ -1132,7 +1252,373 @@ fn environment_package(runner: &str, name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{LineIndex, environment_package};
+    use super::*;
+
+    /// Parses `text` as the file `name` and hands the result to `stage`.
+    fn with_parsed<R>(
+        name: &str,
+        text: &str,
+        stage: impl FnOnce(&ParserReturn, &mut LineIndex) -> R,
+    ) -> R {
+        let allocator = Allocator::default();
+        let ret = Parser::new(&allocator, text, source_type_for(Path::new(name))).parse();
+        let mut lines = LineIndex::new(text);
+        stage(&ret, &mut lines)
+    }
+
+    fn names(list: &[&str]) -> UsedNames {
+        let mut set = NameSet::default();
+        for name in list {
+            set.insert((*name).to_string());
+        }
+        UsedNames::Names(set)
+    }
+
+    /// (specifier, kind, line, used) of each import.
+    fn imports_of(facts: &FileFacts) -> Vec<(&str, EdgeKind, u32, UsedNames)> {
+        facts
+            .imports
+            .iter()
+            .map(|i| (i.specifier.as_str(), i.kind, i.line, i.used.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn syntax_errors_carry_their_line() {
+        let text = "const a = 1;\nconst = 2;\n";
+        let errors = with_parsed("a.ts", text, syntax_errors);
+        assert!(!errors.is_empty());
+        assert!(errors.iter().all(|(line, _)| *line == 2), "{errors:?}");
+        assert_eq!(parse_file(Path::new("a.ts"), text).errors, errors);
+        assert!(
+            parse_file(Path::new("a.ts"), "const a = 1;")
+                .errors
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn import_requests_are_one_per_statement_in_source_order() {
+        let text = "import { b } from 'y';\nimport a, { c } from 'x';\nexport { d } from 'x';\nimport * as e from 'x';";
+        let requests = with_parsed("a.ts", text, |ret, _| {
+            import_requests(&ret.module_record)
+                .into_iter()
+                .map(|(start, spec, occ)| (start, spec.to_string(), occ.is_import))
+                .collect::<Vec<_>>()
+        });
+        let specs: Vec<_> = requests
+            .iter()
+            .map(|(_, spec, is_import)| (spec.as_str(), *is_import))
+            .collect();
+        assert_eq!(specs, [("y", true), ("x", true), ("x", false), ("x", true)]);
+        assert!(requests.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn record_imports_gives_kinds_names_and_bindings_to_follow() {
+        let text = r#"import React, { useState } from 'react';
+import type { Props } from './types';
+import { type A, type B } from './ab';
+import './styles.css';
+import * as api from './api';
+import { client } from './client';
+import { other } from './other';
+export { x } from './x';
+export type { T } from './t';
+client.get();
+"#;
+        let (facts, bindings) = with_parsed("a.tsx", text, |ret, lines| {
+            let mut facts = FileFacts::default();
+            let bindings = record_imports(&ret.module_record, text, lines, &mut facts);
+            (facts, bindings)
+        });
+        assert_eq!(
+            imports_of(&facts),
+            [
+                (
+                    "react",
+                    EdgeKind::Static,
+                    1,
+                    names(&["default", "useState"])
+                ),
+                ("./types", EdgeKind::TypeOnly, 2, names(&["Props"])),
+                ("./ab", EdgeKind::TypeOnly, 3, names(&["A", "B"])),
+                ("./styles.css", EdgeKind::SideEffect, 4, names(&[])),
+                ("./api", EdgeKind::Static, 5, names(&[])),
+                ("./client", EdgeKind::Static, 6, names(&["client"])),
+                ("./other", EdgeKind::Static, 7, names(&["other"])),
+                ("./x", EdgeKind::ReExport, 8, names(&[])),
+                ("./t", EdgeKind::TypeOnly, 9, names(&[])),
+            ]
+        );
+        // The namespace, and the one named import whose members the text reads.
+        assert_eq!(
+            bindings,
+            ImportBindings {
+                namespaces: HashMap::from([("api".to_string(), 4)]),
+                named: HashMap::from([("client".to_string(), (5, "client".to_string()))]),
+            }
+        );
+        assert_eq!(
+            bindings.tracked(),
+            HashMap::from([
+                ("api".to_string(), Track::Namespace(4)),
+                ("client".to_string(), Track::Named(5, "client".to_string())),
+            ])
+        );
+    }
+
+    #[test]
+    fn record_exports_gives_origins_sorted_and_once_per_name() {
+        let text = r#"import { a } from './a';
+export { a };
+export const b = 1, c = 2;
+export default function main() {}
+export { d as e } from './d';
+export * as ns from './ns';
+export * from './all';
+export type T = string;
+export function f(x: string): void;
+export function f(x: unknown) {}
+"#;
+        let facts = with_parsed("a.ts", text, |ret, lines| {
+            let mut facts = FileFacts::default();
+            record_exports(&ret.module_record, lines, &mut facts);
+            facts
+        });
+        let re_export = |specifier: &str, import: Option<&str>| ExportOrigin::ReExport {
+            specifier: specifier.to_string(),
+            import: import.map(str::to_string),
+        };
+        let exports: Vec<_> = facts
+            .exports
+            .iter()
+            .map(|e| (e.name.as_str(), e.line, e.type_only, e.origin.clone()))
+            .collect();
+        assert_eq!(
+            exports,
+            [
+                ("a", 2, false, re_export("./a", Some("a"))),
+                ("b", 3, false, ExportOrigin::Local),
+                ("c", 3, false, ExportOrigin::Local),
+                ("default", 4, false, ExportOrigin::Local),
+                ("e", 5, false, re_export("./d", Some("d"))),
+                ("ns", 6, false, re_export("./ns", None)),
+                ("T", 8, true, ExportOrigin::Local),
+                ("f", 9, false, ExportOrigin::Local),
+            ]
+        );
+        assert_eq!(facts.star_exports, ["./all"]);
+    }
+
+    #[test]
+    fn comment_imports_read_directives() {
+        assert_eq!(
+            comment_imports(r#"/// <reference path="globals.d.ts" />"#),
+            [(
+                "./globals.d.ts".to_string(),
+                EdgeKind::TypeOnly,
+                UsedNames::All
+            )]
+        );
+        assert_eq!(
+            comment_imports("/// <reference types='vite/client' />"),
+            [("vite/client".to_string(), EdgeKind::TypeOnly, names(&[]))]
+        );
+        assert_eq!(
+            comment_imports("/** @vitest-environment happy-dom */"),
+            [(
+                "happy-dom".to_string(),
+                EdgeKind::SideEffect,
+                UsedNames::All
+            )]
+        );
+        assert_eq!(comment_imports("/** @jest-environment node */"), []);
+        assert_eq!(
+            comment_imports("/** @jsxImportSource @emotion/react */"),
+            [(
+                "@emotion/react/jsx-runtime".to_string(),
+                EdgeKind::Static,
+                UsedNames::All
+            )]
+        );
+        assert_eq!(comment_imports("/** @jsxImportSource */"), []);
+        assert_eq!(comment_imports("/// a plain doc comment"), []);
+        assert_eq!(comment_imports("// <reference path=\"x\" />"), []);
+    }
+
+    #[test]
+    fn record_comment_imports_puts_them_at_the_comments_line() {
+        let text = "/// <reference types=\"vite/client\" />\nconst a = 1;\n/** @jsxImportSource preact */\n// nothing\n";
+        let facts = with_parsed("a.tsx", text, |ret, lines| {
+            let mut facts = FileFacts::default();
+            record_comment_imports(&ret.program.comments, text, lines, &mut facts);
+            facts
+        });
+        assert_eq!(
+            imports_of(&facts),
+            [
+                ("vite/client", EdgeKind::TypeOnly, 1, names(&[])),
+                ("preact/jsx-runtime", EdgeKind::Static, 3, UsedNames::All),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_walk_runs_only_when_it_can_find_something() {
+        let none = ImportBindings::default();
+        assert!(!needs_walk(
+            &none,
+            "import a from 'a';\nexport const b = a;"
+        ));
+        for text in [
+            "const m = require('x');",
+            "import('x');",
+            "import ('x');",
+            "import.meta.glob('./*.ts');",
+            "exports.a = 1;",
+            "new URL('./w.js', import.meta.url);",
+            "declare module './events' {}",
+        ] {
+            assert!(needs_walk(&none, text), "{text}");
+        }
+        let namespace = ImportBindings {
+            namespaces: HashMap::from([("ns".to_string(), 0)]),
+            named: HashMap::new(),
+        };
+        assert!(needs_walk(&namespace, "ns;"));
+    }
+
+    #[test]
+    fn walk_program_follows_bindings_and_finds_late_imports() {
+        let text = r#"import * as api from './api';
+const m = require('./req');
+const w = <Worker url={new URL('./worker.js', import.meta.url)} />;
+"#;
+        let walker = with_parsed("a.jsx", text, |ret, lines| {
+            let mut facts = FileFacts::default();
+            let bindings = record_imports(&ret.module_record, text, lines, &mut facts);
+            walk_program(&ret.program, &bindings)
+        });
+        assert!(walker.jsx);
+        assert_eq!(walker.tracked.get("api"), Some(&Track::Namespace(0)));
+        assert!(matches!(walker.tracked.get("m"), Some(Track::Required(_))));
+        assert_eq!(walker.requires.len(), 1);
+        assert_eq!(walker.requires[0].1, "./req");
+        assert_eq!(walker.references.len(), 1);
+        assert_eq!(walker.references[0].1, "./worker.js");
+        assert_eq!(walker.references[0].2, EdgeKind::Url);
+    }
+
+    #[test]
+    fn apply_walk_gives_uses_late_imports_and_globs() {
+        let text = r#"import * as api from './api';
+import { client } from './client';
+const { load } = await import('./lazy');
+const m = require('./req');
+new Worker(new URL('./worker.js', import.meta.url));
+const pages = import.meta.glob(['./pages/*.tsx', '!./pages/_*.tsx'], { eager: true });
+api.get(m.x, client.post);
+import('./whole').then((mod) => mod);
+"#;
+        let facts = with_parsed("a.mjs", text, |ret, lines| {
+            let mut facts = FileFacts::default();
+            let bindings = record_imports(&ret.module_record, text, lines, &mut facts);
+            let walker = walk_program(&ret.program, &bindings);
+            apply_walk(walker, lines, &mut facts);
+            facts
+        });
+        assert_eq!(
+            imports_of(&facts),
+            [
+                ("./api", EdgeKind::Static, 1, names(&["get"])),
+                ("./client", EdgeKind::Static, 2, names(&["client"])),
+                ("./lazy", EdgeKind::Dynamic, 3, names(&["load"])),
+                ("./req", EdgeKind::Require, 4, names(&["x"])),
+                ("./worker.js", EdgeKind::Url, 5, UsedNames::All),
+                ("./whole", EdgeKind::Dynamic, 8, UsedNames::All),
+            ]
+        );
+        assert_eq!(
+            facts.imports[1].members,
+            [("client".to_string(), names(&["post"]))]
+        );
+        assert_eq!(
+            facts.globs,
+            [GlobFact {
+                patterns: vec!["./pages/*.tsx".into(), "!./pages/_*.tsx".into()],
+                eager: true,
+                line: 6,
+            }]
+        );
+        assert!(!facts.commonjs && !facts.cjs_exports);
+    }
+
+    #[test]
+    fn commonjs_exports_are_listed_only_when_static_and_alone() {
+        let text = "exports.b = 1;\nexports.a = 2;\nexports.a = 3;\n";
+        let mut lines = LineIndex::new(text);
+        let local = |name: &str, line| (name.to_string(), line, ExportOrigin::Local);
+        let listed = |facts: &FileFacts| {
+            facts
+                .exports
+                .iter()
+                .map(|e| (e.name.clone(), e.line, e.origin.clone()))
+                .collect::<Vec<_>>()
+        };
+
+        let mut facts = FileFacts::default();
+        let cjs = CommonJs {
+            names: vec![("b".into(), 0), ("a".into(), 15), ("a".into(), 30)],
+            dynamic: false,
+        };
+        record_commonjs_exports(cjs, &mut lines, &mut facts);
+        assert!(facts.cjs_exports && !facts.commonjs);
+        assert_eq!(listed(&facts), [local("b", 1), local("a", 2)]);
+
+        // `module.exports = something`: nothing can be listed.
+        let mut facts = FileFacts::default();
+        let cjs = CommonJs {
+            names: vec![("a".into(), 0)],
+            dynamic: true,
+        };
+        record_commonjs_exports(cjs, &mut lines, &mut facts);
+        assert!(facts.commonjs && !facts.cjs_exports);
+        assert!(facts.exports.is_empty());
+
+        // ESM exports too: not checked, the ESM ones kept as they are.
+        let mut facts = FileFacts::default();
+        facts.exports.push(ExportFact {
+            name: "esm".into(),
+            line: 9,
+            type_only: false,
+            origin: ExportOrigin::Local,
+        });
+        let cjs = CommonJs {
+            names: vec![("a".into(), 0)],
+            dynamic: false,
+        };
+        record_commonjs_exports(cjs, &mut lines, &mut facts);
+        assert!(facts.commonjs && !facts.cjs_exports);
+        assert_eq!(listed(&facts), [local("esm", 9)]);
+    }
+
+    #[test]
+    fn jsx_comes_from_the_walk_when_there_is_one_else_from_the_text() {
+        let jsx = |name: &str, text: &str| parse_file(Path::new(name), text).jsx;
+        assert!(jsx("a.jsx", "const a = <div />;"));
+        assert!(jsx("a.tsx", "const a = <div></div>;"));
+        // No walk: the text decides (a closing tag in a string counts).
+        assert!(jsx("a.jsx", "const s = '</';"));
+        // A walk: it decides.
+        assert!(!jsx("a.jsx", "const x = require('x');\nconst s = '</';"));
+        assert!(jsx(
+            "a.jsx",
+            "const x = require('x');\nconst a = <><b /></>;"
+        ));
+        // Not a JSX source type.
+        assert!(!jsx("a.ts", "const s = '</';"));
+    }
 
     #[test]
     fn test_environment_docblocks_name_packages() {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use model::diagnostic::quote;
 use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
 
 use super::listing::{ListingFs, Listings, Lookup};
@@ -24,6 +25,10 @@ pub const EXTENSIONS: &[&str] = &[
 pub struct ProjectResolver {
     /// The project root: messages name files relative to it.
     root: PathBuf,
+    /// The folders a resolution may land in (the project root, or the
+    /// repository root of a workspace, as given and canonical): a module
+    /// outside them is never read.
+    boundary: Vec<PathBuf>,
     /// Folder listings shared by both resolvers and the file loader.
     listings: Arc<Listings>,
     with_tsconfig: Resolver,
@@ -107,6 +112,42 @@ pub fn probe(base: &Path, extensions: &[&str]) -> Option<PathBuf> {
         .find(|p| is_file(p))
 }
 
+/// The project folders resolutions must stay in: `root` as given and canonical.
+fn boundary_of(root: &Path) -> Vec<PathBuf> {
+    let mut folders = vec![root.to_path_buf()];
+    if let Ok(real) = root.canonicalize()
+        && real != root
+    {
+        folders.push(real);
+    }
+    folders
+}
+
+/// The special file (FIFO, socket, device) a relative `specifier` names, as
+/// a bundler would probe it (itself, with an extension, a folder's index).
+fn special_file(from: &Path, specifier: &str) -> Option<PathBuf> {
+    if !(specifier.starts_with("./") || specifier.starts_with("../")) {
+        return None;
+    }
+    let base = from.parent()?.join(specifier);
+    let special = |p: &Path| {
+        std::fs::symlink_metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir() && !m.is_symlink())
+    };
+    let with_ext = |ext: &str| {
+        let mut os = base.as_os_str().to_os_string();
+        os.push(ext);
+        PathBuf::from(os)
+    };
+    std::iter::once(base.clone())
+        .chain(EXTENSIONS.iter().map(|ext| with_ext(ext)))
+        .chain(
+            EXTENSIONS
+                .iter()
+                .map(|ext| base.join(format!("index{ext}"))),
+        )
+        .find(|p| special(p))
+}
+
 /// Why a specifier did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unresolved {
@@ -145,6 +186,7 @@ impl ProjectResolver {
         let listings = Arc::new(Listings::default());
         Self {
             root: root.to_path_buf(),
+            boundary: boundary_of(root),
             with_tsconfig: Resolver::new_with_file_system(ListingFs(listings.clone()), options),
             without_tsconfig: Resolver::new_with_file_system(ListingFs(listings.clone()), without),
             listings,
@@ -163,6 +205,9 @@ impl ProjectResolver {
             .iter()
             .map(|p| (p.clone(), OutDirs::of(&p.dir)))
             .collect();
+        if project::fsx::is_under(&self.root, repo_root) {
+            self.boundary = boundary_of(repo_root);
+        }
         // As a workspace install links them: `extends: "@acme/tsconfig/base.json"`
         // in a tsconfig finds the sibling package.
         self.listings.set_links(
@@ -278,8 +323,33 @@ impl ProjectResolver {
         Some(id)
     }
 
-    /// Resolves `specifier` as imported from the file `from`.
+    /// Resolves `specifier` as imported from the file `from`. A resolution
+    /// that leaves the project (`../../../../etc/passwd`, a link out of it)
+    /// is refused, never read; a specifier that names a FIFO, socket or
+    /// device says so instead of "not found".
     pub fn resolve(&self, from: &Path, specifier: &str) -> Result<PathBuf, Unresolved> {
+        match self.resolve_unchecked(from, specifier) {
+            Ok(path) if !self.boundary.iter().any(|b| project::fsx::is_under(&path, b)) => {
+                Err(Unresolved::Failed(format!(
+                    "it leaves the project (to {}); not read",
+                    quote(&path.to_string_lossy())
+                )))
+            }
+            Err(Unresolved::Failed(reason)) if reason == "not found" => Err(Unresolved::Failed(
+                special_file(from, specifier)
+                    .map(|file| {
+                        format!(
+                            "it names {}, which is not a regular file (a FIFO, socket or device); not read",
+                            model::path::display(&self.root, &file)
+                        )
+                    })
+                    .unwrap_or(reason),
+            )),
+            other => other,
+        }
+    }
+
+    fn resolve_unchecked(&self, from: &Path, specifier: &str) -> Result<PathBuf, Unresolved> {
         if !self.workspaces.is_empty()
             && let Some(path) = self.resolve_workspace(specifier)
         {
@@ -376,9 +446,11 @@ impl ProjectResolver {
             ResolveError::TsconfigNotFound(path) => {
                 format!("extends `{}`, which does not exist", rel(path))
             }
-            ResolveError::TsconfigSelfReference(_) => "extends itself".to_string(),
+            ResolveError::TsconfigSelfReference(_) => {
+                "its `extends` is circular: it extends itself".to_string()
+            }
             ResolveError::TsconfigCircularExtend(chain) => format!(
-                "its `extends` form a loop: {}",
+                "its `extends` are circular: {}",
                 chain
                     .paths()
                     .iter()

@@ -15,7 +15,8 @@ use std::path::Path;
 
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
-    ArrayExpressionElement, BindingPattern, Expression, ObjectPropertyKind, PropertyKey, Statement,
+    Argument, ArrayExpression, ArrayExpressionElement, BindingPattern, Expression, NewExpression,
+    ObjectExpression, ObjectPropertyKind, PropertyKey, Statement, StaticMemberExpression,
 };
 use oxc_parser::Parser;
 
@@ -316,144 +317,24 @@ impl<'a> Evaluator<'_, 'a> {
             return Static::Unknown;
         }
         let next = depth + 1;
-        match expr.without_parentheses() {
-            Expression::StringLiteral(s) => Static::Str(s.value.to_string()),
-            Expression::TemplateLiteral(t) if t.expressions.is_empty() => Static::Str(
-                t.quasis
-                    .first()
-                    .map(|q| q.value.cooked.as_ref().unwrap_or(&q.value.raw).to_string())
-                    .unwrap_or_default(),
-            ),
-            Expression::NumericLiteral(n) => Static::Num(n.value),
-            Expression::BooleanLiteral(b) => Static::Bool(b.value),
-            Expression::NullLiteral(_) => Static::Null,
-            Expression::Identifier(id) if id.name == "undefined" => Static::Null,
-            // The config's own folder (paths are taken relative to it).
-            Expression::Identifier(id)
-                if id.name == "__dirname" && !self.env.contains_key("__dirname") =>
-            {
-                Static::Str(".".into())
-            }
-            Expression::StaticMemberExpression(m)
-                if matches!(m.object.without_parentheses(), Expression::ImportMeta(_)) =>
-            {
-                match m.property.name.as_str() {
-                    "dirname" | "url" => Static::Str(".".into()),
-                    _ => Static::Unknown,
-                }
-            }
-            // `new URL('./src', import.meta.url)`: the path, relative to the config.
-            Expression::NewExpression(n) if member_name(&n.callee).as_deref() == Some("URL") => {
-                let args: Vec<Static> = n
-                    .arguments
-                    .iter()
-                    .map(|a| {
-                        a.as_expression()
-                            .map_or(Static::Unknown, |e| self.eval(e, next))
-                    })
-                    .collect();
-                match args.as_slice() {
-                    [Static::Str(path), Static::Str(base)] if base == "." => {
-                        join_paths(&[Static::Str(".".into()), Static::Str(path.clone())])
-                    }
-                    _ => Static::Unknown,
-                }
-            }
-            Expression::Identifier(id) => match self.env.get(id.name.as_str()) {
-                Some(init) => self.eval(init, next),
-                None => Static::Unknown,
-            },
-            Expression::ArrayExpression(a) => {
-                let mut items = Vec::new();
-                for element in &a.elements {
-                    match element {
-                        ArrayExpressionElement::SpreadElement(s) => {
-                            match self.eval(&s.argument, next) {
-                                Static::Array(inner) => items.extend(inner),
-                                other => items.push(other),
-                            }
-                        }
-                        ArrayExpressionElement::Elision(_) => {}
-                        other => {
-                            if let Some(e) = other.as_expression() {
-                                items.push(self.eval(e, next));
-                            }
-                        }
-                    }
-                }
-                Static::Array(items)
-            }
-            Expression::ObjectExpression(o) => {
-                let mut props = Vec::new();
-                for property in &o.properties {
-                    match property {
-                        ObjectPropertyKind::ObjectProperty(p) => {
-                            let Some(key) = key_name(&p.key, p.computed) else {
-                                continue;
-                            };
-                            props.push((key, self.eval(&p.value, next)));
-                        }
-                        ObjectPropertyKind::SpreadProperty(s) => {
-                            if let Static::Object(inner) = self.eval(&s.argument, next) {
-                                props.extend(inner);
-                            }
-                        }
-                    }
-                }
-                Static::Object(props)
-            }
+        let expr = expr.without_parentheses();
+        if let Some(value) = literal(expr) {
+            return value;
+        }
+        match expr {
+            Expression::Identifier(id) => self.identifier(id.name.as_str(), next),
+            Expression::StaticMemberExpression(m) => self.static_member(m, next),
+            Expression::NewExpression(n) => self.new_expression(n, next),
+            Expression::ArrayExpression(a) => self.array(a, next),
+            Expression::ObjectExpression(o) => self.object(o, next),
             Expression::CallExpression(c) => {
-                let args: Vec<Static> = c
-                    .arguments
-                    .iter()
-                    .map(|a| match a.as_expression() {
-                        Some(e) => self.eval(e, next),
-                        None => Static::Unknown,
-                    })
-                    .collect();
-                match member_name(&c.callee) {
-                    Some(name) if name == "require" => match args.first() {
-                        Some(Static::Str(s)) => Static::Require(s.clone()),
-                        _ => Static::Unknown,
-                    },
-                    Some(name) if PATH_CALLS.contains(&name.as_str()) => join_paths(&args),
-                    Some(name) if name == "fileURLToPath" || name.ends_with(".fileURLToPath") => {
-                        match args.into_iter().next() {
-                            Some(Static::Str(s)) => Static::Str(s),
-                            _ => Static::Unknown,
-                        }
-                    }
-                    Some(name) if name == "process.cwd" => Static::Str(".".into()),
-                    // `dirname(fileURLToPath(import.meta.url))`: the config's
-                    // folder is `.`; another path loses its last part.
-                    Some(name) if name == "dirname" || name == "path.dirname" => {
-                        match args.first().and_then(Static::as_str) {
-                            Some(".") => Static::Str(".".into()),
-                            Some(p) => match p.trim_end_matches('/').rsplit_once('/') {
-                                Some((parent, _)) if !parent.is_empty() => {
-                                    Static::Str(parent.to_string())
-                                }
-                                _ => Static::Str(".".into()),
-                            },
-                            None => Static::Unknown,
-                        }
-                    }
-                    // Vite's and Vitest's `mergeConfig(a, b)`: a deep merge,
-                    // arrays concatenated; a part it cannot read is left out.
-                    Some(name) if name == "mergeConfig" || name.ends_with(".mergeConfig") => args
-                        .into_iter()
-                        .map(|a| a.unwrap_config().clone())
-                        .filter(|a| matches!(a, Static::Object(_)))
-                        .reduce(merge)
-                        .unwrap_or(Static::Unknown),
-                    Some(name) => Static::Call(name, args),
-                    None => Static::Unknown,
-                }
+                call_value(member_name(&c.callee), self.arguments(&c.arguments, next))
             }
             Expression::ImportExpression(i) => match self.eval(&i.source, next) {
                 Static::Str(s) => Static::Require(s),
                 _ => Static::Unknown,
             },
+            // Wrappers that leave the value as it is.
             Expression::AwaitExpression(a) => self.eval(&a.argument, next),
             Expression::TSAsExpression(e) => self.eval(&e.expression, next),
             Expression::TSSatisfiesExpression(e) => self.eval(&e.expression, next),
@@ -471,14 +352,6 @@ impl<'a> Evaluator<'_, 'a> {
                 .body
                 .as_ref()
                 .map_or(Static::Unknown, |b| self.returned(&b.statements, next)),
-            Expression::StaticMemberExpression(m) => match self.eval(&m.object, next) {
-                Static::Object(props) => props
-                    .into_iter()
-                    .rev()
-                    .find(|(k, _)| k == m.property.name.as_str())
-                    .map_or(Static::Unknown, |(_, v)| v),
-                _ => Static::Unknown,
-            },
             Expression::BinaryExpression(b)
                 if b.operator == oxc_syntax::operator::BinaryOperator::Addition =>
             {
@@ -489,6 +362,107 @@ impl<'a> Evaluator<'_, 'a> {
             }
             _ => Static::Unknown,
         }
+    }
+
+    /// An identifier: `undefined`, the config's own folder (`__dirname`,
+    /// paths are taken relative to it) unless the file declares one, or a
+    /// top-level `const` of the file.
+    fn identifier(&self, name: &str, next: usize) -> Static {
+        if name == "undefined" {
+            return Static::Null;
+        }
+        if name == "__dirname" && !self.env.contains_key("__dirname") {
+            return Static::Str(".".into());
+        }
+        match self.env.get(name) {
+            Some(init) => self.eval(init, next),
+            None => Static::Unknown,
+        }
+    }
+
+    /// `import.meta.dirname` and `import.meta.url` (the config's folder), or
+    /// a property of an object.
+    fn static_member(&self, m: &StaticMemberExpression<'a>, next: usize) -> Static {
+        if matches!(m.object.without_parentheses(), Expression::ImportMeta(_)) {
+            return match m.property.name.as_str() {
+                "dirname" | "url" => Static::Str(".".into()),
+                _ => Static::Unknown,
+            };
+        }
+        match self.eval(&m.object, next) {
+            Static::Object(props) => props
+                .into_iter()
+                .rev()
+                .find(|(k, _)| k == m.property.name.as_str())
+                .map_or(Static::Unknown, |(_, v)| v),
+            _ => Static::Unknown,
+        }
+    }
+
+    /// `new URL('./src', import.meta.url)`: the path, relative to the config.
+    fn new_expression(&self, n: &NewExpression<'a>, next: usize) -> Static {
+        if member_name(&n.callee).as_deref() != Some("URL") {
+            return Static::Unknown;
+        }
+        match self.arguments(&n.arguments, next).as_slice() {
+            [Static::Str(path), Static::Str(base)] if base == "." => {
+                join_paths(&[Static::Str(".".into()), Static::Str(path.clone())])
+            }
+            _ => Static::Unknown,
+        }
+    }
+
+    /// Each argument's value (a spread one is `Unknown`).
+    fn arguments(&self, arguments: &[Argument<'a>], next: usize) -> Vec<Static> {
+        arguments
+            .iter()
+            .map(|a| {
+                a.as_expression()
+                    .map_or(Static::Unknown, |e| self.eval(e, next))
+            })
+            .collect()
+    }
+
+    /// An array: spread arrays flattened, holes skipped.
+    fn array(&self, a: &ArrayExpression<'a>, next: usize) -> Static {
+        let mut items = Vec::new();
+        for element in &a.elements {
+            match element {
+                ArrayExpressionElement::SpreadElement(s) => match self.eval(&s.argument, next) {
+                    Static::Array(inner) => items.extend(inner),
+                    other => items.push(other),
+                },
+                ArrayExpressionElement::Elision(_) => {}
+                other => {
+                    if let Some(e) = other.as_expression() {
+                        items.push(self.eval(e, next));
+                    }
+                }
+            }
+        }
+        Static::Array(items)
+    }
+
+    /// An object: properties in source order, spread objects merged in,
+    /// computed keys it cannot name left out.
+    fn object(&self, o: &ObjectExpression<'a>, next: usize) -> Static {
+        let mut props = Vec::new();
+        for property in &o.properties {
+            match property {
+                ObjectPropertyKind::ObjectProperty(p) => {
+                    let Some(key) = key_name(&p.key, p.computed) else {
+                        continue;
+                    };
+                    props.push((key, self.eval(&p.value, next)));
+                }
+                ObjectPropertyKind::SpreadProperty(s) => {
+                    if let Static::Object(inner) = self.eval(&s.argument, next) {
+                        props.extend(inner);
+                    }
+                }
+            }
+        }
+        Static::Object(props)
     }
 
     /// The value a function body returns: its last top-level `return`.
@@ -505,6 +479,68 @@ impl<'a> Evaluator<'_, 'a> {
                 _ => None,
             })
             .unwrap_or(Static::Unknown)
+    }
+}
+
+/// A literal's value: a string, a template without expressions, a number,
+/// a boolean or `null`; `None` for any other expression.
+fn literal(expr: &Expression) -> Option<Static> {
+    Some(match expr {
+        Expression::StringLiteral(s) => Static::Str(s.value.to_string()),
+        Expression::TemplateLiteral(t) if t.expressions.is_empty() => Static::Str(
+            t.quasis
+                .first()
+                .map(|q| q.value.cooked.as_ref().unwrap_or(&q.value.raw).to_string())
+                .unwrap_or_default(),
+        ),
+        Expression::NumericLiteral(n) => Static::Num(n.value),
+        Expression::BooleanLiteral(b) => Static::Bool(b.value),
+        Expression::NullLiteral(_) => Static::Null,
+        _ => return None,
+    })
+}
+
+/// A call's value from its callee's dotted name and its arguments' values:
+/// `require('x')`, path helpers, `fileURLToPath`, `process.cwd()`,
+/// `dirname`, `mergeConfig`; another named call stays a [`Static::Call`].
+fn call_value(callee: Option<String>, args: Vec<Static>) -> Static {
+    match callee {
+        Some(name) if name == "require" => match args.first() {
+            Some(Static::Str(s)) => Static::Require(s.clone()),
+            _ => Static::Unknown,
+        },
+        Some(name) if PATH_CALLS.contains(&name.as_str()) => join_paths(&args),
+        Some(name) if name == "fileURLToPath" || name.ends_with(".fileURLToPath") => {
+            match args.into_iter().next() {
+                Some(Static::Str(s)) => Static::Str(s),
+                _ => Static::Unknown,
+            }
+        }
+        Some(name) if name == "process.cwd" => Static::Str(".".into()),
+        Some(name) if name == "dirname" || name == "path.dirname" => parent_folder(args.first()),
+        // Vite's and Vitest's `mergeConfig(a, b)`: a deep merge,
+        // arrays concatenated; a part it cannot read is left out.
+        Some(name) if name == "mergeConfig" || name.ends_with(".mergeConfig") => args
+            .into_iter()
+            .map(|a| a.unwrap_config().clone())
+            .filter(|a| matches!(a, Static::Object(_)))
+            .reduce(merge)
+            .unwrap_or(Static::Unknown),
+        Some(name) => Static::Call(name, args),
+        None => Static::Unknown,
+    }
+}
+
+/// `dirname(fileURLToPath(import.meta.url))`: the config's folder is `.`;
+/// another path loses its last part.
+fn parent_folder(path: Option<&Static>) -> Static {
+    match path.and_then(Static::as_str) {
+        Some(".") => Static::Str(".".into()),
+        Some(p) => match p.trim_end_matches('/').rsplit_once('/') {
+            Some((parent, _)) if !parent.is_empty() => Static::Str(parent.to_string()),
+            _ => Static::Str(".".into()),
+        },
+        None => Static::Unknown,
     }
 }
 
@@ -703,6 +739,191 @@ export default mergeConfig(viteConfig, defineConfig({
                 ]
             )
         );
+    }
+
+    #[test]
+    fn literals_identifiers_members_and_concatenation() {
+        let v = eval(
+            "app.config.ts",
+            r#"const base = 'src';
+const shared = { deep: 'first', deep: 'last' };
+const value: string | undefined = 'v';
+export default {
+  s: 'a', t: `b`, n: 2, yes: true, nil: null, undef: undefined,
+  tpl: `x${base}`,
+  sum: base + '/app', minus: 1 - 1,
+  base,
+  here: __dirname, meta: import.meta.dirname, url: (import.meta).url, env: import.meta.env,
+  missing: nowhere, member: shared.deep, absent: shared.none, ofUnknown: nowhere.deep,
+  typed: ('c' as const), nonNull: value!, checked: <string>'d',
+};"#,
+        );
+        let at = |k: &str| v.get(k).cloned();
+        let str = |s: &str| Some(Static::Str(s.into()));
+        assert_eq!(at("s"), str("a"));
+        assert_eq!(at("t"), str("b"));
+        assert_eq!(at("n"), Some(Static::Num(2.0)));
+        assert_eq!(at("yes"), Some(Static::Bool(true)));
+        assert_eq!(at("nil"), Some(Static::Null));
+        assert_eq!(at("undef"), Some(Static::Null));
+        assert_eq!(at("tpl"), Some(Static::Unknown));
+        assert_eq!(at("sum"), str("src/app"));
+        assert_eq!(at("minus"), Some(Static::Unknown));
+        assert_eq!(at("base"), str("src"));
+        assert_eq!(at("here"), str("."));
+        assert_eq!(at("meta"), str("."));
+        assert_eq!(at("url"), str("."));
+        assert_eq!(at("env"), Some(Static::Unknown));
+        assert_eq!(at("missing"), Some(Static::Unknown));
+        assert_eq!(at("member"), str("last"));
+        assert_eq!(at("absent"), Some(Static::Unknown));
+        assert_eq!(at("ofUnknown"), Some(Static::Unknown));
+        assert_eq!(at("typed"), str("c"));
+        assert_eq!(at("nonNull"), str("v"));
+        assert_eq!(at("checked"), str("d"));
+    }
+
+    #[test]
+    fn a_declared_dirname_is_the_files_own() {
+        let v = eval(
+            "vite.config.mjs",
+            "const __dirname = 'elsewhere';\nexport default { root: __dirname };",
+        );
+        assert_eq!(v.get("root"), Some(&Static::Str("elsewhere".into())));
+    }
+
+    #[test]
+    fn arrays_and_objects_spread_skip_and_key() {
+        let v = eval(
+            "x.config.js",
+            r#"const more = [2, 3];
+const extra = { b: 2 };
+export default {
+  list: [1, , ...more, ...unknownThing],
+  obj: { a: 1, ...extra, ...notAnObject, [computed]: 3, 'quoted': 4, 5: 'five', ['lit']: 6 },
+};"#,
+        );
+        assert_eq!(
+            v.get("list"),
+            Some(&Static::Array(vec![
+                Static::Num(1.0),
+                Static::Num(2.0),
+                Static::Num(3.0),
+                Static::Unknown,
+            ]))
+        );
+        assert_eq!(
+            v.get("obj"),
+            Some(&Static::Object(vec![
+                ("a".into(), Static::Num(1.0)),
+                ("b".into(), Static::Num(2.0)),
+                ("quoted".into(), Static::Num(4.0)),
+                ("5".into(), Static::Str("five".into())),
+                ("lit".into(), Static::Num(6.0)),
+            ]))
+        );
+    }
+
+    #[test]
+    fn urls_functions_and_dynamic_imports() {
+        let v = eval(
+            "x.config.ts",
+            r#"export default async () => {
+  const unused = 1;
+  return {
+    lib: new URL('./src/lib', import.meta.url),
+    remote: new URL('./x', 'https://example.com'),
+    other: new Foo('./x', import.meta.url),
+    plugin: await import('./plugin'),
+    computed: import(name),
+    fn: function () { return 'inner'; },
+    empty: function () { return; },
+    none: function () {},
+  };
+};"#,
+        );
+        let at = |k: &str| v.get(k).cloned();
+        assert_eq!(at("lib"), Some(Static::Str("./src/lib".into())));
+        assert_eq!(at("remote"), Some(Static::Unknown));
+        assert_eq!(at("other"), Some(Static::Unknown));
+        assert_eq!(at("plugin"), Some(Static::Require("./plugin".into())));
+        assert_eq!(at("computed"), Some(Static::Unknown));
+        assert_eq!(at("fn"), Some(Static::Str("inner".into())));
+        assert_eq!(at("empty"), Some(Static::Null));
+        assert_eq!(at("none"), Some(Static::Unknown));
+    }
+
+    #[test]
+    fn evaluation_stops_at_its_depth_limit() {
+        let nested = |levels: usize| {
+            format!(
+                "export default {}1{};",
+                "[".repeat(levels),
+                "]".repeat(levels)
+            )
+        };
+        assert!(!eval("a.js", &nested(MAX_EVAL_DEPTH)).has_unknown());
+        assert!(eval("a.js", &nested(MAX_EVAL_DEPTH + 2)).has_unknown());
+    }
+
+    #[test]
+    fn call_values_of_known_calls() {
+        let s = |v: &str| Static::Str(v.into());
+        let call = |name: &str, args: Vec<Static>| call_value(Some(name.into()), args);
+        assert_eq!(call("require", vec![s("x")]), Static::Require("x".into()));
+        assert_eq!(call("require", vec![Static::Num(1.0)]), Static::Unknown);
+        assert_eq!(
+            call("path.join", vec![s("."), s("a"), s("b/../c")]),
+            s("./a/c")
+        );
+        assert_eq!(call("url.fileURLToPath", vec![s("./x")]), s("./x"));
+        assert_eq!(call("fileURLToPath", vec![]), Static::Unknown);
+        assert_eq!(call("process.cwd", vec![]), s("."));
+        assert_eq!(call("path.dirname", vec![s("./src/app")]), s("./src"));
+        assert_eq!(
+            call("route", vec![s("a")]),
+            Static::Call("route".into(), vec![s("a")])
+        );
+        assert_eq!(call_value(None, vec![s("a")]), Static::Unknown);
+        // `mergeConfig`: objects merged (arrays concatenated), unwrapped from
+        // config wrappers; parts it cannot read are left out.
+        let merged = call(
+            "vite.mergeConfig",
+            vec![
+                Static::Object(vec![("a".into(), Static::Array(vec![Static::Num(1.0)]))]),
+                Static::Unknown,
+                Static::Call(
+                    "defineConfig".into(),
+                    vec![Static::Object(vec![
+                        ("a".into(), Static::Array(vec![Static::Num(2.0)])),
+                        ("b".into(), Static::Bool(true)),
+                    ])],
+                ),
+            ],
+        );
+        assert_eq!(
+            merged,
+            Static::Object(vec![
+                (
+                    "a".into(),
+                    Static::Array(vec![Static::Num(1.0), Static::Num(2.0)])
+                ),
+                ("b".into(), Static::Bool(true)),
+            ])
+        );
+        assert_eq!(call("mergeConfig", vec![Static::Unknown]), Static::Unknown);
+    }
+
+    #[test]
+    fn parent_folder_drops_the_last_part() {
+        let s = |v: &str| Static::Str(v.into());
+        assert_eq!(parent_folder(Some(&s("."))), s("."));
+        assert_eq!(parent_folder(Some(&s("./src/app"))), s("./src"));
+        assert_eq!(parent_folder(Some(&s("./src/"))), s("."));
+        assert_eq!(parent_folder(Some(&s("file.ts"))), s("."));
+        assert_eq!(parent_folder(Some(&s("/abs"))), s("."));
+        assert_eq!(parent_folder(Some(&Static::Num(1.0))), Static::Unknown);
+        assert_eq!(parent_folder(None), Static::Unknown);
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         &config.assess_options(None),
     );
     super::print_part(args.format, &document, &report, || {
-        reporter::terminal::analyze(&document)
+        reporter::terminal::analyze(&report)
     })?;
     Ok(super::gate_exit(&report))
 }

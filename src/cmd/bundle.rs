@@ -81,7 +81,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         &config.assess_options(None),
     );
     super::print_part(args.format, &document, &report, || {
-        reporter::terminal::bundle(&document)
+        reporter::terminal::bundle(&report)
     })?;
     Ok(super::gate_exit(&report))
 }

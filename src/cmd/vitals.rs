@@ -174,7 +174,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         &config.assess_options(None),
     );
     super::print_part(args.format, &document, &report, || {
-        reporter::terminal::vitals(&document)
+        reporter::terminal::vitals(&report)
     })?;
     Ok(super::gate_exit(&report))
 }

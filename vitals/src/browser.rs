@@ -6,22 +6,11 @@
 //! is dropped, so no Chromium process outlives a run, whatever happened.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::VitalsError;
-
-/// Where Chromium or Chrome is usually installed, after `CHROME_PATH`.
-pub const KNOWN_PATHS: &[&str] = &[
-    "/usr/bin/chromium",
-    "/usr/bin/chromium-browser",
-    "/usr/bin/google-chrome",
-    "/usr/bin/google-chrome-stable",
-    "/snap/bin/chromium",
-    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-    "/Applications/Chromium.app/Contents/MacOS/Chromium",
-];
 
 /// Flags that keep headless Chromium quiet on a closed network (see
 /// `docs`/machine notes); `--no-sandbox` is added separately.
@@ -44,31 +33,11 @@ pub const QUIET_FLAGS: &[&str] = &[
     "--disable-features=Translate,MediaRouter,OptimizationHints,WebUIOmniboxPopup,WebUIOmniboxAimPopup,AimServerEligibility",
 ];
 
-/// Finds a Chromium executable: `CHROME_PATH` first, then [`KNOWN_PATHS`].
+/// Finds a Chromium executable: `CHROME_PATH`, `PATH`, the usual install
+/// places, then Playwright's and Puppeteer's browsers (see
+/// [`crate::discover`]).
 pub fn find_chromium() -> Result<PathBuf, VitalsError> {
-    let env = std::env::var_os("CHROME_PATH").map(PathBuf::from);
-    find_chromium_in(env.as_deref(), KNOWN_PATHS)
-}
-
-/// [`find_chromium`] with the environment and candidates passed in (testable).
-pub fn find_chromium_in(env: Option<&Path>, candidates: &[&str]) -> Result<PathBuf, VitalsError> {
-    let mut tried = Vec::new();
-    if let Some(path) = env {
-        if path.is_file() {
-            return Ok(path.to_path_buf());
-        }
-        tried.push(format!("CHROME_PATH={}", path.display()));
-    } else {
-        tried.push("CHROME_PATH (not set)".to_string());
-    }
-    for candidate in candidates {
-        let path = Path::new(candidate);
-        if path.is_file() {
-            return Ok(path.to_path_buf());
-        }
-        tried.push((*candidate).to_string());
-    }
-    Err(VitalsError::NoBrowser { tried })
+    crate::discover::Discovery::from_env().find()
 }
 
 /// Whether the current process runs as root (Chromium's sandbox refuses root).
@@ -285,30 +254,4 @@ pub fn perfscope_chromium_processes() -> Vec<u32> {
         }
     }
     found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn missing_browser_names_every_path_tried() {
-        let err = find_chromium_in(Some(Path::new("/nonexistent/chrome")), &["/nope/chromium"])
-            .unwrap_err();
-        let text = err.to_string();
-        assert!(text.contains("CHROME_PATH=/nonexistent/chrome"), "{text}");
-        assert!(text.contains("/nope/chromium"), "{text}");
-        assert!(text.contains("apt-get install"), "{text}");
-    }
-
-    #[test]
-    fn chrome_path_wins() {
-        let dir = tempfile::tempdir().unwrap();
-        let exe = dir.path().join("chrome");
-        std::fs::write(&exe, "").unwrap();
-        assert_eq!(
-            find_chromium_in(Some(&exe), &["/usr/bin/chromium"]).unwrap(),
-            exe
-        );
-    }
 }

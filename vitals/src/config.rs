@@ -4,6 +4,10 @@ use serde::Deserialize;
 
 use crate::profile::{ProfileName, Throttling};
 
+/// One frame at 60 Hz, in ms: the default slow-render threshold and render
+/// budget (a render slower than a frame drops frames).
+pub const FRAME_MS: f64 = 16.0;
+
 /// `[vitals]` in `perfscope.toml`. Every key is optional.
 ///
 /// ```toml
@@ -83,7 +87,7 @@ impl Default for VitalsConfig {
             profile: ProfileName::Desktop,
             throttling: Throttling::Default,
             timeout_s: 60,
-            slow_render_ms: 16.0,
+            slow_render_ms: FRAME_MS,
             budgets: VitalsBudgets::default(),
             start: None,
             start_timeout_s: 60,
@@ -222,7 +226,7 @@ impl Default for VitalsBudgets {
             fcp_ms: Some(1500.0),
             lcp_ms: Some(2500.0),
             tti_ms: Some(3000.0),
-            render_ms: Some(16.0),
+            render_ms: Some(FRAME_MS),
             tbt_ms: None,
             cls: None,
         }

@@ -6,7 +6,7 @@
 pub enum VitalsError {
     /// No Chromium or Chrome executable was found.
     #[error(
-        "no Chromium or Chrome found (tried: {}); install one (Debian/Ubuntu: `apt-get install -y chromium`, macOS: install Google Chrome) or set CHROME_PATH, or pass --browser-ws ws://… to use a running browser",
+        "no Chromium or Chrome found (tried: {}); get one with `apt-get install chromium` (Debian/Ubuntu), `npx playwright install chromium` or `npx @puppeteer/browsers install chrome@stable`, or set CHROME_PATH, or pass --browser-ws ws://… to use a running browser",
         tried.join(", ")
     )]
     NoBrowser {

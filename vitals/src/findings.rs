@@ -1,9 +1,12 @@
 //! Vitals findings: pure functions over the runs' artifacts and the React
-//! report. [`REGISTRY`] is the only list of them.
+//! report, each kind's finding built here. [`REGISTRY`] is the only list of
+//! them.
 
 use model::Finding;
-use model::finding::{FindingKind, Severities};
-use model::vitals::ReactReport;
+use model::finding::{Detail, FindingKind, PartId, Severities};
+use model::rule::{self, Facts, Rule};
+use model::units::format_ms;
+use model::vitals::{ReactReport, SlowCommit, SlowRender};
 
 use crate::gather::artifacts::{NetworkRecord, RunArtifacts};
 use crate::metrics::network;
@@ -16,12 +19,12 @@ pub struct Context<'a> {
     pub react: &'a ReactReport,
 }
 
-/// A registered finding: its kind and the function that computes it.
-pub struct Rule {
-    /// The kind it reports.
-    pub kind: FindingKind,
-    /// Computes every finding of the kind, in a deterministic order.
-    pub run: fn(&Context<'_>) -> Vec<Finding>,
+/// The vitals part's rules read a [`Context`].
+pub struct Vitals;
+
+impl Facts for Vitals {
+    const PART: PartId = PartId::Vitals;
+    type Ctx<'a> = Context<'a>;
 }
 
 /// A network finding computed per run, merged over the runs (first run's
@@ -33,83 +36,158 @@ fn per_run(ctx: &Context<'_>, f: fn(&[NetworkRecord]) -> Vec<Finding>) -> Vec<Fi
     out
 }
 
+/// The `slow-renders` finding of a component (`threshold_ms` is the
+/// slow-render threshold).
+pub fn slow_render(r: &SlowRender, threshold_ms: f64) -> Finding {
+    Finding::new(
+        FindingKind::SlowRenders,
+        r.component.clone(),
+        r.component.clone(),
+        format!(
+            "{} render{} over {}: its own work up to {}, with its children up to {} (total own work {})",
+            r.count,
+            if r.count == 1 { "" } else { "s" },
+            format_ms(threshold_ms),
+            format_ms(r.max_ms),
+            format_ms(r.max_actual_ms),
+            format_ms(r.total_ms)
+        ),
+    )
+    .with_detail(Detail::Render(r.clone()))
+}
+
+/// The `slow-commits` finding of `count` commits with the same top
+/// components as `c`, the slowest taking `worst_ms`.
+pub fn slow_commit(c: &SlowCommit, threshold_ms: f64, count: usize, worst_ms: f64) -> Finding {
+    let names: Vec<String> = c
+        .top
+        .iter()
+        .map(|(name, ms, n)| {
+            if *n > 1 {
+                format!("{name} {} ×{n}", format_ms(*ms))
+            } else {
+                format!("{name} {}", format_ms(*ms))
+            }
+        })
+        .collect();
+    let key: Vec<&str> = c.top.iter().map(|(n, _, _)| n.as_str()).collect();
+    Finding::new(
+        FindingKind::SlowCommits,
+        key.join(" "),
+        c.top.first().map(|(n, _, _)| n.clone()).unwrap_or_default(),
+        format!(
+            "{count} commit{} over {}, slowest {}; most self time: {}",
+            if count == 1 { "" } else { "s" },
+            format_ms(threshold_ms),
+            format_ms(worst_ms),
+            names.join(", ")
+        ),
+    )
+}
+
+fn slow_renders(ctx: &Context<'_>) -> Vec<Finding> {
+    ctx.react
+        .slow_renders
+        .iter()
+        .map(|r| slow_render(r, ctx.react.slow_render_ms))
+        .collect()
+}
+
+/// One finding per set of top components, with how many commits.
+fn slow_commits(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut groups: Vec<(&SlowCommit, usize, f64)> = Vec::new();
+    for commit in &ctx.react.slow_commits {
+        let same = |c: &SlowCommit| {
+            c.top
+                .iter()
+                .map(|t| &t.0)
+                .eq(commit.top.iter().map(|t| &t.0))
+        };
+        match groups.iter_mut().find(|(c, _, _)| same(c)) {
+            Some(group) => {
+                group.1 += 1;
+                group.2 = group.2.max(commit.duration_ms);
+            }
+            None => groups.push((commit, 1, commit.duration_ms)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(c, n, worst)| slow_commit(c, ctx.react.slow_render_ms, n, worst))
+        .collect()
+}
+
+fn uncompressed(ctx: &Context<'_>) -> Vec<Finding> {
+    per_run(ctx, network::uncompressed)
+}
+
+fn short_cache(ctx: &Context<'_>) -> Vec<Finding> {
+    per_run(ctx, network::short_cache)
+}
+
+fn waterfalls(ctx: &Context<'_>) -> Vec<Finding> {
+    per_run(ctx, network::waterfalls)
+}
+
+fn n_plus_one(ctx: &Context<'_>) -> Vec<Finding> {
+    per_run(ctx, network::n_plus_one)
+}
+
+fn slow_api(ctx: &Context<'_>) -> Vec<Finding> {
+    per_run(ctx, network::slow_api)
+}
+
+fn failed(ctx: &Context<'_>) -> Vec<Finding> {
+    per_run(ctx, network::failed)
+}
+
+fn pending(ctx: &Context<'_>) -> Vec<Finding> {
+    per_run(ctx, network::pending)
+}
+
 /// Every vitals finding, in report order.
-pub const REGISTRY: &[Rule] = &[
+pub const REGISTRY: &[Rule<Vitals>] = &[
     Rule {
         kind: FindingKind::SlowRenders,
-        run: |ctx| {
-            ctx.react
-                .slow_renders
-                .iter()
-                .map(|r| r.finding(ctx.react.slow_render_ms))
-                .collect()
-        },
+        run: slow_renders,
     },
     Rule {
         kind: FindingKind::SlowCommits,
-        run: |ctx| {
-            // One finding per set of top components, with how many commits.
-            let mut groups: Vec<(&model::vitals::SlowCommit, usize, f64)> = Vec::new();
-            for commit in &ctx.react.slow_commits {
-                let same = |c: &model::vitals::SlowCommit| {
-                    c.top
-                        .iter()
-                        .map(|t| &t.0)
-                        .eq(commit.top.iter().map(|t| &t.0))
-                };
-                match groups.iter_mut().find(|(c, _, _)| same(c)) {
-                    Some(group) => {
-                        group.1 += 1;
-                        group.2 = group.2.max(commit.duration_ms);
-                    }
-                    None => groups.push((commit, 1, commit.duration_ms)),
-                }
-            }
-            groups
-                .into_iter()
-                .map(|(c, n, worst)| c.finding(ctx.react.slow_render_ms, n, worst))
-                .collect()
-        },
+        run: slow_commits,
     },
     Rule {
         kind: FindingKind::UncompressedResponses,
-        run: |ctx| per_run(ctx, network::uncompressed),
+        run: uncompressed,
     },
     Rule {
         kind: FindingKind::ShortCache,
-        run: |ctx| per_run(ctx, network::short_cache),
+        run: short_cache,
     },
     Rule {
         kind: FindingKind::RequestWaterfalls,
-        run: |ctx| per_run(ctx, network::waterfalls),
+        run: waterfalls,
     },
     Rule {
         kind: FindingKind::NPlusOneRequests,
-        run: |ctx| per_run(ctx, network::n_plus_one),
+        run: n_plus_one,
     },
     Rule {
         kind: FindingKind::SlowApiCalls,
-        run: |ctx| per_run(ctx, network::slow_api),
+        run: slow_api,
     },
     Rule {
         kind: FindingKind::FailedRequests,
-        run: |ctx| per_run(ctx, network::failed),
+        run: failed,
     },
     Rule {
         kind: FindingKind::PendingRequests,
-        run: |ctx| per_run(ctx, network::pending),
+        run: pending,
     },
 ];
 
 /// Runs every enabled finding; returns the findings by kind in report order.
 pub fn run_all(context: &Context<'_>, severities: &Severities) -> Vec<Finding> {
-    let mut out: Vec<Finding> = REGISTRY
-        .iter()
-        .filter(|rule| severities.enabled(rule.kind))
-        .flat_map(|rule| (rule.run)(context))
-        .collect();
-    out.sort_by_key(|f| f.kind);
-    out
+    rule::run_all(REGISTRY, context, severities)
 }
 
 #[cfg(test)]
@@ -118,15 +196,6 @@ mod tests {
 
     #[test]
     fn every_vitals_kind_is_registered_once() {
-        for kind in FindingKind::ALL
-            .iter()
-            .filter(|k| k.part() == model::PartId::Vitals)
-        {
-            assert_eq!(
-                REGISTRY.iter().filter(|r| r.kind == *kind).count(),
-                1,
-                "{kind}"
-            );
-        }
+        assert_eq!(rule::check(REGISTRY), Ok(()));
     }
 }

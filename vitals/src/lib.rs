@@ -15,6 +15,7 @@
 
 pub mod browser;
 pub mod config;
+pub mod discover;
 pub mod error;
 pub mod findings;
 pub mod gather;
@@ -107,7 +108,7 @@ impl Default for VitalsOptions {
             browser_ws: None,
             chrome_path: None,
             no_sandbox: false,
-            slow_render_ms: 16.0,
+            slow_render_ms: config::FRAME_MS,
             save_artifacts: None,
             test_api: false,
             budgets: VitalsBudgets::default(),

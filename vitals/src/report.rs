@@ -91,29 +91,7 @@ pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> Run
         ..RunMetrics::default()
     };
     let Some(page) = page else {
-        // No navigation in the trace: fall back to what the page reported.
-        if observed.fcp_ms.is_some() || observed.lcp_ms.is_some() {
-            diagnostics.push(Diagnostic::new(
-                &run.url,
-                format!(
-                    "{label}: no navigation in the trace; FCP/LCP/CLS come from PerformanceObserver"
-                ),
-            ));
-            metrics.fcp_ms = observed.fcp_ms.map(|v| round(v, 1));
-            metrics.lcp_ms = observed.lcp_ms.map(|v| round(v, 1));
-            let shifts: Vec<(f64, f64)> = observed
-                .layout_shifts
-                .iter()
-                .filter(|s| !s.2)
-                .map(|s| (s.0, s.1))
-                .collect();
-            metrics.cls = Some(round(cls::session_window_cls(&shifts), 4));
-            metrics.ttfb_ms = observed.response_start_ms.map(|v| round(v, 1));
-        }
-        metrics.js_heap_max_bytes = heap::js_heap_max_bytes(run, None);
-        let origin = run.network.first().map(|r| r.start_s).unwrap_or(0.0);
-        metrics.requests = requests(run, |s| (s - origin) * 1000.0);
-        return metrics;
+        return observer_only_metrics(run, &label, metrics, diagnostics);
     };
 
     let fcp = fcp::fcp_ms(&page).or_else(|| {
@@ -198,6 +176,40 @@ pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> Run
         "long tasks",
         diagnostics,
     );
+    metrics
+}
+
+/// The metrics of a run whose trace has no navigation: what the page
+/// reported through PerformanceObserver (FCP, LCP, CLS, TTFB), the heap, and
+/// the requests timed from the first one.
+fn observer_only_metrics(
+    run: &RunArtifacts,
+    label: &str,
+    mut metrics: RunMetrics,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> RunMetrics {
+    let observed = &run.observer;
+    if observed.fcp_ms.is_some() || observed.lcp_ms.is_some() {
+        diagnostics.push(Diagnostic::new(
+            &run.url,
+            format!(
+                "{label}: no navigation in the trace; FCP/LCP/CLS come from PerformanceObserver"
+            ),
+        ));
+        metrics.fcp_ms = observed.fcp_ms.map(|v| round(v, 1));
+        metrics.lcp_ms = observed.lcp_ms.map(|v| round(v, 1));
+        let shifts: Vec<(f64, f64)> = observed
+            .layout_shifts
+            .iter()
+            .filter(|s| !s.2)
+            .map(|s| (s.0, s.1))
+            .collect();
+        metrics.cls = Some(round(cls::session_window_cls(&shifts), 4));
+        metrics.ttfb_ms = observed.response_start_ms.map(|v| round(v, 1));
+    }
+    metrics.js_heap_max_bytes = heap::js_heap_max_bytes(run, None);
+    let origin = run.network.first().map(|r| r.start_s).unwrap_or(0.0);
+    metrics.requests = requests(run, |s| (s - origin) * 1000.0);
     metrics
 }
 
@@ -410,4 +422,93 @@ pub fn check_budgets(
 /// Whether every budget passed.
 pub fn budgets_pass(report: &VitalsReport) -> bool {
     report.budgets.iter().all(Budget::passes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gather::artifacts::NetworkRecord;
+    use crate::gather::run::failed_run;
+    use crate::profile::ProfileName;
+
+    /// A run whose trace has no navigation, with what the page reported.
+    fn observed_run() -> RunArtifacts {
+        let mut run = failed_run(
+            0,
+            "http://localhost/",
+            ProfileName::Desktop.profile(),
+            Diagnostic::new("", ""),
+        );
+        run.diagnostics.clear();
+        run.observer.fcp_ms = Some(1234.56);
+        run.observer.lcp_ms = Some(2000.04);
+        run.observer.response_start_ms = Some(80.04);
+        // The shift after input does not count.
+        run.observer.layout_shifts = vec![(100.0, 0.05, false), (200.0, 0.5, true)];
+        run.heap_samples = vec![10, 30, 20];
+        run.network = vec![
+            NetworkRecord {
+                url: "http://localhost/".into(),
+                start_s: 1.0,
+                end_s: Some(2.0),
+                ..NetworkRecord::default()
+            },
+            NetworkRecord {
+                url: "http://localhost/app.js".into(),
+                start_s: 1.5,
+                ..NetworkRecord::default()
+            },
+        ];
+        run
+    }
+
+    #[test]
+    fn observer_only_metrics_take_what_the_page_reported() {
+        let run = observed_run();
+        let mut diagnostics = Vec::new();
+        let m = observer_only_metrics(&run, "run 1", RunMetrics::default(), &mut diagnostics);
+        assert_eq!(m.fcp_ms, Some(1234.6));
+        assert_eq!(m.lcp_ms, Some(2000.0));
+        assert_eq!(m.cls, Some(0.05));
+        assert_eq!(m.ttfb_ms, Some(80.0));
+        assert_eq!(m.js_heap_max_bytes, Some(30));
+        // Requests are timed from the first one.
+        let times: Vec<(f64, Option<f64>)> =
+            m.requests.iter().map(|r| (r.start_ms, r.end_ms)).collect();
+        assert_eq!(times, vec![(0.0, Some(1000.0)), (500.0, None)]);
+        assert_eq!(diagnostics.len(), 1);
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("run 1: no navigation in the trace")
+        );
+    }
+
+    #[test]
+    fn observer_only_metrics_without_paints_say_nothing() {
+        let mut run = observed_run();
+        run.observer.fcp_ms = None;
+        run.observer.lcp_ms = None;
+        let mut diagnostics = Vec::new();
+        let m = observer_only_metrics(&run, "run 1", RunMetrics::default(), &mut diagnostics);
+        assert_eq!(
+            (m.fcp_ms, m.lcp_ms, m.cls, m.ttfb_ms),
+            (None, None, None, None)
+        );
+        assert_eq!(m.js_heap_max_bytes, Some(30));
+        assert_eq!(m.requests.len(), 2);
+        assert!(diagnostics.is_empty());
+    }
+
+    #[test]
+    fn run_metrics_without_a_trace_fall_back_to_the_observer() {
+        let run = observed_run();
+        let mut diagnostics = Vec::new();
+        let m = run_metrics(&run, &mut diagnostics);
+        assert_eq!(m.index, 0);
+        assert!(!m.complete);
+        assert_eq!(m.fcp_ms, Some(1234.6));
+        assert_eq!(m.tti_ms, None);
+        assert_eq!(diagnostics.len(), 1);
+    }
 }

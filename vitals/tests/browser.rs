@@ -524,6 +524,23 @@ fn a_late_first_paint_is_waited_for() {
     assert!(report.median.is_some());
 }
 
+/// Lighthouse's second settle listener (critical-quiet): one fetch in flight
+/// keeps the network "2-quiet", but it is a critical request (main frame,
+/// High priority), so the run waits for its answer at 7 s and measures the
+/// hero it brings as LCP, not the "Loading…" line painted at once.
+#[test]
+fn a_critical_request_in_flight_keeps_the_load_open() {
+    let _guard = lock();
+    let mut opts = options("/settle/late-data.html", 1);
+    opts.timeout = Duration::from_secs(30);
+    let report = vitals::run(&Target::Dir(site()), &opts).expect("vitals run");
+    assert_no_chromium_left();
+    let run = &report.runs[0];
+    assert!(run.complete, "{}", diagnostics(&report));
+    assert!(run.fcp_ms.is_some_and(|v| v < 3_000.0), "{run:?}");
+    assert!(run.lcp_ms.is_some_and(|v| v >= 6_900.0), "{run:?}");
+}
+
 #[test]
 fn a_stall_after_five_seconds_pushes_tti_to_its_end() {
     let _guard = lock();
@@ -592,11 +609,22 @@ fn an_out_of_process_iframe_is_named_as_not_recorded() {
     assert!(run.fcp_ms.is_some());
 }
 
+/// The page's `/hang` fetch never answers: a critical request in flight, so
+/// (as in Lighthouse) the load is never quiet and the run is measured to the
+/// maximum wait (8 s here), then counts, with a diagnostic saying so.
 #[test]
 fn failed_and_pending_requests_are_findings() {
     let _guard = lock();
-    let report = measure("/settle/failing.html", 1);
+    let mut opts = options("/settle/failing.html", 1);
+    opts.settle.max_wait = Duration::from_secs(8);
+    let report = vitals::run(&Target::Dir(site()), &opts).expect("vitals run");
+    assert_no_chromium_left();
     assert!(report.runs[0].complete, "{}", diagnostics(&report));
+    assert!(
+        diagnostics(&report).contains("never quiet"),
+        "{}",
+        diagnostics(&report)
+    );
     let of = |kind: model::FindingKind| -> Vec<(String, String)> {
         report
             .findings

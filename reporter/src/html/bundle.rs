@@ -1,9 +1,13 @@
 //! The bundle section: entries, the treemap (filled by the page's script),
-//! assets, packages, duplicates, diagnostics.
+//! assets, packages, duplicates, other findings, diagnostics. Findings come
+//! from the assessment.
 
 use model::bundle::{AssetType, BundleReport};
+use model::finding::{Detail, Finding, FindingKind, PartId};
+use model::report::Report;
 
 use super::source::{DiagnosticRow, diagnostics};
+use super::{FindingRow, Others};
 use crate::format;
 
 /// A size cell: text and the number to sort by.
@@ -80,6 +84,10 @@ pub struct BundleView {
     pub packages: Vec<PackageRow>,
     pub duplicate_packages: Vec<DuplicatePackageRow>,
     pub duplicate_modules: Vec<DuplicateModuleRow>,
+    /// The gate's failing checks on bundle findings configured as errors.
+    pub errors: Vec<String>,
+    /// Findings of kinds without a table here.
+    pub others: Vec<FindingRow>,
     pub diagnostics: Vec<DiagnosticRow>,
 }
 
@@ -97,7 +105,34 @@ fn type_name(t: AssetType) -> &'static str {
     }
 }
 
-pub fn build(b: &BundleReport) -> BundleView {
+fn duplicate_package_row(f: &Finding) -> Option<DuplicatePackageRow> {
+    let Detail::ShippedPackage(d) = &f.detail else {
+        return None;
+    };
+    Some(DuplicatePackageRow {
+        name: d.name.clone(),
+        kind: d.kind.as_str().to_string(),
+        versions: d.versions.join(", "),
+        paths: d.paths.join(", "),
+        wasted: size(Some(d.bytes_wasted)),
+    })
+}
+
+fn duplicate_module_row(f: &Finding) -> Option<DuplicateModuleRow> {
+    let Detail::ShippedModule(d) = &f.detail else {
+        return None;
+    };
+    Some(DuplicateModuleRow {
+        source: d.source.clone(),
+        assets: d.assets.join(", "),
+        count: d.assets.len(),
+        wasted: size(Some(d.bytes_wasted)),
+    })
+}
+
+/// The bundle section of `report`, whose bundle document is `b`.
+pub fn build(b: &BundleReport, report: &Report) -> BundleView {
+    let mut others = Others::of(report, PartId::Bundle);
     let mut assets: Vec<_> = b
         .assets
         .iter()
@@ -165,27 +200,17 @@ pub fn build(b: &BundleReport) -> BundleView {
                 assets: p.assets.len(),
             })
             .collect(),
-        duplicate_packages: b
-            .duplicate_packages
-            .iter()
-            .map(|d| DuplicatePackageRow {
-                name: d.name.clone(),
-                kind: d.kind.as_str().to_string(),
-                versions: d.versions.join(", "),
-                paths: d.paths.join(", "),
-                wasted: size(Some(d.bytes_wasted)),
-            })
+        duplicate_packages: others.rows(
+            report,
+            FindingKind::BundleDuplicatePackages,
+            duplicate_package_row,
+        ),
+        duplicate_modules: others.rows(report, FindingKind::DuplicateModules, duplicate_module_row),
+        errors: crate::findings::failed_error_checks(report, PartId::Bundle)
+            .into_iter()
+            .map(|c| crate::findings::check_text(c).to_string())
             .collect(),
-        duplicate_modules: b
-            .duplicate_modules
-            .iter()
-            .map(|d| DuplicateModuleRow {
-                source: d.source.clone(),
-                assets: d.assets.join(", "),
-                count: d.assets.len(),
-                wasted: size(Some(d.bytes_wasted)),
-            })
-            .collect(),
+        others: others.0,
         diagnostics: diagnostics(&b.diagnostics),
     }
 }

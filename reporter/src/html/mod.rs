@@ -16,6 +16,7 @@ pub mod treemap;
 mod vitals;
 
 use askama::Template;
+use model::finding::{Finding, FindingKind, PartId};
 use model::report::Report;
 
 use crate::ReportError;
@@ -72,15 +73,118 @@ pub fn render(report: &Report) -> Result<String, ReportError> {
         css: CSS,
         js: JS,
         summary: summary::build(report),
-        source: Section::from_part(&report.analyze, "Source analysis", source::build),
-        bundle: Section::from_part(&report.bundle, "Bundle analysis", bundle::build),
-        vitals: Section::from_part(&report.vitals, "Vitals", vitals::build),
+        source: Section::from_part(&report.analyze, "Source analysis", |a| {
+            source::build(a, report)
+        }),
+        bundle: Section::from_part(&report.bundle, "Bundle analysis", |b| {
+            bundle::build(b, report)
+        }),
+        vitals: Section::from_part(&report.vitals, "Vitals", |v| vitals::build(v, report)),
         treemap_json,
     };
     page.render().map_err(|source| ReportError::Template {
         template: "report.html",
         source,
     })
+}
+
+/// Where the page lists the findings of a kind. Every section's findings
+/// come from the report's assessment (the parts' own when it was never
+/// assessed, [`crate::findings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    /// A table (or list) of its own in its part's section, built from the
+    /// kind's typed detail.
+    Own,
+    /// The vitals section's network findings (kind, URL, message).
+    Network,
+    /// Its part's "Other findings" (kind, where, message).
+    Other,
+}
+
+/// The table of each kind: a new kind must be placed here (a kind placed in
+/// `Other` is still shown, in its part's "Other findings").
+fn table(kind: FindingKind) -> Table {
+    match kind {
+        FindingKind::LazyCandidates
+        | FindingKind::DuplicatePackages
+        | FindingKind::Cycles
+        | FindingKind::UnusedFiles
+        | FindingKind::UnusedExports
+        | FindingKind::UnusedDependencies
+        | FindingKind::UnusedDevDependencies
+        | FindingKind::DependenciesOnlyInTooling
+        | FindingKind::DevDependenciesInProduction
+        | FindingKind::UnlistedDependencies => Table::Own,
+        FindingKind::BundleDuplicatePackages | FindingKind::DuplicateModules => Table::Own,
+        FindingKind::SlowRenders | FindingKind::SlowCommits => Table::Own,
+        FindingKind::UncompressedResponses
+        | FindingKind::ShortCache
+        | FindingKind::RequestWaterfalls
+        | FindingKind::NPlusOneRequests
+        | FindingKind::SlowApiCalls
+        | FindingKind::FailedRequests
+        | FindingKind::PendingRequests => Table::Network,
+    }
+}
+
+/// A finding in a generic table: its kind's id and title, where it is
+/// (`path:line`, a URL, a name) and its message.
+pub struct FindingRow {
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub subject: String,
+    pub message: String,
+}
+
+impl FindingRow {
+    fn of(f: &Finding) -> Self {
+        FindingRow {
+            kind: f.kind.id(),
+            title: f.kind.title(),
+            subject: f.location(),
+            message: f.message.clone(),
+        }
+    }
+}
+
+/// The findings of `part` listed in generic rows because `table` says so
+/// (`Network`, `Other`), by kind in report order.
+fn generic_rows(report: &Report, part: PartId, place: Table) -> Vec<FindingRow> {
+    crate::findings::of_part(report, part)
+        .into_iter()
+        .filter(|f| table(f.kind) == place)
+        .map(FindingRow::of)
+        .collect()
+}
+
+/// A part's "Other findings": the kinds without a table of their own, then
+/// the findings `Own` tables could not show (a detail of another shape).
+struct Others(Vec<FindingRow>);
+
+impl Others {
+    fn of(report: &Report, part: PartId) -> Self {
+        Others(generic_rows(report, part, Table::Other))
+    }
+
+    /// The rows of `kind`'s own table, made by `row`; a finding `row`
+    /// cannot show goes to the other findings instead.
+    fn rows<'a, R>(
+        &mut self,
+        report: &'a Report,
+        kind: FindingKind,
+        row: impl Fn(&'a Finding) -> Option<R>,
+    ) -> Vec<R> {
+        debug_assert_eq!(table(kind), Table::Own, "{kind} has no table of its own");
+        let mut out = Vec::new();
+        for f in crate::findings::of_kind(report, kind) {
+            match row(f) {
+                Some(r) => out.push(r),
+                None => self.0.push(FindingRow::of(f)),
+            }
+        }
+        out
+    }
 }
 
 /// The Content-Security-Policy source that allows exactly `script`:

@@ -1,11 +1,14 @@
-//! The source section: entries, lazy-loading candidates, unused files and
+//! The source section: entries, the gate's failing checks on source
+//! findings configured as errors, lazy-loading candidates, unused files and
 //! exports, dependencies (unused, unlisted, unused devDependencies, only
 //! tooling uses, devDependencies in production), duplicate packages, cycles,
-//! diagnostics.
+//! other findings, diagnostics. Findings come from the assessment.
 
 use model::analyze::AnalyzeReport;
-use model::finding::{Detail, FindingKind};
+use model::finding::{Detail, Finding, FindingKind, PartId};
+use model::report::Report;
 
+use super::{FindingRow, Others};
 use crate::format;
 
 pub struct EntryRow {
@@ -77,7 +80,10 @@ pub struct SourceView {
     pub dev_in_production: Vec<DependencyRow>,
     pub duplicates: Vec<DuplicateRow>,
     pub cycles: Vec<CycleRow>,
+    /// The gate's failing checks on source findings configured as errors.
     pub errors: Vec<String>,
+    /// Findings of kinds without a table here.
+    pub others: Vec<FindingRow>,
     pub diagnostics: Vec<DiagnosticRow>,
 }
 
@@ -109,25 +115,99 @@ pub fn diagnostics(list: &[model::Diagnostic]) -> Vec<DiagnosticRow> {
         .collect()
 }
 
-/// The findings of a dependency kind (`Detail::Dependency`), in report order.
-fn dependency_rows(a: &AnalyzeReport, kind: FindingKind) -> Vec<DependencyRow> {
-    a.findings
-        .iter()
-        .filter(|f| f.kind == kind)
-        .map(|f| match &f.detail {
-            Detail::Dependency { name, importers } => DependencyRow {
-                name: name.clone(),
-                importers: importers.join(", "),
-            },
-            _ => DependencyRow {
-                name: f.subject.clone(),
-                importers: String::new(),
-            },
-        })
-        .collect()
+/// The row of a dependency finding (`Detail::Dependency`; else its subject
+/// is the package).
+fn dependency_row(f: &Finding) -> Option<DependencyRow> {
+    Some(match &f.detail {
+        Detail::Dependency { name, importers } => DependencyRow {
+            name: name.clone(),
+            importers: importers.join(", "),
+        },
+        _ => DependencyRow {
+            name: f.subject.clone(),
+            importers: String::new(),
+        },
+    })
 }
 
-pub fn build(a: &AnalyzeReport) -> SourceView {
+fn lazy_row(f: &Finding) -> Option<LazyRow> {
+    let Detail::Lazy(c) = &f.detail else {
+        return None;
+    };
+    Some(LazyRow {
+        location: location(&c.importer, Some(c.line)),
+        specifier: c.specifier.clone(),
+        module: c.module.clone(),
+        reason: c.reason.as_str().to_string(),
+        static_path: c.static_path.join(" → "),
+        raw: format::bytes(c.bytes_saved),
+        raw_v: c.bytes_saved,
+        gzip: match (c.build_gzip, c.gzip_saved_estimate) {
+            (Some(g), _) => format!("{} (build)", format::bytes(g)),
+            (None, Some(g)) => format!("{} (estimate)", format::bytes(g)),
+            (None, None) => "—".to_string(),
+        },
+        gzip_v: c.gzip_saved().unwrap_or(0),
+        use_site: c.use_site.map_or("", |s| s.as_str()),
+        modules: c.modules_saved,
+    })
+}
+
+fn export_row(f: &Finding) -> Option<ExportRow> {
+    let Detail::Export { name, type_only } = &f.detail else {
+        return None;
+    };
+    Some(ExportRow {
+        location: f.location(),
+        path: f.subject.clone(),
+        name: name.clone(),
+        kind: if *type_only { "type" } else { "value" },
+    })
+}
+
+fn duplicate_row(f: &Finding) -> Option<DuplicateRow> {
+    let Detail::Package(d) = &f.detail else {
+        return None;
+    };
+    Some(DuplicateRow {
+        name: d.name.clone(),
+        copies: d
+            .instances
+            .iter()
+            .map(|i| CopyRow {
+                version: i.version.clone().unwrap_or_else(|| "unknown".to_string()),
+                path: i.path.clone(),
+                bytes: format::bytes(i.bytes),
+                importers: i.importers.join(", "),
+            })
+            .collect(),
+    })
+}
+
+fn cycle_row(f: &Finding) -> Option<CycleRow> {
+    let Detail::Cycle { members, chain } = &f.detail else {
+        return None;
+    };
+    Some(if chain.is_empty() {
+        CycleRow {
+            steps: members.clone(),
+            chain: false,
+        }
+    } else {
+        let mut steps: Vec<String> = chain
+            .iter()
+            .map(|s| format!("{}:{}", s.from, s.line))
+            .collect();
+        steps.extend(chain.last().map(|s| s.to.clone()));
+        CycleRow { steps, chain: true }
+    })
+}
+
+/// The source section of `report`, whose source document is `a`.
+pub fn build(a: &AnalyzeReport, report: &Report) -> SourceView {
+    let mut others = Others::of(report, PartId::Source);
+    let names =
+        |rows: Vec<DependencyRow>| -> Vec<String> { rows.into_iter().map(|d| d.name).collect() };
     SourceView {
         module_count: a.modules.len(),
         total_bytes: format::bytes(a.modules.iter().map(|m| m.bytes).sum()),
@@ -139,91 +219,39 @@ pub fn build(a: &AnalyzeReport) -> SourceView {
                 source: e.source.clone(),
             })
             .collect(),
-        lazy: a
-            .lazy_candidates
-            .iter()
-            .map(|c| LazyRow {
-                location: location(&c.importer, Some(c.line)),
-                specifier: c.specifier.clone(),
-                module: c.module.clone(),
-                reason: c.reason.as_str().to_string(),
-                static_path: c.static_path.join(" → "),
-                raw: format::bytes(c.bytes_saved),
-                raw_v: c.bytes_saved,
-                gzip: match (c.build_gzip, c.gzip_saved_estimate) {
-                    (Some(g), _) => format!("{} (build)", format::bytes(g)),
-                    (None, Some(g)) => format!("{} (estimate)", format::bytes(g)),
-                    (None, None) => "—".to_string(),
-                },
-                gzip_v: c.gzip_saved().unwrap_or(0),
-                use_site: c.use_site.map_or("", |s| s.as_str()),
-                modules: c.modules_saved,
-            })
-            .collect(),
-        unused_files: a.unused_files.clone(),
-        unused_exports: a
-            .unused_exports
-            .iter()
-            .map(|e| ExportRow {
-                location: location(&e.path, Some(e.line)),
-                path: e.path.clone(),
-                name: e.name.clone(),
-                kind: if e.type_only { "type" } else { "value" },
-            })
-            .collect(),
-        unused_dependencies: a.unused_dependencies.clone(),
-        unlisted: a
-            .unlisted_dependencies
-            .iter()
-            .map(|d| DependencyRow {
-                name: d.name.clone(),
-                importers: d.importers.join(", "),
-            })
-            .collect(),
-        unused_dev_dependencies: dependency_rows(a, FindingKind::UnusedDevDependencies)
+        lazy: others.rows(report, FindingKind::LazyCandidates, lazy_row),
+        unused_files: others.rows(report, FindingKind::UnusedFiles, |f| {
+            Some(f.subject.clone())
+        }),
+        unused_exports: others.rows(report, FindingKind::UnusedExports, export_row),
+        unused_dependencies: names(others.rows(
+            report,
+            FindingKind::UnusedDependencies,
+            dependency_row,
+        )),
+        unlisted: others.rows(report, FindingKind::UnlistedDependencies, dependency_row),
+        unused_dev_dependencies: names(others.rows(
+            report,
+            FindingKind::UnusedDevDependencies,
+            dependency_row,
+        )),
+        only_in_tooling: others.rows(
+            report,
+            FindingKind::DependenciesOnlyInTooling,
+            dependency_row,
+        ),
+        dev_in_production: others.rows(
+            report,
+            FindingKind::DevDependenciesInProduction,
+            dependency_row,
+        ),
+        duplicates: others.rows(report, FindingKind::DuplicatePackages, duplicate_row),
+        cycles: others.rows(report, FindingKind::Cycles, cycle_row),
+        errors: crate::findings::failed_error_checks(report, PartId::Source)
             .into_iter()
-            .map(|d| d.name)
+            .map(|c| crate::findings::check_text(c).to_string())
             .collect(),
-        only_in_tooling: dependency_rows(a, FindingKind::DependenciesOnlyInTooling),
-        dev_in_production: dependency_rows(a, FindingKind::DevDependenciesInProduction),
-        duplicates: a
-            .duplicate_packages
-            .iter()
-            .map(|d| DuplicateRow {
-                name: d.name.clone(),
-                copies: d
-                    .instances
-                    .iter()
-                    .map(|i| CopyRow {
-                        version: i.version.clone().unwrap_or_else(|| "unknown".to_string()),
-                        path: i.path.clone(),
-                        bytes: format::bytes(i.bytes),
-                        importers: i.importers.join(", "),
-                    })
-                    .collect(),
-            })
-            .collect(),
-        cycles: a
-            .findings
-            .iter()
-            .filter_map(|f| match &f.detail {
-                model::finding::Detail::Cycle { members, chain } => Some(if chain.is_empty() {
-                    CycleRow {
-                        steps: members.clone(),
-                        chain: false,
-                    }
-                } else {
-                    let mut steps: Vec<String> = chain
-                        .iter()
-                        .map(|s| format!("{}:{}", s.from, s.line))
-                        .collect();
-                    steps.extend(chain.last().map(|s| s.to.clone()));
-                    CycleRow { steps, chain: true }
-                }),
-                _ => None,
-            })
-            .collect(),
-        errors: a.errors.iter().map(|k| k.id().to_string()).collect(),
+        others: others.0,
         diagnostics: diagnostics(&a.diagnostics),
     }
 }

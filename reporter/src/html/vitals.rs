@@ -1,11 +1,15 @@
 //! The vitals section: each metric per run with the median and the spread, the
 //! long tasks of every run on a timeline (inline SVG), React renders and slow
-//! commits, network findings, the median run's requests, console errors,
-//! diagnostics.
+//! commits, network findings, other findings, the median run's requests,
+//! console errors, diagnostics. Findings come from the assessment (every
+//! page's).
 
-use model::vitals::{MetricSpread, RunMetrics, VitalsReport};
+use model::finding::{Detail, Finding, FindingKind, PartId};
+use model::report::Report;
+use model::vitals::{MetricSpread, Profile, Request, RunMetrics, VitalsReport};
 
 use super::source::{DiagnosticRow, diagnostics};
+use super::{FindingRow, Others, Table};
 use crate::format;
 
 pub struct MetricRow {
@@ -59,15 +63,6 @@ pub struct RenderRow {
     pub with_children: String,
 }
 
-/// A vitals finding: its kind's id, its subject (a URL or URL template for
-/// network findings, the component with the most self time for slow
-/// commits) and its message.
-pub struct FindingRow {
-    pub kind: String,
-    pub url: String,
-    pub message: String,
-}
-
 pub struct RequestRow {
     pub url: String,
     pub kind: String,
@@ -118,14 +113,19 @@ pub struct VitalsView {
     pub react_commits: u64,
     pub slow_render_ms: String,
     pub slow_renders: Vec<RenderRow>,
-    /// `slow-commits` findings (shown with the React renders).
+    /// `slow-commits` findings (shown with the React renders; the subject
+    /// is the component with the most self time).
     pub slow_commits: Vec<FindingRow>,
     /// The median run's LCP element and its phases, one line.
     pub lcp_element: String,
     /// The median run's largest layout shifts with the nodes that moved.
     pub shifts: Vec<String>,
-    /// The network findings (every vitals finding but the React ones).
+    /// The network findings (kind, URL or URL template, message).
     pub findings: Vec<FindingRow>,
+    /// The gate's failing checks on vitals findings configured as errors.
+    pub errors: Vec<String>,
+    /// Findings of kinds without a table here.
+    pub others: Vec<FindingRow>,
     pub requests: Vec<RequestRow>,
     pub console: Vec<ConsoleRow>,
     pub diagnostics: Vec<DiagnosticRow>,
@@ -259,15 +259,23 @@ fn nice_step(raw: f64) -> f64 {
         .unwrap_or(10.0 * power)
 }
 
-fn finding_row(f: &model::Finding) -> FindingRow {
-    FindingRow {
-        kind: f.kind.id().to_string(),
-        url: f.subject.clone(),
-        message: f.message.clone(),
-    }
+fn render_row(f: &Finding) -> Option<RenderRow> {
+    let Detail::Render(r) = &f.detail else {
+        return None;
+    };
+    Some(RenderRow {
+        component: r.component.clone(),
+        count: r.count,
+        max: format::ms(r.max_ms),
+        max_v: num(r.max_ms),
+        total: format::ms(r.total_ms),
+        total_v: num(r.total_ms),
+        with_children: format::ms(r.max_actual_ms),
+    })
 }
 
-pub fn build(v: &VitalsReport) -> VitalsView {
+/// The metric table: each metric per run, the median and the spread.
+fn metric_rows(v: &VitalsReport) -> Vec<MetricRow> {
     let metrics: [(&str, bool, Getter, Option<&MetricSpread>); 6] = [
         ("FCP", false, |r| r.fcp_ms, v.spread.fcp_ms.as_ref()),
         ("LCP", false, |r| r.lcp_ms, v.spread.lcp_ms.as_ref()),
@@ -276,8 +284,41 @@ pub fn build(v: &VitalsReport) -> VitalsView {
         ("CLS", true, |r| r.cls, v.spread.cls.as_ref()),
         ("TTFB", false, |r| r.ttfb_ms, v.spread.ttfb_ms.as_ref()),
     ];
-    let profile = &v.profile;
-    let mut profile_text = format!(
+    metrics
+        .iter()
+        .map(|(label, cls, get, spread)| MetricRow {
+            label,
+            runs: v.runs.iter().map(|r| show(*cls, get(r))).collect(),
+            median: show(*cls, v.median.as_ref().and_then(get)),
+            spread: spread_text(*cls, *spread),
+        })
+        .collect()
+}
+
+/// The metric table's run columns (`Run 2 (incomplete)`).
+fn run_headers(runs: &[RunMetrics]) -> Vec<String> {
+    runs.iter()
+        .map(|r| {
+            if r.complete {
+                format!("Run {}", r.index + 1)
+            } else {
+                format!("Run {} (incomplete)", r.index + 1)
+            }
+        })
+        .collect()
+}
+
+/// The metric table's median column, naming the median run when known.
+fn median_label(median_index: Option<usize>) -> String {
+    match median_index {
+        Some(i) => format!("Median (run {})", i + 1),
+        None => "Median".to_string(),
+    }
+}
+
+/// The device, the throttling and the network conditions, one line.
+fn profile_text(profile: &Profile) -> String {
+    let mut text = format!(
         "{}, throttling {}: {}×{} at DPR {}, CPU {}× slower",
         profile.name,
         if profile.throttling.is_empty() {
@@ -291,81 +332,126 @@ pub fn build(v: &VitalsReport) -> VitalsView {
         profile.cpu_slowdown
     );
     if let Some(n) = &profile.network {
-        profile_text.push_str(&format!(
+        text.push_str(&format!(
             ", network {} latency, {:.2} kbit/s down, {:.2} kbit/s up (1 kbit = 1024 bits, as DevTools)",
             format::ms(n.latency_ms),
             n.download_bytes_per_s * 8.0 / 1024.0,
             n.upload_bytes_per_s * 8.0 / 1024.0
         ));
     }
-    let median_run = v
-        .median_index
+    text
+}
+
+/// Another listed page: its median metrics.
+fn page_row(p: &VitalsReport) -> PageRow {
+    let m = p.median.as_ref();
+    PageRow {
+        path: p.path.clone().unwrap_or_default(),
+        url: p.url.clone(),
+        runs: p.runs.len(),
+        fcp: show(false, m.and_then(|m| m.fcp_ms)),
+        lcp: show(false, m.and_then(|m| m.lcp_ms)),
+        tti: show(false, m.and_then(|m| m.tti_ms)),
+        tbt: show(false, m.and_then(|m| m.tbt_ms)),
+        cls: show(true, m.and_then(|m| m.cls)),
+    }
+}
+
+/// The median run: the run at `median_index`, else the recorded median.
+fn median_run(v: &VitalsReport) -> Option<&RunMetrics> {
+    v.median_index
         .and_then(|i| v.runs.get(i))
-        .or(v.median.as_ref());
+        .or(v.median.as_ref())
+}
+
+/// One request of the median run.
+fn request_row(q: &Request) -> RequestRow {
+    let duration = q.end_ms.map(|e| e - q.start_ms);
+    RequestRow {
+        url: q.url.clone(),
+        kind: q.resource_type.clone(),
+        status: match (&q.failed, q.status) {
+            (Some(why), _) => format!("failed: {why}"),
+            (None, Some(s)) => s.to_string(),
+            (None, None) => "—".to_string(),
+        },
+        transfer: format::bytes(q.transfer_bytes),
+        transfer_v: q.transfer_bytes,
+        decoded: format::bytes(q.decoded_bytes),
+        decoded_v: q.decoded_bytes,
+        start: format::ms(q.start_ms),
+        start_v: num(q.start_ms),
+        duration: duration.map_or_else(|| "—".to_string(), format::ms),
+        duration_v: num(duration.unwrap_or(0.0)),
+        encoding: q.content_encoding.clone().unwrap_or_default(),
+        cache: q.cache_control.clone().unwrap_or_default(),
+    }
+}
+
+/// The console errors of every run, each with its run.
+fn console_rows(runs: &[RunMetrics]) -> Vec<ConsoleRow> {
+    runs.iter()
+        .flat_map(|r| {
+            r.console_errors.iter().map(move |c| ConsoleRow {
+                source: format!("run {}: {}", r.index + 1, c.source),
+                message: c.message.clone(),
+                url: c.url.clone().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// The vitals findings of `report`, each in its table.
+struct Placed {
+    slow_renders: Vec<RenderRow>,
+    slow_commits: Vec<FindingRow>,
+    network: Vec<FindingRow>,
+    errors: Vec<String>,
+    /// The kinds without a table here, then the findings whose own table
+    /// could not show them.
+    others: Vec<FindingRow>,
+}
+
+/// Places the vitals findings of `report` (the assessment's): React renders
+/// and slow commits in their tables, network findings in theirs, the rest
+/// in the other findings; and the gate's failing checks on vitals findings
+/// configured as errors.
+fn place_findings(report: &Report) -> Placed {
+    let mut others = Others::of(report, PartId::Vitals);
+    let slow_renders = others.rows(report, FindingKind::SlowRenders, render_row);
+    let slow_commits = others.rows(report, FindingKind::SlowCommits, |f| {
+        Some(FindingRow::of(f))
+    });
+    Placed {
+        slow_renders,
+        slow_commits,
+        network: super::generic_rows(report, PartId::Vitals, Table::Network),
+        errors: crate::findings::failed_error_checks(report, PartId::Vitals)
+            .into_iter()
+            .map(|c| crate::findings::check_text(c).to_string())
+            .collect(),
+        others: others.0,
+    }
+}
+
+/// The vitals section of `report`, whose vitals document is `v`.
+pub fn build(v: &VitalsReport, report: &Report) -> VitalsView {
+    let placed = place_findings(report);
+    let median_run = median_run(v);
     VitalsView {
         url: v.url.clone(),
         path: v.path.clone().unwrap_or_default(),
-        pages: v
-            .pages
-            .iter()
-            .map(|p| {
-                let m = p.median.as_ref();
-                PageRow {
-                    path: p.path.clone().unwrap_or_default(),
-                    url: p.url.clone(),
-                    runs: p.runs.len(),
-                    fcp: show(false, m.and_then(|m| m.fcp_ms)),
-                    lcp: show(false, m.and_then(|m| m.lcp_ms)),
-                    tti: show(false, m.and_then(|m| m.tti_ms)),
-                    tbt: show(false, m.and_then(|m| m.tbt_ms)),
-                    cls: show(true, m.and_then(|m| m.cls)),
-                }
-            })
-            .collect(),
-        profile: profile_text,
-        run_headers: v
-            .runs
-            .iter()
-            .map(|r| {
-                if r.complete {
-                    format!("Run {}", r.index + 1)
-                } else {
-                    format!("Run {} (incomplete)", r.index + 1)
-                }
-            })
-            .collect(),
-        median_label: match v.median_index {
-            Some(i) => format!("Median (run {})", i + 1),
-            None => "Median".to_string(),
-        },
-        metrics: metrics
-            .iter()
-            .map(|(label, cls, get, spread)| MetricRow {
-                label,
-                runs: v.runs.iter().map(|r| show(*cls, get(r))).collect(),
-                median: show(*cls, v.median.as_ref().and_then(get)),
-                spread: spread_text(*cls, *spread),
-            })
-            .collect(),
+        pages: v.pages.iter().map(page_row).collect(),
+        profile: profile_text(&v.profile),
+        run_headers: run_headers(&v.runs),
+        median_label: median_label(v.median_index),
+        metrics: metric_rows(v),
         timeline: timeline(v),
         react_detected: v.react.detected,
         react_profiling: v.react.profiling,
         react_commits: v.react.commits,
         slow_render_ms: format::ms(v.react.slow_render_ms),
-        slow_renders: v
-            .react
-            .slow_renders
-            .iter()
-            .map(|r| RenderRow {
-                component: r.component.clone(),
-                count: r.count,
-                max: format::ms(r.max_ms),
-                max_v: num(r.max_ms),
-                total: format::ms(r.total_ms),
-                total_v: num(r.total_ms),
-                with_children: format::ms(r.max_actual_ms),
-            })
-            .collect(),
+        slow_renders: placed.slow_renders,
         lcp_element: median_run
             .and_then(|r| r.lcp_element.as_ref())
             .map(|e| e.describe())
@@ -373,64 +459,305 @@ pub fn build(v: &VitalsReport) -> VitalsView {
         shifts: median_run
             .map(|r| r.shift_culprits.iter().map(|s| s.describe()).collect())
             .unwrap_or_default(),
-        slow_commits: v
-            .findings
-            .iter()
-            .filter(|f| f.kind == model::FindingKind::SlowCommits)
-            .map(finding_row)
-            .collect(),
-        // React findings have their own tables above.
-        findings: v
-            .findings
-            .iter()
-            .filter(|f| {
-                !matches!(
-                    f.kind,
-                    model::FindingKind::SlowRenders | model::FindingKind::SlowCommits
-                )
-            })
-            .map(finding_row)
-            .collect(),
+        slow_commits: placed.slow_commits,
+        findings: placed.network,
+        errors: placed.errors,
         requests: median_run
-            .map(|r| {
-                r.requests
-                    .iter()
-                    .map(|q| {
-                        let duration = q.end_ms.map(|e| e - q.start_ms);
-                        RequestRow {
-                            url: q.url.clone(),
-                            kind: q.resource_type.clone(),
-                            status: match (&q.failed, q.status) {
-                                (Some(why), _) => format!("failed: {why}"),
-                                (None, Some(s)) => s.to_string(),
-                                (None, None) => "—".to_string(),
-                            },
-                            transfer: format::bytes(q.transfer_bytes),
-                            transfer_v: q.transfer_bytes,
-                            decoded: format::bytes(q.decoded_bytes),
-                            decoded_v: q.decoded_bytes,
-                            start: format::ms(q.start_ms),
-                            start_v: num(q.start_ms),
-                            duration: duration.map_or_else(|| "—".to_string(), format::ms),
-                            duration_v: num(duration.unwrap_or(0.0)),
-                            encoding: q.content_encoding.clone().unwrap_or_default(),
-                            cache: q.cache_control.clone().unwrap_or_default(),
-                        }
-                    })
-                    .collect()
-            })
+            .map(|r| r.requests.iter().map(request_row).collect())
             .unwrap_or_default(),
-        console: v
-            .runs
-            .iter()
-            .flat_map(|r| {
-                r.console_errors.iter().map(move |c| ConsoleRow {
-                    source: format!("run {}: {}", r.index + 1, c.source),
-                    message: c.message.clone(),
-                    url: c.url.clone().unwrap_or_default(),
-                })
-            })
-            .collect(),
+        console: console_rows(&v.runs),
+        others: placed.others,
         diagnostics: diagnostics(&v.diagnostics),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use model::finding::{Detail, Finding, FindingKind, Severity};
+    use model::report::{Part, Report};
+    use model::vitals::{
+        ConsoleError, MetricSpread, NetworkThrottling, Profile, Request, RunMetrics, SlowRender,
+    };
+
+    use super::*;
+
+    /// The shop-app's recorded vitals document, read as a report.
+    fn recorded() -> Report {
+        crate::json::parse_document(include_str!("../../../fixtures/reports/vitals.json"))
+            .expect("the recorded vitals document reads")
+    }
+
+    fn document(report: &mut Report) -> &mut VitalsReport {
+        match &mut report.vitals {
+            Part::Ok { document } => document,
+            _ => panic!("the recorded report has vitals"),
+        }
+    }
+
+    fn run(index: usize, complete: bool, fcp: Option<f64>, cls: Option<f64>) -> RunMetrics {
+        RunMetrics {
+            index,
+            complete,
+            fcp_ms: fcp,
+            cls,
+            ..RunMetrics::default()
+        }
+    }
+
+    fn profile(throttling: &str, network: Option<NetworkThrottling>) -> Profile {
+        Profile {
+            name: "mobile".to_string(),
+            width: 412,
+            height: 823,
+            device_scale_factor: 1.75,
+            mobile: true,
+            cpu_slowdown: 4.0,
+            network,
+            throttling: throttling.to_string(),
+        }
+    }
+
+    fn request(status: Option<u16>, end_ms: Option<f64>, failed: Option<&str>) -> Request {
+        Request {
+            url: "http://localhost/api/items".to_string(),
+            method: "GET".to_string(),
+            resource_type: "Fetch".to_string(),
+            status,
+            mime_type: None,
+            transfer_bytes: 2048,
+            decoded_bytes: 4096,
+            start_ms: 100.0,
+            end_ms,
+            content_encoding: Some("br".to_string()),
+            cache_control: None,
+            failed: failed.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn metric_rows_show_each_run_the_median_and_the_spread() {
+        let mut report = recorded();
+        let v = document(&mut report);
+        v.runs = vec![
+            run(0, true, Some(400.0), Some(0.1)),
+            run(1, true, None, Some(0.25)),
+        ];
+        v.median = Some(run(0, true, Some(400.0), Some(0.1)));
+        v.spread = Default::default();
+        v.spread.fcp_ms = Some(MetricSpread {
+            n: 1,
+            min: 400.0,
+            max: 400.0,
+            mean: 400.0,
+            cv: 0.0,
+        });
+        let rows = metric_rows(v);
+        let labels: Vec<&str> = rows.iter().map(|r| r.label).collect();
+        assert_eq!(labels, ["FCP", "LCP", "TTI", "TBT", "CLS", "TTFB"]);
+        assert_eq!(rows[0].runs, [format::ms(400.0), "—".to_string()]);
+        assert_eq!(rows[0].median, format::ms(400.0));
+        assert_eq!(
+            rows[0].spread,
+            format!(
+                "{0} – {0} (CV {1}, n=1)",
+                format::ms(400.0),
+                format::percent(0.0)
+            )
+        );
+        // CLS is a score, not a time; a metric without a spread shows a dash.
+        assert_eq!(rows[4].runs, [format::score(0.1), format::score(0.25)]);
+        assert_eq!(rows[4].spread, "—");
+        assert_eq!(rows[1].runs, ["—", "—"]);
+        assert_eq!(rows[1].median, "—");
+    }
+
+    #[test]
+    fn run_headers_say_which_runs_are_incomplete() {
+        let runs = [run(0, true, None, None), run(1, false, None, None)];
+        assert_eq!(run_headers(&runs), ["Run 1", "Run 2 (incomplete)"]);
+        assert!(run_headers(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_median_label_names_the_median_run_when_known() {
+        assert_eq!(median_label(Some(1)), "Median (run 2)");
+        assert_eq!(median_label(None), "Median");
+    }
+
+    #[test]
+    fn profile_text_tells_the_device_the_throttling_and_the_network() {
+        assert_eq!(
+            profile_text(&profile("", None)),
+            "mobile, throttling as recorded: 412×823 at DPR 1.75, CPU 4× slower"
+        );
+        let network = NetworkThrottling {
+            latency_ms: 150.0,
+            download_bytes_per_s: 204800.0,
+            upload_bytes_per_s: 96000.0,
+        };
+        assert_eq!(
+            profile_text(&profile("custom", Some(network))),
+            format!(
+                "mobile, throttling custom: 412×823 at DPR 1.75, CPU 4× slower, network {} latency, \
+                 1600.00 kbit/s down, 750.00 kbit/s up (1 kbit = 1024 bits, as DevTools)",
+                format::ms(150.0)
+            )
+        );
+    }
+
+    #[test]
+    fn a_page_row_shows_the_pages_median_or_dashes() {
+        let mut report = recorded();
+        let v = document(&mut report);
+        v.path = Some("/cart".to_string());
+        v.median = Some(run(0, true, Some(420.0), Some(0.05)));
+        let row = page_row(v);
+        assert_eq!(row.path, "/cart");
+        assert_eq!(row.url, v.url);
+        assert_eq!(row.runs, v.runs.len());
+        assert_eq!(row.fcp, format::ms(420.0));
+        assert_eq!(row.cls, format::score(0.05));
+        assert_eq!(row.lcp, "—");
+        v.median = None;
+        v.path = None;
+        let row = page_row(v);
+        assert_eq!((row.path.as_str(), row.fcp.as_str()), ("", "—"));
+    }
+
+    #[test]
+    fn the_median_run_is_the_indexed_run_else_the_recorded_median() {
+        let mut report = recorded();
+        let v = document(&mut report);
+        v.runs = vec![run(0, true, Some(1.0), None), run(1, true, Some(2.0), None)];
+        v.median = Some(run(7, true, Some(3.0), None));
+        v.median_index = Some(1);
+        assert_eq!(median_run(v).map(|r| r.index), Some(1));
+        v.median_index = Some(5);
+        assert_eq!(median_run(v).map(|r| r.index), Some(7));
+        v.median_index = None;
+        assert_eq!(median_run(v).map(|r| r.index), Some(7));
+        v.median = None;
+        assert!(median_run(v).is_none());
+    }
+
+    #[test]
+    fn a_request_row_tells_its_status_and_duration() {
+        let row = request_row(&request(Some(200), Some(350.0), None));
+        assert_eq!(row.status, "200");
+        assert_eq!(row.duration, format::ms(250.0));
+        assert_eq!(row.duration_v, "250.0");
+        assert_eq!(row.start_v, "100.0");
+        assert_eq!((row.transfer_v, row.decoded_v), (2048, 4096));
+        assert_eq!(row.transfer, format::bytes(2048));
+        assert_eq!((row.encoding.as_str(), row.cache.as_str()), ("br", ""));
+        assert_eq!(
+            (row.url.as_str(), row.kind.as_str()),
+            ("http://localhost/api/items", "Fetch")
+        );
+
+        let failed = request_row(&request(Some(200), None, Some("net::ERR_ABORTED")));
+        assert_eq!(failed.status, "failed: net::ERR_ABORTED");
+        assert_eq!(
+            (failed.duration.as_str(), failed.duration_v.as_str()),
+            ("—", "0.0")
+        );
+        assert_eq!(request_row(&request(None, None, None)).status, "—");
+    }
+
+    #[test]
+    fn console_rows_name_their_run() {
+        let mut second = run(1, true, None, None);
+        second.console_errors = vec![
+            ConsoleError {
+                source: "exception".to_string(),
+                message: "boom".to_string(),
+                url: Some("http://localhost/a.js".to_string()),
+            },
+            ConsoleError {
+                source: "console.error".to_string(),
+                message: "bang".to_string(),
+                url: None,
+            },
+        ];
+        let rows = console_rows(&[run(0, true, None, None), second]);
+        let shown: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|r| (r.source.as_str(), r.message.as_str(), r.url.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("run 2: exception", "boom", "http://localhost/a.js"),
+                ("run 2: console.error", "bang", ""),
+            ]
+        );
+    }
+
+    /// The recorded report with React and network findings planted: a slow
+    /// render, a slow render without its detail, a slow commit, an N+1.
+    fn with_findings() -> Report {
+        let mut report = recorded();
+        let render = SlowRender {
+            component: "Chart".to_string(),
+            count: 3,
+            max_ms: 31.5,
+            total_ms: 90.0,
+            max_actual_ms: 33.0,
+        };
+        document(&mut report).findings = vec![
+            Finding::new(FindingKind::SlowRenders, "Chart", "Chart", "3 slow renders")
+                .with_detail(Detail::Render(render)),
+            Finding::new(FindingKind::SlowRenders, "Table", "Table", "no detail"),
+            Finding::new(FindingKind::SlowCommits, "0:1", "Chart", "a 40 ms commit"),
+            Finding::new(
+                FindingKind::NPlusOneRequests,
+                "http://localhost/api/items/{id}",
+                "http://localhost/api/items/{id}",
+                "12 requests to one URL template",
+            ),
+        ];
+        report
+    }
+
+    #[test]
+    fn findings_are_placed_in_their_tables_and_the_rest_in_others() {
+        let placed = place_findings(&with_findings());
+        let renders: Vec<(&str, u64, &str)> = placed
+            .slow_renders
+            .iter()
+            .map(|r| (r.component.as_str(), r.count, r.max_v.as_str()))
+            .collect();
+        assert_eq!(renders, [("Chart", 3, "31.5")]);
+        let subjects = |rows: &[FindingRow]| -> Vec<(&str, String)> {
+            rows.iter().map(|r| (r.kind, r.subject.clone())).collect()
+        };
+        assert_eq!(
+            subjects(&placed.slow_commits),
+            [("slow-commits", "Chart".to_string())]
+        );
+        assert_eq!(
+            subjects(&placed.network),
+            [("n-plus-one", "http://localhost/api/items/{id}".to_string())]
+        );
+        // A slow render without its detail cannot fill the renders table.
+        assert_eq!(
+            subjects(&placed.others),
+            [("slow-renders", "Table".to_string())]
+        );
+        // Not assessed: no gate, so no failing checks.
+        assert!(placed.errors.is_empty());
+    }
+
+    #[test]
+    fn findings_configured_as_errors_are_listed_as_failing_checks() {
+        let mut report = with_findings();
+        let mut options = assess::AssessOptions::default();
+        options
+            .severities
+            .set(FindingKind::NPlusOneRequests, Severity::Error);
+        assess::assess_into(&mut report, None, &options);
+        let placed = place_findings(&report);
+        assert_eq!(placed.errors.len(), 1, "{:?}", placed.errors);
+        assert_eq!(placed.network.len(), 1);
     }
 }

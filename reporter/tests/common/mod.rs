@@ -1,5 +1,9 @@
 //! Sample documents for the reporter's tests, built in code (with hostile
-//! names planted) so each test can vary them.
+//! names planted) so each test can vary them. They are schema-1 documents
+//! with the per-kind lists (`unused_files`, `duplicate_packages`, …):
+//! [`unassessed`] brings them to the current schema with
+//! `model::upgrade::upgrade`, which rebuilds their findings with the
+//! messages of schema 1.
 
 #![allow(dead_code)]
 
@@ -129,20 +133,26 @@ pub fn vitals_json() -> Value {
     })
 }
 
+/// `document` (schema 1, with the per-kind lists) brought to the current
+/// schema, as documents read from disk are.
+pub fn upgraded(mut document: Value) -> Value {
+    model::upgrade::upgrade(&mut document);
+    document
+}
+
 /// A report of the sample documents (brought to the current shape, as
 /// reports read from disk are), not assessed.
 pub fn unassessed(analyze: Option<Value>, bundle: Option<Value>, vitals: Option<Value>) -> Report {
     fn part<T: serde::de::DeserializeOwned>(v: Option<Value>) -> Part<T> {
         match v {
             Some(v) => Part::Ok {
-                document: serde_json::from_value(v).expect("sample document matches the model"),
+                document: serde_json::from_value(upgraded(v))
+                    .expect("sample document matches the model"),
             },
             None => Part::absent("not configured"),
         }
     }
-    let mut report = Report::new("perfscope 0.1.0", part(analyze), part(bundle), part(vitals));
-    report.normalize();
-    report
+    Report::new("perfscope 0.1.0", part(analyze), part(bundle), part(vitals))
 }
 
 /// A report of the sample documents, assessed without a baseline.

@@ -15,9 +15,9 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use model::Finding;
-use model::analyze::{EdgeKind, legacy};
+use model::analyze::EdgeKind;
 use model::finding::ImportStep;
+use model::{Detail, Finding, FindingKind};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::{EdgeFiltered, EdgeRef};
 
@@ -67,7 +67,7 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out.into_iter()
-        .map(|(members, chain)| legacy::cycle(&members, chain))
+        .map(|(members, chain)| finding(&members, chain))
         .collect()
 }
 
@@ -135,4 +135,38 @@ fn shortest_cycle(
     }
     steps.reverse();
     steps
+}
+
+/// The `cycles` finding: `members` sorted, `chain` one real import chain
+/// through them (`a.ts:3 → b.ts:7 → a.ts`: each module with the line of its
+/// import of the next).
+pub fn finding(members: &[String], chain: Vec<ImportStep>) -> Finding {
+    let first = members.first().cloned().unwrap_or_default();
+    let shown = if chain.is_empty() {
+        members.join(" \u{2192} ")
+    } else {
+        let mut path: Vec<String> = chain
+            .iter()
+            .map(|s| format!("{}:{}", s.from, s.line))
+            .collect();
+        path.push(chain.last().map_or(String::new(), |s| s.to.clone()));
+        path.join(" \u{2192} ")
+    };
+    let mut finding = Finding::new(
+        FindingKind::Cycles,
+        members.join(" "),
+        first,
+        if members.len() == 1 {
+            format!("imports itself: {shown}")
+        } else {
+            format!("{} modules: {shown}", members.len())
+        },
+    );
+    if let Some(step) = chain.first() {
+        finding = finding.at_line(step.line);
+    }
+    finding.with_detail(Detail::Cycle {
+        members: members.to_vec(),
+        chain,
+    })
 }

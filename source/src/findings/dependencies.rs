@@ -19,12 +19,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use model::analyze::{EdgeKind, Role, UnlistedDependency, legacy};
+use model::analyze::{EdgeKind, Role};
 use model::finding::{Detail, Finding, FindingKind};
 
 use super::Context;
-use crate::graph::ModuleGraph;
-use project::fsx;
+use crate::graph::{ModuleGraph, ResolvedImport};
+use crate::plugins::UsedPackage;
+use project::{Manifest, fsx};
 
 /// How one workspace uses one package.
 #[derive(Debug, Clone, Default)]
@@ -71,26 +72,72 @@ fn types_of(package: &str) -> String {
 
 /// The usage of every package, per workspace (the layout's order).
 fn usages(graph: &ModuleGraph) -> Vec<BTreeMap<String, Usage>> {
-    let mut out: Vec<BTreeMap<String, Usage>> =
-        vec![BTreeMap::new(); graph.workspaces.len().max(1)];
+    let (mut out, builtins) = import_usages(graph);
+    for (ws, facts) in graph.workspaces.iter().enumerate() {
+        add_plugin_uses(&mut out[ws], &facts.found.used);
+    }
+    for (ws, map) in out.iter_mut().enumerate() {
+        let facts = graph.workspaces.get(ws);
+        add_peer_uses(graph, facts.map(|f| f.dir.as_path()), map);
+        add_types_uses(facts.map(|f| &f.manifest), builtins[ws], map);
+    }
+    out
+}
+
+impl Usage {
+    /// A new package's usage, before its first import.
+    fn imported() -> Self {
+        Usage {
+            types_only: true,
+            ..Usage::default()
+        }
+    }
+
+    /// Records an import of the package by the module at `path`
+    /// (`production`: a module that ships; `types`: a type-only import).
+    fn record_import(&mut self, path: &str, production: bool, types: bool) {
+        self.imported = true;
+        self.importers.insert(path.to_string());
+        self.types_only &= types;
+        match (production, types) {
+            (true, false) => {
+                self.production = true;
+                self.production_importers.insert(path.to_string());
+            }
+            (true, true) => self.production_types = true,
+            (false, _) => self.tooling = true,
+        }
+    }
+}
+
+/// The workspace (its index) whose folder holds `abs`: the innermost one,
+/// else the root package (0).
+fn owner(graph: &ModuleGraph, abs: &std::path::Path) -> usize {
+    graph
+        .workspaces
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, w)| fsx::is_under(abs, &w.dir))
+        .max_by_key(|(_, w)| w.dir.as_os_str().len())
+        .map_or(0, |(i, _)| i)
+}
+
+/// The usage of each package of one workspace, by name.
+type Packages = BTreeMap<String, Usage>;
+
+/// Per workspace, the packages its project modules import, and whether its
+/// (production, tooling) modules import Node.js built-ins.
+fn import_usages(graph: &ModuleGraph) -> (Vec<Packages>, Vec<(bool, bool)>) {
+    let mut out: Vec<Packages> = vec![BTreeMap::new(); graph.workspaces.len().max(1)];
     let mut builtins = vec![(false, false); out.len()];
-    let owner = |abs: &std::path::Path| -> usize {
-        graph
-            .workspaces
-            .iter()
-            .enumerate()
-            .skip(1)
-            .filter(|(_, w)| project::fsx::is_under(abs, &w.dir))
-            .max_by_key(|(_, w)| w.dir.as_os_str().len())
-            .map_or(0, |(i, _)| i)
-    };
     for node in graph.graph.node_weights().filter(|n| n.is_project()) {
-        let ws = owner(&node.abs);
+        let ws = owner(graph, &node.abs);
         // A sibling workspace outside the analysed root answers for its own imports.
         if graph
             .workspaces
             .get(ws)
-            .is_some_and(|w| !project::fsx::is_under(&node.abs, &w.dir))
+            .is_some_and(|w| !fsx::is_under(&node.abs, &w.dir))
         {
             continue;
         }
@@ -105,91 +152,101 @@ fn usages(graph: &ModuleGraph) -> Vec<BTreeMap<String, Usage>> {
                 }
                 continue;
             }
-            let target = import.target.and_then(|t| graph.graph.node_weight(t));
-            let package = match target {
-                Some(t) => match &t.package {
-                    Some(p) => Some(p.name.clone()),
-                    // Into the project: a workspace package, or an alias.
-                    None => import
-                        .package
-                        .clone()
-                        .filter(|p| graph.workspace_packages.contains(p)),
-                },
-                None => import.package.clone(),
-            };
-            let Some(package) = package else { continue };
-            let types = import.fact.kind == EdgeKind::TypeOnly;
-            let usage = out[ws].entry(package).or_insert_with(|| Usage {
-                types_only: true,
-                ..Usage::default()
-            });
-            usage.imported = true;
-            usage.importers.insert(node.path.clone());
-            usage.types_only &= types;
-            match (production, types) {
-                (true, false) => {
-                    usage.production = true;
-                    usage.production_importers.insert(node.path.clone());
-                }
-                (true, true) => usage.production_types = true,
-                (false, _) => usage.tooling = true,
-            }
-        }
-    }
-    for (ws, facts) in graph.workspaces.iter().enumerate() {
-        for used in &facts.found.used {
-            let usage = out[ws].entry(used.name.clone()).or_default();
-            match used.role {
-                Role::Production => usage.production = true,
-                Role::Tooling => usage.tooling = true,
-            }
-        }
-    }
-    for (ws, map) in out.iter_mut().enumerate() {
-        let facts = graph.workspaces.get(ws);
-        // Peer dependencies of used, installed packages are used with them.
-        let used: Vec<(String, Usage)> = map
-            .iter()
-            .filter(|(_, u)| u.any())
-            .map(|(k, u)| (k.clone(), u.clone()))
-            .collect();
-        for (package, usage) in used {
-            for peer in peers(graph, facts.map(|f| f.dir.as_path()), &package) {
-                let slot = map.entry(peer).or_default();
-                slot.production |= usage.production;
-                slot.production_types |= usage.production_types;
-                slot.tooling |= usage.tooling;
-            }
-        }
-        // `@types/x` is used where `x` is.
-        let listed: Vec<String> = facts
-            .map(|f| {
-                f.manifest
-                    .dev_dependencies
-                    .iter()
-                    .chain(&f.manifest.dependencies)
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        for types in listed.iter().filter(|d| d.starts_with("@types/")) {
-            let Some(base) = typed_package(types) else {
+            let Some(package) = imported_package(graph, import) else {
                 continue;
             };
-            let (prod, tooling) = match base.as_str() {
-                "node" => builtins[ws],
-                _ => map.get(&base).map_or((false, false), |u| {
-                    (u.production || u.production_types, u.tooling)
-                }),
-            };
-            if prod || tooling {
-                let slot = map.entry(types.clone()).or_default();
-                // Types never ship: their use is tooling's.
-                slot.tooling = true;
-            }
+            let types = import.fact.kind == EdgeKind::TypeOnly;
+            out[ws]
+                .entry(package)
+                .or_insert_with(Usage::imported)
+                .record_import(&node.path, production, types);
         }
     }
-    out
+    (out, builtins)
+}
+
+/// The package an import uses: its target's, or (into the project) a
+/// workspace package it names; unresolved, the package it names.
+fn imported_package(graph: &ModuleGraph, import: &ResolvedImport) -> Option<String> {
+    let target = import.target.and_then(|t| graph.graph.node_weight(t));
+    match target {
+        Some(t) => match &t.package {
+            Some(p) => Some(p.name.clone()),
+            // Into the project: a workspace package, or an alias.
+            None => import
+                .package
+                .clone()
+                .filter(|p| graph.workspace_packages.contains(p)),
+        },
+        None => import.package.clone(),
+    }
+}
+
+/// The packages a workspace's configuration files and scripts name.
+fn add_plugin_uses(map: &mut BTreeMap<String, Usage>, used: &[UsedPackage]) {
+    for used in used {
+        let usage = map.entry(used.name.clone()).or_default();
+        match used.role {
+            Role::Production => usage.production = true,
+            Role::Tooling => usage.tooling = true,
+        }
+    }
+}
+
+/// Peer dependencies of used, installed packages are used with them.
+fn add_peer_uses(
+    graph: &ModuleGraph,
+    ws_dir: Option<&std::path::Path>,
+    map: &mut BTreeMap<String, Usage>,
+) {
+    let used: Vec<(String, Usage)> = map
+        .iter()
+        .filter(|(_, u)| u.any())
+        .map(|(k, u)| (k.clone(), u.clone()))
+        .collect();
+    for (package, usage) in used {
+        for peer in peers(graph, ws_dir, &package) {
+            let slot = map.entry(peer).or_default();
+            slot.production |= usage.production;
+            slot.production_types |= usage.production_types;
+            slot.tooling |= usage.tooling;
+        }
+    }
+}
+
+/// `@types/x` listed in `manifest` is used (by tooling: types never ship)
+/// where `x` is; `@types/node` where Node.js built-ins are (`builtins`:
+/// imported by production, by tooling).
+fn add_types_uses(
+    manifest: Option<&Manifest>,
+    builtins: (bool, bool),
+    map: &mut BTreeMap<String, Usage>,
+) {
+    let listed: Vec<String> = manifest
+        .map(|m| {
+            m.dev_dependencies
+                .iter()
+                .chain(&m.dependencies)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    for types in listed.iter().filter(|d| d.starts_with("@types/")) {
+        let Some(base) = typed_package(types) else {
+            continue;
+        };
+        let (prod, tooling) = match base.as_str() {
+            "node" => builtins,
+            _ => map.get(&base).map_or((false, false), |u| {
+                (u.production || u.production_types, u.tooling)
+            }),
+        };
+        if prod || tooling {
+            let slot = map.entry(types.clone()).or_default();
+            // Types never ship: their use is tooling's.
+            slot.tooling = true;
+        }
+    }
 }
 
 /// `peerDependencies` of an installed package, looked up beside the
@@ -289,7 +346,7 @@ pub fn unused(ctx: &Context<'_>) -> Vec<Finding> {
             .iter()
             .filter(|dep| !usage.get(*dep).is_some_and(Usage::any))
             .filter(|dep| !ws.manifest.peer_dependencies.contains(*dep))
-            .map(|dep| legacy::unused_dependency(dep))
+            .map(|dep| unused_finding(dep))
             .collect()
     })
 }
@@ -410,12 +467,275 @@ pub fn unlisted(ctx: &Context<'_>) -> Vec<Finding> {
                     // A type-only import is listed by its `@types` package.
                     && !(u.types_only && ws.manifest.lists(&types_of(name)))
             })
-            .map(|(name, u)| {
-                legacy::unlisted_dependency(&UnlistedDependency {
-                    name: name.clone(),
-                    importers: u.importers.iter().cloned().collect(),
-                })
-            })
+            .map(|(name, u)| unlisted_finding(name, u.importers.iter().cloned().collect()))
             .collect()
     })
+}
+
+/// The `unused-dependencies` finding of a dependency.
+pub fn unused_finding(name: &str) -> Finding {
+    Finding::new(FindingKind::UnusedDependencies, name, name, "").with_detail(Detail::Dependency {
+        name: name.to_string(),
+        importers: Vec::new(),
+    })
+}
+
+/// The `unlisted-dependencies` finding of a package the modules `importers`
+/// import without their `package.json` listing it.
+pub fn unlisted_finding(name: &str, importers: Vec<String>) -> Finding {
+    Finding::new(
+        FindingKind::UnlistedDependencies,
+        name,
+        name,
+        format!("imported by {}", importers.join(", ")),
+    )
+    .with_detail(Detail::Dependency {
+        name: name.to_string(),
+        importers,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::WorkspaceFacts;
+    use crate::graph::test_graph::{GraphBuilder, names};
+    use crate::plugins::Found;
+    use std::path::PathBuf;
+
+    fn workspace(path: &str, dir: &str) -> WorkspaceFacts {
+        WorkspaceFacts {
+            path: path.to_string(),
+            dir: PathBuf::from(dir),
+            name: None,
+            manifest: Manifest::default(),
+            found: Found::default(),
+        }
+    }
+
+    /// (production, production types, tooling, importers, production
+    /// importers, imported, types only).
+    type Flags = (bool, bool, bool, Vec<String>, Vec<String>, bool, bool);
+
+    fn flags(u: &Usage) -> Flags {
+        (
+            u.production,
+            u.production_types,
+            u.tooling,
+            u.importers.iter().cloned().collect(),
+            u.production_importers.iter().cloned().collect(),
+            u.imported,
+            u.types_only,
+        )
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    #[test]
+    fn an_import_records_who_uses_the_package_and_how() {
+        let mut usage = Usage::imported();
+        usage.record_import("src/types.ts", true, true);
+        assert_eq!(
+            flags(&usage),
+            (
+                false,
+                true,
+                false,
+                strings(&["src/types.ts"]),
+                vec![],
+                true,
+                true
+            )
+        );
+        usage.record_import("src/a.test.ts", false, false);
+        usage.record_import("src/app.ts", true, false);
+        assert_eq!(
+            flags(&usage),
+            (
+                true,
+                true,
+                true,
+                strings(&["src/a.test.ts", "src/app.ts", "src/types.ts"]),
+                strings(&["src/app.ts"]),
+                true,
+                false
+            )
+        );
+    }
+
+    #[test]
+    fn an_import_uses_its_targets_package_or_a_workspace_package() {
+        let mut b = GraphBuilder::new();
+        let app = b.module("src/app.ts", 1);
+        let react = b.module("node_modules/react/index.js", 1);
+        let sibling = b.module("packages/ui/src/index.ts", 1);
+        let aliased = b.module("src/utils/index.ts", 1);
+        let static_ = EdgeKind::Static;
+        // Resolved into node_modules: the installed package, whatever the specifier.
+        b.import(app, "react/jsx-runtime", Some(react), static_, names(&[]));
+        b.import(app, "@acme/ui", Some(sibling), static_, names(&[]));
+        b.import(app, "utils", Some(aliased), static_, names(&[]));
+        b.import(app, "lodash/get", None, static_, names(&[]));
+        b.import(app, "./gone", None, static_, names(&[]));
+        b.graph.workspace_packages = strings(&["@acme/ui"]);
+        let graph = b.graph;
+        let packages: Vec<Option<String>> = graph.graph[app]
+            .imports
+            .iter()
+            .map(|i| imported_package(&graph, i))
+            .collect();
+        assert_eq!(
+            packages,
+            [
+                Some("react".to_string()),
+                Some("@acme/ui".to_string()),
+                None,
+                Some("lodash".to_string()),
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn imports_count_for_the_workspace_that_holds_the_module() {
+        let mut b = GraphBuilder::new();
+        b.graph.workspaces = vec![
+            workspace(".", "/p"),
+            workspace("packages/a", "/p/packages/a"),
+        ];
+        let root_app = b.module("src/app.ts", 1);
+        let ws_app = b.module("packages/a/src/index.ts", 1);
+        let ws_test = b.module("packages/a/src/index.test.ts", 1);
+        let outside = b.module("../sibling/src/index.ts", 1);
+        b.node(outside).abs = PathBuf::from("/sibling/src/index.ts");
+        let package = b.module("node_modules/x/index.js", 1);
+        b.node(ws_test).role = Role::Tooling;
+        let (static_, types) = (EdgeKind::Static, EdgeKind::TypeOnly);
+        b.import(root_app, "react", None, static_, names(&[]));
+        b.import(ws_app, "react", None, types, names(&[]));
+        b.import(ws_app, "node:fs", None, static_, names(&[]))
+            .builtin = true;
+        b.import(ws_test, "vitest", None, static_, names(&[]));
+        b.import(ws_test, "node:path", None, static_, names(&[]))
+            .builtin = true;
+        // Not the project's: a sibling outside the root, an installed package.
+        b.import(outside, "left-pad", None, static_, names(&[]));
+        b.import(package, "y", None, static_, names(&[]));
+        let (out, builtins) = import_usages(&b.graph);
+        assert_eq!(builtins, [(false, false), (true, true)]);
+        let summary = |map: &BTreeMap<String, Usage>| -> Vec<(String, Flags)> {
+            map.iter().map(|(k, u)| (k.clone(), flags(u))).collect()
+        };
+        let app = strings(&["src/app.ts"]);
+        assert_eq!(
+            summary(&out[0]),
+            [(
+                "react".to_string(),
+                (true, false, false, app.clone(), app, true, false)
+            )]
+        );
+        let index = strings(&["packages/a/src/index.ts"]);
+        let test = strings(&["packages/a/src/index.test.ts"]);
+        assert_eq!(
+            summary(&out[1]),
+            [
+                (
+                    "react".to_string(),
+                    (false, true, false, index, vec![], true, true)
+                ),
+                (
+                    "vitest".to_string(),
+                    (false, false, true, test, vec![], true, false)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn packages_configs_name_are_used_by_their_role() {
+        let mut map = BTreeMap::new();
+        let used = |name: &str, role| UsedPackage {
+            name: name.to_string(),
+            role,
+            why: "test".to_string(),
+        };
+        add_plugin_uses(
+            &mut map,
+            &[
+                used("vite", Role::Tooling),
+                used("tailwindcss", Role::Production),
+            ],
+        );
+        let roles: Vec<(&str, bool, bool, bool)> = map
+            .iter()
+            .map(|(k, u)| (k.as_str(), u.production, u.tooling, u.imported))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("tailwindcss", true, false, false),
+                ("vite", false, true, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn types_packages_are_used_by_tooling_where_their_package_is() {
+        let manifest = Manifest {
+            dev_dependencies: strings(&[
+                "@types/babel__core",
+                "@types/node",
+                "@types/react",
+                "@types/unused",
+            ])
+            .into_iter()
+            .collect(),
+            dependencies: strings(&["@types/lodash", "react"]).into_iter().collect(),
+            ..Manifest::default()
+        };
+        let mut map = BTreeMap::new();
+        map.insert(
+            "react".to_string(),
+            Usage {
+                production: true,
+                ..Usage::default()
+            },
+        );
+        map.insert(
+            "@babel/core".to_string(),
+            Usage {
+                tooling: true,
+                ..Usage::default()
+            },
+        );
+        map.insert(
+            "lodash".to_string(),
+            Usage {
+                production_types: true,
+                ..Usage::default()
+            },
+        );
+        add_types_uses(Some(&manifest), (false, true), &mut map);
+        let tooling: Vec<&str> = map
+            .iter()
+            .filter(|(k, u)| k.starts_with("@types/") && u.tooling && !u.production)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(
+            tooling,
+            [
+                "@types/babel__core",
+                "@types/lodash",
+                "@types/node",
+                "@types/react"
+            ]
+        );
+        assert!(!map.contains_key("@types/unused"));
+        // Built-ins used by nothing: `@types/node` is not used.
+        let mut none = BTreeMap::new();
+        add_types_uses(Some(&manifest), (false, false), &mut none);
+        assert!(none.is_empty());
+    }
 }

@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use model::Finding;
-use model::analyze::{DuplicatePackage, PackageInstance, Role, legacy};
+use model::analyze::{DuplicatePackage, PackageInstance, Role};
+use model::{Detail, Finding, FindingKind};
 
 use super::Context;
 
@@ -75,6 +75,22 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 })
                 .collect(),
         })
-        .map(|d: DuplicatePackage| legacy::duplicate_package(&d))
+        .map(|d: DuplicatePackage| finding(&d))
         .collect()
+}
+
+/// The `duplicate-packages` finding of a package installed more than once.
+pub fn finding(d: &DuplicatePackage) -> Finding {
+    let copies: Vec<String> = d
+        .instances
+        .iter()
+        .map(|i| format!("{}@{}", i.path, i.version.as_deref().unwrap_or("?")))
+        .collect();
+    Finding::new(
+        FindingKind::DuplicatePackages,
+        d.name.clone(),
+        d.name.clone(),
+        format!("{} copies: {}", d.instances.len(), copies.join(", ")),
+    )
+    .with_detail(Detail::Package(d.clone()))
 }

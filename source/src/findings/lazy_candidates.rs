@@ -20,8 +20,8 @@
 
 use std::collections::VecDeque;
 
-use model::Finding;
-use model::analyze::{EdgeKind, LazyCandidate, LazyReason, Role, SavingSource, UseSite, legacy};
+use model::analyze::{EdgeKind, LazyCandidate, LazyReason, Role, SavingSource, UseSite};
+use model::{Detail, Finding, FindingKind};
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use super::Context;
 use crate::build_shares::BuildShares;
 use crate::estimate;
-use crate::graph::{ModuleGraph, ModuleType};
+use crate::graph::{Edge, ModuleGraph, ModuleNode, ModuleType};
 
 /// A candidate with the modules that would leave the initial load.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,10 +190,7 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
         .par_iter_mut()
         .for_each(|c| c.finding.use_site = use_site_of(graph, c));
     rank(&mut found);
-    found
-        .iter()
-        .map(|c| legacy::lazy_candidate(&c.finding))
-        .collect()
+    found.iter().map(|c| finding(&c.finding)).collect()
 }
 
 /// Final order: on-demand uses first, startup uses last (see
@@ -426,21 +423,40 @@ fn from_build(ctx: &Context<'_>, build: &BuildShares, found: &mut Vec<Candidate>
 
 /// All candidates, ranked by bytes saved (then importer, module).
 pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<Candidate> {
-    let g = &graph.graph;
     let tree = dominator_tree(graph);
-    let is_entry = |v: NodeIndex| graph.entries.iter().any(|(e, _, _)| *e == v);
-    let bytes_of = |nodes: &[NodeIndex]| -> u64 {
-        nodes
-            .iter()
-            .filter_map(|i| g.node_weight(*i))
-            .map(|n| n.bytes)
-            .sum()
-    };
-    let path_of = |v: NodeIndex| g.node_weight(v).map(|n| n.path.clone()).unwrap_or_default();
-    let mut out = Vec::new();
+    let mut out = dynamic_also_static(graph, &tree);
+    out.extend(exclusive_subgraphs(graph, &tree, min_bytes, first_party));
+    out.sort_by(|a, b| {
+        b.finding
+            .bytes_saved
+            .cmp(&a.finding.bytes_saved)
+            .then_with(|| a.finding.importer.cmp(&b.finding.importer))
+            .then_with(|| a.finding.module.cmp(&b.finding.module))
+            .then_with(|| a.finding.reason.cmp(&b.finding.reason))
+    });
+    out
+}
 
-    // (a) import() defeated by a static path.
+/// The bytes of `nodes`.
+fn bytes_of(g: &DiGraph<ModuleNode, Edge>, nodes: &[NodeIndex]) -> u64 {
+    nodes
+        .iter()
+        .filter_map(|i| g.node_weight(*i))
+        .map(|n| n.bytes)
+        .sum()
+}
+
+/// The path of `v` (empty when there is no such module).
+fn path_of(g: &DiGraph<ModuleNode, Edge>, v: NodeIndex) -> String {
+    g.node_weight(v).map(|n| n.path.clone()).unwrap_or_default()
+}
+
+/// (a) `import()` defeated by a static path: one candidate per dynamic edge
+/// to a module an entry reaches statically.
+fn dynamic_also_static(graph: &ModuleGraph, tree: &DomTree) -> Vec<Candidate> {
+    let g = &graph.graph;
     let parents = static_parents(graph);
+    let mut out = Vec::new();
     for e in g.edge_references() {
         if e.weight().kind != EdgeKind::Dynamic {
             continue;
@@ -455,27 +471,18 @@ pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec
         else {
             continue;
         };
-        let mut path = vec![module];
-        let mut cur = module;
-        while let Some(p) = parents.get(cur.index()).copied().flatten() {
-            path.push(p);
-            cur = p;
-            if path.len() > g.node_count() {
-                break;
-            }
-        }
-        path.reverse();
+        let path = static_path(&parents, module, g.node_count());
         let modules = tree.subtree(module.index());
         out.push(Candidate {
             finding: LazyCandidate {
-                importer: path_of(importer),
+                importer: path_of(g, importer),
                 specifier: import.fact.specifier.clone(),
-                module: path_of(module),
-                bytes_saved: bytes_of(&modules),
+                module: path_of(g, module),
+                bytes_saved: bytes_of(g, &modules),
                 gzip_saved_estimate: None,
                 modules_saved: modules.len(),
                 reason: LazyReason::DynamicAlsoStatic,
-                static_path: path.into_iter().map(path_of).collect(),
+                static_path: path.into_iter().map(|v| path_of(g, v)).collect(),
                 line: import.fact.line,
                 use_site: None,
                 saving_source: SavingSource::Source,
@@ -485,8 +492,35 @@ pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec
             modules,
         });
     }
+    out
+}
 
-    // (b) exclusive static subgraphs.
+/// The static path from an entry to `module` along `parents` (entry first),
+/// stopping after `limit` steps (a cycle of parents cannot loop).
+fn static_path(parents: &[Option<NodeIndex>], module: NodeIndex, limit: usize) -> Vec<NodeIndex> {
+    let mut path = vec![module];
+    let mut cur = module;
+    while let Some(p) = parents.get(cur.index()).copied().flatten() {
+        path.push(p);
+        cur = p;
+        if path.len() > limit {
+            break;
+        }
+    }
+    path.reverse();
+    path
+}
+
+/// (b) exclusive static subgraphs: each module whose immediate dominator
+/// is the project module that imports it.
+fn exclusive_subgraphs(
+    graph: &ModuleGraph,
+    tree: &DomTree,
+    min_bytes: u64,
+    first_party: bool,
+) -> Vec<Candidate> {
+    let g = &graph.graph;
+    let mut out = Vec::new();
     for (idom, children) in tree.children.iter().enumerate() {
         let importer = NodeIndex::new(idom);
         let Some(importer_node) = g.node_weight(importer) else {
@@ -495,72 +529,279 @@ pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec
         if !importer_node.is_project() {
             continue;
         }
-        for &child in children {
-            let module = NodeIndex::new(child);
-            let Some(module_node) = g.node_weight(module) else {
-                continue;
-            };
-            if is_entry(module)
-                || !matches!(module_node.module_type, ModuleType::Js | ModuleType::Json)
-                || (!first_party && module_node.is_project())
-            {
-                continue;
-            }
-            let Some(edge) = g.edges_connecting(importer, module).find(|e| {
-                matches!(
-                    e.weight().kind,
-                    EdgeKind::Static | EdgeKind::SideEffect | EdgeKind::Require
-                )
-            }) else {
-                continue;
-            };
-            // Turning the edge into import() only helps when no other static
-            // importer keeps the module (importers inside its own subgraph aside).
-            let kept_elsewhere = g
-                .edges_directed(module, petgraph::Direction::Incoming)
-                .any(|e| {
-                    e.weight().kind.is_static_runtime()
-                        && e.source() != importer
-                        && !tree.dominates(child, e.source().index())
-                });
-            if kept_elsewhere {
-                continue;
-            }
-            let modules = tree.subtree(child);
-            let bytes = bytes_of(&modules);
-            if bytes < min_bytes {
-                continue;
-            }
-            let Some(import) = importer_node.imports.get(edge.weight().import) else {
-                continue;
-            };
-            out.push(Candidate {
-                finding: LazyCandidate {
-                    importer: importer_node.path.clone(),
-                    specifier: import.fact.specifier.clone(),
-                    module: module_node.path.clone(),
-                    bytes_saved: bytes,
-                    gzip_saved_estimate: None,
-                    modules_saved: modules.len(),
-                    reason: LazyReason::ExclusiveSubgraph,
-                    static_path: Vec::new(),
-                    line: import.fact.line,
-                    use_site: None,
-                    saving_source: SavingSource::Source,
-                    build_bytes: None,
-                    build_gzip: None,
-                },
-                modules,
-            });
-        }
+        out.extend(children.iter().filter_map(|&child| {
+            exclusive_subgraph(graph, tree, importer, child, min_bytes, first_party)
+        }));
     }
-    out.sort_by(|a, b| {
-        b.finding
-            .bytes_saved
-            .cmp(&a.finding.bytes_saved)
-            .then_with(|| a.finding.importer.cmp(&b.finding.importer))
-            .then_with(|| a.finding.module.cmp(&b.finding.module))
-            .then_with(|| a.finding.reason.cmp(&b.finding.reason))
-    });
     out
+}
+
+/// The candidate of `child`, dominated by `importer`: when it qualifies
+/// (a module or JSON, not an entry; a package unless `first_party`), a
+/// static edge brings it in, no other static importer keeps it and its
+/// subgraph weighs `min_bytes` or more.
+fn exclusive_subgraph(
+    graph: &ModuleGraph,
+    tree: &DomTree,
+    importer: NodeIndex,
+    child: usize,
+    min_bytes: u64,
+    first_party: bool,
+) -> Option<Candidate> {
+    let g = &graph.graph;
+    let importer_node = g.node_weight(importer)?;
+    let module = NodeIndex::new(child);
+    let module_node = g.node_weight(module)?;
+    let is_entry = graph.entries.iter().any(|(e, _, _)| *e == module);
+    if is_entry
+        || !matches!(module_node.module_type, ModuleType::Js | ModuleType::Json)
+        || (!first_party && module_node.is_project())
+    {
+        return None;
+    }
+    let edge = g.edges_connecting(importer, module).find(|e| {
+        matches!(
+            e.weight().kind,
+            EdgeKind::Static | EdgeKind::SideEffect | EdgeKind::Require
+        )
+    })?;
+    // Turning the edge into import() only helps when no other static
+    // importer keeps the module (importers inside its own subgraph aside).
+    let kept_elsewhere = g
+        .edges_directed(module, petgraph::Direction::Incoming)
+        .any(|e| {
+            e.weight().kind.is_static_runtime()
+                && e.source() != importer
+                && !tree.dominates(child, e.source().index())
+        });
+    if kept_elsewhere {
+        return None;
+    }
+    let modules = tree.subtree(child);
+    let bytes = bytes_of(g, &modules);
+    if bytes < min_bytes {
+        return None;
+    }
+    let import = importer_node.imports.get(edge.weight().import)?;
+    Some(Candidate {
+        finding: LazyCandidate {
+            importer: importer_node.path.clone(),
+            specifier: import.fact.specifier.clone(),
+            module: module_node.path.clone(),
+            bytes_saved: bytes,
+            gzip_saved_estimate: None,
+            modules_saved: modules.len(),
+            reason: LazyReason::ExclusiveSubgraph,
+            static_path: Vec::new(),
+            line: import.fact.line,
+            use_site: None,
+            saving_source: SavingSource::Source,
+            build_bytes: None,
+            build_gzip: None,
+        },
+        modules,
+    })
+}
+
+/// The `lazy-candidates` finding of a candidate: what it would save and
+/// where it is used.
+pub fn finding(c: &LazyCandidate) -> Finding {
+    let fb = model::units::format_bytes;
+    let saved = match (c.build_gzip, c.build_bytes, c.gzip_saved_estimate) {
+        (Some(g), Some(raw), _) => {
+            format!("{} gzip ({} minified) in the build", fb(g), fb(raw))
+        }
+        (_, _, Some(g)) => {
+            format!("{} gzip (estimate; {} of source)", fb(g), fb(c.bytes_saved))
+        }
+        _ => format!("{} of source", fb(c.bytes_saved)),
+    };
+    let site = match c.use_site {
+        Some(UseSite::TopLevel) => {
+            "; it is used at the importer's top level, so it is needed as soon as the importer loads"
+        }
+        Some(UseSite::FirstRender) => {
+            "; the entry uses it to render, so it is part of the first render"
+        }
+        Some(UseSite::Deferred) => {
+            "; it is used only in event handlers, effects or callbacks, so it can load on demand"
+        }
+        Some(UseSite::Render) | None => "",
+    };
+    Finding::new(
+        FindingKind::LazyCandidates,
+        format!("{}->{}", c.importer, c.module),
+        c.importer.clone(),
+        format!(
+            "import of \"{}\" ({}): {saved} and {} module{} could leave the initial load{site}",
+            c.specifier,
+            c.reason.as_str(),
+            c.modules_saved,
+            if c.modules_saved == 1 { "" } else { "s" }
+        ),
+    )
+    .at_line(c.line)
+    .with_detail(Detail::Lazy(c.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::test_graph::{GraphBuilder, names};
+    use crate::parse::UsedNames;
+
+    /// (reason, importer, specifier, module, bytes saved, modules saved,
+    /// static path).
+    type Summary = (LazyReason, String, String, String, u64, usize, Vec<String>);
+
+    fn summary(c: &Candidate) -> Summary {
+        let f = &c.finding;
+        (
+            f.reason,
+            f.importer.clone(),
+            f.specifier.clone(),
+            f.module.clone(),
+            f.bytes_saved,
+            f.modules_saved,
+            f.static_path.clone(),
+        )
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    /// `main.ts` (entry) → `page.ts` → `chart` (→ its `util.js`) and
+    /// `./lazy`; `main.ts` also `import()`s `./lazy` and imports `shared`,
+    /// which `page.ts` imports too; the test setup only runs in tooling.
+    fn app() -> ModuleGraph {
+        let mut b = GraphBuilder::new();
+        let main = b.module("src/main.ts", 100);
+        let page = b.module("src/page.ts", 200);
+        let chart = b.module("node_modules/chart/index.js", 5000);
+        let util = b.module("node_modules/chart/util.js", 1000);
+        let lazy = b.module("src/lazy.ts", 300);
+        let shared = b.module("node_modules/shared/index.js", 4000);
+        let setup = b.module("test/setup.ts", 50);
+        let mock = b.module("node_modules/mock/index.js", 9000);
+        b.entry(main, Role::Production);
+        b.entry(setup, Role::Tooling);
+        let (static_, dynamic) = (EdgeKind::Static, EdgeKind::Dynamic);
+        b.import(main, "./page", Some(page), static_, names(&["Page"]));
+        b.import(main, "./lazy", Some(lazy), dynamic, UsedNames::All);
+        b.import(main, "shared", Some(shared), static_, names(&["s"]));
+        b.import(page, "chart", Some(chart), static_, names(&["Chart"]));
+        b.import(page, "./lazy", Some(lazy), static_, names(&["l"]));
+        b.import(page, "shared", Some(shared), static_, names(&["s"]));
+        b.import(chart, "./util.js", Some(util), static_, names(&["u"]));
+        b.import(setup, "mock", Some(mock), static_, names(&["m"]));
+        b.graph
+    }
+
+    #[test]
+    fn an_import_reached_statically_too_is_a_candidate_with_its_path() {
+        let graph = app();
+        let tree = dominator_tree(&graph);
+        let found: Vec<Summary> = dynamic_also_static(&graph, &tree)
+            .iter()
+            .map(summary)
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                LazyReason::DynamicAlsoStatic,
+                "src/main.ts".to_string(),
+                "./lazy".to_string(),
+                "src/lazy.ts".to_string(),
+                300,
+                1,
+                strings(&["src/main.ts", "src/page.ts", "src/lazy.ts"]),
+            )]
+        );
+    }
+
+    #[test]
+    fn a_package_only_one_importer_keeps_is_an_exclusive_subgraph() {
+        let graph = app();
+        let tree = dominator_tree(&graph);
+        let found: Vec<Summary> = exclusive_subgraphs(&graph, &tree, 0, false)
+            .iter()
+            .map(summary)
+            .collect();
+        // `shared` is kept by two importers; `mock` only by tooling.
+        assert_eq!(
+            found,
+            [(
+                LazyReason::ExclusiveSubgraph,
+                "src/page.ts".to_string(),
+                "chart".to_string(),
+                "node_modules/chart/index.js".to_string(),
+                6000,
+                2,
+                Vec::new(),
+            )]
+        );
+        assert!(exclusive_subgraphs(&graph, &tree, 6001, false).is_empty());
+        // The project's own modules qualify on request (`main.ts`'s
+        // `import()` of `lazy.ts` does not keep it in the initial load).
+        let first_party: Vec<String> = exclusive_subgraphs(&graph, &tree, 0, true)
+            .iter()
+            .map(|c| c.finding.module.clone())
+            .collect();
+        assert_eq!(
+            first_party,
+            strings(&["src/page.ts", "node_modules/chart/index.js", "src/lazy.ts"])
+        );
+    }
+
+    #[test]
+    fn candidates_are_ranked_by_bytes_saved_then_importer_module_and_reason() {
+        let graph = app();
+        let ranked: Vec<(LazyReason, String, u64)> = candidates(&graph, 0, true)
+            .iter()
+            .map(|c| {
+                (
+                    c.finding.reason,
+                    c.finding.module.clone(),
+                    c.finding.bytes_saved,
+                )
+            })
+            .collect();
+        assert_eq!(
+            ranked,
+            [
+                (
+                    LazyReason::ExclusiveSubgraph,
+                    "src/page.ts".to_string(),
+                    6500
+                ),
+                (
+                    LazyReason::ExclusiveSubgraph,
+                    "node_modules/chart/index.js".to_string(),
+                    6000
+                ),
+                (
+                    LazyReason::DynamicAlsoStatic,
+                    "src/lazy.ts".to_string(),
+                    300
+                ),
+                (
+                    LazyReason::ExclusiveSubgraph,
+                    "src/lazy.ts".to_string(),
+                    300
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_static_path_follows_parents_back_to_the_entry() {
+        let n = NodeIndex::new;
+        let parents = [None, Some(n(0)), Some(n(1)), Some(n(2))];
+        assert_eq!(static_path(&parents, n(3), 4), [n(0), n(1), n(2), n(3)]);
+        assert_eq!(static_path(&parents, n(0), 4), [n(0)]);
+        // Parents that loop stop after `limit` steps.
+        let looped = [Some(n(1)), Some(n(0))];
+        assert_eq!(static_path(&looped, n(0), 2).len(), 3);
+    }
 }

@@ -14,22 +14,7 @@
 //!   candidate meets an import whose bindings went unused (a module declared
 //!   free of side effects is dropped with it).
 //!
-//! A new source finding is:
-//!
-//! 1. a [`FindingKind`] with its meta (one entry of the `finding_kinds!`
-//!    table in `model::finding`), and its id in the README's list of
-//!    finding kinds (section "Configuration: `perfscope.toml`");
-//! 2. one function here in its own file, and one line in [`REGISTRY`];
-//! 3. a fixture test (`source/tests/source_findings.rs`, a case under
-//!    `fixtures/source/`);
-//! 4. an arm in `file_of` in `reporter/src/sarif.rs`, the file its SARIF
-//!    result and GitHub annotation point at (without one it gets neither:
-//!    `file_of` falls back to `None`);
-//! 5. a table in the HTML report's source section
-//!    (`reporter/src/html/source.rs` and `reporter/templates/source.html`);
-//!    the Markdown and terminal outputs list every kind without changes;
-//! 6. when it saves bytes or time worth ranking among the top actions, an
-//!    arm in `all` in `assess/src/actions.rs`.
+//! A new finding: the recipe in ARCHITECTURE.md ("Where new things go").
 
 pub mod cycles;
 pub mod dependencies;
@@ -42,7 +27,8 @@ use std::sync::Mutex;
 
 use globset::GlobSet;
 use model::Diagnostic;
-use model::finding::{Finding, FindingKind, Severities};
+use model::finding::{Finding, FindingKind, PartId, Severities};
+use model::rule::{self, Facts, Rule};
 use rayon::prelude::*;
 
 use super::config::AnalyzeConfig;
@@ -72,16 +58,16 @@ impl Context<'_> {
     }
 }
 
-/// A registered finding: its kind and the function that computes it.
-pub struct Rule {
-    /// The kind it reports.
-    pub kind: FindingKind,
-    /// Computes every finding of the kind, in a deterministic order.
-    pub run: fn(&Context<'_>) -> Vec<Finding>,
+/// The source part's rules read a [`Context`].
+pub struct Source;
+
+impl Facts for Source {
+    const PART: PartId = PartId::Source;
+    type Ctx<'a> = Context<'a>;
 }
 
 /// Every source finding, in report order.
-pub const REGISTRY: &[Rule] = &[
+pub const REGISTRY: &[Rule<Source>] = &[
     Rule {
         kind: FindingKind::LazyCandidates,
         run: lazy_candidates::run,
@@ -127,13 +113,13 @@ pub const REGISTRY: &[Rule] = &[
 /// Runs every enabled finding in parallel; returns the findings by kind in
 /// report order.
 pub fn run_all(context: &Context<'_>, severities: &Severities) -> Vec<Finding> {
-    let mut per_rule: Vec<(FindingKind, Vec<Finding>)> = REGISTRY
-        .par_iter()
-        .filter(|rule| severities.enabled(rule.kind))
-        .map(|rule| (rule.kind, (rule.run)(context)))
-        .collect();
-    per_rule.sort_by_key(|(kind, _)| *kind);
-    per_rule.into_iter().flat_map(|(_, f)| f).collect()
+    let rules: Vec<&Rule<Source>> = rule::enabled(REGISTRY, severities).collect();
+    rule::in_report_order(
+        rules
+            .par_iter()
+            .map(|r| (r.kind, (r.run)(context)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -142,17 +128,6 @@ mod tests {
 
     #[test]
     fn every_source_kind_is_registered_once() {
-        for kind in FindingKind::ALL
-            .iter()
-            .filter(|k| k.part() == model::PartId::Source)
-        {
-            let n = REGISTRY.iter().filter(|r| r.kind == *kind).count();
-            assert_eq!(n, 1, "{kind} registered {n} times");
-        }
-        assert!(
-            REGISTRY
-                .iter()
-                .all(|r| r.kind.part() == model::PartId::Source)
-        );
+        assert_eq!(rule::check(REGISTRY), Ok(()));
     }
 }

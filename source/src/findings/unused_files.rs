@@ -12,8 +12,7 @@
 
 use std::collections::HashSet;
 
-use model::Finding;
-use model::analyze::legacy;
+use model::{Finding, FindingKind};
 
 use super::Context;
 
@@ -42,7 +41,7 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     out.sort();
     out.into_iter()
         .map(|f| {
-            let finding = legacy::unused_file(f);
+            let finding = finding(f);
             match graph.workspace_of(f) {
                 Some(ws) if graph.monorepo => {
                     let mut finding = finding;
@@ -53,4 +52,9 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
             }
         })
         .collect()
+}
+
+/// The `unused-files` finding of a project file.
+pub fn finding(path: &str) -> Finding {
+    Finding::new(FindingKind::UnusedFiles, path, path, "")
 }

@@ -4,13 +4,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chromiumoxide::cdp::browser_protocol::network::{
     EventDataReceived, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent,
-    EventResponseReceived, Response,
+    EventResourceChangedPriority, EventResponseReceived, Response,
 };
 use model::Diagnostic;
 use model::vitals::ConsoleError;
 use tokio::time::Instant;
 
 use super::artifacts::{NetworkRecord, TraceEvent};
+use super::critical::CriticalRequests;
+use super::navigation::MainFrameDocuments;
 
 /// Trace events with these names are kept (the others are dropped at once).
 const KEPT_EVENTS: &[&str] = &[
@@ -39,6 +41,8 @@ pub struct Collector {
     pub network: HashMap<String, NetworkRecord>,
     pub finished_hops: Vec<NetworkRecord>,
     pub inflight: HashSet<String>,
+    /// Which requests are critical (Lighthouse's network-critical-idle).
+    pub critical: CriticalRequests,
     /// Last event seen per request id.
     pub request_activity: HashMap<String, Instant>,
     pub last_network_activity: Instant,
@@ -49,6 +53,8 @@ pub struct Collector {
     pub loaded: bool,
     pub crashed: bool,
     pub main_frame_url: Option<String>,
+    /// Every document the main frame committed: whether the page navigated away.
+    pub main_frame_documents: MainFrameDocuments,
     /// Workers and out-of-process iframes attached: (target type, URL).
     pub children: Vec<(String, String)>,
     /// Console errors not kept, per source.
@@ -76,6 +82,7 @@ impl Collector {
             network: HashMap::new(),
             finished_hops: Vec::new(),
             inflight: HashSet::new(),
+            critical: CriticalRequests::default(),
             request_activity: HashMap::new(),
             last_network_activity: Instant::now(),
             trace: Vec::new(),
@@ -87,9 +94,16 @@ impl Collector {
             loaded: false,
             crashed: false,
             main_frame_url: None,
+            main_frame_documents: MainFrameDocuments::default(),
             redirects: 0,
             early: HashMap::new(),
         }
+    }
+
+    /// The main frame committed a document (CDP `Page.frameNavigated`).
+    pub fn main_frame_navigated(&mut self, url: &str, unreachable_url: Option<&str>) {
+        self.main_frame_url = Some(url.to_string());
+        self.main_frame_documents.committed(url, unreachable_url);
     }
 
     fn touch(&mut self, id: &str) {
@@ -103,17 +117,27 @@ impl Collector {
     /// never reads (`fetch` without `.json()`) never finishes; once idle it no
     /// longer holds the run open.
     pub fn busy_requests(&self, idle: std::time::Duration) -> usize {
-        self.inflight
-            .iter()
-            .filter(|id| {
-                let answered = self.network.get(*id).is_some_and(|r| r.status.is_some());
-                let recent = self
-                    .request_activity
-                    .get(*id)
-                    .is_some_and(|t| t.elapsed() < idle);
-                !answered || recent
-            })
+        self.busy(idle).count()
+    }
+
+    /// Busy requests (see [`Self::busy_requests`]) that are critical: of
+    /// the main frame, `High` or `VeryHigh` priority, not a WebSocket or an
+    /// EventSource. A load is quiet only when there is none.
+    pub fn busy_critical_requests(&self, idle: std::time::Duration) -> usize {
+        self.busy(idle)
+            .filter(|id| self.critical.is_critical(id))
             .count()
+    }
+
+    fn busy(&self, idle: std::time::Duration) -> impl Iterator<Item = &String> {
+        self.inflight.iter().filter(move |id| {
+            let answered = self.network.get(*id).is_some_and(|r| r.status.is_some());
+            let recent = self
+                .request_activity
+                .get(*id)
+                .is_some_and(|t| t.elapsed() < idle);
+            !answered || recent
+        })
     }
 
     pub fn trace_chunk(&mut self, values: &[serde_json::Value]) {
@@ -180,6 +204,12 @@ impl Collector {
             ),
             ..NetworkRecord::default()
         };
+        self.critical.sent(
+            &id,
+            ev.frame_id.as_ref().map(|f| f.inner().as_str()),
+            &record.resource_type,
+            ev.request.initial_priority.as_ref(),
+        );
         let mut record = record;
         let mut ended = false;
         if let Some(early) = self.early.remove(&id) {
@@ -212,6 +242,11 @@ impl Collector {
         if !ended {
             self.inflight.insert(id);
         }
+    }
+
+    pub fn priority_changed(&mut self, ev: &EventResourceChangedPriority) {
+        self.critical
+            .priority_changed(ev.request_id.inner(), ev.new_priority.as_ref());
     }
 
     pub fn response_received(&mut self, ev: &EventResponseReceived) {

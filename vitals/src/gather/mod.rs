@@ -6,6 +6,8 @@
 
 pub mod artifacts;
 mod collector;
+mod critical;
+mod navigation;
 pub mod run;
 
 use std::time::Duration;

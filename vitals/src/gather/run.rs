@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chromiumoxide::cdp::IntoEventKind;
+use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::cdp::browser_protocol::emulation::{
     SetCpuThrottlingRateParams, SetDeviceMetricsOverrideParams, SetTouchEmulationEnabledParams,
 };
@@ -12,7 +13,7 @@ use chromiumoxide::cdp::browser_protocol::inspector::EventTargetCrashed;
 #[allow(deprecated)]
 use chromiumoxide::cdp::browser_protocol::network::{
     EmulateNetworkConditionsParams, EventDataReceived, EventLoadingFailed, EventLoadingFinished,
-    EventRequestWillBeSent, EventResponseReceived,
+    EventRequestWillBeSent, EventResourceChangedPriority, EventResponseReceived,
 };
 use chromiumoxide::cdp::browser_protocol::page::{
     AddScriptToEvaluateOnNewDocumentParams, EventFrameNavigated, EventJavascriptDialogOpening,
@@ -41,8 +42,8 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::artifacts::{
-    ARTIFACT_VERSION, ObserverEntries, ReactCommit, ReactLog, ReactRender, ReactRenderer,
-    RunArtifacts,
+    ARTIFACT_VERSION, NetworkRecord, ObserverEntries, ReactCommit, ReactLog, ReactRender,
+    ReactRenderer, RunArtifacts,
 };
 use super::collector::Collector;
 use super::{INIT_SCRIPT, TRACE_CATEGORIES};
@@ -94,6 +95,8 @@ enum Settled {
     Crashed,
     /// The run's own deadline came first.
     Deadline,
+    /// The page navigated away (see `navigation.rs`); said when the run ends.
+    NavigatedAway,
 }
 
 /// Artifacts of a run that could not even start.
@@ -192,6 +195,10 @@ async fn until<T>(deadline: Instant, fut: impl Future<Output = T>) -> Option<T> 
 
 /// Loads `url` once and gathers everything. Never fails: problems become
 /// diagnostics and the run is marked incomplete.
+///
+/// The stages, in order: open a page in a fresh context, listen to its
+/// events, set it up, start the trace, navigate and settle, read the page
+/// and end the trace, collect what the listeners gathered, close.
 pub async fn gather_run(
     browser: &Browser,
     url: &str,
@@ -205,9 +212,76 @@ pub async fn gather_run(
     run.diagnostics.clear();
     let total = deadline.saturating_duration_since(Instant::now());
     let reserve = (total / 4).min(Duration::from_secs(5));
-    let settle_deadline = deadline - reserve;
+    let clock = RunClock {
+        deadline,
+        settle_deadline: deadline - reserve,
+        total,
+    };
 
-    // A fresh context per run: cold cache, no cookies or storage.
+    let Some((context, page)) =
+        open_page(browser, url, &label, &mut run, clock.settle_deadline).await
+    else {
+        return run;
+    };
+    let state: Shared = Arc::new(Mutex::new(Collector::new()));
+    let notify = Arc::new(Notify::new());
+    let ctx = RunCtx {
+        page: &page,
+        state: &state,
+        notify: &notify,
+        url,
+        label: &label,
+    };
+    let tasks = listen_all(&ctx).await;
+
+    prepare(&page, profile, &label, url, &mut run, clock.settle_deadline).await;
+    let tracing = start_tracing(&ctx, &mut run, clock.settle_deadline).await;
+
+    let navigation_started = Instant::now();
+    let navigated = navigate(&ctx, clock.settle_deadline).await;
+    let settled =
+        after_navigation(&ctx, navigated, &mut run, clock, rules, navigation_started).await;
+
+    finish_page(&ctx, &mut run, clock.deadline, tracing).await;
+    stop_listeners(&tasks).await;
+    take_collected(&ctx, &mut run, settled);
+    close_page(browser, page, context).await;
+    run
+}
+
+/// A run's time limits.
+#[derive(Debug, Clone, Copy)]
+struct RunClock {
+    /// The run's own deadline: reading the page and ending the trace too.
+    deadline: Instant,
+    /// Opening, setting up, navigating and settling end by then, a reserve
+    /// before `deadline`.
+    settle_deadline: Instant,
+    /// The run's whole time, from its start to `deadline`.
+    total: Duration,
+}
+
+/// What the stages of one run share once its page is open.
+struct RunCtx<'a> {
+    page: &'a Page,
+    state: &'a Shared,
+    notify: &'a Arc<Notify>,
+    /// The requested URL (the diagnostics' subject).
+    url: &'a str,
+    /// `run N`, the diagnostics' prefix.
+    label: &'a str,
+}
+
+/// Opens a page in a fresh browser context (cold cache, no cookies or
+/// storage; the default context when none can be made). `None`, with a
+/// diagnostic, when no page opens.
+async fn open_page(
+    browser: &Browser,
+    url: &str,
+    label: &str,
+    run: &mut RunArtifacts,
+    settle_deadline: Instant,
+) -> Option<(Option<BrowserContextId>, Page)> {
     let context = match until(
         settle_deadline,
         browser.create_browser_context(CreateBrowserContextParams::default()),
@@ -232,29 +306,42 @@ pub async fn gather_run(
                 url,
                 format!("{label}: could not open a page: {e}"),
             ));
-            return run;
+            return None;
         }
         None => {
             run.diagnostics.push(Diagnostic::new(
                 url,
                 format!("{label}: the browser did not open a page in time"),
             ));
-            return run;
+            return None;
         }
     };
+    Some((context, page))
+}
 
-    let state: Shared = Arc::new(Mutex::new(Collector::new()));
-    let notify = Arc::new(Notify::new());
+/// Listens to the page's events, each stream on a task of its own (returned
+/// to be stopped when the run ends), in this order: trace, network, page
+/// lifecycle, console, dialogs.
+async fn listen_all(ctx: &RunCtx<'_>) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
-    // Trace chunks and the completion event arrive on two streams; the chunks
-    // are queued before the completion, so draining chunks first (biased)
-    // never misses one.
+    listen_trace(&mut tasks, ctx).await;
+    listen_network(&mut tasks, ctx).await;
+    listen_lifecycle(&mut tasks, ctx).await;
+    listen_console(&mut tasks, ctx).await;
+    listen_dialogs(&mut tasks, ctx).await;
+    tasks
+}
+
+/// Trace chunks and the completion event arrive on two streams; the chunks
+/// are queued before the completion, so draining chunks first (biased)
+/// never misses one.
+async fn listen_trace(tasks: &mut Vec<JoinHandle<()>>, ctx: &RunCtx<'_>) {
     if let (Ok(mut chunks), Ok(mut complete)) = (
-        page.event_listener::<EventDataCollected>().await,
-        page.event_listener::<EventTracingComplete>().await,
+        ctx.page.event_listener::<EventDataCollected>().await,
+        ctx.page.event_listener::<EventTracingComplete>().await,
     ) {
-        let state = state.clone();
-        let notify = notify.clone();
+        let state = ctx.state.clone();
+        let notify = ctx.notify.clone();
         tasks.push(tokio::spawn(async move {
             loop {
                 tokio::select! {
@@ -271,133 +358,176 @@ pub async fn gather_run(
             }
         }));
     }
+}
+
+/// The page's requests, and the workers and out-of-process iframes it
+/// starts.
+async fn listen_network(tasks: &mut Vec<JoinHandle<()>>, ctx: &RunCtx<'_>) {
+    let (page, state, notify) = (ctx.page, ctx.state, ctx.notify);
     listen(
-        &mut tasks,
+        tasks,
         page.event_listener::<EventRequestWillBeSent>().await,
-        &state,
-        &notify,
+        state,
+        notify,
         |c, e| c.request_will_be_sent(e),
     );
     listen(
-        &mut tasks,
+        tasks,
+        page.event_listener::<EventResourceChangedPriority>().await,
+        state,
+        notify,
+        |c, e| c.priority_changed(e),
+    );
+    listen(
+        tasks,
         page.event_listener::<EventResponseReceived>().await,
-        &state,
-        &notify,
+        state,
+        notify,
         |c, e| c.response_received(e),
     );
     listen(
-        &mut tasks,
+        tasks,
         page.event_listener::<EventDataReceived>().await,
-        &state,
-        &notify,
+        state,
+        notify,
         |c, e| c.data_received(e),
     );
     listen(
-        &mut tasks,
+        tasks,
         page.event_listener::<EventLoadingFinished>().await,
-        &state,
-        &notify,
+        state,
+        notify,
         |c, e| c.loading_finished(e),
     );
     listen(
-        &mut tasks,
+        tasks,
         page.event_listener::<EventLoadingFailed>().await,
-        &state,
-        &notify,
+        state,
+        notify,
         |c, e| c.loading_failed(e),
     );
     // Workers and out-of-process iframes the page starts: chromiumoxide
     // attaches to them (flattened sessions) on the page's session.
     listen(
-        &mut tasks,
+        tasks,
         page.event_listener::<EventAttachedToTarget>().await,
-        &state,
-        &notify,
+        state,
+        notify,
         |c, e| c.child_attached(&e.target_info.r#type, &e.target_info.url),
     );
+}
+
+/// The load event, a renderer crash, and the main frame's documents.
+async fn listen_lifecycle(tasks: &mut Vec<JoinHandle<()>>, ctx: &RunCtx<'_>) {
+    let (page, state, notify) = (ctx.page, ctx.state, ctx.notify);
     listen(
-        &mut tasks,
+        tasks,
         page.event_listener::<EventLoadEventFired>().await,
-        &state,
-        &notify,
+        state,
+        notify,
         |c, _| c.loaded = true,
     );
     listen(
-        &mut tasks,
+        tasks,
         page.event_listener::<EventTargetCrashed>().await,
-        &state,
-        &notify,
+        state,
+        notify,
         |c, _| c.crashed = true,
     );
     listen(
-        &mut tasks,
+        tasks,
         page.event_listener::<EventFrameNavigated>().await,
-        &state,
-        &notify,
+        state,
+        notify,
         |c, e| {
             if e.frame.parent_id.is_none() {
-                c.main_frame_url = Some(e.frame.url.clone());
+                c.main_frame_navigated(&e.frame.url, e.frame.unreachable_url.as_deref());
             }
         },
     );
+}
+
+/// `console.error` calls and uncaught exceptions.
+async fn listen_console(tasks: &mut Vec<JoinHandle<()>>, ctx: &RunCtx<'_>) {
+    let (page, state, notify) = (ctx.page, ctx.state, ctx.notify);
     listen(
-        &mut tasks,
+        tasks,
         page.event_listener::<EventConsoleApiCalled>().await,
-        &state,
-        &notify,
+        state,
+        notify,
         |c, e| {
-            if e.r#type == ConsoleApiCalledType::Error {
-                let message = e
-                    .args
-                    .iter()
-                    .map(|a| match (&a.value, &a.description) {
-                        (Some(serde_json::Value::String(s)), _) => s.clone(),
-                        (Some(v), _) => v.to_string(),
-                        (None, Some(d)) => d.clone(),
-                        _ => String::new(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let url = e
-                    .stack_trace
-                    .as_ref()
-                    .and_then(|s| s.call_frames.first())
-                    .map(|f| f.url.clone())
-                    .filter(|u| !u.is_empty());
-                c.console_error(ConsoleError {
-                    source: "console.error".into(),
-                    message,
-                    url,
-                });
+            if let Some(error) = console_api_error(e) {
+                c.console_error(error);
             }
         },
     );
     listen(
-        &mut tasks,
+        tasks,
         page.event_listener::<EventExceptionThrown>().await,
-        &state,
-        &notify,
-        |c, e| {
-            let d = &e.exception_details;
-            let message = d
-                .exception
-                .as_ref()
-                .and_then(|x| x.description.clone())
-                .unwrap_or_else(|| d.text.clone());
-            c.console_error(ConsoleError {
-                source: "exception".into(),
-                message,
-                url: d.url.clone().filter(|u| !u.is_empty()),
-            });
-        },
+        state,
+        notify,
+        |c, e| c.console_error(exception_error(e)),
     );
-    // Dialogs block the page: dismiss them at once (accept `beforeunload` so
-    // the page may leave).
-    if let Ok(mut dialogs) = page.event_listener::<EventJavascriptDialogOpening>().await {
-        let page = page.clone();
-        let state = state.clone();
-        let url = url.to_string();
-        let label = label.clone();
+}
+
+/// A `console.error` call as a [`ConsoleError`]: its arguments joined by
+/// spaces, the URL of its first stack frame; `None` for other console calls.
+fn console_api_error(e: &EventConsoleApiCalled) -> Option<ConsoleError> {
+    if e.r#type != ConsoleApiCalledType::Error {
+        return None;
+    }
+    let message = e
+        .args
+        .iter()
+        .map(|a| match (&a.value, &a.description) {
+            (Some(serde_json::Value::String(s)), _) => s.clone(),
+            (Some(v), _) => v.to_string(),
+            (None, Some(d)) => d.clone(),
+            _ => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let url = e
+        .stack_trace
+        .as_ref()
+        .and_then(|s| s.call_frames.first())
+        .map(|f| f.url.clone())
+        .filter(|u| !u.is_empty());
+    Some(ConsoleError {
+        source: "console.error".into(),
+        message,
+        url,
+    })
+}
+
+/// An uncaught exception as a [`ConsoleError`]: the exception's description,
+/// else the details' text.
+fn exception_error(e: &EventExceptionThrown) -> ConsoleError {
+    let d = &e.exception_details;
+    let message = d
+        .exception
+        .as_ref()
+        .and_then(|x| x.description.clone())
+        .unwrap_or_else(|| d.text.clone());
+    ConsoleError {
+        source: "exception".into(),
+        message,
+        url: d.url.clone().filter(|u| !u.is_empty()),
+    }
+}
+
+/// Dialogs block the page: dismiss them at once (accept `beforeunload` so
+/// the page may leave), each with a diagnostic.
+async fn listen_dialogs(tasks: &mut Vec<JoinHandle<()>>, ctx: &RunCtx<'_>) {
+    if let Ok(mut dialogs) = ctx
+        .page
+        .event_listener::<EventJavascriptDialogOpening>()
+        .await
+    {
+        let page = ctx.page.clone();
+        let state = ctx.state.clone();
+        let url = ctx.url.to_string();
+        let label = ctx.label.to_string();
         tasks.push(tokio::spawn(async move {
             while let Some(ev) = dialogs.next().await {
                 let kind = ev.r#type.as_ref().to_string();
@@ -410,19 +540,21 @@ pub async fn gather_run(
                 with(&state, |c| {
                     c.diagnostics.push(Diagnostic::new(
                         &url,
-                        format!(
-                            "{label}: the page opened a {kind} dialog ({:?}); perfscope dismissed it",
-                            ev.message
-                        ),
+                        dialog_dismissed(&label, &kind, &ev.message),
                     ))
                 });
             }
         }));
     }
+}
 
-    prepare(&page, profile, &label, url, &mut run, settle_deadline).await;
+/// The diagnostic of a dialog perfscope dismissed.
+fn dialog_dismissed(label: &str, kind: &str, message: &str) -> String {
+    format!("{label}: the page opened a {kind} dialog ({message:?}); perfscope dismissed it")
+}
 
-    // Trace, then navigate.
+/// Starts the trace; whether it started (a diagnostic says when not).
+async fn start_tracing(ctx: &RunCtx<'_>, run: &mut RunArtifacts, settle_deadline: Instant) -> bool {
     let mut trace = StartParams::builder()
         .transfer_mode(StartTransferMode::ReportEvents)
         .trace_config(TraceConfig {
@@ -432,26 +564,46 @@ pub async fn gather_run(
         .build();
     trace.buffer_usage_reporting_interval = None;
     let tracing = matches!(
-        until(settle_deadline, page.execute(trace)).await,
+        until(settle_deadline, ctx.page.execute(trace)).await,
         Some(Ok(_))
     );
     if !tracing {
         run.diagnostics.push(Diagnostic::new(
-            url,
-            format!("{label}: tracing did not start; trace metrics are missing"),
+            ctx.url,
+            format!(
+                "{}: tracing did not start; trace metrics are missing",
+                ctx.label
+            ),
         ));
     }
+    tracing
+}
 
-    let mut settled = false;
-    let navigation_started = Instant::now();
+/// How the navigation command ended.
+#[derive(Debug)]
+enum Navigated {
+    /// The document was committed.
+    Committed,
+    /// The browser answered with an error text (`net::ERR_…`).
+    Error(String),
+    /// The command failed, or the renderer crashed first.
+    Failed(chromiumoxide::error::CdpError),
+    /// No answer by the settle deadline.
+    TimedOut,
+}
+
+/// Navigates to the URL, giving up when the renderer crashes or at the
+/// settle deadline.
+async fn navigate(ctx: &RunCtx<'_>, settle_deadline: Instant) -> Navigated {
     let navigate = async {
-        let navigation = page.execute(NavigateParams::new(url));
+        let navigation = ctx.page.execute(NavigateParams::new(ctx.url));
         let crash = async {
             loop {
-                if with(&state, |c| c.crashed).unwrap_or(true) {
+                if with(ctx.state, |c| c.crashed).unwrap_or(true) {
                     return;
                 }
-                let _ = tokio::time::timeout(Duration::from_millis(100), notify.notified()).await;
+                let _ =
+                    tokio::time::timeout(Duration::from_millis(100), ctx.notify.notified()).await;
             }
         };
         tokio::select! {
@@ -459,76 +611,71 @@ pub async fn gather_run(
             _ = crash => None,
         }
     };
-    let navigated = match until(settle_deadline, navigate).await {
-        Some(Some(result)) => Some(result),
-        Some(None) => Some(Err(chromiumoxide::error::CdpError::msg("renderer crashed"))),
-        None => None,
-    };
+    match until(settle_deadline, navigate).await {
+        Some(Some(Ok(response))) => match response
+            .result
+            .error_text
+            .as_ref()
+            .filter(|e| !e.is_empty())
+        {
+            Some(error) => Navigated::Error(error.clone()),
+            None => Navigated::Committed,
+        },
+        Some(Some(Err(e))) => Navigated::Failed(e),
+        Some(None) => Navigated::Failed(chromiumoxide::error::CdpError::msg("renderer crashed")),
+        None => Navigated::TimedOut,
+    }
+}
+
+/// After the navigation: when the document was committed, waits until the
+/// page settles ([`settle`]); says how the run ended. Whether it settled
+/// (quiet, or measured to the maximum wait).
+async fn after_navigation(
+    ctx: &RunCtx<'_>,
+    navigated: Navigated,
+    run: &mut RunArtifacts,
+    clock: RunClock,
+    rules: SettleRules,
+    navigation_started: Instant,
+) -> bool {
+    let (url, label) = (ctx.url, ctx.label);
     match navigated {
-        Some(Ok(response)) => {
-            if let Some(error) = response
-                .result
-                .error_text
-                .as_ref()
-                .filter(|e| !e.is_empty())
-            {
-                run.diagnostics.push(Diagnostic::new(
-                    url,
-                    format!("{label}: navigation failed: {error}"),
-                ));
-            } else {
-                let outcome = settle(
-                    &state,
-                    &notify,
-                    &page,
-                    &mut run,
-                    settle_deadline,
-                    rules,
-                    navigation_started,
-                )
-                .await;
-                settled = matches!(outcome, Settled::Quiet | Settled::MaxWait);
-                let waited = (settle_deadline - (deadline - total)).as_secs_f64();
-                let message = match outcome {
-                    Settled::Quiet => None,
-                    Settled::MaxWait => Some(format!(
-                        "{label}: the network or the main thread was never quiet for {:.2} s within {:.0} s; measured what happened until then",
-                        rules.quiet.as_secs_f64(),
-                        rules.max_wait.as_secs_f64()
-                    )),
-                    Settled::NoFcp => Some(format!(
-                        "{label}: no first contentful paint within {:.0} s (Lighthouse: NO_FCP); the run does not count",
-                        rules.fcp_timeout.as_secs_f64()
-                    )),
-                    Settled::Crashed => Some(format!(
-                        "{label}: the page's renderer crashed; kept what was measured before"
-                    )),
-                    Settled::Deadline => Some(format!(
-                        "{label}: the page did not settle (load, first paint, then {:.2} s of network and CPU quiet) within the run's {waited:.0} s; kept what was measured",
-                        rules.quiet.as_secs_f64()
-                    )),
-                };
-                if let Some(message) = message {
-                    run.diagnostics.push(Diagnostic::new(url, message));
-                }
+        Navigated::Committed => {
+            let outcome = settle(
+                ctx.state,
+                ctx.notify,
+                ctx.page,
+                run,
+                clock.settle_deadline,
+                rules,
+                navigation_started,
+            )
+            .await;
+            let waited = (clock.settle_deadline - (clock.deadline - clock.total)).as_secs_f64();
+            if let Some(message) = settle_message(outcome, rules, label, waited) {
+                run.diagnostics.push(Diagnostic::new(url, message));
             }
+            matches!(outcome, Settled::Quiet | Settled::MaxWait)
         }
-        Some(Err(e)) => {
-            let crashed = with(&state, |c| c.crashed).unwrap_or(false);
+        Navigated::Error(error) => {
             run.diagnostics.push(Diagnostic::new(
                 url,
-                if crashed {
-                    format!("{label}: the page's renderer crashed")
-                } else {
-                    format!("{label}: navigation failed: {e}")
-                },
+                format!("{label}: navigation failed: {error}"),
             ));
+            false
         }
-        None => {
-            let seconds = settle_deadline
-                .saturating_duration_since(deadline - total)
+        Navigated::Failed(e) => {
+            let crashed = with(ctx.state, |c| c.crashed).unwrap_or(false);
+            run.diagnostics
+                .push(Diagnostic::new(url, navigation_failed(label, crashed, &e)));
+            false
+        }
+        Navigated::TimedOut => {
+            let seconds = clock
+                .settle_deadline
+                .saturating_duration_since(clock.deadline - clock.total)
                 .as_secs_f64();
-            let responded = with(&state, |c| {
+            let responded = with(ctx.state, |c| {
                 c.network
                     .values()
                     .any(|r| r.resource_type == "Document" && r.status.is_some())
@@ -536,124 +683,249 @@ pub async fn gather_run(
             .unwrap_or(false);
             run.diagnostics.push(Diagnostic::new(
                 url,
-                if responded {
-                    format!(
-                        "{label}: the page did not finish loading within {seconds:.0} s (its main thread stayed busy: a script that never stops?)"
-                    )
-                } else {
-                    format!(
-                        "{label}: the server sent no response within {seconds:.0} s (the page never finished loading)"
-                    )
-                },
+                navigation_timed_out(label, seconds, responded),
             ));
+            false
         }
     }
+}
 
-    let crashed = with(&state, |c| c.crashed).unwrap_or(false);
+/// What a settle outcome says, `None` when there is nothing to say;
+/// `waited` is the seconds the run had to settle.
+fn settle_message(
+    outcome: Settled,
+    rules: SettleRules,
+    label: &str,
+    waited: f64,
+) -> Option<String> {
+    match outcome {
+        Settled::Quiet | Settled::NavigatedAway => None,
+        Settled::MaxWait => Some(format!(
+            "{label}: the network or the main thread was never quiet for {:.2} s within {:.0} s; measured what happened until then",
+            rules.quiet.as_secs_f64(),
+            rules.max_wait.as_secs_f64()
+        )),
+        Settled::NoFcp => Some(format!(
+            "{label}: no first contentful paint within {:.0} s (Lighthouse: NO_FCP); the run does not count",
+            rules.fcp_timeout.as_secs_f64()
+        )),
+        Settled::Crashed => Some(format!(
+            "{label}: the page's renderer crashed; kept what was measured before"
+        )),
+        Settled::Deadline => Some(format!(
+            "{label}: the page did not settle (load, first paint, then {:.2} s of network and CPU quiet) within the run's {waited:.0} s; kept what was measured",
+            rules.quiet.as_secs_f64()
+        )),
+    }
+}
+
+/// A navigation command that failed: the renderer crashed, or the error.
+fn navigation_failed(label: &str, crashed: bool, error: &impl std::fmt::Display) -> String {
+    if crashed {
+        format!("{label}: the page's renderer crashed")
+    } else {
+        format!("{label}: navigation failed: {error}")
+    }
+}
+
+/// A navigation that did not finish within `seconds`: the server never
+/// answered, or it did (`responded`) and the page kept its main thread busy.
+fn navigation_timed_out(label: &str, seconds: f64, responded: bool) -> String {
+    if responded {
+        format!(
+            "{label}: the page did not finish loading within {seconds:.0} s (its main thread stayed busy: a script that never stops?)"
+        )
+    } else {
+        format!(
+            "{label}: the server sent no response within {seconds:.0} s (the page never finished loading)"
+        )
+    }
+}
+
+/// Reads the page (unless its renderer crashed), then ends the trace and
+/// waits for its last chunk, by the run's own deadline.
+async fn finish_page(ctx: &RunCtx<'_>, run: &mut RunArtifacts, deadline: Instant, tracing: bool) {
+    let crashed = with(ctx.state, |c| c.crashed).unwrap_or(false);
     if !crashed {
-        read_page(&page, &mut run, deadline).await;
+        read_page(ctx.page, run, deadline).await;
     }
     if tracing {
-        let _ = until(deadline, page.execute(EndParams::default())).await;
+        let _ = until(deadline, ctx.page.execute(EndParams::default())).await;
         loop {
-            if with(&state, |c| c.trace_complete).unwrap_or(true) {
+            if with(ctx.state, |c| c.trace_complete).unwrap_or(true) {
                 break;
             }
-            if until(deadline, notify.notified()).await.is_none() {
+            if until(deadline, ctx.notify.notified()).await.is_none() {
                 run.diagnostics.push(Diagnostic::new(
-                    url,
-                    format!("{label}: the trace did not finish within the timeout; kept the events received"),
+                    ctx.url,
+                    format!(
+                        "{}: the trace did not finish within the timeout; kept the events received",
+                        ctx.label
+                    ),
                 ));
                 break;
             }
         }
     }
+}
 
-    // Let the listeners drain what is already queued, then stop them.
+/// Lets the listeners drain what is already queued, then stops them.
+async fn stop_listeners(tasks: &[JoinHandle<()>]) {
     tokio::time::sleep(Duration::from_millis(50)).await;
-    for task in &tasks {
+    for task in tasks {
         task.abort();
     }
-    if let Ok(mut c) = state.lock() {
-        run.trace_events = std::mem::take(&mut c.trace);
-        run.network = c.network_log();
-        run.console_errors = c.take_console_errors();
-        run.diagnostics.append(&mut c.diagnostics);
-        if let Some(text) = children_not_recorded(&c.children) {
-            run.diagnostics
-                .push(Diagnostic::new(url, format!("{label}: {text}")));
-        }
-        // The document: its server redirects, its status, and where the
-        // main frame ended (a client-side redirect); a `#fragment` is the
-        // same document.
-        let log = c.network_log();
-        let documents: Vec<&super::artifacts::NetworkRecord> = log
-            .iter()
-            .filter(|r| r.resource_type == "Document")
-            .collect();
-        let hops: Vec<String> = documents
-            .iter()
-            .take_while(|r| r.status.is_some_and(|s| (300..400).contains(&s)))
-            .map(|r| format!("{} ({})", r.url, r.status.unwrap_or(0)))
-            .collect();
-        let document = documents
-            .iter()
-            .find(|r| !r.status.is_some_and(|s| (300..400).contains(&s)));
-        let mut errored = false;
-        if let Some(doc) = document {
-            if let Some(status) = doc.status.filter(|s| *s >= 400) {
-                errored = true;
-                run.diagnostics.push(Diagnostic::new(
-                    url,
-                    format!(
-                        "{label}: the page answered {status} for {} (Lighthouse: ERRORED_DOCUMENT_REQUEST); the run does not count",
-                        doc.url
-                    ),
-                ));
-            } else if let Some(error) = &doc.failed {
-                errored = true;
-                run.diagnostics.push(Diagnostic::new(
-                    url,
-                    format!(
-                        "{label}: the document request failed: {error}; the run does not count"
-                    ),
-                ));
-            }
-            if !hops.is_empty() {
-                run.diagnostics.push(Diagnostic::new(
-                    url,
-                    format!(
-                        "{label}: server redirects {} \u{2192} {}",
-                        hops.join(" \u{2192} "),
-                        doc.url
-                    ),
-                ));
-            }
-        }
-        let without_fragment = |u: &str| u.split('#').next().unwrap_or(u).to_string();
-        let served = document.map(|d| without_fragment(&d.url));
-        if let Some(final_url) = c.main_frame_url.clone() {
-            let moved = without_fragment(&final_url) != without_fragment(url)
-                && Some(without_fragment(&final_url)) != served;
-            if moved && !final_url.starts_with("chrome-error:") {
-                run.diagnostics.push(Diagnostic::new(
-                    url,
-                    format!("{label}: the page redirected itself (client side) to {final_url}; the final document was measured"),
-                ));
-            }
-            if without_fragment(&final_url) != without_fragment(url) {
-                run.final_url = Some(final_url);
-            }
-        }
-        run.complete = settled && !c.crashed && !errored;
+}
+
+/// Moves what the listeners collected into `run`, with what the document
+/// and the main frame say; the run is complete when it `settled`, the
+/// renderer survived, the document loaded and the page stayed.
+fn take_collected(ctx: &RunCtx<'_>, run: &mut RunArtifacts, settled: bool) {
+    let (url, label) = (ctx.url, ctx.label);
+    let Ok(mut c) = ctx.state.lock() else {
+        return;
+    };
+    run.trace_events = std::mem::take(&mut c.trace);
+    run.network = c.network_log();
+    run.console_errors = c.take_console_errors();
+    run.diagnostics.append(&mut c.diagnostics);
+    if let Some(text) = children_not_recorded(&c.children) {
+        run.diagnostics
+            .push(Diagnostic::new(url, format!("{label}: {text}")));
     }
-    // Close the page and its context; a hung renderer is killed with the browser.
+    let document = document_outcome(&run.network, url, label);
+    run.diagnostics.extend(document.diagnostics);
+    let away = navigated_away(&c, run, url, label);
+    let (redirect, final_url) = main_frame_end(
+        c.main_frame_url.as_deref(),
+        url,
+        document.served.as_deref(),
+        away,
+        label,
+    );
+    run.diagnostics.extend(redirect);
+    if final_url.is_some() {
+        run.final_url = final_url;
+    }
+    run.complete = settled && !c.crashed && !document.errored && !away;
+}
+
+/// What the network log says about the document.
+#[derive(Debug, PartialEq)]
+struct DocumentOutcome {
+    /// Its error status or failure, then its server redirects.
+    diagnostics: Vec<Diagnostic>,
+    /// It answered 400 or more, or failed: the run does not count.
+    errored: bool,
+    /// The URL it was served from, without its `#fragment`.
+    served: Option<String>,
+}
+
+/// The document in the network `log`: its server redirects, its status,
+/// and the URL it was served from.
+fn document_outcome(log: &[NetworkRecord], url: &str, label: &str) -> DocumentOutcome {
+    let redirect = |r: &&NetworkRecord| r.status.is_some_and(|s| (300..400).contains(&s));
+    let documents: Vec<&NetworkRecord> = log
+        .iter()
+        .filter(|r| r.resource_type == "Document")
+        .collect();
+    let hops: Vec<String> = documents
+        .iter()
+        .take_while(|r| redirect(r))
+        .map(|r| format!("{} ({})", r.url, r.status.unwrap_or(0)))
+        .collect();
+    let document = documents.iter().find(|r| !redirect(r));
+    let mut outcome = DocumentOutcome {
+        diagnostics: Vec::new(),
+        errored: false,
+        served: document.map(|d| without_fragment(&d.url)),
+    };
+    let Some(doc) = document else {
+        return outcome;
+    };
+    if let Some(status) = doc.status.filter(|s| *s >= 400) {
+        outcome.errored = true;
+        outcome.diagnostics.push(Diagnostic::new(
+            url,
+            format!(
+                "{label}: the page answered {status} for {} (Lighthouse: ERRORED_DOCUMENT_REQUEST); the run does not count",
+                doc.url
+            ),
+        ));
+    } else if let Some(error) = &doc.failed {
+        outcome.errored = true;
+        outcome.diagnostics.push(Diagnostic::new(
+            url,
+            format!("{label}: the document request failed: {error}; the run does not count"),
+        ));
+    }
+    if !hops.is_empty() {
+        outcome.diagnostics.push(Diagnostic::new(
+            url,
+            format!(
+                "{label}: server redirects {} \u{2192} {}",
+                hops.join(" \u{2192} "),
+                doc.url
+            ),
+        ));
+    }
+    outcome
+}
+
+/// A URL without its `#fragment` (the same document).
+fn without_fragment(u: &str) -> String {
+    u.split('#').next().unwrap_or(u).to_string()
+}
+
+/// Where the main frame ended (`final_url`), against the requested `url`
+/// and the URL the document was `served` from: a diagnostic when the page
+/// redirected itself client side (not when it navigated `away`, which says
+/// so, nor to an error page), and the run's final URL when it is another
+/// document than `url`.
+fn main_frame_end(
+    final_url: Option<&str>,
+    url: &str,
+    served: Option<&str>,
+    away: bool,
+    label: &str,
+) -> (Option<Diagnostic>, Option<String>) {
+    let Some(final_url) = final_url else {
+        return (None, None);
+    };
+    let moved = without_fragment(final_url) != without_fragment(url)
+        && Some(without_fragment(final_url)).as_deref() != served;
+    let redirect = (moved && !away && !final_url.starts_with("chrome-error:")).then(|| {
+        Diagnostic::new(
+            url,
+            format!("{label}: the page redirected itself (client side) to {final_url}; the final document was measured"),
+        )
+    });
+    let moved_document =
+        (without_fragment(final_url) != without_fragment(url)).then(|| final_url.to_string());
+    (redirect, moved_document)
+}
+
+/// Closes the page and its context; a hung renderer is killed with the browser.
+async fn close_page(browser: &Browser, page: Page, context: Option<BrowserContextId>) {
     let _ = tokio::time::timeout(Duration::from_secs(1), page.close()).await;
     if let Some(id) = context {
         let _ =
             tokio::time::timeout(Duration::from_secs(1), browser.dispose_browser_context(id)).await;
     }
-    run
+}
+
+/// A page that navigated away (to `about:blank`, another origin, or in a
+/// loop: the rule is in `navigation.rs`) fails its run: a diagnostic says
+/// where it went. Whether it did.
+fn navigated_away(c: &Collector, run: &mut RunArtifacts, url: &str, label: &str) -> bool {
+    let Some(away) = c.main_frame_documents.navigated_away() else {
+        return false;
+    };
+    run.diagnostics.push(Diagnostic::new(
+        url,
+        format!("{label}: the page {away}; the run does not count"),
+    ));
+    true
 }
 
 /// Viewport, throttling and the init script.
@@ -748,15 +1020,24 @@ async fn settle(
     let mut cpu_quiet_since = navigation_started;
     let mut net_quiet_since = navigation_started;
     loop {
-        let (loaded, crashed, busy) = with(state, |c| {
-            (c.loaded, c.crashed, c.busy_requests(REQUEST_IDLE))
+        let (loaded, crashed, busy, critical) = with(state, |c| {
+            (
+                c.loaded,
+                c.crashed,
+                c.busy_requests(REQUEST_IDLE),
+                c.busy_critical_requests(REQUEST_IDLE),
+            )
         })
-        .unwrap_or((false, true, 0));
+        .unwrap_or((false, true, 0, 0));
         if crashed {
             return Settled::Crashed;
         }
+        if with(state, |c| c.main_frame_documents.navigated_away().is_some()).unwrap_or(false) {
+            return Settled::NavigatedAway;
+        }
         let now = Instant::now();
-        if busy > QUIET_REQUESTS {
+        // Lighthouse's two listeners: network-2-quiet and critical-quiet.
+        if busy > QUIET_REQUESTS || critical > 0 {
             net_quiet_since = now;
         }
         if now >= next_poll {
@@ -1032,4 +1313,252 @@ pub fn parse_react(value: &serde_json::Value) -> ReactLog {
         })
         .unwrap_or_default();
     ReactLog { renderers, commits }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const URL: &str = "http://localhost:4173/";
+
+    fn rules() -> SettleRules {
+        SettleRules::default()
+    }
+
+    fn messages(diagnostics: &[Diagnostic]) -> Vec<&str> {
+        diagnostics.iter().map(|d| d.message.as_str()).collect()
+    }
+
+    #[test]
+    fn settle_message_per_outcome() {
+        assert_eq!(settle_message(Settled::Quiet, rules(), "run 1", 40.0), None);
+        assert_eq!(
+            settle_message(Settled::NavigatedAway, rules(), "run 1", 40.0),
+            None
+        );
+        assert_eq!(
+            settle_message(Settled::MaxWait, rules(), "run 1", 40.0).as_deref(),
+            Some(
+                "run 1: the network or the main thread was never quiet for 5.25 s within 45 s; measured what happened until then"
+            )
+        );
+        assert_eq!(
+            settle_message(Settled::NoFcp, rules(), "run 2", 40.0).as_deref(),
+            Some(
+                "run 2: no first contentful paint within 30 s (Lighthouse: NO_FCP); the run does not count"
+            )
+        );
+        assert_eq!(
+            settle_message(Settled::Crashed, rules(), "run 1", 40.0).as_deref(),
+            Some("run 1: the page's renderer crashed; kept what was measured before")
+        );
+        assert_eq!(
+            settle_message(Settled::Deadline, rules(), "run 1", 39.6).as_deref(),
+            Some(
+                "run 1: the page did not settle (load, first paint, then 5.25 s of network and CPU quiet) within the run's 40 s; kept what was measured"
+            )
+        );
+    }
+
+    #[test]
+    fn navigation_failures_say_why() {
+        assert_eq!(
+            navigation_failed("run 1", true, &"anything"),
+            "run 1: the page's renderer crashed"
+        );
+        assert_eq!(
+            navigation_failed("run 1", false, &"net::ERR_ABORTED"),
+            "run 1: navigation failed: net::ERR_ABORTED"
+        );
+        assert_eq!(
+            navigation_timed_out("run 3", 29.7, true),
+            "run 3: the page did not finish loading within 30 s (its main thread stayed busy: a script that never stops?)"
+        );
+        assert_eq!(
+            navigation_timed_out("run 3", 29.7, false),
+            "run 3: the server sent no response within 30 s (the page never finished loading)"
+        );
+    }
+
+    fn document(url: &str, status: Option<u16>) -> NetworkRecord {
+        NetworkRecord {
+            url: url.to_string(),
+            resource_type: "Document".to_string(),
+            status,
+            ..NetworkRecord::default()
+        }
+    }
+
+    #[test]
+    fn document_outcome_of_a_redirected_page() {
+        let script = NetworkRecord {
+            url: "http://localhost:4173/app.js".to_string(),
+            resource_type: "Script".to_string(),
+            status: Some(404),
+            ..NetworkRecord::default()
+        };
+        let log = [
+            document("http://localhost:4173/", Some(301)),
+            document("http://localhost:4173/en", Some(302)),
+            script,
+            document("http://localhost:4173/en/#top", Some(200)),
+        ];
+        let outcome = document_outcome(&log, URL, "run 1");
+        assert!(!outcome.errored);
+        assert_eq!(outcome.served.as_deref(), Some("http://localhost:4173/en/"));
+        assert_eq!(
+            messages(&outcome.diagnostics),
+            vec![
+                "run 1: server redirects http://localhost:4173/ (301) \u{2192} http://localhost:4173/en (302) \u{2192} http://localhost:4173/en/#top"
+            ]
+        );
+    }
+
+    #[test]
+    fn document_outcome_of_an_error_or_failure() {
+        let outcome = document_outcome(&[document(URL, Some(404))], URL, "run 1");
+        assert!(outcome.errored);
+        assert_eq!(
+            messages(&outcome.diagnostics),
+            vec![
+                "run 1: the page answered 404 for http://localhost:4173/ (Lighthouse: ERRORED_DOCUMENT_REQUEST); the run does not count"
+            ]
+        );
+        let mut failed = document(URL, None);
+        failed.failed = Some("net::ERR_CONNECTION_RESET".to_string());
+        let outcome = document_outcome(&[failed], URL, "run 1");
+        assert!(outcome.errored);
+        assert_eq!(
+            messages(&outcome.diagnostics),
+            vec![
+                "run 1: the document request failed: net::ERR_CONNECTION_RESET; the run does not count"
+            ]
+        );
+        // Only redirects, or no document at all: nothing to say.
+        let none = DocumentOutcome {
+            diagnostics: Vec::new(),
+            errored: false,
+            served: None,
+        };
+        assert_eq!(document_outcome(&[], URL, "run 1"), none);
+        assert_eq!(
+            document_outcome(&[document(URL, Some(307))], URL, "run 1"),
+            none
+        );
+    }
+
+    #[test]
+    fn main_frame_end_tells_client_redirects() {
+        // Stayed (a fragment is the same document).
+        let stayed = main_frame_end(Some("http://localhost:4173/#a"), URL, Some(URL), false, "r");
+        assert_eq!(stayed, (None, None));
+        assert_eq!(
+            main_frame_end(None, URL, Some(URL), false, "r"),
+            (None, None)
+        );
+        // Redirected itself.
+        let moved = "http://localhost:4173/home";
+        let (diagnostic, final_url) = main_frame_end(Some(moved), URL, Some(URL), false, "run 1");
+        assert_eq!(
+            diagnostic.map(|d| d.message),
+            Some("run 1: the page redirected itself (client side) to http://localhost:4173/home; the final document was measured".to_string())
+        );
+        assert_eq!(final_url.as_deref(), Some(moved));
+        // The server redirected there: the document says so already.
+        let served = main_frame_end(Some(moved), URL, Some(moved), false, "run 1");
+        assert_eq!(served, (None, Some(moved.to_string())));
+        // Navigated away, or an error page: said elsewhere.
+        let away = main_frame_end(Some(moved), URL, Some(URL), true, "run 1");
+        assert_eq!(away, (None, Some(moved.to_string())));
+        let error = main_frame_end(Some("chrome-error://chromewebdata/"), URL, None, false, "r");
+        assert_eq!(error.0, None);
+    }
+
+    #[test]
+    fn console_errors_from_events() {
+        let event: EventConsoleApiCalled = serde_json::from_value(serde_json::json!({
+            "type": "error",
+            "args": [
+                {"type": "string", "value": "failed:"},
+                {"type": "number", "value": 42},
+                {"type": "object", "description": "Error: boom"},
+                {"type": "undefined"}
+            ],
+            "executionContextId": 1,
+            "timestamp": 0.0,
+            "stackTrace": {"callFrames": [{
+                "functionName": "f", "scriptId": "1", "url": "http://localhost:4173/app.js",
+                "lineNumber": 1, "columnNumber": 2
+            }]}
+        }))
+        .unwrap();
+        assert_eq!(
+            console_api_error(&event),
+            Some(ConsoleError {
+                source: "console.error".into(),
+                message: "failed: 42 Error: boom ".into(),
+                url: Some("http://localhost:4173/app.js".into()),
+            })
+        );
+        let log: EventConsoleApiCalled = serde_json::from_value(serde_json::json!({
+            "type": "log", "args": [], "executionContextId": 1, "timestamp": 0.0
+        }))
+        .unwrap();
+        assert_eq!(console_api_error(&log), None);
+
+        let thrown: EventExceptionThrown = serde_json::from_value(serde_json::json!({
+            "timestamp": 0.0,
+            "exceptionDetails": {
+                "exceptionId": 1, "text": "Uncaught", "lineNumber": 0, "columnNumber": 0,
+                "url": "",
+                "exception": {"type": "object", "description": "TypeError: x is undefined"}
+            }
+        }))
+        .unwrap();
+        assert_eq!(
+            exception_error(&thrown),
+            ConsoleError {
+                source: "exception".into(),
+                message: "TypeError: x is undefined".into(),
+                url: None,
+            }
+        );
+        let text_only: EventExceptionThrown = serde_json::from_value(serde_json::json!({
+            "timestamp": 0.0,
+            "exceptionDetails": {
+                "exceptionId": 2, "text": "Uncaught SyntaxError", "lineNumber": 0,
+                "columnNumber": 0, "url": "http://localhost:4173/x.js"
+            }
+        }))
+        .unwrap();
+        let error = exception_error(&text_only);
+        assert_eq!(error.message, "Uncaught SyntaxError");
+        assert_eq!(error.url.as_deref(), Some("http://localhost:4173/x.js"));
+    }
+
+    #[test]
+    fn dialog_and_children_messages() {
+        assert_eq!(
+            dialog_dismissed("run 1", "alert", "hi \"there\""),
+            "run 1: the page opened a alert dialog (\"hi \\\"there\\\"\"); perfscope dismissed it"
+        );
+        assert_eq!(children_not_recorded(&[]), None);
+        let children = [
+            (
+                "worker".to_string(),
+                "http://localhost:4173/w.js".to_string(),
+            ),
+            (
+                "worker".to_string(),
+                "http://localhost:4173/w.js".to_string(),
+            ),
+            ("iframe".to_string(), String::new()),
+        ];
+        assert_eq!(
+            children_not_recorded(&children).as_deref(),
+            Some(
+                "the page started 1 out-of-process iframe(s) and 2 worker(s) (http://localhost:4173/w.js); their own requests, console messages and main-thread work are not recorded (only the page's are)"
+            )
+        );
+    }
 }
