@@ -85,31 +85,7 @@ fn resolve_relative_by_hand(from: &Path, specifier: &str) -> Option<PathBuf> {
         return None;
     }
     let base = from.parent()?.join(specifier);
-    probe(&base, EXTENSIONS)?.canonicalize().ok()
-}
-
-/// The file a bundler finds for `base` (a path without its extension, or a
-/// folder): itself, itself with one of `extensions` (`.ts`), or the folder's
-/// `index` with one of them.
-pub fn probe(base: &Path, extensions: &[&str]) -> Option<PathBuf> {
-    let is_file = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file());
-    if is_file(base) {
-        return Some(base.to_path_buf());
-    }
-    let with_ext = |ext: &str| {
-        let mut os = base.as_os_str().to_os_string();
-        os.push(ext);
-        PathBuf::from(os)
-    };
-    extensions
-        .iter()
-        .map(|ext| with_ext(ext))
-        .chain(
-            extensions
-                .iter()
-                .map(|ext| base.join(format!("index{ext}"))),
-        )
-        .find(|p| is_file(p))
+    super::walk::probe(&base, EXTENSIONS)?.canonicalize().ok()
 }
 
 /// The project folders resolutions must stay in: `root` as given and canonical.

@@ -67,7 +67,7 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
             match target {
                 Some(target) => {
                     // Inside the workspace only (never read outside it).
-                    if let Some(file) = crate::resolve::probe(&target, EXTENSIONS)
+                    if let Some(file) = crate::walk::probe(&target, EXTENSIONS)
                         .and_then(|f| f.canonicalize().ok())
                         .filter(|f| project::fsx::is_under(f, &ctx.ws.dir))
                     {
