@@ -46,6 +46,10 @@ pub struct VitalsReport {
     /// The other listed pages, each measured with its own runs, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pages: Vec<VitalsReport>,
+    /// Recorded user flows replayed on the target (`--flow`), each with
+    /// its interactions and INP.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<FlowReport>,
 }
 
 /// The emulated device and network.
@@ -355,4 +359,84 @@ pub struct SlowRender {
     pub total_ms: f64,
     /// Longest `actualDuration` (the component with its rendered children), ms.
     pub max_actual_ms: f64,
+}
+
+/// A recorded user flow (Chrome DevTools Recorder JSON) replayed in
+/// Chromium, once per run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FlowReport {
+    /// The recording's `title`, else its file name.
+    pub name: String,
+    /// The recording file, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Every replay, in order.
+    pub runs: Vec<FlowRun>,
+    /// The complete run with the median INP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_index: Option<usize>,
+    /// INP of the median run, ms (as the web-vitals library computes it:
+    /// the worst interaction, ignoring one in every 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inp_ms: Option<f64>,
+}
+
+/// One replay of a flow.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FlowRun {
+    /// 0-based run index.
+    pub index: usize,
+    /// Whether every step ran.
+    pub complete: bool,
+    /// Why the replay stopped: the step's number, type and selectors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// INP over the whole flow, ms; `None` without interactions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inp_ms: Option<f64>,
+    /// Interactions over the whole flow.
+    pub interaction_count: usize,
+    /// Each step that ran.
+    pub steps: Vec<StepReport>,
+}
+
+/// What one step of a flow did and cost.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StepReport {
+    /// 1-based step number in the recording.
+    pub number: usize,
+    /// The step's type (`click`, `change`, `keyDown`, `navigate`...).
+    pub kind: String,
+    /// What it acted on: the selector that matched, or the URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// INP of this step's interactions, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inp_ms: Option<f64>,
+    /// The step's interactions, slowest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interactions: Vec<Interaction>,
+}
+
+/// One user interaction (Event Timing entries sharing an `interactionId`),
+/// with the web-vitals attribution of its slowest entry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Interaction {
+    /// The browser's `interactionId`.
+    pub id: u64,
+    /// The event type of the slowest entry (`pointerup`, `click`, `keydown`...).
+    pub event: String,
+    /// A readable selector of the target element.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// When the input happened, ms from the page's time origin.
+    pub start_ms: f64,
+    /// Input to the next paint, ms (the interaction's latency).
+    pub duration_ms: f64,
+    /// Input to the handlers' start, ms.
+    pub input_delay_ms: f64,
+    /// The handlers' run time, ms.
+    pub processing_ms: f64,
+    /// Handlers' end to the next paint, ms.
+    pub presentation_delay_ms: f64,
 }

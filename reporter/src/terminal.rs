@@ -435,7 +435,56 @@ pub fn vitals(full: &Report) -> String {
     };
     let shown = crate::findings::of_part(full, PartId::Vitals);
     let mut out = vitals_page(report, &shown);
+    for flow in &report.flows {
+        out.push_str(&flow_lines(flow));
+    }
     failed_error_checks(&mut out, full, PartId::Vitals);
+    out
+}
+
+/// A replayed flow: its INP, then per step the INP and the slowest
+/// interaction with its attribution; a replay that stopped says where.
+fn flow_lines(flow: &model::vitals::FlowReport) -> String {
+    let mut out = String::new();
+    let runs = flow.runs.len();
+    let _ = writeln!(
+        out,
+        "flow {} ({} replay{}): INP {}{}",
+        clean(&flow.name),
+        runs,
+        if runs == 1 { "" } else { "s" },
+        ms(flow.inp_ms),
+        flow.median_index
+            .map(|i| format!(" (median replay #{})", i + 1))
+            .unwrap_or_default()
+    );
+    for run in &flow.runs {
+        if let Some(error) = &run.error {
+            let _ = writeln!(out, "  {}", clean(error));
+        }
+    }
+    let shown = flow
+        .median_index
+        .and_then(|i| flow.runs.iter().find(|r| r.index == i))
+        .or(flow.runs.first());
+    for step in shown.map(|r| r.steps.as_slice()).unwrap_or_default() {
+        let Some(slowest) = step.interactions.first() else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "  step {} {} {}: INP {} — {} on {} (input delay {}, processing {}, presentation {})",
+            step.number,
+            clean(&step.kind),
+            clean(step.target.as_deref().unwrap_or("")),
+            ms(step.inp_ms),
+            clean(&slowest.event),
+            clean(slowest.target.as_deref().unwrap_or("?")),
+            ms(Some(slowest.input_delay_ms)),
+            ms(Some(slowest.processing_ms)),
+            ms(Some(slowest.presentation_delay_ms)),
+        );
+    }
     out
 }
 

@@ -282,6 +282,8 @@ fn vitals_part(
         options.pages = inputs.pages.clone();
     }
     options.spa |= inputs.spa;
+    // `[[vitals.flows]]` files are relative to the project.
+    options.flows = options.flows.iter().map(|f| inputs.dir.join(f)).collect();
     options.runs = inputs
         .runs
         .or(config.vitals.runs)

@@ -58,6 +58,11 @@ pub struct Args {
     /// A page (path) to measure; repeat for several (default `[[vitals.pages]]`).
     #[arg(long = "page", value_name = "PATH")]
     pub pages: Vec<String>,
+    /// A user flow recorded with Chrome DevTools' Recorder (exported as
+    /// JSON) to replay after the loads: INP and the slowest interactions per
+    /// step; repeat for several (default `[[vitals.flows]]`).
+    #[arg(long = "flow", value_name = "RECORDING.json")]
+    pub flows: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -98,6 +103,9 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         options.pages = args.pages.clone();
     }
     options.start = start_command(args.start.as_deref(), &config.vitals, Path::new("."));
+    if !args.flows.is_empty() {
+        options.flows = args.flows.clone();
+    }
     let document = if let Some(dir) = &args.from_artifacts {
         vitals::from_artifacts(dir, &options)?
     } else {

@@ -67,6 +67,16 @@ pub struct VitalsConfig {
     pub fcp_timeout_s: u64,
     /// Longest wait after navigation, s (default 45).
     pub max_wait_s: u64,
+    /// Recorded user flows replayed after the loads (`[[vitals.flows]]`).
+    pub flows: Vec<FlowConfig>,
+}
+
+/// One flow of `[[vitals.flows]]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowConfig {
+    /// A Chrome DevTools Recorder export (JSON), relative to the project.
+    pub file: std::path::PathBuf,
 }
 
 /// One page of `[[vitals.pages]]`.
@@ -95,6 +105,7 @@ impl Default for VitalsConfig {
             quiet_ms: 5250,
             fcp_timeout_s: 30,
             max_wait_s: 45,
+            flows: Vec::new(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod config;
 pub mod discover;
 pub mod error;
 pub mod findings;
+pub mod flow;
 pub mod gather;
 pub mod metrics;
 pub mod profile;
@@ -94,6 +95,8 @@ pub struct VitalsOptions {
     pub pages: Vec<String>,
     /// When a run is over (Lighthouse's settle rules).
     pub settle: gather::run::SettleRules,
+    /// Recorded user flows (Chrome DevTools Recorder JSON) to replay.
+    pub flows: Vec<PathBuf>,
 }
 
 impl Default for VitalsOptions {
@@ -117,6 +120,7 @@ impl Default for VitalsOptions {
             start: None,
             pages: Vec::new(),
             settle: gather::run::SettleRules::default(),
+            flows: Vec::new(),
         }
     }
 }
@@ -135,6 +139,7 @@ impl VitalsOptions {
             slow_render_ms: config.slow_render_ms,
             budgets: config.budgets.clone(),
             pages: config.pages.iter().map(|p| p.path.clone()).collect(),
+            flows: config.flows.iter().map(|f| f.file.clone()).collect(),
             settle: gather::run::SettleRules {
                 quiet: Duration::from_millis(config.quiet_ms),
                 fcp_timeout: Duration::from_secs(config.fcp_timeout_s),
@@ -217,9 +222,13 @@ pub async fn run_async(
         }
         reports.push(report);
     }
+    let (flows, problems) = gather::flows(&target, options).await?;
     drop(server);
     let mut first = reports.remove(0);
     first.pages = reports;
+    first.flows = flows;
+    first.diagnostics.extend(problems);
+    first.diagnostics.sort();
     Ok(first)
 }
 

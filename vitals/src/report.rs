@@ -364,6 +364,7 @@ pub fn build(
         diagnostics,
         path: None,
         pages: Vec::new(),
+        flows: Vec::new(),
     }
 }
 

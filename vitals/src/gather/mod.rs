@@ -8,6 +8,7 @@ pub mod artifacts;
 mod collector;
 mod critical;
 mod navigation;
+pub mod replay;
 pub mod run;
 
 use std::time::Duration;
@@ -49,22 +50,7 @@ pub async fn gather(
     target: &Target,
     options: &VitalsOptions,
 ) -> Result<Vec<RunArtifacts>, VitalsError> {
-    let (server, url) = match target {
-        Target::Url(url) => (None, url.clone()),
-        Target::Dir(dir) => {
-            let server = StaticServer::start(
-                dir,
-                ServerOptions {
-                    spa: options.spa,
-                    test_api: options.test_api,
-                    port: None,
-                },
-            )
-            .await?;
-            let url = server.url(&options.path);
-            (Some(server), url)
-        }
-    };
+    let (server, url) = serve(target, options).await?;
     let mut runs = Vec::new();
     let total = options.runs.max(1);
     options.progress.step("browser runs", 0, total);
@@ -178,4 +164,108 @@ async fn gather_one(
         drop(session);
     }
     Ok(result)
+}
+
+/// Replays every recorded flow of `options.flows` on the target, `runs`
+/// times each (a fresh browser per replay). A recording that cannot be read
+/// is a diagnostic naming the file; a replay whose step fails keeps the
+/// steps before it and says which step failed.
+pub async fn flows(
+    target: &Target,
+    options: &VitalsOptions,
+) -> Result<(Vec<model::vitals::FlowReport>, Vec<Diagnostic>), VitalsError> {
+    let mut reports = Vec::new();
+    let mut diagnostics = Vec::new();
+    if options.flows.is_empty() {
+        return Ok((reports, diagnostics));
+    }
+    let (server, url) = serve(target, options).await?;
+    let origin = origin_of(&url);
+    let profile = options.profile.with(options.throttling);
+    for file in &options.flows {
+        let shown = file.display().to_string();
+        let recording = match read_recording(file) {
+            Ok(recording) => recording,
+            Err(problem) => {
+                diagnostics.push(Diagnostic::new(&shown, problem));
+                continue;
+            }
+        };
+        let mut runs = Vec::new();
+        for index in 0..options.runs.max(1) {
+            let timeout = options
+                .timeout
+                .min(Duration::from_secs(crate::config::MAX_TIMEOUT_S));
+            let deadline = tokio::time::Instant::now() + timeout;
+            let session = open_session(options, timeout).await?;
+            let replay_target = replay::ReplayTarget {
+                start_url: &url,
+                origin: &origin,
+                profile: &profile,
+            };
+            runs.push(
+                replay::replay(
+                    &session.browser,
+                    &recording,
+                    &replay_target,
+                    index,
+                    deadline,
+                )
+                .await,
+            );
+            drop(session);
+        }
+        let name = recording.title.clone().unwrap_or_else(|| {
+            file.file_name()
+                .map_or(shown.clone(), |n| n.to_string_lossy().into_owned())
+        });
+        reports.push(replay::summarize(name, Some(shown), runs));
+    }
+    drop(server);
+    Ok((reports, diagnostics))
+}
+
+/// The server for a folder target (with the URL to load), or the URL itself.
+async fn serve(
+    target: &Target,
+    options: &VitalsOptions,
+) -> Result<(Option<StaticServer>, String), VitalsError> {
+    Ok(match target {
+        Target::Url(url) => (None, url.clone()),
+        Target::Dir(dir) => {
+            let server = StaticServer::start(
+                dir,
+                ServerOptions {
+                    spa: options.spa,
+                    test_api: options.test_api,
+                    port: None,
+                },
+            )
+            .await?;
+            let url = server.url(&options.path);
+            (Some(server), url)
+        }
+    })
+}
+
+/// `scheme://host:port` of a URL (the URL itself when it does not parse).
+fn origin_of(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => u.origin().ascii_serialization(),
+        Err(_) => url.to_string(),
+    }
+}
+
+/// Reads and parses a recording (regular files only, at most 16 MB).
+fn read_recording(file: &std::path::Path) -> Result<crate::flow::Recording, String> {
+    let meta = std::fs::metadata(file).map_err(|e| format!("cannot read the recording: {e}"))?;
+    if !meta.is_file() {
+        return Err("the recording is not a regular file".into());
+    }
+    if meta.len() > 16 * 1024 * 1024 {
+        return Err("the recording is larger than 16 MB".into());
+    }
+    let text =
+        std::fs::read_to_string(file).map_err(|e| format!("cannot read the recording: {e}"))?;
+    crate::flow::parse(&text).map_err(|e| format!("is not a Chrome DevTools Recorder flow: {e}"))
 }

@@ -5,6 +5,7 @@
 pub mod cls;
 pub mod fcp;
 pub mod heap;
+pub mod inp;
 pub mod lcp;
 pub mod long_tasks;
 pub mod median;

@@ -1,0 +1,579 @@
+//! Replaying a recorded user flow ([`crate::flow::Recording`]) in Chromium:
+//! each step acts through the DevTools Input domain (trusted mouse and key
+//! events, as a person's), so the page's Event Timing entries are the ones
+//! a user would produce; the entries of each step become its interactions
+//! and INP ([`crate::metrics::inp`]).
+//!
+//! A step that cannot run (no selector matches within its timeout, a
+//! navigation fails) ends the replay with the step's number, type and
+//! selectors; what ran before is kept.
+
+use std::future::Future;
+use std::time::Duration;
+
+use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
+use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+use chromiumoxide::cdp::browser_protocol::input::{
+    DispatchKeyEventParams, DispatchKeyEventType, DispatchMouseEventParams, DispatchMouseEventType,
+    MouseButton,
+};
+use chromiumoxide::cdp::browser_protocol::page::AddScriptToEvaluateOnNewDocumentParams;
+use chromiumoxide::cdp::browser_protocol::target::CreateTargetParams;
+use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
+use chromiumoxide::{Browser, Page};
+use model::vitals::{FlowReport, FlowRun, Profile, StepReport};
+use tokio::time::Instant;
+
+use super::INIT_SCRIPT;
+use crate::flow::{Recording, Step};
+use crate::metrics::inp::{self, EventEntry};
+
+/// The script that buffers Event Timing entries and finds elements.
+pub const FLOW_SCRIPT: &str = include_str!("flow.js");
+
+/// How long a step waits for its element when the recording says nothing
+/// (the Recorder's default).
+const STEP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Where a replay runs and how.
+pub struct ReplayTarget<'a> {
+    /// The URL perfscope serves or started; the replay starts there unless
+    /// the recording's first step navigates.
+    pub start_url: &'a str,
+    /// Its origin (`http://127.0.0.1:4173`): recorded URLs are rebased onto it.
+    pub origin: &'a str,
+    /// The form factor.
+    pub profile: &'a Profile,
+}
+
+/// Replays `recording` once in a fresh context of `browser`.
+pub async fn replay(
+    browser: &Browser,
+    recording: &Recording,
+    target: &ReplayTarget<'_>,
+    index: usize,
+    deadline: Instant,
+) -> FlowRun {
+    let mut run = FlowRun {
+        index,
+        ..FlowRun::default()
+    };
+    let (context, page) = match open(browser, target.profile, deadline).await {
+        Ok(opened) => opened,
+        Err(e) => {
+            run.error = Some(format!("run {}: {e}", index + 1));
+            return run;
+        }
+    };
+    let recorded = crate::flow::recorded_origin(recording);
+    let mut seen = 0;
+    let mut all_entries = Vec::new();
+    if !matches!(recording.steps.first(), Some(Step::Navigate { .. }))
+        && let Err(e) = navigate(&page, target.start_url, deadline).await
+    {
+        run.error = Some(format!(
+            "run {}: opening {}: {e}",
+            index + 1,
+            target.start_url
+        ));
+    }
+    for (i, step) in recording.steps.iter().enumerate() {
+        if run.error.is_some() {
+            break;
+        }
+        let limit = step_limit(step, recording, deadline);
+        let acted = act(&page, step, recorded.as_deref(), target, limit).await;
+        if matches!(step, Step::Navigate { .. }) {
+            // A new document: its entry buffer starts empty.
+            seen = 0;
+        }
+        let entries = settle_and_read(&page, &mut seen, deadline).await;
+        match acted {
+            Ok(matched) => {
+                let interactions = inp::interactions(&entries);
+                run.steps.push(StepReport {
+                    number: i + 1,
+                    kind: step.kind().to_string(),
+                    target: matched,
+                    inp_ms: inp::inp(&interactions),
+                    interactions,
+                });
+                all_entries.extend(entries);
+            }
+            Err(problem) => {
+                run.error = Some(format!(
+                    "run {}: step {} ({}) failed: {problem}",
+                    index + 1,
+                    i + 1,
+                    step.describe()
+                ));
+            }
+        }
+    }
+    let interactions = inp::interactions(&all_entries);
+    run.interaction_count = interactions.len();
+    run.inp_ms = inp::inp(&interactions);
+    run.complete = run.error.is_none();
+    close(browser, page, context).await;
+    run
+}
+
+/// A flow's report from its replays: the median INP over the complete
+/// replays (the run whose INP is the median; with an even count, the lower
+/// of the two middle runs, as Lighthouse picks its median run).
+pub fn summarize(name: String, file: Option<String>, runs: Vec<FlowRun>) -> FlowReport {
+    let mut complete: Vec<(f64, usize)> = runs
+        .iter()
+        .filter(|r| r.complete)
+        .map(|r| (r.inp_ms.unwrap_or(0.0), r.index))
+        .collect();
+    complete.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let median_index = complete
+        .get(complete.len().saturating_sub(1) / 2)
+        .map(|(_, i)| *i);
+    let inp_ms = median_index.and_then(|i| runs.iter().find(|r| r.index == i)?.inp_ms);
+    FlowReport {
+        name,
+        file,
+        runs,
+        median_index,
+        inp_ms,
+    }
+}
+
+/// The deadline of one step: its own timeout, else the recording's, else 5 s.
+fn step_limit(step: &Step, recording: &Recording, deadline: Instant) -> Instant {
+    let ms = step
+        .timeout_ms()
+        .or(recording.timeout_ms)
+        .unwrap_or(STEP_TIMEOUT.as_millis() as u64);
+    deadline.min(Instant::now() + Duration::from_millis(ms))
+}
+
+async fn open(
+    browser: &Browser,
+    profile: &Profile,
+    deadline: Instant,
+) -> Result<(Option<BrowserContextId>, Page), String> {
+    let context = until(deadline, browser.create_browser_context(Default::default()))
+        .await
+        .and_then(Result::ok);
+    let mut params = CreateTargetParams::new("about:blank");
+    params.browser_context_id = context.clone();
+    let page = match until(deadline, browser.new_page(params)).await {
+        Some(Ok(page)) => page,
+        Some(Err(e)) => return Err(format!("could not open a page: {e}")),
+        None => return Err("the browser did not open a page in time".into()),
+    };
+    let metrics = SetDeviceMetricsOverrideParams::new(
+        i64::from(profile.width),
+        i64::from(profile.height),
+        profile.device_scale_factor,
+        profile.mobile,
+    );
+    for ok in [
+        until(deadline, page.execute(metrics)).await.is_some(),
+        until(
+            deadline,
+            page.execute(AddScriptToEvaluateOnNewDocumentParams::new(INIT_SCRIPT)),
+        )
+        .await
+        .is_some_and(|r| r.is_ok()),
+        until(
+            deadline,
+            page.execute(AddScriptToEvaluateOnNewDocumentParams::new(FLOW_SCRIPT)),
+        )
+        .await
+        .is_some_and(|r| r.is_ok()),
+    ] {
+        if !ok {
+            return Err("could not set the page up (viewport, scripts)".into());
+        }
+    }
+    Ok((context, page))
+}
+
+async fn close(browser: &Browser, page: Page, context: Option<BrowserContextId>) {
+    let _ = tokio::time::timeout(Duration::from_secs(1), page.close()).await;
+    if let Some(id) = context {
+        let _ =
+            tokio::time::timeout(Duration::from_secs(1), browser.dispose_browser_context(id)).await;
+    }
+}
+
+async fn until<T>(deadline: Instant, fut: impl Future<Output = T>) -> Option<T> {
+    tokio::time::timeout_at(deadline, fut).await.ok()
+}
+
+/// Runs one step; the selector that matched (or the URL), or the problem.
+async fn act(
+    page: &Page,
+    step: &Step,
+    recorded: Option<&str>,
+    target: &ReplayTarget<'_>,
+    limit: Instant,
+) -> Result<Option<String>, String> {
+    match step {
+        Step::Navigate { url } => {
+            let url = crate::flow::rebase(url, recorded, target.origin);
+            navigate(page, &url, limit).await?;
+            Ok(Some(url))
+        }
+        Step::SetViewport {
+            width,
+            height,
+            device_scale_factor,
+            is_mobile,
+            ..
+        } => {
+            let params = SetDeviceMetricsOverrideParams::new(
+                i64::from(*width),
+                i64::from(*height),
+                *device_scale_factor,
+                *is_mobile,
+            );
+            command(page, params, limit).await?;
+            Ok(None)
+        }
+        Step::Click {
+            selectors,
+            offset_x,
+            offset_y,
+            ..
+        }
+        | Step::DoubleClick {
+            selectors,
+            offset_x,
+            offset_y,
+            ..
+        } => {
+            let (x, y, matched) = point(page, selectors, *offset_x, *offset_y, limit).await?;
+            let clicks = if matches!(step, Step::DoubleClick { .. }) {
+                2
+            } else {
+                1
+            };
+            click(page, x, y, clicks, limit).await?;
+            Ok(Some(matched))
+        }
+        Step::Hover { selectors, .. } => {
+            let (x, y, matched) = point(page, selectors, None, None, limit).await?;
+            mouse(page, DispatchMouseEventType::MouseMoved, x, y, 0, limit).await?;
+            Ok(Some(matched))
+        }
+        Step::Change {
+            selectors, value, ..
+        } => change(page, selectors, value, limit).await.map(Some),
+        Step::KeyDown { key } => {
+            key_event(page, DispatchKeyEventType::KeyDown, key, limit).await?;
+            Ok(None)
+        }
+        Step::KeyUp { key } => {
+            key_event(page, DispatchKeyEventType::KeyUp, key, limit).await?;
+            Ok(None)
+        }
+        Step::Scroll { selectors, x, y } => scroll(page, selectors.as_deref(), *x, *y, limit).await,
+        Step::WaitForElement { selectors, .. } => {
+            let (_, _, matched) = point(page, selectors, None, None, limit).await?;
+            Ok(Some(matched))
+        }
+        Step::WaitForExpression { expression, .. } => {
+            wait_for_expression(page, expression, limit).await?;
+            Ok(None)
+        }
+        Step::Close => Ok(None),
+    }
+}
+
+async fn command<C>(page: &Page, params: C, limit: Instant) -> Result<(), String>
+where
+    C: chromiumoxide::Command,
+{
+    match until(limit, page.execute(params)).await {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(e)) => Err(e.to_string()),
+        None => Err("the browser did not answer in time".into()),
+    }
+}
+
+/// Evaluates `expression` (which returns a string or null) in the page.
+async fn eval_string(page: &Page, expression: &str, limit: Instant) -> Option<String> {
+    let params = EvaluateParams::builder()
+        .expression(expression)
+        .return_by_value(true)
+        .await_promise(true)
+        .build()
+        .ok()?;
+    let result = until(limit, page.execute(params)).await?.ok()?;
+    match result.result.result.value.clone()? {
+        serde_json::Value::String(text) => Some(text),
+        _ => None,
+    }
+}
+
+async fn navigate(page: &Page, url: &str, limit: Instant) -> Result<(), String> {
+    match until(limit, page.goto(url)).await {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(e)) => Err(format!("navigation to {url} failed: {e}")),
+        None => Err(format!("navigation to {url} did not finish in time")),
+    }
+}
+
+/// The viewport point of the first alternative that matches, polled until
+/// `limit`.
+async fn point(
+    page: &Page,
+    selectors: &[Vec<String>],
+    offset_x: Option<f64>,
+    offset_y: Option<f64>,
+    limit: Instant,
+) -> Result<(f64, f64, String), String> {
+    let alternatives = serde_json::to_string(selectors).unwrap_or_else(|_| "[]".into());
+    let num = |v: Option<f64>| v.map_or("null".to_string(), |v| v.to_string());
+    let expression = format!(
+        "window.__perfscopeFlow ? window.__perfscopeFlow.point({alternatives}, {}, {}) : null",
+        num(offset_x),
+        num(offset_y)
+    );
+    loop {
+        if let Some(text) = eval_string(page, &expression, limit).await
+            && let Ok((x, y, matched)) = serde_json::from_str::<(f64, f64, String)>(&text)
+        {
+            return Ok((x, y, matched));
+        }
+        if Instant::now() + Duration::from_millis(100) >= limit {
+            return Err("no selector matched an element in time".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn mouse(
+    page: &Page,
+    kind: DispatchMouseEventType,
+    x: f64,
+    y: f64,
+    clicks: i64,
+    limit: Instant,
+) -> Result<(), String> {
+    let mut params = DispatchMouseEventParams::new(kind.clone(), x, y);
+    if kind != DispatchMouseEventType::MouseMoved {
+        params.button = Some(MouseButton::Left);
+        params.buttons = Some(1);
+        params.click_count = Some(clicks);
+    }
+    command(page, params, limit).await
+}
+
+async fn click(page: &Page, x: f64, y: f64, clicks: i64, limit: Instant) -> Result<(), String> {
+    mouse(page, DispatchMouseEventType::MouseMoved, x, y, 0, limit).await?;
+    for n in 1..=clicks {
+        mouse(page, DispatchMouseEventType::MousePressed, x, y, n, limit).await?;
+        mouse(page, DispatchMouseEventType::MouseReleased, x, y, n, limit).await?;
+    }
+    Ok(())
+}
+
+/// CDP's fields for a key as the Recorder names it (`Enter`, `a`, `Tab`).
+fn key_fields(key: &str) -> (Option<String>, String, i64) {
+    let named =
+        |code: &str, vk: i64, text: Option<&str>| (text.map(str::to_string), code.to_string(), vk);
+    match key {
+        "Enter" => named("Enter", 13, Some("\r")),
+        "Tab" => named("Tab", 9, None),
+        "Escape" => named("Escape", 27, None),
+        "Backspace" => named("Backspace", 8, None),
+        "Delete" => named("Delete", 46, None),
+        "ArrowLeft" => named("ArrowLeft", 37, None),
+        "ArrowUp" => named("ArrowUp", 38, None),
+        "ArrowRight" => named("ArrowRight", 39, None),
+        "ArrowDown" => named("ArrowDown", 40, None),
+        " " => named("Space", 32, Some(" ")),
+        _ => {
+            let mut chars = key.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => {
+                    let upper = c.to_ascii_uppercase();
+                    let code = if upper.is_ascii_alphabetic() {
+                        format!("Key{upper}")
+                    } else if c.is_ascii_digit() {
+                        format!("Digit{c}")
+                    } else {
+                        String::new()
+                    };
+                    (Some(c.to_string()), code, i64::from(u32::from(upper)))
+                }
+                _ => (None, key.to_string(), 0),
+            }
+        }
+    }
+}
+
+async fn key_event(
+    page: &Page,
+    kind: DispatchKeyEventType,
+    key: &str,
+    limit: Instant,
+) -> Result<(), String> {
+    let (text, code, vk) = key_fields(key);
+    let mut builder = DispatchKeyEventParams::builder()
+        .r#type(kind.clone())
+        .key(key)
+        .code(code)
+        .windows_virtual_key_code(vk);
+    if kind == DispatchKeyEventType::KeyDown
+        && let Some(text) = text
+    {
+        builder = builder.text(text);
+    }
+    let params = builder.build().map_err(|e| e.to_string())?;
+    command(page, params, limit).await
+}
+
+/// Focuses the field, selects what it holds and types `value` key by key
+/// (a `<select>` gets its value and a `change` event instead).
+async fn change(
+    page: &Page,
+    selectors: &[Vec<String>],
+    value: &str,
+    limit: Instant,
+) -> Result<String, String> {
+    let (x, y, matched) = point(page, selectors, None, None, limit).await?;
+    let alternatives = serde_json::to_string(selectors).unwrap_or_else(|_| "[]".into());
+    let value_json = serde_json::to_string(value).unwrap_or_else(|_| "\"\"".into());
+    let expression = format!(
+        "(() => {{ const hit = window.__perfscopeFlow.find({alternatives}); if (!hit) return null; const el = hit[0];
+           if (el.localName === 'select') {{ el.value = {value_json}; el.dispatchEvent(new Event('input', {{bubbles: true}})); el.dispatchEvent(new Event('change', {{bubbles: true}})); return 'select'; }}
+           el.focus(); if (el.select) el.select(); return 'field'; }})()"
+    );
+    match eval_string(page, &expression, limit).await.as_deref() {
+        Some("select") => return Ok(matched),
+        Some(_) => {}
+        None => {
+            // Focus by clicking when the script could not.
+            click(page, x, y, 1, limit).await?;
+        }
+    }
+    for c in value.chars() {
+        let key = c.to_string();
+        key_event(page, DispatchKeyEventType::KeyDown, &key, limit).await?;
+        key_event(page, DispatchKeyEventType::KeyUp, &key, limit).await?;
+    }
+    Ok(matched)
+}
+
+async fn scroll(
+    page: &Page,
+    selectors: Option<&[Vec<String>]>,
+    x: f64,
+    y: f64,
+    limit: Instant,
+) -> Result<Option<String>, String> {
+    let expression = match selectors {
+        Some(s) => format!(
+            "(() => {{ const hit = window.__perfscopeFlow.find({}); if (!hit) return null; hit[0].scrollTo({x}, {y}); return hit[1]; }})()",
+            serde_json::to_string(s).unwrap_or_else(|_| "[]".into())
+        ),
+        None => format!("(() => {{ window.scrollTo({x}, {y}); return 'window'; }})()"),
+    };
+    match eval_string(page, &expression, limit).await {
+        Some(matched) => Ok(Some(matched)),
+        None => Err("no selector matched an element to scroll".into()),
+    }
+}
+
+async fn wait_for_expression(page: &Page, expression: &str, limit: Instant) -> Result<(), String> {
+    let wrapped = format!(
+        "Promise.resolve((async () => ({expression}))()).then(v => v ? 'yes' : null, () => null)"
+    );
+    loop {
+        if eval_string(page, &wrapped, limit).await.is_some() {
+            return Ok(());
+        }
+        if Instant::now() + Duration::from_millis(100) >= limit {
+            return Err("the expression was not true in time".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// An Event Timing entry as `flow.js` buffers it: name, interactionId,
+/// startTime, processingStart, processingEnd, duration, target.
+type EntryRow = (String, u64, f64, f64, f64, f64, Option<String>);
+
+/// Waits for the step's work to be painted (two frames, then a moment for
+/// the Event Timing observer's callback), and reads the entries recorded
+/// since the last step.
+async fn settle_and_read(page: &Page, seen: &mut usize, deadline: Instant) -> Vec<EventEntry> {
+    let limit = deadline.min(Instant::now() + Duration::from_secs(5));
+    let expression = format!(
+        "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 150))))
+           .then(() => window.__perfscopeFlow ? JSON.stringify(window.__perfscopeFlow.events.slice({seen})) : null)"
+    );
+    let Some(text) = eval_string(page, &expression, limit).await else {
+        // A navigation replaced the document: its buffer starts again.
+        *seen = 0;
+        return Vec::new();
+    };
+    let rows: Vec<EntryRow> = serde_json::from_str(&text).unwrap_or_default();
+    *seen += rows.len();
+    rows.into_iter()
+        .map(
+            |(name, interaction_id, start, p_start, p_end, duration, target)| EventEntry {
+                name,
+                interaction_id,
+                start_ms: start,
+                processing_start_ms: p_start,
+                processing_end_ms: p_end,
+                duration_ms: duration,
+                target,
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(index: usize, complete: bool, inp_ms: Option<f64>) -> FlowRun {
+        FlowRun {
+            index,
+            complete,
+            inp_ms,
+            ..FlowRun::default()
+        }
+    }
+
+    #[test]
+    fn the_median_run_is_over_complete_replays() {
+        let report = summarize(
+            "checkout".into(),
+            None,
+            vec![
+                run(0, true, Some(300.0)),
+                run(1, false, Some(900.0)),
+                run(2, true, Some(240.0)),
+                run(3, true, Some(260.0)),
+            ],
+        );
+        assert_eq!(report.median_index, Some(3));
+        assert_eq!(report.inp_ms, Some(260.0));
+        let none = summarize("x".into(), None, vec![run(0, false, Some(1.0))]);
+        assert_eq!((none.median_index, none.inp_ms), (None, None));
+        let no_interactions = summarize("x".into(), None, vec![run(0, true, None)]);
+        assert_eq!(
+            (no_interactions.median_index, no_interactions.inp_ms),
+            (Some(0), None)
+        );
+    }
+
+    #[test]
+    fn keys_map_to_cdp_fields() {
+        assert_eq!(key_fields("Enter"), (Some("\r".into()), "Enter".into(), 13));
+        assert_eq!(key_fields("a"), (Some("a".into()), "KeyA".into(), 65));
+        assert_eq!(key_fields("7"), (Some("7".into()), "Digit7".into(), 55));
+        assert_eq!(key_fields("Tab"), (None, "Tab".into(), 9));
+        assert_eq!(key_fields("F13"), (None, "F13".into(), 0));
+    }
+}
