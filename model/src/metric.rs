@@ -107,6 +107,9 @@ pub enum MetricId {
     /// The slowest React render (self time), ms.
     #[serde(alias = "render_ms")]
     Render,
+    /// Interaction to Next Paint of a replayed flow, ms.
+    #[serde(alias = "inp_ms")]
+    Inp,
 }
 
 impl MetricId {
@@ -128,6 +131,7 @@ impl MetricId {
             MetricId::Cls => "CLS",
             MetricId::Ttfb => "TTFB",
             MetricId::Render => "slowest React render",
+            MetricId::Inp => "INP",
         }
     }
 

@@ -196,6 +196,9 @@ pub struct VitalsBudgets {
     pub tbt_ms: Option<f64>,
     /// Cumulative Layout Shift (off by default).
     pub cls: Option<f64>,
+    /// Interaction to Next Paint of each replayed flow, ms (default 200,
+    /// Google's "good" threshold; judged only when a flow ran).
+    pub inp_ms: Option<f64>,
 }
 
 impl VitalsBudgets {
@@ -209,6 +212,7 @@ impl VitalsBudgets {
             M::Tbt => self.tbt_ms,
             M::Cls => self.cls,
             M::Render => self.render_ms,
+            M::Inp => self.inp_ms,
             M::Raw | M::Gzip | M::Brotli | M::Ttfb => None,
         }
     }
@@ -222,6 +226,7 @@ impl VitalsBudgets {
             ("tbt_ms", self.tbt_ms),
             ("cls", self.cls),
             ("render_ms", self.render_ms),
+            ("inp_ms", self.inp_ms),
         ] {
             if let Some(limit) = limit {
                 model::budget::check_limit(&format!("[vitals.budgets] {name}"), limit)?;
@@ -240,6 +245,7 @@ impl Default for VitalsBudgets {
             render_ms: Some(FRAME_MS),
             tbt_ms: None,
             cls: None,
+            inp_ms: Some(200.0),
         }
     }
 }

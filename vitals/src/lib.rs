@@ -226,6 +226,9 @@ pub async fn run_async(
     drop(server);
     let mut first = reports.remove(0);
     first.pages = reports;
+    first
+        .budgets
+        .extend(report::flow_budgets(&flows, &options.budgets));
     first.flows = flows;
     first.diagnostics.extend(problems);
     first.diagnostics.sort();

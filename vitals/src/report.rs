@@ -420,6 +420,36 @@ pub fn check_budgets(
     out
 }
 
+/// The INP budget of each replayed flow, judged on the median replay.
+pub fn flow_budgets(flows: &[model::vitals::FlowReport], budgets: &VitalsBudgets) -> Vec<Budget> {
+    let Some(limit) = budgets.limit(MetricId::Inp) else {
+        return Vec::new();
+    };
+    let origin = if Some(limit) == VitalsBudgets::default().limit(MetricId::Inp) {
+        BudgetOrigin::Default
+    } else {
+        BudgetOrigin::PerfscopeToml
+    };
+    flows
+        .iter()
+        // A flow without any interaction (navigations, scrolls) has no INP
+        // to judge; one whose replays all failed is not measured.
+        .filter(|flow| flow.median_index.is_none() || flow.inp_ms.is_some())
+        .map(|flow| {
+            Budget::judge(
+                PartId::Vitals,
+                format!("INP of flow {}", flow.name),
+                MetricId::Inp,
+                limit,
+                flow.inp_ms,
+                || "no replay of the flow ran every step".to_string(),
+                origin,
+                Vec::new(),
+            )
+        })
+        .collect()
+}
+
 /// Whether every budget passed.
 pub fn budgets_pass(report: &VitalsReport) -> bool {
     report.budgets.iter().all(Budget::passes)
@@ -431,6 +461,45 @@ mod tests {
     use crate::gather::artifacts::NetworkRecord;
     use crate::gather::run::failed_run;
     use crate::profile::ProfileName;
+
+    fn flow(name: &str, median: Option<usize>, inp: Option<f64>) -> model::vitals::FlowReport {
+        model::vitals::FlowReport {
+            name: name.into(),
+            file: None,
+            runs: Vec::new(),
+            median_index: median,
+            inp_ms: inp,
+        }
+    }
+
+    #[test]
+    fn each_flow_with_interactions_has_an_inp_budget() {
+        let flows = [
+            flow("slow", Some(0), Some(260.0)),
+            flow("fast", Some(0), Some(40.0)),
+            flow("scroll only", Some(0), None),
+            flow("broken", None, None),
+        ];
+        let budgets = flow_budgets(&flows, &VitalsBudgets::default());
+        let got: Vec<(&str, model::Verdict)> = budgets
+            .iter()
+            .map(|b| (b.name.as_str(), b.verdict))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("INP of flow slow", model::Verdict::Fail),
+                ("INP of flow fast", model::Verdict::Pass),
+                ("INP of flow broken", model::Verdict::NotMeasured),
+            ]
+        );
+        assert!(budgets.iter().all(|b| b.limit == 200.0));
+        let off = VitalsBudgets {
+            inp_ms: None,
+            ..VitalsBudgets::default()
+        };
+        assert!(flow_budgets(&flows, &off).is_empty());
+    }
 
     /// A run whose trace has no navigation, with what the page reported.
     fn observed_run() -> RunArtifacts {
