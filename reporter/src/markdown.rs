@@ -281,6 +281,44 @@ fn parts_notes(report: &Report) -> String {
     out
 }
 
+/// One line per replayed flow: its INP and the step behind it.
+fn flows_line(report: &Report) -> String {
+    let Some(v) = report.vitals.document() else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for flow in &v.flows {
+        let worst = flow
+            .median_index
+            .and_then(|i| flow.runs.iter().find(|r| r.index == i))
+            .and_then(|run| {
+                run.steps
+                    .iter()
+                    .filter(|s| s.inp_ms.is_some())
+                    .max_by(|a, b| a.inp_ms.unwrap_or(0.0).total_cmp(&b.inp_ms.unwrap_or(0.0)))
+            });
+        let inp = flow
+            .inp_ms
+            .map_or_else(|| "not measured".to_string(), |v| Unit::Ms.format(v));
+        let behind = worst
+            .and_then(|s| {
+                let i = s.interactions.first()?;
+                Some(format!(
+                    " — step {} {} on {}",
+                    s.number,
+                    text(&s.kind),
+                    code(&clip(i.target.as_deref().unwrap_or("?"), MAX_PART_CHARS))
+                ))
+            })
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "**Flow {}:** INP {inp}{behind}\n\n",
+            text(&clip(&flow.name, MAX_PART_CHARS))
+        ));
+    }
+    out
+}
+
 fn budget_line(assessment: &Assessment) -> String {
     let rows = &assessment.budgets;
     if rows.is_empty() {
@@ -382,6 +420,7 @@ fn standalone(report: &Report, assessment: &Assessment) -> Vec<Block> {
         ));
     }
     blocks.push(Block::Text(budget_line(assessment)));
+    blocks.push(Block::Text(flows_line(report)));
     blocks.extend(actions_block(assessment));
     let failed: Vec<&Budget> = assessment.budgets.iter().filter(|b| !b.passes()).collect();
     if !failed.is_empty() {
@@ -505,6 +544,7 @@ fn with_baseline(report: &Report, assessment: &Assessment, baseline: &BaselineIn
         ));
     }
     blocks.push(Block::Text(budget_line(assessment)));
+    blocks.push(Block::Text(flows_line(report)));
     blocks.extend(actions_block(assessment));
     for k in &assessment.kinds {
         let new: Vec<&AssessedFinding> = assessment

@@ -85,6 +85,78 @@ pub struct ConsoleRow {
     pub url: String,
 }
 
+/// A replayed user flow: its INP and, from the median replay (else the
+/// first), each step with its slowest interaction.
+pub struct FlowView {
+    pub name: String,
+    pub inp: String,
+    /// "3 replays, median #2", and why replays stopped.
+    pub summary: String,
+    pub errors: Vec<String>,
+    pub steps: Vec<StepRow>,
+}
+
+/// One step of a flow.
+pub struct StepRow {
+    pub number: usize,
+    pub kind: String,
+    pub target: String,
+    pub inp: String,
+    /// The slowest interaction: event on target.
+    pub slowest: String,
+    pub input_delay: String,
+    pub processing: String,
+    pub presentation: String,
+    /// Whether the step's INP is over 200 ms (Google's "needs improvement").
+    pub slow: bool,
+}
+
+/// A flow's view.
+fn flow_view(flow: &model::vitals::FlowReport) -> FlowView {
+    let shown = flow
+        .median_index
+        .and_then(|i| flow.runs.iter().find(|r| r.index == i))
+        .or(flow.runs.first());
+    let ms = |v: Option<f64>| v.map_or_else(|| "—".to_string(), format::ms);
+    let steps = shown
+        .map(|run| {
+            run.steps
+                .iter()
+                .map(|s| {
+                    let slowest = s.interactions.first();
+                    StepRow {
+                        number: s.number,
+                        kind: s.kind.clone(),
+                        target: s.target.clone().unwrap_or_default(),
+                        inp: ms(s.inp_ms),
+                        slowest: slowest.map_or_else(String::new, |i| {
+                            format!("{} on {}", i.event, i.target.as_deref().unwrap_or("?"))
+                        }),
+                        input_delay: ms(slowest.map(|i| i.input_delay_ms)),
+                        processing: ms(slowest.map(|i| i.processing_ms)),
+                        presentation: ms(slowest.map(|i| i.presentation_delay_ms)),
+                        slow: s.inp_ms.is_some_and(|v| v > 200.0),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let replays = flow.runs.len();
+    FlowView {
+        name: flow.name.clone(),
+        inp: ms(flow.inp_ms),
+        summary: format!(
+            "{replays} replay{}{}",
+            if replays == 1 { "" } else { "s" },
+            flow.median_index
+                .map(|i| format!(", median #{}", i + 1))
+                .unwrap_or_default()
+        ),
+        errors: flow.runs.iter().filter_map(|r| r.error.clone()).collect(),
+        steps,
+    }
+}
+
 /// Another page measured in the same run (`[[vitals.pages]]`): its median.
 pub struct PageRow {
     pub path: String,
@@ -103,6 +175,8 @@ pub struct VitalsView {
     pub path: String,
     /// The other listed pages.
     pub pages: Vec<PageRow>,
+    /// Replayed user flows.
+    pub flows: Vec<FlowView>,
     pub profile: String,
     pub run_headers: Vec<String>,
     pub median_label: String,
@@ -442,6 +516,7 @@ pub fn build(v: &VitalsReport, report: &Report) -> VitalsView {
         url: v.url.clone(),
         path: v.path.clone().unwrap_or_default(),
         pages: v.pages.iter().map(page_row).collect(),
+        flows: v.flows.iter().map(flow_view).collect(),
         profile: profile_text(&v.profile),
         run_headers: run_headers(&v.runs),
         median_label: median_label(v.median_index),
@@ -759,5 +834,60 @@ mod tests {
         let placed = place_findings(&report);
         assert_eq!(placed.errors.len(), 1, "{:?}", placed.errors);
         assert_eq!(placed.network.len(), 1);
+    }
+
+    #[test]
+    fn a_flow_shows_its_median_replays_steps_and_the_slowest_interaction() {
+        use model::vitals::{FlowReport, FlowRun, Interaction, StepReport};
+        let step = |number: usize, inp: Option<f64>| StepReport {
+            number,
+            kind: "click".into(),
+            target: Some("#add".into()),
+            inp_ms: inp,
+            interactions: inp
+                .map(|d| Interaction {
+                    id: 1,
+                    event: "click".into(),
+                    target: Some("button#add".into()),
+                    start_ms: 10.0,
+                    duration_ms: d,
+                    input_delay_ms: 1.0,
+                    processing_ms: d - 5.0,
+                    presentation_delay_ms: 4.0,
+                })
+                .into_iter()
+                .collect(),
+        };
+        let flow = FlowReport {
+            name: "Add to cart".into(),
+            file: None,
+            runs: vec![
+                FlowRun {
+                    index: 0,
+                    complete: false,
+                    error: Some("run 1: step 3 (click on [\"#x\"]) failed".into()),
+                    ..FlowRun::default()
+                },
+                FlowRun {
+                    index: 1,
+                    complete: true,
+                    inp_ms: Some(232.0),
+                    interaction_count: 2,
+                    steps: vec![step(1, None), step(2, Some(24.0)), step(3, Some(232.0))],
+                    ..FlowRun::default()
+                },
+            ],
+            median_index: Some(1),
+            inp_ms: Some(232.0),
+        };
+        let view = super::flow_view(&flow);
+        assert_eq!(view.inp, "232 ms");
+        assert_eq!(view.summary, "2 replays, median #2");
+        assert_eq!(view.errors.len(), 1);
+        assert_eq!(view.steps.len(), 3);
+        assert_eq!(view.steps[0].inp, "—");
+        assert!(!view.steps[1].slow && view.steps[2].slow);
+        assert_eq!(view.steps[2].slowest, "click on button#add");
+        assert_eq!(view.steps[2].processing, "227 ms");
     }
 }
