@@ -8,7 +8,9 @@
 //! lazy-loading candidates minify and gzip their top candidates' gathered
 //! text with [`estimate`]); the dependency findings and the lazy-loading
 //! candidates also read installed packages' `package.json` (their
-//! `peerDependencies` and `sideEffects`, respectively).
+//! `peerDependencies` and `sideEffects`, respectively), the dependency
+//! findings also type declarations' `/// <reference types>` (see
+//! [`findings`]).
 
 pub mod build_shares;
 pub mod config;

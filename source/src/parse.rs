@@ -724,7 +724,7 @@ fn record_commonjs_exports(cjs: CommonJs, lines: &mut LineIndex, facts: &mut Fil
 }
 
 /// The value of `name="..."` in a triple-slash directive.
-fn xml_attr(directive: &str, name: &str) -> Option<String> {
+pub(crate) fn xml_attr(directive: &str, name: &str) -> Option<String> {
     let at = directive.find(&format!("{name}="))?;
     let rest = &directive[at + name.len() + 1..];
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;

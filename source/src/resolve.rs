@@ -74,6 +74,25 @@ fn remember(list: &Mutex<Vec<(PathBuf, String)>>, path: PathBuf, message: String
     }
 }
 
+/// Extensions of TypeScript declaration files.
+const DECLARATION_EXTENSIONS: &[&str] = &[".d.ts", ".d.mts", ".d.cts"];
+
+/// Whether `path` is a TypeScript declaration file (`x.d.ts`).
+fn is_declaration(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| DECLARATION_EXTENSIONS.iter().any(|ext| n.ends_with(ext)))
+}
+
+/// Whether `specifier` is bare (`types`, `@scope/x`, `lib/user`): not a
+/// path (`./x`, `/x`), a subpath import (`#x`) or a URL-like id (`node:fs`,
+/// `virtual:x`).
+fn is_bare(specifier: &str) -> bool {
+    !specifier.is_empty()
+        && !specifier.starts_with(['.', '/', '#', '\\'])
+        && !specifier.contains(':')
+}
+
 /// Resolves a relative specifier by hand (used when a broken `package.json`
 /// stops the resolver): the file, the file with an extension, a folder index.
 fn resolve_relative_by_hand(from: &Path, specifier: &str) -> Option<PathBuf> {
@@ -226,6 +245,28 @@ impl ProjectResolver {
             .map(|r| r.into_path_buf())
     }
 
+    /// The declaration file (`.d.ts`) a bare `specifier` names through the
+    /// tsconfig of `from`: `paths`, else `baseUrl` (`"types"` with
+    /// `"baseUrl": "."` → `./types/index.d.ts`), as TypeScript finds it. The
+    /// resolver tries only module extensions there, so a folder of types is
+    /// otherwise taken for a package that is not installed. Tried last, when
+    /// nothing else (an installed package included) answers; never for a
+    /// file in `node_modules`.
+    fn resolve_declaration(&self, from: &Path, specifier: &str) -> Option<PathBuf> {
+        if !is_bare(specifier) || from.components().any(|c| c.as_os_str() == "node_modules") {
+            return None;
+        }
+        let tsconfig = self.with_tsconfig.find_tsconfig(from).ok()??;
+        tsconfig
+            .resolve_path_alias_or_base_url(specifier)
+            .iter()
+            .filter(|base| !base.components().any(|c| c.as_os_str() == "node_modules"))
+            .find_map(|base| {
+                super::walk::probe(base, DECLARATION_EXTENSIONS).filter(|f| is_declaration(f))
+            })
+            .and_then(|file| file.canonicalize().ok())
+    }
+
     /// `specifier` as an import of a workspace package, when it is one.
     fn resolve_workspace(&self, specifier: &str) -> Option<PathBuf> {
         let name = project::packages::bare_package_name(specifier)?;
@@ -361,6 +402,11 @@ impl ProjectResolver {
                 if !self.aliases.is_empty()
                     && !matches!(err, ResolveError::Builtin { .. })
                     && let Some(path) = self.resolve_alias(from, specifier)
+                {
+                    return Ok(path);
+                }
+                if matches!(err, ResolveError::NotFound(_))
+                    && let Some(path) = self.resolve_declaration(from, specifier)
                 {
                     return Ok(path);
                 }
@@ -541,5 +587,109 @@ fn pick(value: &serde_json::Value) -> Option<String> {
                     .find_map(|(_, v)| pick(v))
             }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_specifiers_and_declaration_files() {
+        for bare in ["types", "@scope/x", "lib/user", "types/index"] {
+            assert!(is_bare(bare), "{bare}");
+        }
+        for not_bare in [
+            "./types",
+            "../x",
+            "/abs",
+            "#internal",
+            "node:fs",
+            "virtual:x",
+            "",
+        ] {
+            assert!(!is_bare(not_bare), "{not_bare}");
+        }
+        assert!(is_declaration(Path::new("/p/types/index.d.ts")));
+        assert!(is_declaration(Path::new("/p/env.d.mts")));
+        assert!(!is_declaration(Path::new("/p/types.ts")));
+        assert!(!is_declaration(Path::new("/p/d.ts")));
+    }
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn base_url_names_declarations_of_the_project_when_no_package_answers() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        write(
+            &root.join("tsconfig.json"),
+            r#"{ "compilerOptions": { "baseUrl": "." } }"#,
+        );
+        let main = root.join("src/main.ts");
+        write(&main, "");
+        write(&root.join("types/index.d.ts"), "export interface User {}");
+        write(&root.join("models.d.ts"), "export type Id = string;");
+        write(&root.join("utils/format.ts"), "export const f = 1;");
+        // An installed package of the same name as a folder of types wins
+        // (nothing that resolves today changes).
+        write(&root.join("shared/index.d.ts"), "");
+        write(
+            &root.join("node_modules/shared/package.json"),
+            r#"{ "name": "shared", "main": "index.js" }"#,
+        );
+        write(&root.join("node_modules/shared/index.js"), "");
+        let resolver = ProjectResolver::new(&root);
+        let resolve = |specifier: &str| {
+            resolver
+                .resolve(&main, specifier)
+                .map(|p| model::path::display(&root, &p))
+        };
+        assert_eq!(resolve("types").as_deref(), Ok("types/index.d.ts"));
+        assert_eq!(resolve("models").as_deref(), Ok("models.d.ts"));
+        assert_eq!(resolve("utils/format").as_deref(), Ok("utils/format.ts"));
+        assert_eq!(
+            resolve("shared").as_deref(),
+            Ok("node_modules/shared/index.js")
+        );
+        assert_eq!(
+            resolve("not-installed"),
+            Err(Unresolved::Failed("not found".into()))
+        );
+        // Relative specifiers are the resolver's alone.
+        assert!(resolve("./types").is_err());
+    }
+
+    #[test]
+    fn base_url_under_src_names_its_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        write(
+            &root.join("tsconfig.json"),
+            r#"{ "compilerOptions": { "baseUrl": "./src" } }"#,
+        );
+        let main = root.join("src/main.ts");
+        write(&main, "");
+        write(&root.join("src/types.ts"), "export interface User {}");
+        write(&root.join("src/api/index.d.ts"), "export interface Api {}");
+        let resolver = ProjectResolver::new(&root);
+        let resolve = |specifier: &str| {
+            resolver
+                .resolve(&main, specifier)
+                .map(|p| model::path::display(&root, &p))
+        };
+        assert_eq!(resolve("types").as_deref(), Ok("src/types.ts"));
+        assert_eq!(resolve("api").as_deref(), Ok("src/api/index.d.ts"));
+        // Without a tsconfig, a bare name is a package.
+        let other = tempfile::tempdir().unwrap();
+        let other_root = other.path().canonicalize().unwrap();
+        let other_main = other_root.join("src/main.ts");
+        write(&other_main, "");
+        write(&other_root.join("types/index.d.ts"), "");
+        let plain = ProjectResolver::new(&other_root);
+        assert!(plain.resolve(&other_main, "types").is_err());
     }
 }

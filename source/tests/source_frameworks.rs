@@ -199,6 +199,11 @@ fn pnpm_monorepo() {
 }
 
 #[test]
+fn yarn_monorepo_with_git_hooks_commitlint_and_lint_staged() {
+    run("frameworks/yarn-monorepo");
+}
+
+#[test]
 fn library_with_exports_wildcards_and_out_dir() {
     run("frameworks/lib-exports");
 }
@@ -226,6 +231,124 @@ fn vite_react_ts_template_with_project_references_and_a_jsx_import_source() {
 #[test]
 fn vue_app_as_create_vue_writes_it() {
     run("frameworks/vue-app");
+}
+
+#[test]
+fn implicit_dependencies_of_a_typescript_monorepo() {
+    run("frameworks/implicit-deps");
+}
+
+#[test]
+fn implicit_uses_say_why() {
+    let root = fixture("frameworks/implicit-deps");
+    let analysis = perfscope_source::analyze_full(
+        &project::ProjectFacts::read(&root),
+        &AnalyzeOptions::default(),
+    )
+    .expect("analyses");
+    let graph = &analysis.graph;
+    let implicit = perfscope_source::findings::dependencies::implicit_uses(graph);
+    // Every credit, the plugins' and the findings', as (workspace, package, why).
+    let credits: BTreeSet<(String, String, String)> = graph
+        .workspaces
+        .iter()
+        .zip(&implicit)
+        .flat_map(|(ws, credits)| {
+            ws.found
+                .used
+                .iter()
+                .chain(credits)
+                .map(|u| (ws.path.clone(), u.name.clone(), u.why.clone()))
+        })
+        .collect();
+    let expected = [
+        (
+            ".",
+            "@types/react",
+            "the types of `react`, which apps/web uses",
+        ),
+        (
+            ".",
+            "@types/react-dom",
+            "the types of `react-dom`, which apps/web uses",
+        ),
+        (
+            ".",
+            "@types/node",
+            "the Node.js global `process` is used in scripts/check-env.ts (a TypeScript project)",
+        ),
+        (
+            ".",
+            "@types/jest",
+            "`/// <reference types=\"jest\" />` in node_modules/@testing-library/jest-dom/types/index.d.ts",
+        ),
+        (
+            "apps/web",
+            "@testing-library/dom",
+            "a required peer dependency of `@testing-library/react`",
+        ),
+        (
+            "apps/web",
+            "@vitest/coverage-v8",
+            "vitest: test.coverage in apps/web/vite.config.ts",
+        ),
+        (
+            "apps/web",
+            "sass",
+            "css: vite compiles apps/web/src/styles/_variables.scss with it",
+        ),
+    ];
+    for (ws, name, why) in expected {
+        let credit = (ws.to_string(), name.to_string(), why.to_string());
+        assert!(credits.contains(&credit), "{credit:?} not in {credits:#?}");
+    }
+    // Optional peers are not credited.
+    for optional in ["happy-dom", "@types/bun", "jest"] {
+        assert!(
+            credits.iter().all(|(_, name, _)| name != optional),
+            "{optional}: {credits:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_next_typescript_app_uses_node_types_and_vitest_coverage_from_a_script() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    // The shape create-next-app writes for TypeScript, plus Vitest with
+    // coverage turned on by a script only (istanbul).
+    write(
+        "package.json",
+        r#"{"name":"shop","private":true,"scripts":{"dev":"next dev","build":"next build","test":"vitest run","coverage":"vitest run --coverage --coverage.provider=istanbul"},"dependencies":{"next":"15.3.2","react":"19.1.0","react-dom":"19.1.0"},"devDependencies":{"@types/node":"^20","@types/react":"^19","@vitest/coverage-istanbul":"^3.1.4","@vitest/coverage-v8":"^3.1.4","typescript":"^5","vitest":"^3.1.4"}}"#,
+    );
+    write(
+        "tsconfig.json",
+        r#"{"compilerOptions":{"strict":true,"noEmit":true,"jsx":"preserve","plugins":[{"name":"next"}],"paths":{"@/*":["./src/*"]}},"include":["next-env.d.ts","**/*.ts","**/*.tsx",".next/types/**/*.ts"],"exclude":["node_modules"]}"#,
+    );
+    write(
+        "next-env.d.ts",
+        "/// <reference types=\"next\" />\n/// <reference types=\"next/image-types/global\" />\n",
+    );
+    write(
+        "src/app/layout.tsx",
+        "export default function RootLayout({ children }: { children: React.ReactNode }) { return <html lang=\"en\"><body>{children}</body></html>; }\n",
+    );
+    write(
+        "src/app/page.tsx",
+        "export default function Home() { return <main>Shop</main>; }\n",
+    );
+    let report = analyze(root, &AnalyzeOptions::default()).expect("analyses");
+    let unused_dev: Vec<&str> = of(&report, FindingKind::UnusedDevDependencies)
+        .map(|f| f.subject.as_str())
+        .collect();
+    // `@types/node` (Next.js's types need it) and the provider the script
+    // names are used; the default provider, which nothing runs, is not.
+    assert_eq!(unused_dev, ["@vitest/coverage-v8"]);
 }
 
 #[test]
@@ -438,4 +561,262 @@ fn vite_library_mode_entry_ships() {
     assert_eq!(entry.source, "vite: build.lib.entry");
     assert_eq!(entry.role, Role::Production);
     assert_eq!(unused_files(&report), ["lib/old.js"]);
+}
+
+/// Writes `files` (path, text) under a new temporary folder.
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Names of the unused-dev-dependencies findings.
+fn unused_dev_dependencies(report: &AnalyzeReport) -> Vec<String> {
+    of(report, FindingKind::UnusedDevDependencies)
+        .map(|f| f.subject.clone())
+        .collect()
+}
+
+#[test]
+fn git_hooks_name_the_tools_and_files_they_run() {
+    let dir = project(&[
+        (
+            "package.json",
+            r#"{"name":"app","private":true,"main":"src/index.ts","devDependencies":{"husky":"^8.0.3","@commitlint/cli":"^19.8.1","lint-staged":"^16.1.0","validate-branch-name":"^1.3.2","sort-package-json":"^3.2.1","ls-lint":"^2.2.3","not-run":"^1.0.0","only-in-husky-internals":"^1.0.0"}}"#,
+        ),
+        // husky 8's shape: a shebang, husky.sh sourced, a comment.
+        (
+            ".husky/pre-commit",
+            "#!/usr/bin/env sh\n. \"$(dirname -- \"$0\")/_/husky.sh\"\n\n# staged files only\nyarn lint-staged\npnpm exec validate-branch-name\nif ! bun x sort-package-json --check; then exit 1; fi\nnode scripts/check-hooks.mjs # checks\n",
+        ),
+        (
+            ".husky/commit-msg",
+            "npx --no -- commitlint --edit \"$1\"\n",
+        ),
+        // husky's own folder is no hook.
+        (".husky/_/pre-commit", "npx only-in-husky-internals\n"),
+        (
+            "scripts/check-hooks.mjs",
+            "import { rule } from './rules.mjs';\nrule();\n",
+        ),
+        ("scripts/rules.mjs", "export function rule() {}\n"),
+        ("src/index.ts", "export const x = 1;\n"),
+    ]);
+    let report = analyze(dir.path(), &AnalyzeOptions::default()).expect("analyses");
+    assert_eq!(
+        unused_dev_dependencies(&report),
+        ["ls-lint", "not-run", "only-in-husky-internals"],
+        "{:?}",
+        report.diagnostics
+    );
+    let entry = report
+        .entries
+        .iter()
+        .find(|e| e.path == "scripts/check-hooks.mjs")
+        .unwrap_or_else(|| panic!("{:?}", report.entries));
+    assert_eq!(entry.source, "husky: .husky/pre-commit");
+    assert_eq!(entry.role, Role::Tooling);
+    assert!(
+        unused_files(&report).is_empty(),
+        "{:?}",
+        unused_files(&report)
+    );
+}
+
+#[test]
+fn lint_staged_and_commitlint_rc_files_without_an_extension() {
+    let dir = project(&[
+        (
+            "package.json",
+            r#"{"name":"app","private":true,"main":"src/index.ts","devDependencies":{"@commitlint/cli":"^19.8.1","@commitlint/config-conventional":"^19.8.1","commitlint-plugin-function-rules":"^4.0.0","conventional-changelog-atom":"^5.0.0","lint-staged":"^16.1.0","tsc-files":"^1.1.4","eslint":"^9.27.0","prettier":"^3.5.3","stylelint":"^16.0.0"}}"#,
+        ),
+        // YAML, as lint-staged accepts in `.lintstagedrc`.
+        (
+            ".lintstagedrc",
+            "\"*.ts\":\n  - tsc-files --noEmit\n  - eslint --fix\n\"*.md\": prettier --write\n",
+        ),
+        // JSON; `conventional` is the short form of a shareable config.
+        (
+            ".commitlintrc",
+            r#"{ "extends": ["conventional"], "plugins": ["function-rules"], "parserPreset": "conventional-changelog-atom" }"#,
+        ),
+        ("src/index.ts", "export const x = 1;\n"),
+    ]);
+    let report = analyze(dir.path(), &AnalyzeOptions::default()).expect("analyses");
+    assert_eq!(
+        unused_dev_dependencies(&report),
+        ["stylelint"],
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(
+        !report.diagnostics.iter().any(|d| d.path.starts_with('.')),
+        "{:?}",
+        report.diagnostics
+    );
+}
+
+#[test]
+fn a_lint_staged_task_computed_at_run_time_is_a_diagnostic() {
+    let dir = project(&[
+        (
+            "package.json",
+            r#"{"name":"app","private":true,"main":"src/index.ts","devDependencies":{"lint-staged":"^16.1.0","prettier":"^3.5.3","eslint":"^9.27.0"}}"#,
+        ),
+        (
+            "lint-staged.config.mjs",
+            "export default {\n  '*.md': 'prettier --write',\n  '*.ts': (files) => `eslint --fix ${files.join(' ')}`,\n};\n",
+        ),
+        ("src/index.ts", "export const x = 1;\n"),
+    ]);
+    let report = analyze(dir.path(), &AnalyzeOptions::default()).expect("analyses");
+    assert!(
+        report
+            .entries
+            .iter()
+            .any(|e| e.path == "lint-staged.config.mjs" && e.source == "lint-staged: config"),
+        "{:?}",
+        report.entries
+    );
+    // The task is a function perfscope does not run: the binaries the file
+    // names count as used, and a diagnostic says so.
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.path == "lint-staged.config.mjs"
+                && d.message.contains("`*.ts`")
+                && d.message.contains("(eslint, prettier)")),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(
+        unused_dev_dependencies(&report).is_empty(),
+        "{:?}",
+        unused_dev_dependencies(&report)
+    );
+}
+
+#[test]
+fn a_tool_listed_by_another_workspace_runs_in_this_one() {
+    let dir = project(&[
+        (
+            "package.json",
+            r#"{"name":"repo","private":true,"workspaces":["packages/*"]}"#,
+        ),
+        (
+            "packages/a/package.json",
+            r#"{"name":"a","version":"1.0.0","main":"src/index.ts","devDependencies":{"jest":"^29.7.0"}}"#,
+        ),
+        ("packages/a/src/index.ts", "export const a = 1;\n"),
+        (
+            "packages/b/package.json",
+            r#"{"name":"b","version":"1.0.0","main":"src/index.ts"}"#,
+        ),
+        ("packages/b/src/index.ts", "export const b = 2;\n"),
+        (
+            "packages/b/src/b.test.ts",
+            "import { b } from './index';\nimport { expectTwo } from './test-helper';\ntest('b', () => expectTwo(b));\n",
+        ),
+        (
+            "packages/b/src/test-helper.ts",
+            "export function expectTwo(n: number) { expect(n).toBe(2); }\n",
+        ),
+    ]);
+    let report = analyze(dir.path(), &AnalyzeOptions::default()).expect("analyses");
+    assert!(
+        unused_files(&report).is_empty(),
+        "{:?}",
+        unused_files(&report)
+    );
+    let test = report
+        .entries
+        .iter()
+        .find(|e| e.path == "packages/b/src/b.test.ts")
+        .unwrap_or_else(|| panic!("{:?}", report.entries));
+    assert_eq!(test.role, Role::Tooling);
+}
+
+#[test]
+fn yarn_monorepo_scripts_that_leave_their_workspace_and_base_url_imports() {
+    use model::analyze::ExplainStatus;
+    use perfscope_source::explain::explain;
+    let root = fixture("frameworks/yarn-monorepo");
+    let report = analyze(&root, &AnalyzeOptions::default()).unwrap();
+    // `node ../../scripts/buildBase.js` in packages/core names a file of the
+    // repository: an entry, and what it requires is used.
+    let entry = report
+        .entries
+        .iter()
+        .find(|e| e.path == "scripts/buildBase.js")
+        .unwrap_or_else(|| panic!("not an entry: {:#?}", report.entries));
+    assert_eq!(
+        (entry.source.as_str(), entry.role),
+        (
+            "`build:esm` script of packages/core/package.json",
+            Role::Tooling
+        )
+    );
+    let why = explain(&report, "scripts/buildBase.js");
+    assert_eq!(why.status, ExplainStatus::Entry, "{}", why.message);
+    assert!(
+        why.message
+            .contains("`build:esm` script of packages/core/package.json")
+    );
+    let why = explain(&report, "scripts/utils/paths.js");
+    assert_eq!(why.status, ExplainStatus::Used, "{}", why.message);
+    assert_eq!(
+        why.chain.first().map(|l| l.from.as_str()),
+        Some("scripts/buildBase.js")
+    );
+    // `node ../../../outside.js` leaves the repository: refused, named.
+    let refused: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.path == "packages/core/package.json")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            "script `build:bad` names `../../../outside.js`, which is outside the repository; not read"
+        ]
+    );
+    // `import { User } from "types"` under `baseUrl` is the app's own
+    // `types/index.d.ts`, not a package.
+    let session = report
+        .modules
+        .iter()
+        .find(|m| m.path == "apps/web/src/session.ts")
+        .expect("session.ts is in the graph");
+    assert_eq!(
+        session.imports[0].resolved.as_deref(),
+        Some("apps/web/types/index.d.ts")
+    );
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("`types`")),
+        "{:#?}",
+        report.diagnostics
+    );
+
+    // One workspace analysed alone: the repository's script is still its entry.
+    let core = analyze(&root.join("packages/core"), &AnalyzeOptions::default()).unwrap();
+    let entry = core
+        .entries
+        .iter()
+        .find(|e| e.path == "../../scripts/buildBase.js")
+        .unwrap_or_else(|| panic!("not an entry: {:#?}", core.entries));
+    assert_eq!(entry.source, "`build:esm` script of package.json");
+    assert!(
+        core.modules
+            .iter()
+            .any(|m| m.path == "../../scripts/utils/paths.js")
+    );
 }

@@ -1,8 +1,11 @@
 //! **Dependencies**: each workspace's `package.json` against what uses its
 //! packages: imports from its modules (production or tooling), packages its
-//! configuration files and scripts name (plugins), `@types/x` when `x` is
-//! used (`@types/node` with Node.js built-ins), peer dependencies of used
-//! installed packages, `typescript` with a `tsconfig.json`.
+//! configuration files and scripts name (plugins), and uses nothing states
+//! but the toolchain needs, each credited with why ([`implicit_uses`]):
+//! `@types/x` when any workspace uses `x` (`@types/node` with Node.js
+//! built-ins or, in a TypeScript project, globals; `@types` packages the
+//! type declarations of used packages reference: `implicit.rs`), required
+//! (not optional) peer dependencies of used installed packages.
 //!
 //! - `unused-dependencies` / `unused-dev-dependencies`: listed, used by nothing.
 //! - `dependencies-only-in-tooling`: in `dependencies`, but only tests,
@@ -26,6 +29,8 @@ use super::Context;
 use crate::graph::{ModuleGraph, ResolvedImport};
 use crate::plugins::UsedPackage;
 use project::{Manifest, fsx};
+
+mod implicit;
 
 /// How one workspace uses one package.
 #[derive(Debug, Clone, Default)]
@@ -72,16 +77,41 @@ fn types_of(package: &str) -> String {
 
 /// The usage of every package, per workspace (the layout's order).
 fn usages(graph: &ModuleGraph) -> Vec<BTreeMap<String, Usage>> {
+    usages_and_credits(graph).0
+}
+
+/// Per workspace (the layout's order), the uses the dependency findings
+/// credit although no import and no configuration states them, each with
+/// why, as plugins record theirs in [`crate::plugins::Found::used`]:
+/// required peer dependencies of used packages, `@types` packages (of used
+/// packages, of Node.js, referenced by used packages' declarations).
+pub fn implicit_uses(graph: &ModuleGraph) -> Vec<Vec<UsedPackage>> {
+    usages_and_credits(graph).1
+}
+
+/// The usage of every package and the implicit uses among them, per workspace.
+fn usages_and_credits(graph: &ModuleGraph) -> (Vec<Packages>, Vec<Vec<UsedPackage>>) {
     let (mut out, builtins) = import_usages(graph);
+    let mut credits: Vec<Vec<UsedPackage>> = vec![Vec::new(); out.len()];
     for (ws, facts) in graph.workspaces.iter().enumerate() {
         add_plugin_uses(&mut out[ws], &facts.found.used);
     }
     for (ws, map) in out.iter_mut().enumerate() {
         let facts = graph.workspaces.get(ws);
-        add_peer_uses(graph, facts.map(|f| f.dir.as_path()), map);
-        add_types_uses(facts.map(|f| &f.manifest), builtins[ws], map);
+        credits[ws].extend(add_peer_uses(graph, facts.map(|f| f.dir.as_path()), map));
+        credits[ws].extend(add_types_uses(
+            facts.map(|f| &f.manifest),
+            builtins[ws],
+            map,
+        ));
     }
-    out
+    // What the workspaces use credits the `@types` every `package.json` lists.
+    let repo = implicit::repo_types_uses(graph, &out, &builtins);
+    for ((map, list), found) in out.iter_mut().zip(&mut credits).zip(repo) {
+        add_plugin_uses(map, &found);
+        list.extend(found);
+    }
+    (out, credits)
 }
 
 impl Usage {
@@ -193,35 +223,75 @@ fn add_plugin_uses(map: &mut BTreeMap<String, Usage>, used: &[UsedPackage]) {
     }
 }
 
-/// Peer dependencies of used, installed packages are used with them.
+/// Required peer dependencies of used, installed packages are used with
+/// them (and theirs, in turn); optional ones (`peerDependenciesMeta`) are
+/// not. Returns the credits, with why.
 fn add_peer_uses(
     graph: &ModuleGraph,
     ws_dir: Option<&std::path::Path>,
     map: &mut BTreeMap<String, Usage>,
-) {
-    let used: Vec<(String, Usage)> = map
+) -> Vec<UsedPackage> {
+    let mut credits = Vec::new();
+    let mut queue: Vec<String> = map
         .iter()
         .filter(|(_, u)| u.any())
-        .map(|(k, u)| (k.clone(), u.clone()))
+        .map(|(k, _)| k.clone())
         .collect();
-    for (package, usage) in used {
-        for peer in peers(graph, ws_dir, &package) {
-            let slot = map.entry(peer).or_default();
+    let mut peers_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    while let Some(package) = queue.pop() {
+        let Some(usage) = map.get(&package).cloned() else {
+            continue;
+        };
+        let peers = peers_of
+            .entry(package.clone())
+            .or_insert_with(|| peers(graph, ws_dir, &package))
+            .clone();
+        for peer in peers {
+            let why = format!("a required peer dependency of `{package}`");
+            for role in roles(&usage) {
+                let credit = UsedPackage {
+                    name: peer.clone(),
+                    role,
+                    why: why.clone(),
+                };
+                if !credits.contains(&credit) {
+                    credits.push(credit);
+                }
+            }
+            let slot = map.entry(peer.clone()).or_default();
+            let before = (slot.production, slot.production_types, slot.tooling);
             slot.production |= usage.production;
             slot.production_types |= usage.production_types;
             slot.tooling |= usage.tooling;
+            // A peer whose use grew passes it on to its own peers.
+            if before != (slot.production, slot.production_types, slot.tooling) {
+                queue.push(peer);
+            }
         }
     }
+    credits
+}
+
+/// The roles a usage stands for, as a plugin would record them.
+fn roles(usage: &Usage) -> Vec<Role> {
+    let mut out = Vec::new();
+    if usage.production || usage.production_types {
+        out.push(Role::Production);
+    }
+    if usage.tooling {
+        out.push(Role::Tooling);
+    }
+    out
 }
 
 /// `@types/x` listed in `manifest` is used (by tooling: types never ship)
 /// where `x` is; `@types/node` where Node.js built-ins are (`builtins`:
-/// imported by production, by tooling).
+/// imported by production, by tooling). Returns the credits, with why.
 fn add_types_uses(
     manifest: Option<&Manifest>,
     builtins: (bool, bool),
     map: &mut BTreeMap<String, Usage>,
-) {
+) -> Vec<UsedPackage> {
     let listed: Vec<String> = manifest
         .map(|m| {
             m.dev_dependencies
@@ -231,6 +301,7 @@ fn add_types_uses(
                 .collect()
         })
         .unwrap_or_default();
+    let mut credits = Vec::new();
     for types in listed.iter().filter(|d| d.starts_with("@types/")) {
         let Some(base) = typed_package(types) else {
             continue;
@@ -245,12 +316,21 @@ fn add_types_uses(
             let slot = map.entry(types.clone()).or_default();
             // Types never ship: their use is tooling's.
             slot.tooling = true;
+            credits.push(UsedPackage {
+                name: types.clone(),
+                role: Role::Tooling,
+                why: match base.as_str() {
+                    "node" => "Node.js built-in modules are imported".to_string(),
+                    _ => format!("the types of `{base}`, which is used"),
+                },
+            });
         }
     }
+    credits
 }
 
-/// `peerDependencies` of an installed package, looked up beside the
-/// workspace and at the root.
+/// The required `peerDependencies` of an installed package, looked up
+/// beside the workspace and at the root.
 fn peers(graph: &ModuleGraph, ws_dir: Option<&std::path::Path>, package: &str) -> Vec<String> {
     let mut dirs: Vec<std::path::PathBuf> = Vec::new();
     if let Some(dir) = ws_dir {
@@ -264,13 +344,25 @@ fn peers(graph: &ModuleGraph, ws_dir: Option<&std::path::Path>, package: &str) -
         let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
             continue;
         };
-        return json
-            .get("peerDependencies")
-            .and_then(|p| p.as_object())
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
+        return required_peers(&json);
     }
     Vec::new()
+}
+
+/// The `peerDependencies` of a `package.json` that
+/// `peerDependenciesMeta.<name>.optional` does not make optional.
+fn required_peers(json: &serde_json::Value) -> Vec<String> {
+    let optional = |name: &str| {
+        json.get("peerDependenciesMeta")
+            .and_then(|m| m.get(name))
+            .and_then(|m| m.get("optional"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
+    };
+    json.get("peerDependencies")
+        .and_then(|p| p.as_object())
+        .map(|m| m.keys().filter(|k| !optional(k)).cloned().collect())
+        .unwrap_or_default()
 }
 
 /// Runs `rule` for every workspace with a `package.json`, tagging findings
@@ -737,5 +829,77 @@ mod tests {
         let mut none = BTreeMap::new();
         add_types_uses(Some(&manifest), (false, false), &mut none);
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn only_required_peers_count() {
+        let json = serde_json::json!({
+            "peerDependencies": { "@testing-library/dom": "^10", "@types/react": "^18", "react": "^18" },
+            "peerDependenciesMeta": { "@types/react": { "optional": true }, "react": { "optional": false } }
+        });
+        assert_eq!(required_peers(&json), ["@testing-library/dom", "react"]);
+        assert!(required_peers(&serde_json::json!({ "name": "x" })).is_empty());
+    }
+
+    #[test]
+    fn required_peers_are_used_with_their_package_and_say_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let install = |name: &str, json: serde_json::Value| {
+            let folder = root.join("node_modules").join(name);
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join("package.json"), json.to_string()).unwrap();
+        };
+        install(
+            "@testing-library/react",
+            serde_json::json!({
+                "peerDependencies": { "@testing-library/dom": "^10", "@types/react": "^18", "react-dom": "^18" },
+                "peerDependenciesMeta": { "@types/react": { "optional": true } }
+            }),
+        );
+        install(
+            "react-dom",
+            serde_json::json!({ "peerDependencies": { "react": "^18" } }),
+        );
+        let mut b = GraphBuilder::new();
+        b.graph.root = root.clone();
+        let mut map = BTreeMap::new();
+        map.insert(
+            "@testing-library/react".to_string(),
+            Usage {
+                tooling: true,
+                ..Usage::default()
+            },
+        );
+        let credits = add_peer_uses(&b.graph, Some(root.as_path()), &mut map);
+        let summary: Vec<(&str, Role, &str)> = credits
+            .iter()
+            .map(|c| (c.name.as_str(), c.role, c.why.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "@testing-library/dom",
+                    Role::Tooling,
+                    "a required peer dependency of `@testing-library/react`"
+                ),
+                (
+                    "react-dom",
+                    Role::Tooling,
+                    "a required peer dependency of `@testing-library/react`"
+                ),
+                (
+                    "react",
+                    Role::Tooling,
+                    "a required peer dependency of `react-dom`"
+                ),
+            ]
+        );
+        assert!(
+            !map.contains_key("@types/react"),
+            "an optional peer is not used"
+        );
+        assert!(map["react"].tooling && !map["react"].production);
     }
 }

@@ -2,13 +2,16 @@
 //! finding. [`REGISTRY`] is the only list of them.
 //!
 //! They read the graph and the configuration, and the file system in two
-//! places only, both the `package.json` of installed packages:
+//! places only, both about installed packages:
 //!
 //! - the dependency findings ([`dependencies`]: unused, unused dev, only in
 //!   tooling, dev in production, unlisted) read the `peerDependencies` of
 //!   every used package, from `node_modules/<name>/package.json` beside the
-//!   workspace, else at the root (a peer of a used package counts as used
-//!   with it);
+//!   workspace, else at the root (a required peer of a used package counts
+//!   as used with it); while a listed `@types` package is still
+//!   unexplained, they also read the first 64 KB of used packages' type
+//!   declarations (inside `node_modules` only) for `/// <reference types>`
+//!   and the project files outside the graph for Node.js globals;
 //! - lazy-loading candidates ([`lazy_candidates`]) read the `sideEffects` of
 //!   a package, once per package, when the production trimming of a top
 //!   candidate meets an import whose bindings went unused (a module declared

@@ -11,7 +11,7 @@ use crate::static_config::{self, Static};
 /// The plugin.
 pub const PLUGIN: Plugin = Plugin {
     name: "babel",
-    detect: |ctx| ctx.ws.has_dep_prefix("@babel/") || ctx.ws.has_dep_prefix("babel-"),
+    detect: |ctx| ctx.has_tool_prefix("@babel/") || ctx.has_tool_prefix("babel-"),
     run,
 };
 

@@ -5,6 +5,9 @@
 //! they name is used by production code (CSS ships), yet it is never a
 //! "devDependency in production": stylesheets are compiled at build time.
 //! The scan is textual: a commented-out rule still counts (toward "used").
+//! `.scss`/`.sass` files use `sass` and `sass-embedded` (tooling) when a
+//! bundler that compiles them with whichever is installed (Vite, Next.js,
+//! webpack's `sass-loader`...) is listed in any workspace.
 
 use model::analyze::Role;
 
@@ -32,7 +35,46 @@ const RULES: &[&str] = &[
     "@forward",
 ];
 
+/// Packages that compile `.scss`/`.sass` with the Sass compiler installed
+/// beside them (`sass` or `sass-embedded`).
+const SASS_COMPILERS: &[&str] = &[
+    "vite",
+    "next",
+    "sass-loader",
+    "react-scripts",
+    "parcel",
+    "@rsbuild/plugin-sass",
+    "astro",
+    "nuxt",
+    "gatsby-plugin-sass",
+    "@angular-devkit/build-angular",
+];
+
+/// The Sass compilers, with why, when the workspace has Sass files and a
+/// workspace of the repository lists a bundler that compiles them.
+fn sass_uses(ctx: &Ctx<'_>, found: &mut Found) {
+    let Some(sheet) = ctx.side_files.iter().find(|p| is_sass(p)) else {
+        return;
+    };
+    let listed = |name: &str| ctx.layout.workspaces.iter().any(|w| w.has_dep(name));
+    let Some(bundler) = SASS_COMPILERS.iter().find(|b| listed(b)) else {
+        return;
+    };
+    let why = format!("css: {bundler} compiles {} with it", ctx.rel(sheet));
+    for compiler in ["sass", "sass-embedded"] {
+        found.use_package(compiler, Role::Tooling, why.clone());
+    }
+}
+
+/// Whether `path` is a Sass file (`.scss` or `.sass`).
+fn is_sass(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "scss" | "sass"))
+}
+
 fn run(ctx: &Ctx<'_>, found: &mut Found) {
+    sass_uses(ctx, found);
     for path in ctx
         .side_files
         .iter()
@@ -135,5 +177,12 @@ mod tests {
                 "bootstrap"
             ]
         );
+    }
+
+    #[test]
+    fn sass_files_are_scss_and_sass() {
+        use std::path::Path;
+        assert!(is_sass(Path::new("src/app.scss")) && is_sass(Path::new("src/_vars.sass")));
+        assert!(!is_sass(Path::new("src/app.css")) && !is_sass(Path::new("src/scss")));
     }
 }

@@ -11,11 +11,15 @@
 //! diagnostic naming the file, and the tool's defaults apply.
 
 pub mod babel;
+pub mod commands;
+pub mod commitlint;
 pub mod css;
 pub mod cypress;
 pub mod eslint;
 pub mod html;
+pub mod husky;
 pub mod jest;
+pub mod lint_staged;
 pub mod next;
 pub mod package;
 pub mod playwright;
@@ -147,14 +151,32 @@ impl Found {
 }
 
 impl Ctx<'_> {
-    /// Whether the workspace lists the tool `name`, or, in a monorepo, the
-    /// root package does (tools such as Vitest or ESLint are often listed
-    /// once at the root and run in every workspace).
+    /// Whether the tool `name` is listed for this workspace: by the
+    /// workspace itself or, in a monorepo, by the root package or another
+    /// workspace (tools such as Vitest, ESLint or lint-staged are often
+    /// listed once and run in every workspace; package managers hoist them).
     pub fn has_tool(&self, name: &str) -> bool {
-        self.ws.has_dep(name)
-            || self.layout.workspaces.first().is_some_and(|root| {
-                root.dir != self.ws.dir && self.layout.monorepo && root.has_dep(name)
-            })
+        self.ws.has_dep(name) || self.listed_elsewhere(&|dep| dep == name)
+    }
+
+    /// Like [`Ctx::has_tool`], for any package whose name starts with
+    /// `prefix` (`@storybook/`, `@babel/`).
+    pub fn has_tool_prefix(&self, prefix: &str) -> bool {
+        self.ws.has_dep_prefix(prefix) || self.listed_elsewhere(&|dep| dep.starts_with(prefix))
+    }
+
+    /// Whether a dependency that `matches` is listed by another package of
+    /// the analysed monorepo. (A workspace analysed alone keeps to its own
+    /// lists: the dependency findings do not count its repository root's
+    /// lists as hoisted, so a tool's test files would import "unlisted"
+    /// packages.)
+    fn listed_elsewhere(&self, matches: &dyn Fn(&str) -> bool) -> bool {
+        self.layout.monorepo
+            && self
+                .layout
+                .workspaces
+                .iter()
+                .any(|w| w.dir != self.ws.dir && manifest_lists(&w.manifest, matches))
     }
 
     /// `rel` inside the workspace, when it is a regular file.
@@ -235,6 +257,31 @@ impl Ctx<'_> {
         }
     }
 
+    /// Reads a configuration file that may have no extension (`.commitlintrc`,
+    /// `.lintstagedrc`): JSON (comments allowed), else YAML, as the tools
+    /// accept both; a file with an extension is read as [`Ctx::read`] does.
+    pub fn read_rc(&self, path: &Path, found: &mut Found) -> Option<Static> {
+        if path.extension().is_some() {
+            return self.read(path, found);
+        }
+        let json = match static_config::read_jsonc(path) {
+            Ok(value) => return value.as_ref().map(static_config::from_json),
+            Err(problem) => problem,
+        };
+        match static_config::read_yaml(path) {
+            Ok(value) => value,
+            Err(yaml) => {
+                found.diagnostics.push(Diagnostic::new(
+                    self.rel(path),
+                    format!(
+                        "cannot be read statically (as JSON: {json}; as YAML: {yaml}); the tool's defaults are assumed"
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
     /// `value` (the setting `key` of the config `file`), unless it is computed
     /// at run time: then a diagnostic says the tool's default is assumed.
     pub fn known<'v>(
@@ -275,6 +322,18 @@ impl Ctx<'_> {
             .cloned()
             .collect()
     }
+}
+
+/// Whether any dependency list of `manifest` has a name that `matches`.
+fn manifest_lists(manifest: &project::Manifest, matches: &dyn Fn(&str) -> bool) -> bool {
+    [
+        &manifest.dependencies,
+        &manifest.dev_dependencies,
+        &manifest.peer_dependencies,
+        &manifest.optional_dependencies,
+    ]
+    .iter()
+    .any(|list| list.iter().any(|d| matches(d)))
 }
 
 /// The `files` that `patterns` (relative to `base`) match.
@@ -384,6 +443,9 @@ pub const PLUGINS: &[Plugin] = &[
     tanstack::PLUGIN,
     eslint::PLUGIN,
     prettier::PLUGIN,
+    husky::PLUGIN,
+    commitlint::PLUGIN,
+    lint_staged::PLUGIN,
     tailwind::PLUGIN,
     postcss::PLUGIN,
     babel::PLUGIN,

@@ -2,7 +2,9 @@
 //! loading,error,global-error,not-found,default,route}.*` and metadata
 //! files), every page of the pages router (`pages/**`, `_app` and
 //! `_document` included), `middleware.*` and `instrumentation.*` ship, at
-//! the root or under `src/`; `next.config.*` is tooling.
+//! the root or under `src/`; `next.config.*` is tooling. A TypeScript app
+//! (a `tsconfig.json`) uses `@types/node`: Next.js's types, which its
+//! `next-env.d.ts` references, reference Node.js's.
 
 use model::analyze::Role;
 
@@ -39,6 +41,13 @@ const APP_FILES: &[&str] = &[
 ];
 
 fn run(ctx: &Ctx<'_>, found: &mut Found) {
+    if ctx.file("tsconfig.json").is_some() {
+        found.use_package(
+            "@types/node",
+            Role::Tooling,
+            "next: a TypeScript app (next-env.d.ts references Next.js's types, which need Node.js's)",
+        );
+    }
     let config_path = ctx.first(&Ctx::config_names("next.config"));
     let mut extensions: Vec<String> = ["tsx", "ts", "jsx", "js"]
         .iter()

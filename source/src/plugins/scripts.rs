@@ -3,13 +3,23 @@
 //! run are tooling entries (`node mock-server/index.mjs`, `tsx cli.ts`).
 //! A binary's package comes from the installed packages' `bin` fields, else
 //! a table of well-known binaries, else a dependency of the same name.
+//!
+//! A path may leave the workspace (`node ../../scripts/buildBase.js` in
+//! `packages/x/package.json`): a file elsewhere in the repository (the
+//! monorepo root) is a tooling entry too, named after the script and its
+//! `package.json`; a path that leaves the repository is refused with a
+//! diagnostic and never read.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
+use model::Diagnostic;
 use model::analyze::Role;
+use model::diagnostic::quote;
 use serde_json::Value;
 
+pub use super::commands::shell_words;
+use super::commands::{self, Argument};
 use super::{Ctx, Found, Plugin};
 use project::fsx;
 
@@ -25,76 +35,6 @@ pub const PLUGIN: Plugin = Plugin {
     run,
 };
 
-/// Binaries whose package has another name.
-const KNOWN_BINARIES: &[(&str, &[&str])] = &[
-    ("tsc", &["typescript"]),
-    ("tsserver", &["typescript"]),
-    ("playwright", &["@playwright/test", "playwright"]),
-    ("react-router", &["@react-router/dev"]),
-    ("react-router-serve", &["@react-router/serve"]),
-    ("remix", &["@remix-run/dev"]),
-    ("remix-serve", &["@remix-run/serve"]),
-    ("sb", &["storybook"]),
-    ("storybook", &["storybook", "@storybook/cli"]),
-    ("build-storybook", &["@storybook/cli", "storybook"]),
-    ("start-storybook", &["@storybook/cli", "storybook"]),
-    ("babel", &["@babel/cli"]),
-    ("babel-node", &["@babel/node"]),
-    ("webpack", &["webpack-cli", "webpack"]),
-    ("webpack-dev-server", &["webpack-dev-server"]),
-    ("postcss", &["postcss-cli"]),
-    ("dotenv", &["dotenv-cli"]),
-    ("run-s", &["npm-run-all", "npm-run-all2"]),
-    ("run-p", &["npm-run-all", "npm-run-all2"]),
-    ("npm-run-all", &["npm-run-all", "npm-run-all2"]),
-    ("changeset", &["@changesets/cli"]),
-    ("commitlint", &["@commitlint/cli"]),
-    ("graphql-codegen", &["@graphql-codegen/cli"]),
-    ("gql-gen", &["@graphql-codegen/cli"]),
-    ("biome", &["@biomejs/biome"]),
-    ("netlify", &["netlify-cli"]),
-    ("firebase", &["firebase-tools"]),
-    ("ng", &["@angular/cli"]),
-    ("nuxi", &["nuxt", "nuxi"]),
-    ("svelte-kit", &["@sveltejs/kit"]),
-    ("craco", &["@craco/craco"]),
-    ("rsbuild", &["@rsbuild/core"]),
-    ("rspack", &["@rspack/cli"]),
-    ("tsr", &["@tanstack/router-cli"]),
-    ("vue-tsc", &["vue-tsc"]),
-    ("lessc", &["less"]),
-    ("msw", &["msw"]),
-    ("openapi-typescript", &["openapi-typescript"]),
-    ("vite-node", &["vite-node"]),
-];
-
-/// Binaries that are not packages (shell and runtime commands).
-const NOT_PACKAGES: &[&str] = &[
-    "node", "npm", "npx", "pnpm", "yarn", "bun", "bunx", "deno", "corepack", "echo", "cd", "cp",
-    "mv", "rm", "mkdir", "cat", "test", "true", "false", "exit", "export", "sh", "bash", "set",
-    "sleep", "git", "open", "touch", "ls", "find", "xargs", "env", "time", "exec", "if", "then",
-    "fi", "else", "do", "done", "for", "while", "[", "[[", "wait", "kill", "curl", "docker",
-];
-
-/// Wrappers whose next word is the real command.
-const WRAPPERS: &[&str] = &["npx", "bunx", "exec", "dlx", "env", "time", "nice", "nohup"];
-
-/// Runtimes whose first file argument is the script they run.
-const RUNTIMES: &[&str] = &[
-    "node",
-    "tsx",
-    "ts-node",
-    "ts-node-esm",
-    "babel-node",
-    "esno",
-    "esr",
-    "vite-node",
-    "nodemon",
-    "bun",
-    "deno",
-    "jiti",
-];
-
 fn run(ctx: &Ctx<'_>, found: &mut Found) {
     let Some(scripts) = ctx
         .ws
@@ -105,7 +45,7 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
     else {
         return;
     };
-    let bins = installed_binaries(ctx);
+    let bins = commands::installed_binaries(ctx);
     for (name, command) in scripts {
         let Some(command) = command.as_str() else {
             continue;
@@ -132,185 +72,393 @@ fn command_uses(
     script: &str,
     role: Role,
 ) {
-    let mut i = 0;
     // `FOO=1 cross-env BAR=2 npx --yes vite` → `vite`.
-    loop {
-        let Some(word) = words.get(i) else { return };
-        if word.contains('=') && !word.starts_with('-') && !word.contains('/') {
-            i += 1;
-        } else if word == "cross-env" || word == "cross-env-shell" {
-            found.use_package(word, Role::Tooling, format!("script \"{script}\""));
-            i += 1;
-        } else if word == "dotenv" {
-            found.use_package("dotenv-cli", Role::Tooling, format!("script \"{script}\""));
-            // Up to and past `--`.
-            match words.iter().skip(i).position(|w| w == "--") {
-                Some(at) => i += at + 1,
-                None => return,
-            }
-        } else if WRAPPERS.contains(&word.as_str())
-            || (word.starts_with('-') && i > 0 && WRAPPERS.contains(&words[i - 1].as_str()))
-        {
-            i += 1;
-        } else if matches!(word.as_str(), "pnpm" | "yarn" | "npm" | "bun")
-            && words
-                .get(i + 1)
-                .is_some_and(|w| matches!(w.as_str(), "exec" | "dlx" | "x"))
-        {
-            i += 2;
-        } else {
-            break;
-        }
+    let Some(command) = commands::read(words, &|name| commands::is_script(ctx, name)) else {
+        return;
+    };
+    for package in &command.wrappers {
+        found.use_specifier(package, Role::Tooling, format!("script \"{script}\""));
     }
-    let Some(binary) = words.get(i) else { return };
-    let binary = binary.rsplit('/').next().unwrap_or(binary);
-    if !NOT_PACKAGES.contains(&binary)
-        && !binary.starts_with('-')
-        && !binary.starts_with('.')
-        && let Some(package) = package_of_binary(ctx, bins, binary)
-    {
+    let binary = command.binary;
+    // A script run by its path (`../../scripts/build.mjs`, with a shebang)
+    // is a file, not a package.
+    if binary.contains('/') && super::is_source_path(Path::new(binary)) {
+        script_file(ctx, found, script, binary);
+        return;
+    }
+    if let Some(package) = commands::package_of(ctx, bins, binary) {
         found.use_package(
             &package,
             role,
-            format!("script \"{script}\" runs `{binary}`"),
+            format!(
+                "script \"{script}\" runs `{}`",
+                commands::binary_name(binary)
+            ),
         );
     }
-    let runtime = RUNTIMES.contains(&binary);
-    let mut args = words.iter().skip(i + 1);
-    while let Some(arg) = args.next() {
-        // `node --import tsx x.ts`, `node -r ts-node/register x.ts`.
-        if runtime
-            && matches!(
-                arg.as_str(),
-                "--import" | "--require" | "-r" | "--loader" | "--experimental-loader"
-            )
-        {
-            if let Some(module) = args.next() {
-                found.use_specifier(
-                    module,
-                    Role::Tooling,
-                    format!("script \"{script}\" loads `{module}`"),
-                );
+    for argument in commands::arguments(&command) {
+        match argument {
+            Argument::Load(module) => preloaded(ctx, found, script, module),
+            // Any argument naming a source file of the project (`node x.mjs`,
+            // `vitest -c vitest.ci.config.ts`, `node ../../scripts/build.js`).
+            Argument::Value(value) => script_file(ctx, found, script, value),
+        }
+    }
+}
+
+/// A module a runtime loads first (`--import`, `-r`): a package, or a file
+/// of the project when it is a path (`-r ./scripts/register.js`).
+fn preloaded(ctx: &Ctx<'_>, found: &mut Found, script: &str, module: &str) {
+    if module.starts_with('.') || module.starts_with('/') {
+        script_file(ctx, found, script, module);
+    } else {
+        found.use_specifier(
+            module,
+            Role::Tooling,
+            format!("script \"{script}\" loads `{module}`"),
+        );
+    }
+}
+
+/// Where a path a script names lies, lexically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    /// In the script's own workspace.
+    Workspace(PathBuf),
+    /// Elsewhere in the repository (`../../scripts/build.js` from
+    /// `packages/x`): the monorepo root's folders or a sibling workspace.
+    Repository(PathBuf),
+    /// Out of the repository: never read.
+    Outside,
+}
+
+/// Where `value` (relative to the workspace folder `ws_dir`, or absolute)
+/// lies: `..` and `.` are folded without touching the file system.
+fn place(ws_dir: &Path, repo_root: &Path, value: &str) -> Place {
+    match normalise(&ws_dir.join(value)) {
+        Some(path) if fsx::is_under(&path, ws_dir) => Place::Workspace(path),
+        Some(path) if fsx::is_under(&path, repo_root) => Place::Repository(path),
+        _ => Place::Outside,
+    }
+}
+
+/// `path` with `.` and `..` folded; `None` when `..` climbs above its root.
+fn normalise(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    let mut depth = 0usize;
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                depth = depth.checked_sub(1)?;
+                out.pop();
             }
-            continue;
+            Component::Normal(name) => {
+                depth += 1;
+                out.push(name);
+            }
+            other => out.push(other.as_os_str()),
         }
-        if let Some(module) = arg
-            .strip_prefix("--import=")
-            .or_else(|| arg.strip_prefix("--require="))
-        {
-            found.use_specifier(
-                module,
-                Role::Tooling,
-                format!("script \"{script}\" loads `{module}`"),
-            );
-            continue;
-        }
-        let value = arg.split_once('=').map_or(arg.as_str(), |(_, v)| v);
-        if value.starts_with('-') {
-            continue;
-        }
-        // Any argument naming a source file of the project (`node x.mjs`,
-        // `vitest -c vitest.ci.config.ts`).
-        let path = ctx.ws.dir.join(value.trim_start_matches("./"));
-        if super::is_source_path(&path) && ctx.files.binary_search(&path).is_ok() {
+    }
+    Some(out)
+}
+
+/// The source file `value` names, if any: the workspace's own file is an
+/// entry when the project lists it; another file of the repository is an
+/// entry named after the script and its `package.json`; a path out of the
+/// repository is a diagnostic.
+fn script_file(ctx: &Ctx<'_>, found: &mut Found, script: &str, value: &str) {
+    // Globs (`eslint 'src/**/*.ts'`) and variables name no one file.
+    if value.is_empty()
+        || value.contains(['*', '?', '{', '$', '<', '>'])
+        || !super::is_source_path(Path::new(value))
+    {
+        return;
+    }
+    let manifest = || ctx.rel(&ctx.ws.dir.join("package.json"));
+    match place(&ctx.ws.dir, &ctx.layout.repo_root, value) {
+        Place::Workspace(path) if ctx.files.binary_search(&path).is_ok() => {
             found.entry(
                 path,
                 Role::Tooling,
                 format!("package.json script \"{script}\""),
             );
         }
+        // A file of the repository that another package owns (the root's
+        // `scripts/`, a sibling or nested workspace).
+        Place::Workspace(path) | Place::Repository(path) => match repository_file(ctx, path) {
+            Some(Place::Workspace(path) | Place::Repository(path)) => found.entry(
+                path,
+                Role::Tooling,
+                format!("`{script}` script of {}", manifest()),
+            ),
+            Some(Place::Outside) => found.diagnostics.push(Diagnostic::new(
+                manifest(),
+                format!(
+                    "script `{}` names `{}`, a link out of the repository; not read",
+                    quote(script),
+                    quote(value)
+                ),
+            )),
+            None => {}
+        },
+        Place::Outside => found.diagnostics.push(Diagnostic::new(
+            manifest(),
+            format!(
+                "script `{}` names `{}`, which is outside the repository; not read",
+                quote(script),
+                quote(value)
+            ),
+        )),
     }
 }
 
-/// The package providing `binary`.
-fn package_of_binary(
-    ctx: &Ctx<'_>,
-    bins: &BTreeMap<String, String>,
-    binary: &str,
-) -> Option<String> {
-    if let Some(package) = bins.get(binary) {
-        return Some(package.clone());
+/// `path` (lexically in the repository, not a file of the workspace) as a
+/// [`Place::Repository`] when it is a project file there: a listed source
+/// file under the analysed root, or, above it (one workspace analysed
+/// alone), a regular file of the repository outside `node_modules`.
+/// [`Place::Outside`] when its real path leaves the repository (a link);
+/// `None` when it is no such file.
+fn repository_file(ctx: &Ctx<'_>, path: PathBuf) -> Option<Place> {
+    if path.components().any(|c| c.as_os_str() == "node_modules") {
+        return None;
     }
-    if let Some((_, packages)) = KNOWN_BINARIES.iter().find(|(b, _)| *b == binary) {
-        return packages
-            .iter()
-            .find(|p| ctx.ws.has_dep(p))
-            .or(packages.first())
-            .map(|p| p.to_string());
+    let listed = if fsx::is_under(&path, ctx.root) {
+        ctx.all_files.binary_search(&path).is_ok()
+    } else {
+        std::fs::metadata(&path).is_ok_and(|m| m.is_file())
+    };
+    if !listed {
+        return None;
     }
-    Some(binary.to_string())
-}
-
-/// `bin` names of the installed listed dependencies → package.
-fn installed_binaries(ctx: &Ctx<'_>) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let manifest = &ctx.ws.manifest;
-    let roots = [
-        Some(ctx.ws.dir.clone()),
-        ctx.layout.workspaces.first().map(|w| w.dir.clone()),
-    ];
-    for dep in manifest
-        .dependencies
-        .iter()
-        .chain(&manifest.dev_dependencies)
-    {
-        for root in roots.iter().flatten() {
-            let json = read_json(&root.join("node_modules").join(dep).join("package.json"));
-            match json.as_ref().and_then(|j| j.get("bin")) {
-                Some(Value::String(_)) => {
-                    let name = dep.rsplit('/').next().unwrap_or(dep);
-                    out.insert(name.to_string(), dep.clone());
-                }
-                Some(Value::Object(map)) => {
-                    for bin in map.keys() {
-                        out.insert(bin.clone(), dep.clone());
-                    }
-                }
-                _ => continue,
-            }
-            break;
-        }
-    }
-    out
-}
-
-fn read_json(path: &Path) -> Option<Value> {
-    let bytes = fsx::read_regular(path, 4 * 1024 * 1024).ok()??;
-    serde_json::from_slice(&bytes).ok()
-}
-
-/// Splits a shell command into words (quotes removed; no expansion).
-pub fn shell_words(command: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut quote: Option<char> = None;
-    let mut has_word = false;
-    for c in command.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => current.push(c),
-            None if c == '"' || c == '\'' => {
-                quote = Some(c);
-                has_word = true;
-            }
-            None if c.is_whitespace() => {
-                if has_word || !current.is_empty() {
-                    words.push(std::mem::take(&mut current));
-                    has_word = false;
-                }
-            }
-            None => current.push(c),
-        }
-    }
-    if has_word || !current.is_empty() {
-        words.push(current);
-    }
-    words
+    let real = path.canonicalize().ok()?;
+    let repo = ctx
+        .layout
+        .repo_root
+        .canonicalize()
+        .unwrap_or_else(|_| ctx.layout.repo_root.clone());
+    Some(if fsx::is_under(&real, &repo) {
+        Place::Repository(path)
+    } else {
+        Place::Outside
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::shell_words;
+    use super::*;
+    use crate::workspace::{Layout, Workspace};
+    use project::Manifest;
+    use serde_json::json;
+
+    #[test]
+    fn paths_fold_dots_without_the_file_system() {
+        assert_eq!(
+            normalise(Path::new("/r/packages/x/../../scripts/./b.js")),
+            Some(PathBuf::from("/r/scripts/b.js"))
+        );
+        assert_eq!(normalise(Path::new("/r/../../x.js")), None);
+        let (ws, repo) = (Path::new("/r/packages/x"), Path::new("/r"));
+        assert_eq!(
+            place(ws, repo, "./src/cli.ts"),
+            Place::Workspace(PathBuf::from("/r/packages/x/src/cli.ts"))
+        );
+        assert_eq!(
+            place(ws, repo, "../../scripts/buildBase.js"),
+            Place::Repository(PathBuf::from("/r/scripts/buildBase.js"))
+        );
+        assert_eq!(
+            place(ws, repo, "../y/src/gen.ts"),
+            Place::Repository(PathBuf::from("/r/packages/y/src/gen.ts"))
+        );
+        assert_eq!(place(ws, repo, "../../../outside.js"), Place::Outside);
+        // A sibling folder whose name starts like the repository's is out.
+        assert_eq!(place(ws, repo, "../../../r2/x.js"), Place::Outside);
+        assert_eq!(place(ws, repo, "/etc/x.js"), Place::Outside);
+        assert_eq!(
+            place(ws, repo, "/r/scripts/b.js"),
+            Place::Repository(PathBuf::from("/r/scripts/b.js"))
+        );
+    }
+
+    fn workspace(dir: &Path, path: &str, scripts: Value) -> Workspace {
+        Workspace {
+            dir: dir.to_path_buf(),
+            path: path.to_string(),
+            name: None,
+            package_json: Some(json!({ "scripts": scripts })),
+            manifest: Manifest::default(),
+            index_html: None,
+        }
+    }
+
+    fn write(path: &Path) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "module.exports = 1;\n").unwrap();
+    }
+
+    /// Pairs of strings: (path, why) of entries or diagnostics.
+    type Pairs = Vec<(String, String)>;
+
+    /// What the scripts plugin finds for `ws` (analysed root `root`, every
+    /// listed file `all`): entries (path relative to `repo`, source) and
+    /// diagnostics (path, message).
+    fn scripts_of(repo: &Path, root: &Path, ws: Workspace, all: &[PathBuf]) -> (Pairs, Pairs) {
+        let layout = Layout {
+            workspaces: vec![ws.clone()],
+            monorepo: true,
+            packages: Vec::new(),
+            repo_root: repo.to_path_buf(),
+            diagnostics: Vec::new(),
+        };
+        let files: Vec<PathBuf> = all
+            .iter()
+            .filter(|f| f.starts_with(&ws.dir))
+            .cloned()
+            .collect();
+        let ctx = Ctx {
+            ws: &ws,
+            layout: &layout,
+            files: &files,
+            side_files: &[],
+            all_files: all,
+            root,
+        };
+        let mut found = Found::default();
+        run(&ctx, &mut found);
+        let entries = found
+            .entries
+            .iter()
+            .map(|e| (model::path::display(repo, &e.path), e.source.clone()))
+            .collect();
+        let diagnostics = found
+            .diagnostics
+            .iter()
+            .map(|d| (d.path.clone(), d.message.clone()))
+            .collect();
+        (entries, diagnostics)
+    }
+
+    #[test]
+    fn scripts_name_repository_files_and_refuse_paths_out_of_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().canonicalize().unwrap();
+        let repo = base.join("repo");
+        let core = repo.join("packages/core");
+        let build = repo.join("scripts/buildBase.js");
+        let gen_file = repo.join("packages/gen/src/gen.ts");
+        let own = core.join("src/index.js");
+        let modules = repo.join("node_modules/tool/cli.js");
+        let outside = base.join("outside.js");
+        for file in [&build, &gen_file, &own, &modules, &outside] {
+            write(file);
+        }
+        let link = repo.join("scripts/link.js");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        let scripts = json!({
+            "build:esm": "node ../../scripts/buildBase.js --format esm",
+            "build:bad": "node ../../../outside.js",
+            "gen": "tsx ../gen/src/gen.ts && node ./src/index.js",
+            "direct": "../../scripts/buildBase.js",
+            "preload": "node -r ../../scripts/buildBase.js src/index.js",
+            "missing": "node ../../scripts/missing.js",
+            "installed": "node ../../node_modules/tool/cli.js",
+            "linked": "node ../../scripts/link.js",
+            "glob": "eslint '../../../**/*.js'"
+        });
+        let mut all = vec![build.clone(), gen_file.clone(), own.clone(), link.clone()];
+        all.sort();
+
+        // Analysed at the repository root.
+        let ws = workspace(&core, "packages/core", scripts.clone());
+        let (entries, diagnostics) = scripts_of(&repo, &repo, ws, &all);
+        let manifest = "packages/core/package.json";
+        assert_eq!(
+            entries,
+            [
+                (
+                    "scripts/buildBase.js".to_string(),
+                    format!("`build:esm` script of {manifest}")
+                ),
+                (
+                    "packages/gen/src/gen.ts".to_string(),
+                    format!("`gen` script of {manifest}")
+                ),
+                (
+                    "packages/core/src/index.js".to_string(),
+                    "package.json script \"gen\"".to_string()
+                ),
+            ]
+        );
+        assert_eq!(
+            diagnostics,
+            [
+                (
+                    manifest.to_string(),
+                    "script `build:bad` names `../../../outside.js`, which is outside the repository; not read"
+                        .to_string()
+                ),
+                (
+                    manifest.to_string(),
+                    "script `linked` names `../../scripts/link.js`, a link out of the repository; not read"
+                        .to_string()
+                )
+            ]
+        );
+
+        // One workspace analysed alone: the repository's files above it are
+        // not listed, but they are still the repository's.
+        let ws = workspace(&core, ".", scripts);
+        let own_only = vec![own.clone()];
+        let (entries, diagnostics) = scripts_of(&repo, &core, ws, &own_only);
+        let sources: Vec<&str> = entries.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            sources,
+            [
+                "scripts/buildBase.js",
+                "packages/gen/src/gen.ts",
+                "packages/core/src/index.js"
+            ]
+        );
+        assert_eq!(entries[0].1, "`build:esm` script of package.json");
+        assert_eq!(diagnostics.len(), 2);
+        assert!(diagnostics.iter().all(|(path, _)| path == "package.json"));
+    }
+
+    #[test]
+    fn a_script_file_is_not_taken_for_a_package() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().canonicalize().unwrap();
+        let tool = repo.join("scripts/tool.mjs");
+        write(&tool);
+        let ws = workspace(
+            &repo,
+            ".",
+            json!({ "tool": "./scripts/tool.mjs", "pre": "node --import ./scripts/tool.mjs x" }),
+        );
+        let layout = Layout {
+            workspaces: vec![ws.clone()],
+            monorepo: false,
+            packages: Vec::new(),
+            repo_root: repo.clone(),
+            diagnostics: Vec::new(),
+        };
+        let files = vec![tool.clone()];
+        let ctx = Ctx {
+            ws: &ws,
+            layout: &layout,
+            files: &files,
+            side_files: &[],
+            all_files: &files,
+            root: &repo,
+        };
+        let mut found = Found::default();
+        run(&ctx, &mut found);
+        assert!(found.used.is_empty(), "{:?}", found.used);
+        assert_eq!(found.entries.len(), 1);
+        assert_eq!(found.entries[0].path, tool);
+    }
 
     #[test]
     fn words_honour_quotes() {

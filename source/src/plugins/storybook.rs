@@ -13,7 +13,7 @@ pub const PLUGIN: Plugin = Plugin {
     name: "storybook",
     detect: |ctx| {
         ctx.has_tool("storybook")
-            || ctx.ws.has_dep_prefix("@storybook/")
+            || ctx.has_tool_prefix("@storybook/")
             || ctx.ws.dir.join(".storybook").is_dir()
     },
     run,
