@@ -104,12 +104,35 @@ fn readme_cli_flags_exist() {
         .filter(|l| !l.trim_start().starts_with('|'))
         .collect::<Vec<_>>()
         .join("\n");
-    let named = flags_in(&prose);
+    let named = flags_in(&perfscope_text(&prose));
     assert!(named.len() > 20, "the CLI reference names flags: {named:?}");
     let unknown: Vec<_> = named.difference(&known).collect();
     assert!(
         unknown.is_empty(),
         "README's CLI reference names flags no command has: {unknown:?}"
+    );
+}
+
+/// The text where perfscope's own flags are named: code spans that start
+/// with `--` or `perfscope`, and the prose between code spans. A code span
+/// that starts with another tool (`vitest --coverage`, `node --import tsx`)
+/// names that tool's flags, not perfscope's.
+fn perfscope_text(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .filter(|(i, part)| i % 2 == 0 || part.starts_with("--") || part.starts_with("perfscope"))
+        .map(|(_, part)| part)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn other_tools_flags_are_not_perfscopes() {
+    let text = "run `vitest --coverage` or `perfscope check --baseline x`, `--no-cache`; --runs";
+    let f = flags_in(&perfscope_text(text));
+    assert_eq!(
+        f.into_iter().collect::<Vec<_>>(),
+        ["--baseline", "--no-cache", "--runs"]
     );
 }
 
