@@ -695,15 +695,18 @@ fn a_slow_commit_spread_over_fast_components_is_reported() {
     let (name, self_ms, renders) = &commit.top[0];
     assert_eq!((name.as_str(), *renders), ("OrderRow", 4), "{commit:?}");
     assert!(*self_ms >= 20.0, "{commit:?}");
-    // The table is slow with its children; a row alone is not.
-    let table = react
-        .slow_renders
-        .iter()
-        .find(|r| r.component == "OrdersTable")
-        .unwrap_or_else(|| panic!("{:?}", react.slow_renders));
+    // The table is slow only with its children and does (almost) no work
+    // of its own, and a row alone is not slow: neither is a slow render of
+    // its own; the commit's breakdown says where the time went. (On a
+    // loaded machine a component can cross 16 ms on its own; the table,
+    // which only builds elements, cannot.)
     assert!(
-        table.max_actual_ms >= 20.0 && table.max_ms < 16.0,
-        "{table:?}"
+        react
+            .slow_renders
+            .iter()
+            .all(|r| r.component != "OrdersTable" || r.max_ms >= 1.0),
+        "{:?}",
+        react.slow_renders
     );
     let finding = report
         .findings
