@@ -46,6 +46,12 @@ pub struct VitalsReport {
     /// The other listed pages, each measured with its own runs, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pages: Vec<VitalsReport>,
+    /// The development server the page came from (`Vite`, `Next.js (next
+    /// dev)`, `webpack-dev-server`, `Parcel`), when perfscope recognised
+    /// one: the load metrics are development numbers, and transfer findings
+    /// are summarised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev_server: Option<String>,
     /// Recorded user flows replayed on the target (`--flow`), each with
     /// its interactions and INP.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -509,6 +509,13 @@ fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
         },
         report.runs.len()
     );
+    if let Some(server) = &report.dev_server {
+        let _ = writeln!(
+            out,
+            "development server ({}): load metrics are development numbers; transfer findings are summarised",
+            clean(server)
+        );
+    }
     if let Some(m) = &report.median {
         let s = &report.spread;
         let _ = writeln!(out, "median run #{}:", m.index + 1);

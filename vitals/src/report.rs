@@ -12,7 +12,7 @@ use crate::config::VitalsBudgets;
 use crate::gather::artifacts::RunArtifacts;
 use crate::metrics::trace::round;
 use crate::metrics::{
-    PageTrace, cls, fcp, heap, lcp, long_tasks, median, react, spread, tbt, ttfb, tti,
+    PageTrace, cls, dev_server, fcp, heap, lcp, long_tasks, median, react, spread, tbt, ttfb, tti,
 };
 
 /// FCP or LCP from the trace and from PerformanceObserver differing by more
@@ -328,6 +328,15 @@ pub fn build(
         },
         severities,
     );
+    let origin = runs.first().map(|r| r.url.as_str()).unwrap_or("");
+    let dev_server = dev_server::detect(runs);
+    if let Some(server) = dev_server {
+        findings = dev_server::summarise_transfer(findings, server, origin);
+        diagnostics.push(Diagnostic::new(
+            origin,
+            format!("served by a development server ({server}): load metrics are development numbers (unminified code, no compression, on-demand transforms); measure a production build to judge them"),
+        ));
+    }
     cap_findings(
         &mut findings,
         runs.first().map(|r| r.url.as_str()).unwrap_or(""),
@@ -364,6 +373,7 @@ pub fn build(
         diagnostics,
         path: None,
         pages: Vec::new(),
+        dev_server: dev_server.map(str::to_string),
         flows: Vec::new(),
     }
 }

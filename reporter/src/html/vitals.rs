@@ -177,6 +177,8 @@ pub struct VitalsView {
     pub pages: Vec<PageRow>,
     /// Replayed user flows.
     pub flows: Vec<FlowView>,
+    /// The development server the page came from, if recognised.
+    pub dev_server: String,
     pub profile: String,
     pub run_headers: Vec<String>,
     pub median_label: String,
@@ -517,6 +519,7 @@ pub fn build(v: &VitalsReport, report: &Report) -> VitalsView {
         path: v.path.clone().unwrap_or_default(),
         pages: v.pages.iter().map(page_row).collect(),
         flows: v.flows.iter().map(flow_view).collect(),
+        dev_server: v.dev_server.clone().unwrap_or_default(),
         profile: profile_text(&v.profile),
         run_headers: run_headers(&v.runs),
         median_label: median_label(v.median_index),
