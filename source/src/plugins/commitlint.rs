@@ -28,25 +28,13 @@ pub const PLUGIN: Plugin = Plugin {
     run,
 };
 
-/// The config file names, in commitlint's search order.
+/// The config file names, in commitlint's search order (cosmiconfig's).
 fn names() -> Vec<String> {
-    let mut names: Vec<String> = [
+    super::rc_names(
         ".commitlintrc",
-        ".commitlintrc.json",
-        ".commitlintrc.yaml",
-        ".commitlintrc.yml",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for stem in [".commitlintrc", "commitlint.config"] {
-        names.extend(
-            ["js", "cjs", "mjs", "ts", "cts", "mts"]
-                .iter()
-                .map(|ext| format!("{stem}.{ext}")),
-        );
-    }
-    names
+        "commitlint.config",
+        &["js", "cjs", "mjs", "ts", "cts", "mts"],
+    )
 }
 
 fn config_file(ctx: &Ctx<'_>) -> Option<PathBuf> {

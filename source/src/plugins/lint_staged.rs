@@ -27,25 +27,13 @@ pub const PLUGIN: Plugin = Plugin {
     run,
 };
 
-/// The config file names, in lint-staged's search order.
+/// The config file names, in lint-staged's search order (cosmiconfig's).
 fn names() -> Vec<String> {
-    let mut names: Vec<String> = [
+    super::rc_names(
         ".lintstagedrc",
-        ".lintstagedrc.json",
-        ".lintstagedrc.yaml",
-        ".lintstagedrc.yml",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for stem in [".lintstagedrc", "lint-staged.config"] {
-        names.extend(
-            ["mjs", "js", "cjs", "ts", "mts", "cts"]
-                .iter()
-                .map(|ext| format!("{stem}.{ext}")),
-        );
-    }
-    names
+        "lint-staged.config",
+        &["mjs", "js", "cjs", "ts", "mts", "cts"],
+    )
 }
 
 fn config_file(ctx: &Ctx<'_>) -> Option<PathBuf> {

@@ -476,6 +476,22 @@ pub fn is_source_path(path: &Path) -> bool {
     is_source(path)
 }
 
+/// Config file names in cosmiconfig's convention, in its search order: `rc`
+/// (`.toolrc`), `rc` with `.json`, `.yaml`, `.yml`, then `rc` and `stem`
+/// (`tool.config`) with each of `js_exts`.
+pub fn rc_names(rc: &str, stem: &str, js_exts: &[&str]) -> Vec<String> {
+    let mut names = vec![
+        rc.to_string(),
+        format!("{rc}.json"),
+        format!("{rc}.yaml"),
+        format!("{rc}.yml"),
+    ];
+    for base in [rc, stem] {
+        names.extend(js_exts.iter().map(|ext| format!("{base}.{ext}")));
+    }
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::expand_extglob;
