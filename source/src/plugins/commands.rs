@@ -340,7 +340,11 @@ fn without_version(spec: &str) -> &str {
 /// The package providing the binary `word` runs (`None` for shell and
 /// runtime commands, options and paths); `npx @scope/x` names the package
 /// itself.
-pub fn package_of(ctx: &Ctx<'_>, bins: &BTreeMap<String, String>, word: &str) -> Option<String> {
+pub fn binary_package(
+    ctx: &Ctx<'_>,
+    bins: &BTreeMap<String, String>,
+    word: &str,
+) -> Option<String> {
     if word.starts_with('@') {
         let package = without_version(word);
         return project::packages::bare_package_name(package).filter(|p| p == package);
@@ -561,7 +565,7 @@ pub fn line_uses(
         if let Some(file) = project_file(ctx, origin, command.binary) {
             // A script run by its path (`./scripts/check.mjs`).
             found.entry(file, Role::Tooling, origin.entry.clone());
-        } else if let Some(package) = package_of(ctx, bins, command.binary) {
+        } else if let Some(package) = binary_package(ctx, bins, command.binary) {
             found.use_package(
                 &package,
                 Role::Tooling,

@@ -86,7 +86,7 @@ fn command_uses(
         script_file(ctx, found, script, binary);
         return;
     }
-    if let Some(package) = commands::package_of(ctx, bins, binary) {
+    if let Some(package) = commands::binary_package(ctx, bins, binary) {
         found.use_package(
             &package,
             role,
