@@ -148,3 +148,42 @@ fn a_missing_element_fails_the_run_naming_the_step() {
     assert_eq!(run.steps.len(), 2, "{run:?}");
     assert!(flow.median_index.is_none());
 }
+
+/// A browser that cannot be reached for a replay fails that replay (with
+/// the reason), not the whole report; an unreadable recording is a
+/// diagnostic naming its file.
+#[test]
+fn an_unreachable_browser_fails_the_replay_not_the_report() {
+    let options = VitalsOptions {
+        runs: 2,
+        timeout: Duration::from_secs(5),
+        browser_ws: Some("ws://127.0.0.1:9/devtools/browser/none".into()),
+        flows: vec![
+            site().join("flows/slow-click.json"),
+            site().join("flows/no-such-recording.json"),
+        ],
+        ..VitalsOptions::default()
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (flows, diagnostics) = runtime
+        .block_on(vitals::gather::flows(&Target::Dir(site()), &options))
+        .expect("the flows part still reports");
+    assert_eq!(flows.len(), 1);
+    let flow = &flows[0];
+    assert_eq!(flow.runs.len(), 2);
+    assert!(flow.runs.iter().all(|r| !r.complete), "{flow:?}");
+    assert!(
+        flow.runs[1]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("run 2:")),
+        "{flow:?}"
+    );
+    assert_eq!(flow.median_index, None);
+    assert!(
+        diagnostics.iter().any(
+            |d| d.path.ends_with("no-such-recording.json") && d.message.contains("cannot read")
+        ),
+        "{diagnostics:?}"
+    );
+}

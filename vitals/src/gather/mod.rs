@@ -197,7 +197,19 @@ pub async fn flows(
                 .timeout
                 .min(Duration::from_secs(crate::config::MAX_TIMEOUT_S));
             let deadline = tokio::time::Instant::now() + timeout;
-            let session = open_session(options, timeout).await?;
+            // The loads already ran: a browser that does not start now fails
+            // this replay, not the whole report.
+            let session = match open_session(options, timeout).await {
+                Ok(session) => session,
+                Err(err) => {
+                    runs.push(model::vitals::FlowRun {
+                        index,
+                        error: Some(format!("run {}: {err}", index + 1)),
+                        ..Default::default()
+                    });
+                    continue;
+                }
+            };
             let replay_target = replay::ReplayTarget {
                 start_url: &url,
                 origin: &origin,
