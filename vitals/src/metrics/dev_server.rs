@@ -8,9 +8,10 @@
 //! - Next.js `next dev`: `/_next/webpack-hmr` (webpack) or
 //!   `/_next/static/chunks/...turbopack...` with `/_next/webpack-hmr`'s
 //!   successor; Next.js dev also serves `/__nextjs_original-stack-frame`.
-//! - webpack-dev-server / Create React App: `/sockjs-node`, `/ws` on the
-//!   page's origin, or a `*.hot-update.json`; `/__webpack_hmr`
-//!   (webpack-hot-middleware).
+//! - webpack-dev-server / Create React App: `/sockjs-node` or a
+//!   `*.hot-update.json`; `/__webpack_hmr` (webpack-hot-middleware). Not
+//!   `/ws` alone: production apps serve WebSockets there too, and a wrong
+//!   "development server" would hide their transfer findings.
 //! - Parcel: `/__parcel_hmr` or a `parcel` HMR runtime script.
 
 use model::{Finding, FindingKind};
@@ -37,7 +38,6 @@ pub fn of_url(url: &str) -> Option<&'static str> {
     } else if path.starts_with("/_next/webpack-hmr") || path.starts_with("/__nextjs_") {
         Some("Next.js (next dev)")
     } else if path.starts_with("/sockjs-node")
-        || path == "/ws"
         || path.starts_with("/__webpack_hmr")
         || path.ends_with(".hot-update.json")
     {
@@ -105,7 +105,7 @@ mod tests {
                 "http://localhost:3000/sockjs-node/info",
                 Some("webpack-dev-server"),
             ),
-            ("http://localhost:8080/ws", Some("webpack-dev-server")),
+            ("http://localhost:8080/ws", None),
             (
                 "http://localhost:8080/main.4f2a.hot-update.json",
                 Some("webpack-dev-server"),
