@@ -106,7 +106,9 @@ fn sample(kind: FindingKind) -> Finding {
                 max_actual_ms: 45.0,
             }),
         ),
-        FindingKind::SlowCommits => (name.clone(), Detail::None),
+        FindingKind::SlowCommits | FindingKind::UnnecessaryRenders | FindingKind::MemoryLeak => {
+            (name.clone(), Detail::None)
+        }
         FindingKind::UncompressedResponses
         | FindingKind::ShortCache
         | FindingKind::RequestWaterfalls

@@ -158,6 +158,8 @@ fn finding_action(
         | FindingKind::DevDependenciesInProduction
         | FindingKind::UnlistedDependencies
         | FindingKind::SlowCommits
+        | FindingKind::UnnecessaryRenders
+        | FindingKind::MemoryLeak
         | FindingKind::UncompressedResponses
         | FindingKind::ShortCache
         | FindingKind::RequestWaterfalls

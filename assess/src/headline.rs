@@ -51,8 +51,35 @@ pub fn headline(report: &Report) -> Vec<HeadlineMetric> {
         for page in &vitals.pages {
             out.extend(vitals_metrics(page));
         }
+        out.extend(flow_metrics(vitals));
     }
     out
+}
+
+/// Each replayed flow's INP (its median replay), with the INP of every
+/// complete replay as samples: against a baseline it is judged like the
+/// load metrics (threshold, noise floor, the replays' spread).
+pub fn flow_metrics(vitals: &VitalsReport) -> Vec<HeadlineMetric> {
+    vitals
+        .flows
+        .iter()
+        .filter_map(|flow| {
+            let value = flow.inp_ms?;
+            let mut m = metric(
+                format!("inp:{}", flow.name),
+                format!("INP (median), flow {}", flow.name),
+                MetricId::Inp,
+                value,
+            );
+            m.samples = flow
+                .runs
+                .iter()
+                .filter(|r| r.complete)
+                .filter_map(|r| r.inp_ms)
+                .collect();
+            Some(m)
+        })
+        .collect()
 }
 
 /// Bundle headline numbers (gzip, or raw when gzip was not computed).

@@ -222,3 +222,68 @@ fn single_documents_can_be_compared() {
         "{newer}"
     );
 }
+
+/// A flow's INP is a headline metric: 30% worse than the baseline's, with
+/// the replays apart, it is a regression that fails the gate; inside the
+/// baseline's spread it is noise.
+#[test]
+fn a_flows_inp_regression_fails_the_gate() {
+    let with_flow = |inps: &[f64]| {
+        let mut vitals = common::vitals_json();
+        let runs: Vec<serde_json::Value> = inps
+            .iter()
+            .enumerate()
+            .map(|(i, inp)| {
+                json!({"index": i, "complete": true, "inp_ms": inp, "interaction_count": 2, "steps": []})
+            })
+            .collect();
+        let mut sorted = inps.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        vitals["flows"] = json!([{
+            "name": "Add to cart",
+            "runs": runs,
+            "median_index": 0,
+            "inp_ms": sorted[(sorted.len() - 1) / 2],
+        }]);
+        common::unassessed(
+            Some(common::analyze_json()),
+            Some(common::bundle_json()),
+            Some(vitals),
+        )
+    };
+    let base_report = with_flow(&[200.0, 208.0, 216.0]);
+    let worse = assess(
+        &with_flow(&[264.0, 272.0, 280.0]),
+        Some(&base_report),
+        &options(0.2, &[]),
+    );
+    let inp = worse
+        .headline
+        .iter()
+        .find(|m| m.key == "inp:Add to cart")
+        .expect("the flow's INP is a headline metric");
+    assert_eq!(
+        inp.change.as_ref().unwrap().status,
+        ChangeStatus::Regression
+    );
+    assert!(
+        worse
+            .gate
+            .failures()
+            .any(|c| c.kind == CheckKind::Regression && c.name == "INP (median), flow Add to cart"),
+        "{:?}",
+        worse.gate
+    );
+    // Replays that overlap the baseline's are within its noise.
+    let overlapping = assess(
+        &with_flow(&[210.0, 264.0, 272.0]),
+        Some(&base_report),
+        &options(0.2, &[]),
+    );
+    let inp = overlapping
+        .headline
+        .iter()
+        .find(|m| m.key == "inp:Add to cart")
+        .unwrap();
+    assert_eq!(inp.change.as_ref().unwrap().status, ChangeStatus::Ok);
+}

@@ -402,8 +402,141 @@ pub struct FlowRun {
     pub inp_ms: Option<f64>,
     /// Interactions over the whole flow.
     pub interaction_count: usize,
-    /// Each step that ran.
+    /// Each step that ran (with `repeat`, every repetition's steps).
     pub steps: Vec<StepReport>,
+    /// React commits during the flow (any build; a production build has
+    /// commits but no per-component renders).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub react_commits: u64,
+    /// React renders per component over the whole flow (initial mounts
+    /// included), most rendered first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renders: Vec<ComponentRenders>,
+    /// JS heap and DOM counters around the flow, and the leak verdict over
+    /// repetitions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<FlowMemory>,
+}
+
+/// Renders of one component (a count, and their self time).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ComponentRenders {
+    /// The component's display name.
+    pub component: String,
+    /// Renders counted.
+    pub count: u64,
+    /// Their self time summed (`actualDuration` minus rendered children), ms.
+    pub self_ms: f64,
+}
+
+/// One React commit an interaction caused.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StepCommit {
+    /// The commit's render time (the root's `actualDuration`), ms.
+    pub duration_ms: f64,
+    /// The components that rendered, by self time (at most 10).
+    pub components: Vec<CommitComponent>,
+}
+
+/// A component's render inside one commit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CommitComponent {
+    /// The component's display name.
+    pub component: String,
+    /// Its own render time, ms.
+    pub self_ms: f64,
+    /// With its rendered children (`actualDuration`), ms.
+    pub actual_ms: f64,
+    /// Why it rendered, as React DevTools tells it: `mount`, `props`,
+    /// `state`, `context`, or `parent` (none of its props, state or context
+    /// changed: its parent rendered; `React.memo` would have skipped it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// A long animation frame (over 50 ms) during a step, with the scripts
+/// that ran in it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LongFrame {
+    /// Frame start, ms from the page's time origin.
+    pub start_ms: f64,
+    /// Frame duration, ms.
+    pub duration_ms: f64,
+    /// Its blocking part (the long tasks' time over 50 ms), ms.
+    pub blocking_ms: f64,
+    /// The scripts that ran, longest first (at most 5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scripts: Vec<FrameScript>,
+}
+
+/// One script of a long animation frame.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FrameScript {
+    /// The script's URL (`sourceURL`); empty for inline handlers.
+    pub source: String,
+    /// The function (`sourceFunctionName`), when named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// What called it (`BUTTON#add.onclick`, `TimerHandler:setTimeout`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoker: Option<String>,
+    /// Its run time, ms.
+    pub duration_ms: f64,
+    /// Forced style and layout inside it, ms.
+    pub forced_layout_ms: f64,
+    /// Where the function starts in the script (`sourceCharPosition`, a
+    /// JavaScript string index).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub char_position: Option<u64>,
+    /// The original module, through the script's source map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The package that module belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+}
+
+/// The JS heap and DOM counters around a flow, measured after a forced
+/// garbage collection: once before the steps (after the opening
+/// navigation) and after each repetition (`repeat`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FlowMemory {
+    /// Repetitions of the steps after the opening navigation.
+    pub repetitions: u32,
+    /// Samples: before the steps, then after each repetition.
+    pub samples: Vec<MemorySample>,
+    /// Median growth per repetition after the first (a warm-up), or `None`
+    /// with fewer than 2 repetitions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub growth: Option<MemoryGrowth>,
+    /// Why a leak is suspected (memlab's method: the same action, undone,
+    /// leaves more behind each time), or `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspected_leak: Option<String>,
+}
+
+/// Heap and DOM counters at one moment (after a forced GC).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MemorySample {
+    /// JS heap in use, bytes (`Runtime.getHeapUsage`).
+    pub heap_bytes: u64,
+    /// JS event listeners alive (`Memory.getDOMCounters`).
+    pub listeners: u64,
+    /// DOM nodes alive.
+    pub nodes: u64,
+    /// Nodes alive but not in the document (alive minus attached).
+    pub detached_nodes: u64,
+}
+
+/// Median growth per repetition.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MemoryGrowth {
+    /// JS heap, bytes.
+    pub heap_bytes: f64,
+    /// Event listeners.
+    pub listeners: f64,
+    /// Detached DOM nodes.
+    pub detached_nodes: f64,
 }
 
 /// What one step of a flow did and cost.
@@ -422,6 +555,26 @@ pub struct StepReport {
     /// The step's interactions, slowest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interactions: Vec<Interaction>,
+    /// Which repetition of the flow this step ran in (1-based), with
+    /// `repeat` over 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repetition: Option<u32>,
+    /// Total blocking time during the step (long tasks' time over 50 ms), ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tbt_ms: Option<f64>,
+    /// Layout shifts during the step not caused by the input (CLS's rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cls: Option<f64>,
+    /// Long animation frames during the step, longest first (at most 5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub long_frames: Vec<LongFrame>,
+    /// React commits during the step, in order (at most 20).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commits: Vec<StepCommit>,
+    /// Components that re-rendered during the step without a change of
+    /// props, state or context, most renders first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unnecessary_renders: Vec<ComponentRenders>,
 }
 
 /// One user interaction (Event Timing entries sharing an `interactionId`),
@@ -445,4 +598,8 @@ pub struct Interaction {
     pub processing_ms: f64,
     /// Handlers' end to the next paint, ms.
     pub presentation_delay_ms: f64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -287,6 +287,12 @@ fn flows_line(report: &Report) -> String {
         return String::new();
     };
     let mut out = String::new();
+    if let Some(server) = &v.dev_server {
+        out.push_str(&format!(
+            "**Development server ({}):** load metrics are development numbers (unminified code, no compression); uncompressed and short-cache findings are summarised. Measure a production build to judge them.\n\n",
+            text(&clip(server, MAX_PART_CHARS))
+        ));
+    }
     for flow in &v.flows {
         let worst = flow
             .median_index
@@ -311,9 +317,57 @@ fn flows_line(report: &Report) -> String {
                 ))
             })
             .unwrap_or_default();
+        let react = worst.map(react_behind).unwrap_or_default();
+        let median = flow
+            .median_index
+            .and_then(|i| flow.runs.iter().find(|r| r.index == i));
+        let leak = median
+            .and_then(|r| r.memory.as_ref()?.suspected_leak.as_deref())
+            .map(|why| format!(". Suspected memory leak: {}.", text(&clip(why, 200))))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "**Flow {}:** INP {inp}{behind}\n\n",
+            "**Flow {}:** INP {inp}{behind}{react}{leak}\n\n",
             text(&clip(&flow.name, MAX_PART_CHARS))
+        ));
+    }
+    out
+}
+
+/// "; React: `ProductList` 120 ms (props changed), `Header` re-rendered with
+/// nothing changed" for a step's slowest commit.
+fn react_behind(step: &model::vitals::StepReport) -> String {
+    let Some(commit) = step
+        .commits
+        .iter()
+        .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))
+    else {
+        return String::new();
+    };
+    let Some(top) = commit.components.first() else {
+        return String::new();
+    };
+    let why = match top.why.as_deref() {
+        Some("parent") => " (nothing changed: its parent rendered)".to_string(),
+        Some("mount") => " (mounted)".to_string(),
+        Some(w) => format!(" ({} changed)", text(w)),
+        None => String::new(),
+    };
+    let mut out = format!(
+        "; React commit {}, most in {} {}{why}",
+        Unit::Ms.format(commit.duration_ms),
+        code(&clip(&top.component, MAX_PART_CHARS)),
+        Unit::Ms.format(top.self_ms)
+    );
+    let unnecessary: Vec<String> = step
+        .unnecessary_renders
+        .iter()
+        .take(3)
+        .map(|r| code(&clip(&r.component, MAX_PART_CHARS)))
+        .collect();
+    if !unnecessary.is_empty() {
+        out.push_str(&format!(
+            "; re-rendered with nothing changed: {}",
+            unnecessary.join(", ")
         ));
     }
     out

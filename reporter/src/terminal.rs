@@ -484,6 +484,74 @@ fn flow_lines(flow: &model::vitals::FlowReport) -> String {
             ms(Some(slowest.processing_ms)),
             ms(Some(slowest.presentation_delay_ms)),
         );
+        if let Some(commit) = step
+            .commits
+            .iter()
+            .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))
+        {
+            let parts: Vec<String> = commit
+                .components
+                .iter()
+                .take(3)
+                .map(|c| {
+                    format!(
+                        "{} {}{}",
+                        clean(&c.component),
+                        ms(Some(c.self_ms)),
+                        c.why
+                            .as_deref()
+                            .map(|w| format!(" ({})", clean(w)))
+                            .unwrap_or_default()
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "    React commit {}: {}",
+                ms(Some(commit.duration_ms)),
+                parts.join(", ")
+            );
+        }
+        if let Some(frame) = step.long_frames.first() {
+            let script = frame.scripts.first().map(|s| {
+                let name = s
+                    .function
+                    .as_deref()
+                    .or(s.invoker.as_deref())
+                    .unwrap_or("script");
+                let place = match (&s.package, &s.module) {
+                    (Some(p), Some(m)) => format!(" in {} ({})", clean(p), clean(m)),
+                    (None, Some(m)) => format!(" in {}", clean(m)),
+                    _ => format!(" in {}", clean(&s.source)),
+                };
+                format!(": {} {}{place}", clean(name), ms(Some(s.duration_ms)))
+            });
+            let _ = writeln!(
+                out,
+                "    longest frame {}{}",
+                ms(Some(frame.duration_ms)),
+                script.unwrap_or_default()
+            );
+        }
+        if !step.unnecessary_renders.is_empty() {
+            let names: Vec<String> = step
+                .unnecessary_renders
+                .iter()
+                .take(5)
+                .map(|r| format!("{} ×{}", clean(&r.component), r.count))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    re-rendered with nothing changed: {}",
+                names.join(", ")
+            );
+        }
+    }
+    if let Some(why) = shown
+        .and_then(|r| r.memory.as_ref())
+        .and_then(|m| m.suspected_leak.as_deref())
+    {
+        let _ = writeln!(out, "  suspected memory leak: {}", clean(why));
     }
     out
 }

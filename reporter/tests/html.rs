@@ -225,3 +225,22 @@ fn failing_reasons(report: &model::report::Report) -> Vec<String> {
         .filter_map(|c| c.reason.clone())
         .collect()
 }
+
+#[test]
+fn a_flows_table_has_frames_commits_renders_and_memory() {
+    let report = common::assessed(
+        common::unassessed(None, None, Some(common::vitals_with_flow())),
+        None,
+        0.2,
+    );
+    let html = reporter::html::render(&report).unwrap();
+    for needle in [
+        "Slowest React commit",
+        "121 ms: ProductList 120 ms (props), App 0 ms (state), Header 0 ms (parent)",
+        "126 ms: dispatchDiscreteEvent 123 ms (react-flow/node_modules/react-dom/cjs/react-dom.development.js, react-dom)",
+        "Renders over the flow: App ×2, Header ×2, ProductList ×2",
+        "Suspected leak: each repetition leaves",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+}

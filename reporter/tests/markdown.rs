@@ -96,3 +96,40 @@ fn hostile_names_lose_their_markup() {
         "paths are code spans"
     );
 }
+
+/// A flow's line names the step's slowest React commit and the component
+/// behind it, the components re-rendered with nothing changed and a
+/// suspected leak; a development server is said once.
+#[test]
+fn a_flow_names_its_react_work_and_leak() {
+    let report = common::assessed(
+        common::unassessed(None, None, Some(common::vitals_with_flow())),
+        None,
+        0.2,
+    );
+    let md = reporter::markdown::render(&report);
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("**Flow Add two items:**"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(line.contains("INP 128 ms"), "{line}");
+    assert!(
+        line.contains("React commit 121 ms, most in `ProductList` 120 ms (props changed)"),
+        "{line}"
+    );
+    assert!(
+        line.contains("re-rendered with nothing changed: `Header`"),
+        "{line}"
+    );
+    assert!(
+        line.contains(
+            "`Header`. Suspected memory leak: each repetition leaves 2 event listener(s)"
+        ),
+        "{line}"
+    );
+    assert_eq!(
+        md.matches("**Development server (Vite):**").count(),
+        1,
+        "{md}"
+    );
+}

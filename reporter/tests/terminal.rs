@@ -99,3 +99,29 @@ fn vitals_pages_list_their_own_findings() {
     assert!(other.contains("Slow API calls (1)"), "{other}");
     assert!(!other.contains("Slow React renders"), "{other}");
 }
+
+#[test]
+fn a_flows_steps_show_react_commits_and_the_leak() {
+    let report = common::assessed(
+        common::unassessed(None, None, Some(common::vitals_with_flow())),
+        None,
+        0.2,
+    );
+    let out = reporter::terminal::vitals(&report);
+    assert!(
+        out.contains("    React commit 121 ms: ProductList 120 ms (props), App 0 ms (state), Header 0 ms (parent)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    re-rendered with nothing changed: Header ×1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    longest frame 126 ms: dispatchDiscreteEvent 123 ms in react-dom (react-flow/node_modules/react-dom/cjs/react-dom.development.js)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  suspected memory leak: each repetition leaves"),
+        "{out}"
+    );
+}

@@ -283,7 +283,11 @@ fn vitals_part(
     }
     options.spa |= inputs.spa;
     // `[[vitals.flows]]` files are relative to the project.
-    options.flows = options.flows.iter().map(|f| inputs.dir.join(f)).collect();
+    for flow in &mut options.flows {
+        if let Some(file) = &mut flow.file {
+            *file = inputs.dir.join(&*file);
+        }
+    }
     options.runs = inputs
         .runs
         .or(config.vitals.runs)

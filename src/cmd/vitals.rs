@@ -63,6 +63,18 @@ pub struct Args {
     /// step; repeat for several (default `[[vitals.flows]]`).
     #[arg(long = "flow", value_name = "RECORDING.json")]
     pub flows: Vec<PathBuf>,
+    /// Repeat the steps of each `--flow` after its opening navigation this
+    /// many times (1 to 100): with 3 or more, memory each repetition leaves
+    /// behind is reported as a suspected leak.
+    #[arg(long = "flow-repeat", value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub flow_repeat: u32,
+    /// After the loads, open a visible Chromium on the target and record
+    /// what you do (clicks, typing, navigations) until you close its
+    /// window: the session is reported as a flow, one step per interaction.
+    /// Needs a display.
+    #[arg(long, conflicts_with = "browser_ws")]
+    pub headed: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -104,8 +116,16 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     options.start = start_command(args.start.as_deref(), &config.vitals, Path::new("."));
     if !args.flows.is_empty() {
-        options.flows = args.flows.clone();
+        options.flows = args
+            .flows
+            .iter()
+            .map(|file| vitals::config::FlowConfig {
+                repeat: args.flow_repeat,
+                ..vitals::config::FlowConfig::file(file)
+            })
+            .collect();
     }
+    options.headed = args.headed;
     let document = if let Some(dir) = &args.from_artifacts {
         vitals::from_artifacts(dir, &options)?
     } else {

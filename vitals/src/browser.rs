@@ -55,6 +55,8 @@ pub struct LaunchOptions {
     pub no_sandbox: bool,
     /// How long to wait for the DevTools socket.
     pub timeout: Duration,
+    /// A visible window (`--headed`) instead of headless.
+    pub headed: bool,
 }
 
 impl Default for LaunchOptions {
@@ -63,6 +65,7 @@ impl Default for LaunchOptions {
             executable: None,
             no_sandbox: false,
             timeout: Duration::from_secs(20),
+            headed: false,
         }
     }
 }
@@ -92,8 +95,11 @@ impl ChromiumProcess {
                 source,
             })?;
         let mut command = Command::new(&executable);
+        let flags = QUIET_FLAGS
+            .iter()
+            .filter(|f| !(options.headed && matches!(**f, "--headless=new" | "--hide-scrollbars")));
         command
-            .args(QUIET_FLAGS)
+            .args(flags)
             .arg("--remote-debugging-port=0")
             .arg(format!("--user-data-dir={}", profile.path().display()));
         if options.no_sandbox || running_as_root() {
@@ -179,6 +185,12 @@ impl ChromiumProcess {
                 ),
             }),
         }
+    }
+
+    /// Whether the browser process has exited (a person closed its last
+    /// window).
+    pub fn has_exited(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
     }
 
     /// The browser's DevTools WebSocket URL.

@@ -71,12 +71,96 @@ pub struct VitalsConfig {
     pub flows: Vec<FlowConfig>,
 }
 
-/// One flow of `[[vitals.flows]]`.
+/// One flow of `[[vitals.flows]]`: a recording file, or the steps inline
+/// (the Recorder's step names and fields, in TOML).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlowConfig {
     /// A Chrome DevTools Recorder export (JSON), relative to the project.
-    pub file: std::path::PathBuf,
+    #[serde(default)]
+    pub file: Option<std::path::PathBuf>,
+    /// Inline: the flow's title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Inline: the steps (`{ type = "click", selectors = ["#add"] }`...).
+    #[serde(default)]
+    pub steps: Option<Vec<serde_json::Value>>,
+    /// Inline: the default step timeout, ms.
+    #[serde(default)]
+    pub timeout: Option<u64>,
+    /// Repetitions of the steps after the opening navigation (default 1):
+    /// with 3 or more, memory left behind by each is a suspected leak.
+    #[serde(default = "one_repeat")]
+    pub repeat: u32,
+    /// This flow's INP budget, ms (default `[vitals.budgets] inp_ms`).
+    #[serde(default)]
+    pub inp_ms: Option<f64>,
+    /// Every step's INP budget, ms (off by default).
+    #[serde(default)]
+    pub step_inp_ms: Option<f64>,
+}
+
+fn one_repeat() -> u32 {
+    1
+}
+
+/// The most repetitions of a flow accepted.
+pub const MAX_REPEAT: u32 = 100;
+
+impl FlowConfig {
+    /// A flow of one recording file, with the defaults.
+    pub fn file(file: impl Into<std::path::PathBuf>) -> FlowConfig {
+        FlowConfig {
+            file: Some(file.into()),
+            title: None,
+            steps: None,
+            timeout: None,
+            repeat: 1,
+            inp_ms: None,
+            step_inp_ms: None,
+        }
+    }
+
+    /// What `[[vitals.flows]]` number `n` (1-based) is called in messages.
+    pub fn describe(&self, n: usize) -> String {
+        match (&self.file, &self.title) {
+            (Some(file), _) => file.display().to_string(),
+            (None, Some(title)) => format!("[[vitals.flows]] {n} ({title})"),
+            (None, None) => format!("[[vitals.flows]] {n}"),
+        }
+    }
+
+    /// Checks one flow's values.
+    fn validate(&self, n: usize) -> Result<(), String> {
+        let name = self.describe(n);
+        match (&self.file, &self.steps) {
+            (Some(_), Some(_)) => {
+                return Err(format!("{name}: give `file` or `steps`, not both"));
+            }
+            (None, None) => {
+                return Err(format!(
+                    "[[vitals.flows]] {n}: needs `file` (a Chrome DevTools Recorder export) or `steps`"
+                ));
+            }
+            _ => {}
+        }
+        if self.repeat == 0 || self.repeat > MAX_REPEAT {
+            return Err(format!(
+                "{name}: repeat must be between 1 and {MAX_REPEAT} (got {})",
+                self.repeat
+            ));
+        }
+        for (field, value) in [("inp_ms", self.inp_ms), ("step_inp_ms", self.step_inp_ms)] {
+            if let Some(v) = value
+                && !(v.is_finite() && v >= 0.0)
+            {
+                return Err(format!(
+                    "{name}: {field} must be a finite number of 0 or more (got {v})"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One page of `[[vitals.pages]]`.
@@ -175,6 +259,9 @@ impl VitalsConfig {
                     page.path
                 ));
             }
+        }
+        for (i, flow) in self.flows.iter().enumerate() {
+            flow.validate(i + 1)?;
         }
         self.budgets.validate()
     }

@@ -14,6 +14,14 @@ pub enum VitalsError {
         tried: Vec<String>,
     },
     /// The browser could not be started.
+    /// `--headed` on a machine without a display.
+    #[error(
+        "--headed opens a visible Chromium, but this machine has no display ({reason}); record the flow in Chrome DevTools' Recorder on a machine with one, export it as JSON and replay it here with --flow"
+    )]
+    NoDisplay {
+        /// What is missing.
+        reason: String,
+    },
     #[error("cannot start {path}: {message}")]
     Launch {
         /// The executable.

@@ -2,11 +2,13 @@
 //! report, each kind's finding built here. [`REGISTRY`] is the only list of
 //! them.
 
+use std::collections::BTreeMap;
+
 use model::Finding;
 use model::finding::{Detail, FindingKind, PartId, Severities};
 use model::rule::{self, Facts, Rule};
 use model::units::format_ms;
-use model::vitals::{ReactReport, SlowCommit, SlowRender};
+use model::vitals::{FlowReport, FlowRun, ReactReport, SlowCommit, SlowRender};
 
 use crate::gather::artifacts::{NetworkRecord, RunArtifacts};
 use crate::metrics::network;
@@ -17,6 +19,8 @@ pub struct Context<'a> {
     pub runs: &'a [RunArtifacts],
     /// React renders merged over the runs.
     pub react: &'a ReactReport,
+    /// The replayed flows.
+    pub flows: &'a [FlowReport],
 }
 
 /// The vitals part's rules read a [`Context`].
@@ -117,6 +121,77 @@ fn slow_commits(ctx: &Context<'_>) -> Vec<Finding> {
         .collect()
 }
 
+/// The median replay of a flow.
+fn median_run(flow: &FlowReport) -> Option<&FlowRun> {
+    let i = flow.median_index?;
+    flow.runs.iter().find(|r| r.index == i)
+}
+
+/// Components re-rendered during the flows' steps without a change of
+/// props, state or context (their median replays), per component.
+fn unnecessary_renders(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut by_component: BTreeMap<&str, (u64, f64, Vec<&str>)> = BTreeMap::new();
+    for flow in ctx.flows {
+        for r in median_run(flow)
+            .into_iter()
+            .flat_map(|run| &run.steps)
+            .flat_map(|s| &s.unnecessary_renders)
+        {
+            let slot = by_component.entry(r.component.as_str()).or_default();
+            slot.0 += r.count;
+            slot.1 += r.self_ms;
+            if !slot.2.contains(&flow.name.as_str()) {
+                slot.2.push(flow.name.as_str());
+            }
+        }
+    }
+    let mut ranked: Vec<_> = by_component.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    ranked
+        .into_iter()
+        .map(|(component, (count, ms, flows))| {
+            Finding::new(
+                FindingKind::UnnecessaryRenders,
+                component,
+                component,
+                format!(
+                    "re-rendered {count} time{} without a change of props, state or context (its parent rendered), {} of its own work, in flow {}",
+                    if count == 1 { "" } else { "s" },
+                    format_ms(ms),
+                    flows.join(", ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Flows whose median replay leaves memory behind each repetition.
+fn memory_leaks(ctx: &Context<'_>) -> Vec<Finding> {
+    ctx.flows
+        .iter()
+        .filter_map(|flow| {
+            let why = median_run(flow)?.memory.as_ref()?.suspected_leak.as_ref()?;
+            let complete = flow.runs.iter().filter(|r| r.complete).count();
+            let agreeing = flow
+                .runs
+                .iter()
+                .filter(|r| r.complete)
+                .filter(|r| {
+                    r.memory
+                        .as_ref()
+                        .is_some_and(|m| m.suspected_leak.is_some())
+                })
+                .count();
+            Some(Finding::new(
+                FindingKind::MemoryLeak,
+                flow.name.clone(),
+                flow.name.clone(),
+                format!("{why} (in {agreeing} of {complete} replays)"),
+            ))
+        })
+        .collect()
+}
+
 fn uncompressed(ctx: &Context<'_>) -> Vec<Finding> {
     per_run(ctx, network::uncompressed)
 }
@@ -154,6 +229,14 @@ pub const REGISTRY: &[Rule<Vitals>] = &[
     Rule {
         kind: FindingKind::SlowCommits,
         run: slow_commits,
+    },
+    Rule {
+        kind: FindingKind::UnnecessaryRenders,
+        run: unnecessary_renders,
+    },
+    Rule {
+        kind: FindingKind::MemoryLeak,
+        run: memory_leaks,
     },
     Rule {
         kind: FindingKind::UncompressedResponses,

@@ -20,10 +20,12 @@ pub mod error;
 pub mod findings;
 pub mod flow;
 pub mod gather;
+pub mod headed;
 pub mod metrics;
 pub mod profile;
 pub mod report;
 pub mod server;
+pub mod sourcemaps;
 pub mod start;
 
 use std::path::{Path, PathBuf};
@@ -95,8 +97,12 @@ pub struct VitalsOptions {
     pub pages: Vec<String>,
     /// When a run is over (Lighthouse's settle rules).
     pub settle: gather::run::SettleRules,
-    /// Recorded user flows (Chrome DevTools Recorder JSON) to replay.
-    pub flows: Vec<PathBuf>,
+    /// User flows to replay: Chrome DevTools Recorder files or inline
+    /// steps, each with its repetitions and budgets.
+    pub flows: Vec<config::FlowConfig>,
+    /// After the loads and flows, open a visible Chromium and record what
+    /// a person does until its window is closed (`--headed`).
+    pub headed: bool,
 }
 
 impl Default for VitalsOptions {
@@ -121,6 +127,7 @@ impl Default for VitalsOptions {
             pages: Vec::new(),
             settle: gather::run::SettleRules::default(),
             flows: Vec::new(),
+            headed: false,
         }
     }
 }
@@ -139,7 +146,7 @@ impl VitalsOptions {
             slow_render_ms: config.slow_render_ms,
             budgets: config.budgets.clone(),
             pages: config.pages.iter().map(|p| p.path.clone()).collect(),
-            flows: config.flows.iter().map(|f| f.file.clone()).collect(),
+            flows: config.flows.clone(),
             settle: gather::run::SettleRules {
                 quiet: Duration::from_millis(config.quiet_ms),
                 fcp_timeout: Duration::from_secs(config.fcp_timeout_s),
@@ -175,6 +182,14 @@ pub async fn run_async(
     target: &Target,
     options: &VitalsOptions,
 ) -> Result<VitalsReport, VitalsError> {
+    if options.headed {
+        // Fail before the loads, not after them.
+        headed::check_display(
+            std::env::var_os("DISPLAY"),
+            std::env::var_os("WAYLAND_DISPLAY"),
+        )
+        .map_err(|reason| VitalsError::NoDisplay { reason })?;
+    }
     let server = match &options.start {
         Some(start) => Some(start::RunningServer::start(start).await?),
         None => None,
@@ -223,13 +238,27 @@ pub async fn run_async(
         reports.push(report);
     }
     let (flows, problems) = gather::flows(&target, options).await?;
+    let recorded = if options.headed {
+        Some(gather::headed(&target, options).await?)
+    } else {
+        None
+    };
     drop(server);
     let mut first = reports.remove(0);
     first.pages = reports;
+    let headed_config = config::FlowConfig::file("--headed");
+    let mut flows = flows;
+    if let Some(session) = recorded {
+        flows.push((&headed_config, session));
+    }
     first
         .budgets
         .extend(report::flow_budgets(&flows, &options.budgets));
-    first.flows = flows;
+    first.findings.extend(report::flow_findings(
+        flows.iter().map(|(_, f)| f),
+        &options.severities,
+    ));
+    first.flows = flows.into_iter().map(|(_, f)| f).collect();
     first.diagnostics.extend(problems);
     first.diagnostics.sort();
     Ok(first)

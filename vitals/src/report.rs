@@ -4,11 +4,13 @@
 
 use model::Diagnostic;
 use model::finding::Severities;
-use model::vitals::{Request, RunMetrics, Spread, VitalsReport};
+use std::collections::BTreeMap;
+
+use model::vitals::{FlowReport, ReactReport, Request, RunMetrics, Spread, VitalsReport};
 use model::{Budget, BudgetOrigin, MetricId, PartId};
 use model::{Finding, FindingKind};
 
-use crate::config::VitalsBudgets;
+use crate::config::{FlowConfig, VitalsBudgets};
 use crate::gather::artifacts::RunArtifacts;
 use crate::metrics::trace::round;
 use crate::metrics::{
@@ -325,6 +327,7 @@ pub fn build(
         &crate::findings::Context {
             runs,
             react: &react,
+            flows: &[],
         },
         severities,
     );
@@ -430,23 +433,25 @@ pub fn check_budgets(
     out
 }
 
-/// The INP budget of each replayed flow, judged on the median replay.
-pub fn flow_budgets(flows: &[model::vitals::FlowReport], budgets: &VitalsBudgets) -> Vec<Budget> {
-    let Some(limit) = budgets.limit(MetricId::Inp) else {
-        return Vec::new();
-    };
-    let origin = if Some(limit) == VitalsBudgets::default().limit(MetricId::Inp) {
-        BudgetOrigin::Default
-    } else {
-        BudgetOrigin::PerfscopeToml
-    };
-    flows
-        .iter()
+/// The INP budgets of each replayed flow, judged on its median replay: the
+/// flow's (its `inp_ms`, else `[vitals.budgets] inp_ms`), and each step's
+/// (`step_inp_ms`; a step that ran several times is judged on its worst).
+pub fn flow_budgets(flows: &[(&FlowConfig, FlowReport)], budgets: &VitalsBudgets) -> Vec<Budget> {
+    let default_limit = VitalsBudgets::default().limit(MetricId::Inp);
+    let mut out = Vec::new();
+    for (config, flow) in flows {
+        let global = budgets.limit(MetricId::Inp);
+        let (limit, origin) = match (config.inp_ms, global) {
+            (Some(own), _) => (Some(own), BudgetOrigin::PerfscopeToml),
+            (None, Some(l)) if Some(l) == default_limit => (Some(l), BudgetOrigin::Default),
+            (None, l) => (l, BudgetOrigin::PerfscopeToml),
+        };
         // A flow without any interaction (navigations, scrolls) has no INP
         // to judge; one whose replays all failed is not measured.
-        .filter(|flow| flow.median_index.is_none() || flow.inp_ms.is_some())
-        .map(|flow| {
-            Budget::judge(
+        if let Some(limit) = limit
+            && (flow.median_index.is_none() || flow.inp_ms.is_some())
+        {
+            out.push(Budget::judge(
                 PartId::Vitals,
                 format!("INP of flow {}", flow.name),
                 MetricId::Inp,
@@ -455,9 +460,67 @@ pub fn flow_budgets(flows: &[model::vitals::FlowReport], budgets: &VitalsBudgets
                 || "no replay of the flow ran every step".to_string(),
                 origin,
                 Vec::new(),
+            ));
+        }
+        if let Some(limit) = config.step_inp_ms {
+            out.extend(step_budgets(flow, limit));
+        }
+    }
+    out
+}
+
+/// Each step's INP (its worst over repetitions) in the median replay,
+/// against `limit`.
+fn step_budgets(flow: &FlowReport, limit: f64) -> Vec<Budget> {
+    let Some(run) = flow
+        .median_index
+        .and_then(|i| flow.runs.iter().find(|r| r.index == i))
+    else {
+        return Vec::new();
+    };
+    let mut worst: BTreeMap<usize, (f64, String)> = BTreeMap::new();
+    for step in &run.steps {
+        if let Some(inp) = step.inp_ms {
+            let what = match &step.target {
+                Some(t) => format!("{} {t}", step.kind),
+                None => step.kind.clone(),
+            };
+            let slot = worst.entry(step.number).or_insert((inp, what));
+            slot.0 = slot.0.max(inp);
+        }
+    }
+    worst
+        .into_iter()
+        .map(|(number, (inp, what))| {
+            Budget::judge(
+                PartId::Vitals,
+                format!("INP of step {number} ({what}) of flow {}", flow.name),
+                MetricId::Inp,
+                limit,
+                Some(inp),
+                String::new,
+                BudgetOrigin::PerfscopeToml,
+                Vec::new(),
             )
         })
         .collect()
+}
+
+/// The findings of the replayed flows (unnecessary re-renders, suspected
+/// memory leaks), through the vitals registry.
+pub fn flow_findings<'a>(
+    flows: impl IntoIterator<Item = &'a FlowReport>,
+    severities: &Severities,
+) -> Vec<Finding> {
+    let flows: Vec<FlowReport> = flows.into_iter().cloned().collect();
+    crate::findings::run_all(
+        &crate::findings::Context {
+            runs: &[],
+            react: &ReactReport::default(),
+            flows: &flows,
+        },
+        severities,
+    )
 }
 
 /// Whether every budget passed.
@@ -472,14 +535,21 @@ mod tests {
     use crate::gather::run::failed_run;
     use crate::profile::ProfileName;
 
-    fn flow(name: &str, median: Option<usize>, inp: Option<f64>) -> model::vitals::FlowReport {
-        model::vitals::FlowReport {
+    fn flow(name: &str, median: Option<usize>, inp: Option<f64>) -> FlowReport {
+        FlowReport {
             name: name.into(),
             file: None,
             runs: Vec::new(),
             median_index: median,
             inp_ms: inp,
         }
+    }
+
+    fn configured<'a>(
+        config: &'a FlowConfig,
+        flows: &[FlowReport],
+    ) -> Vec<(&'a FlowConfig, FlowReport)> {
+        flows.iter().map(|f| (config, f.clone())).collect()
     }
 
     #[test]
@@ -490,7 +560,8 @@ mod tests {
             flow("scroll only", Some(0), None),
             flow("broken", None, None),
         ];
-        let budgets = flow_budgets(&flows, &VitalsBudgets::default());
+        let plain = FlowConfig::file("f.json");
+        let budgets = flow_budgets(&configured(&plain, &flows), &VitalsBudgets::default());
         let got: Vec<(&str, model::Verdict)> = budgets
             .iter()
             .map(|b| (b.name.as_str(), b.verdict))
@@ -508,7 +579,66 @@ mod tests {
             inp_ms: None,
             ..VitalsBudgets::default()
         };
-        assert!(flow_budgets(&flows, &off).is_empty());
+        assert!(flow_budgets(&configured(&plain, &flows), &off).is_empty());
+        // A flow's own budget wins over the global one, even when that is off.
+        let own = FlowConfig {
+            inp_ms: Some(300.0),
+            ..FlowConfig::file("f.json")
+        };
+        let judged = flow_budgets(&configured(&own, &flows[..1]), &off);
+        assert_eq!(judged.len(), 1);
+        assert_eq!(
+            (judged[0].limit, judged[0].verdict),
+            (300.0, model::Verdict::Pass)
+        );
+    }
+
+    #[test]
+    fn step_budgets_judge_each_step_on_its_worst_repetition() {
+        let step = |number: usize, kind: &str, inp: Option<f64>| model::vitals::StepReport {
+            number,
+            kind: kind.into(),
+            target: Some("#add".into()),
+            inp_ms: inp,
+            ..Default::default()
+        };
+        let mut report = flow("cart", Some(0), Some(240.0));
+        report.runs = vec![model::vitals::FlowRun {
+            index: 0,
+            complete: true,
+            steps: vec![
+                step(2, "navigate", None),
+                step(3, "click", Some(90.0)),
+                step(3, "click", Some(240.0)),
+                step(4, "click", Some(40.0)),
+            ],
+            ..Default::default()
+        }];
+        let config = FlowConfig {
+            step_inp_ms: Some(100.0),
+            ..FlowConfig::file("f.json")
+        };
+        let budgets = flow_budgets(&[(&config, report)], &VitalsBudgets::default());
+        let got: Vec<(&str, f64, model::Verdict)> = budgets
+            .iter()
+            .map(|b| (b.name.as_str(), b.actual.unwrap_or(-1.0), b.verdict))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("INP of flow cart", 240.0, model::Verdict::Fail),
+                (
+                    "INP of step 3 (click #add) of flow cart",
+                    240.0,
+                    model::Verdict::Fail
+                ),
+                (
+                    "INP of step 4 (click #add) of flow cart",
+                    40.0,
+                    model::Verdict::Pass
+                ),
+            ]
+        );
     }
 
     /// A run whose trace has no navigation, with what the page reported.

@@ -11,6 +11,7 @@ use std::time::Duration;
 use model::vitals::{FlowReport, StepReport};
 use perfscope_vitals as vitals;
 use vitals::browser::perfscope_chromium_processes;
+use vitals::config::FlowConfig;
 use vitals::{Target, VitalsOptions};
 
 static BROWSER: Mutex<()> = Mutex::new(());
@@ -34,7 +35,7 @@ fn measure(recording: &str, page: &str) -> model::vitals::VitalsReport {
         runs: 1,
         path: page.into(),
         timeout: Duration::from_secs(30),
-        flows: vec![site().join("flows").join(recording)],
+        flows: vec![FlowConfig::file(site().join("flows").join(recording))],
         ..VitalsOptions::default()
     };
     let report = vitals::run(&Target::Dir(site()), &options).expect("vitals run");
@@ -159,8 +160,8 @@ fn an_unreachable_browser_fails_the_replay_not_the_report() {
         timeout: Duration::from_secs(5),
         browser_ws: Some("ws://127.0.0.1:9/devtools/browser/none".into()),
         flows: vec![
-            site().join("flows/slow-click.json"),
-            site().join("flows/no-such-recording.json"),
+            FlowConfig::file(site().join("flows/slow-click.json")),
+            FlowConfig::file(site().join("flows/no-such-recording.json")),
         ],
         ..VitalsOptions::default()
     };
@@ -169,7 +170,7 @@ fn an_unreachable_browser_fails_the_replay_not_the_report() {
         .block_on(vitals::gather::flows(&Target::Dir(site()), &options))
         .expect("the flows part still reports");
     assert_eq!(flows.len(), 1);
-    let flow = &flows[0];
+    let flow = &flows[0].1;
     assert_eq!(flow.runs.len(), 2);
     assert!(flow.runs.iter().all(|r| !r.complete), "{flow:?}");
     assert!(
@@ -185,5 +186,227 @@ fn an_unreachable_browser_fails_the_replay_not_the_report() {
             |d| d.path.ends_with("no-such-recording.json") && d.message.contains("cannot read")
         ),
         "{diagnostics:?}"
+    );
+}
+
+fn measure_with(flow: FlowConfig, page: &str) -> model::vitals::VitalsReport {
+    let options = VitalsOptions {
+        runs: 1,
+        path: page.into(),
+        timeout: Duration::from_secs(60),
+        flows: vec![flow],
+        ..VitalsOptions::default()
+    };
+    let report = vitals::run(&Target::Dir(site()), &options).expect("vitals run");
+    assert!(
+        perfscope_chromium_processes().is_empty() || wait_for_no_chromium(),
+        "Chromium left"
+    );
+    assert_eq!(report.flows.len(), 1, "{:?}", report.diagnostics);
+    report
+}
+
+/// A React 18 development build (esbuild, with a source map): each "Add
+/// item" click renders `ProductList` (planted 120 ms of work per render)
+/// and re-renders `Header`, whose only prop never changes.
+#[test]
+fn react_commits_per_click_name_the_slow_and_the_unnecessary_component() {
+    let _guard = lock();
+    let report = measure_with(
+        FlowConfig::file(site().join("flows/react-inventory.json")),
+        "/flows/react/index.html",
+    );
+    let flow = &report.flows[0];
+    let run = &flow.runs[0];
+    assert!(run.complete, "{:?}", run.error);
+    for number in [4, 5] {
+        let click = step(flow, number);
+        let inp = click.inp_ms.expect("the click is an interaction");
+        assert!((120.0..=400.0).contains(&inp), "INP {inp}: {click:?}");
+        // The commit the click caused: ProductList first by self time,
+        // within a tolerance of its planted 120 ms.
+        let commit = click
+            .commits
+            .iter()
+            .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))
+            .unwrap_or_else(|| panic!("a commit in step {number}: {click:?}"));
+        let slow = &commit.components[0];
+        assert_eq!(slow.component, "ProductList", "{commit:?}");
+        assert!((115.0..=250.0).contains(&slow.self_ms), "{slow:?}");
+        assert_eq!(slow.why.as_deref(), Some("props"));
+        let app = commit.components.iter().find(|c| c.component == "App");
+        assert_eq!(
+            app.and_then(|c| c.why.as_deref()),
+            Some("state"),
+            "{commit:?}"
+        );
+        // Header re-rendered with the same props: unnecessary. The
+        // memoised Footer did not render at all.
+        assert_eq!(
+            click
+                .unnecessary_renders
+                .iter()
+                .map(|r| (r.component.as_str(), r.count))
+                .collect::<Vec<_>>(),
+            [("Header", 1)],
+            "{click:?}"
+        );
+        assert!(!commit.components.iter().any(|c| c.component == "Footer"));
+        // The long animation frame of the click, its script mapped through
+        // the source map to a module of the build.
+        let frame = click
+            .long_frames
+            .first()
+            .unwrap_or_else(|| panic!("a long frame in step {number}: {click:?}"));
+        assert!(frame.duration_ms >= 120.0, "{frame:?}");
+        let script = &frame.scripts[0];
+        assert!(script.source.ends_with("/flows/react/app.js"), "{script:?}");
+        // React's root listener is the frame's entry point: its module is
+        // react-dom's, as the build's source map says.
+        assert_eq!(script.function.as_deref(), Some("dispatchDiscreteEvent"));
+        assert!(
+            script
+                .module
+                .as_deref()
+                .is_some_and(|m| m.ends_with("node_modules/react-dom/cjs/react-dom.development.js")),
+            "{script:?}"
+        );
+        assert_eq!(script.package.as_deref(), Some("react-dom"));
+        assert!(click.tbt_ms.is_some_and(|t| t >= 50.0), "{click:?}");
+    }
+    // Render counts over the flow: two clicks after the mount.
+    let count = |name: &str| {
+        run.renders
+            .iter()
+            .find(|r| r.component == name)
+            .map(|r| r.count)
+    };
+    assert_eq!(count("ProductList"), Some(3), "{:?}", run.renders);
+    assert_eq!(count("Footer"), Some(1), "{:?}", run.renders);
+    // Adding items is not undone, but one run of it is no leak either.
+    assert!(
+        run.memory
+            .as_ref()
+            .is_some_and(|m| m.suspected_leak.is_none()),
+        "{:?}",
+        run.memory
+    );
+    // The finding, through the contract.
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.kind == model::FindingKind::UnnecessaryRenders)
+        .unwrap_or_else(|| panic!("{:?}", report.findings));
+    assert_eq!(finding.subject, "Header");
+    assert!(finding.message.contains("2 times"), "{}", finding.message);
+}
+
+/// The leaky details panel keeps its resize listener (and with it the
+/// removed panel and ~800 KB of data) after each close; repeated 4 times
+/// the flow is a suspected leak. The fixed page, the same flow, is not.
+#[test]
+fn a_listener_leak_is_suspected_and_its_fix_is_not() {
+    let _guard = lock();
+    let flow_of = |file: &str| FlowConfig {
+        repeat: 4,
+        ..FlowConfig::file(site().join("flows").join(file))
+    };
+    let leaky = measure_with(flow_of("details-leak.json"), "/flows/details.html");
+    let run = &leaky.flows[0].runs[0];
+    assert!(run.complete, "{:?}", run.error);
+    let memory = run.memory.as_ref().expect("memory measured");
+    assert_eq!((memory.repetitions, memory.samples.len()), (4, 5));
+    let growth = memory.growth.expect("growth");
+    assert!(growth.listeners >= 1.0, "{memory:?}");
+    assert!(growth.detached_nodes >= 30.0, "{memory:?}");
+    assert!(growth.heap_bytes >= 500_000.0, "{memory:?}");
+    assert!(memory.suspected_leak.is_some(), "{memory:?}");
+    // Steps of every repetition are reported, numbered as recorded.
+    assert_eq!(run.steps.iter().filter(|s| s.number == 3).count(), 4);
+    assert_eq!(run.steps.last().and_then(|s| s.repetition), Some(4));
+    assert!(
+        leaky
+            .findings
+            .iter()
+            .any(|f| f.kind == model::FindingKind::MemoryLeak),
+        "{:?}",
+        leaky.findings
+    );
+
+    let fixed = measure_with(flow_of("details-fixed.json"), "/flows/details.html");
+    let run = &fixed.flows[0].runs[0];
+    assert!(run.complete, "{:?}", run.error);
+    let memory = run.memory.as_ref().expect("memory measured");
+    assert_eq!(memory.suspected_leak, None, "{memory:?}");
+    assert!(
+        !fixed
+            .findings
+            .iter()
+            .any(|f| f.kind == model::FindingKind::MemoryLeak)
+    );
+}
+
+/// Inline steps in `[[vitals.flows]]` (TOML) replay like a recording, with
+/// a per-step INP budget.
+#[test]
+fn inline_toml_steps_replay_with_step_budgets() {
+    let _guard = lock();
+    let config: vitals::VitalsConfig = toml::from_str(
+        r##"
+        [[flows]]
+        title = "Add to cart, inline"
+        step_inp_ms = 150
+        steps = [
+          { type = "navigate", url = "{origin}/flows/slow-click.html" },
+          { type = "click", selectors = [["#plus"]] },
+          { type = "click", selectors = [["aria/Add to cart"], ["#add"]] },
+        ]
+        "##,
+    )
+    .expect("the TOML parses");
+    config.validate().expect("valid");
+    let report = measure_with(config.flows[0].clone(), "/flows/slow-click.html");
+    let flow = &report.flows[0];
+    assert_eq!(flow.name, "Add to cart, inline");
+    assert!(flow.runs[0].complete, "{:?}", flow.runs[0].error);
+    let verdict = |name: &str| {
+        report
+            .budgets
+            .iter()
+            .find(|b| b.name == name)
+            .map(|b| b.verdict)
+            .unwrap_or_else(|| panic!("{name}: {:?}", report.budgets))
+    };
+    assert_eq!(
+        verdict("INP of step 3 (click aria/Add to cart) of flow Add to cart, inline"),
+        model::Verdict::Fail
+    );
+    assert_eq!(
+        verdict("INP of step 2 (click #plus) of flow Add to cart, inline"),
+        model::Verdict::Pass
+    );
+}
+
+/// React's production build has commits but no component timings: the
+/// flow says what is needed instead of showing nothing.
+#[test]
+fn a_production_react_build_says_what_flows_need() {
+    let _guard = lock();
+    let report = measure_with(
+        FlowConfig::file(site().join("flows/react-production.json")),
+        "/react-production.html",
+    );
+    let run = &report.flows[0].runs[0];
+    assert!(run.complete, "{:?}", run.error);
+    assert!(run.react_commits >= 1, "{run:?}");
+    assert!(run.renders.is_empty(), "{run:?}");
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.path.ends_with("react-production.json")
+                && d.message.contains("react-dom/profiling")),
+        "{:?}",
+        report.diagnostics
     );
 }

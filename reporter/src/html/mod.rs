@@ -125,6 +125,8 @@ fn table(kind: FindingKind) -> Table {
         | FindingKind::SlowApiCalls
         | FindingKind::FailedRequests
         | FindingKind::PendingRequests => Table::Network,
+        // Told in their flow's table too.
+        FindingKind::UnnecessaryRenders | FindingKind::MemoryLeak => Table::Other,
     }
 }
 

@@ -94,6 +94,12 @@ pub struct FlowView {
     pub summary: String,
     pub errors: Vec<String>,
     pub steps: Vec<StepRow>,
+    /// The most rendered components over the flow ("App ×4, List ×4").
+    pub renders: String,
+    /// Heap and DOM growth per repetition, and the leak verdict.
+    pub memory: String,
+    /// Whether a leak is suspected.
+    pub leak: bool,
 }
 
 /// One step of a flow.
@@ -109,6 +115,18 @@ pub struct StepRow {
     pub presentation: String,
     /// Whether the step's INP is over 200 ms (Google's "needs improvement").
     pub slow: bool,
+    /// The step's total blocking time.
+    pub tbt: String,
+    /// The longest animation frame and its longest script, with the module
+    /// and package it maps to.
+    pub frame: String,
+    /// The slowest React commit and its components by self time, with why
+    /// each rendered.
+    pub react: String,
+    /// Components re-rendered without a change ("Badge ×2").
+    pub unnecessary: String,
+    /// "rep 2" when the flow was repeated.
+    pub repetition: String,
 }
 
 /// A flow's view.
@@ -136,6 +154,11 @@ fn flow_view(flow: &model::vitals::FlowReport) -> FlowView {
                         processing: ms(slowest.map(|i| i.processing_ms)),
                         presentation: ms(slowest.map(|i| i.presentation_delay_ms)),
                         slow: s.inp_ms.is_some_and(|v| v > 200.0),
+                        tbt: ms(s.tbt_ms),
+                        frame: frame_text(s),
+                        react: commit_text(s),
+                        unnecessary: counted(&s.unnecessary_renders, 3),
+                        repetition: s.repetition.map(|r| format!("rep {r}")).unwrap_or_default(),
                     }
                 })
                 .collect()
@@ -154,7 +177,93 @@ fn flow_view(flow: &model::vitals::FlowReport) -> FlowView {
         ),
         errors: flow.runs.iter().filter_map(|r| r.error.clone()).collect(),
         steps,
+        renders: shown.map_or_else(String::new, |r| counted(&r.renders, 5)),
+        memory: shown
+            .and_then(|r| r.memory.as_ref())
+            .map_or_else(String::new, memory_text),
+        leak: shown
+            .and_then(|r| r.memory.as_ref())
+            .is_some_and(|m| m.suspected_leak.is_some()),
     }
+}
+
+/// "Badge ×2, Row ×1" for the first `n`.
+fn counted(list: &[model::vitals::ComponentRenders], n: usize) -> String {
+    list.iter()
+        .take(n)
+        .map(|c| format!("{} ×{}", c.component, c.count))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The step's longest frame: "96 ms: Slow (src/List.jsx, react-dom)".
+fn frame_text(s: &model::vitals::StepReport) -> String {
+    let Some(frame) = s.long_frames.first() else {
+        return String::new();
+    };
+    let mut text = format::ms(frame.duration_ms);
+    if let Some(script) = frame.scripts.first() {
+        let name = script
+            .function
+            .clone()
+            .or_else(|| script.invoker.clone())
+            .unwrap_or_else(|| "script".into());
+        let place: Vec<&str> = [script.module.as_deref(), script.package.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        text.push_str(&format!(": {name} {}", format::ms(script.duration_ms)));
+        if !place.is_empty() {
+            text.push_str(&format!(" ({})", place.join(", ")));
+        }
+    }
+    text
+}
+
+/// The step's slowest commit: "88.9 ms: List 80 ms (props), App 0.6 ms (state)".
+fn commit_text(s: &model::vitals::StepReport) -> String {
+    let Some(commit) = s
+        .commits
+        .iter()
+        .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))
+    else {
+        return String::new();
+    };
+    let parts: Vec<String> = commit
+        .components
+        .iter()
+        .take(3)
+        .map(|c| match &c.why {
+            Some(why) => format!("{} {} ({why})", c.component, format::ms(c.self_ms)),
+            None => format!("{} {}", c.component, format::ms(c.self_ms)),
+        })
+        .collect();
+    format!("{}: {}", format::ms(commit.duration_ms), parts.join(", "))
+}
+
+/// "+791 KB heap, +1 listener, +12 detached nodes per repetition (4
+/// repetitions): suspected leak: …".
+fn memory_text(m: &model::vitals::FlowMemory) -> String {
+    let before = m.samples.first().map(|s| s.heap_bytes).unwrap_or(0);
+    let after = m.samples.last().map(|s| s.heap_bytes).unwrap_or(0);
+    let mut text = format!(
+        "JS heap {} before the steps, {} after",
+        format::bytes(before),
+        format::bytes(after)
+    );
+    if let Some(g) = m.growth {
+        text.push_str(&format!(
+            "; per repetition ({} in all): {} heap, {:+} listeners, {:+} detached nodes",
+            m.repetitions,
+            format::signed_bytes(g.heap_bytes),
+            g.listeners,
+            g.detached_nodes
+        ));
+    }
+    if let Some(why) = &m.suspected_leak {
+        text.push_str(&format!(". Suspected leak: {why}"));
+    }
+    text
 }
 
 /// Another page measured in the same run (`[[vitals.pages]]`): its median.
@@ -860,6 +969,7 @@ mod tests {
                 })
                 .into_iter()
                 .collect(),
+            ..StepReport::default()
         };
         let flow = FlowReport {
             name: "Add to cart".into(),

@@ -177,3 +177,13 @@ pub fn sample() -> Report {
         Some(vitals_json()),
     )
 }
+
+/// The vitals document of a development server with one replayed flow
+/// (recorded from the React fixture's real replay, with a leak's memory).
+pub fn vitals_with_flow() -> Value {
+    let mut vitals = vitals_json();
+    let flow: Value = serde_json::from_str(include_str!("../data/flow-react.json")).unwrap();
+    vitals["flows"] = json!([flow]);
+    vitals["dev_server"] = json!("Vite");
+    vitals
+}

@@ -214,6 +214,10 @@ pub struct ReactRender {
     pub actual_ms: f64,
     /// Self time: actual minus the rendered children's actual, ms.
     pub self_ms: f64,
+    /// Why it rendered (`mount`, `props`, `state`, `context`, `parent`),
+    /// when the hook could tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// Writes `run-<index>.json` for every run into `dir` (created if needed).

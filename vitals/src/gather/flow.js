@@ -1,7 +1,8 @@
 // perfscope flows: installed with Page.addScriptToEvaluateOnNewDocument (after
 // init.js) when a recorded flow is replayed.
 // 1. Buffers Event Timing entries of interactions (durationThreshold 16 ms,
-//    the smallest the browser allows), as the web-vitals library reads them.
+//    the smallest the browser allows), as the web-vitals library reads them,
+//    and long animation frames; `take` hands over what each step recorded.
 // 2. Finds the element a Recorder step names: a list of alternatives, each a
 //    chain of selectors (through iframes and shadow roots), each a CSS
 //    selector or `aria/…`, `text/…`, `xpath/…`, `pierce/…`.
@@ -34,6 +35,48 @@
       });
     }).observe({ type: 'event', durationThreshold: 16, buffered: true });
   } catch (e) {}
+
+  // Long animation frames (Chrome 123+), each with its scripts.
+  flow.frames = [];
+  try {
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) {
+        if (flow.frames.length >= MAX_EVENTS) return;
+        var scripts = (e.scripts || []).slice(0, 20).map(function (s) {
+          return [s.sourceURL || '', s.sourceFunctionName || '', s.invoker || '', s.duration || 0,
+                  s.forcedStyleAndLayoutDuration || 0,
+                  typeof s.sourceCharPosition === 'number' ? s.sourceCharPosition : -1];
+        });
+        flow.frames.push([e.startTime, e.duration, e.blockingDuration || 0, scripts]);
+      });
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch (e) {}
+
+  // Everything recorded since the last call (a new document starts from
+  // nothing): Event Timing entries, long animation frames, and init.js's
+  // layout shifts, long tasks and React commits. JSON.
+  var cursor = { events: 0, frames: 0, shifts: 0, longtasks: 0, commits: 0 };
+  flow.take = function () {
+    var log = window.__perfscope || { po: { shifts: [], longtasks: [] }, react: { commits: [] } };
+    var lists = { events: flow.events, frames: flow.frames, shifts: log.po.shifts,
+                  longtasks: log.po.longtasks, commits: log.react.commits };
+    var out = { now: performance.now(), url: location.href };
+    Object.keys(lists).forEach(function (k) {
+      out[k] = lists[k].slice(cursor[k]);
+      cursor[k] = lists[k].length;
+    });
+    return JSON.stringify(out);
+  };
+  // DOM nodes in the document (elements, text, comments, shadow trees).
+  flow.attachedNodes = function () {
+    var count = 0;
+    function walk(root) {
+      var w = document.createTreeWalker(root, NodeFilter.SHOW_ALL), n = w.currentNode;
+      while (n) { count++; if (n.shadowRoot) walk(n.shadowRoot); n = w.nextNode(); }
+    }
+    try { walk(document); } catch (e) {}
+    return String(count);
+  };
 
   function text(el) { return (el.textContent || '').replace(/\s+/g, ' ').trim(); }
   function accessibleName(el) {

@@ -55,6 +55,46 @@
     var tag = fiber.tag;
     return tag === 0 || tag === 1 || tag === 11 || tag === 14 || tag === 15;
   }
+  function shallowEqual(a, b) {
+    if (Object.is(a, b)) return true;
+    if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+    var ka = Object.keys(a), kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    for (var i = 0; i < ka.length; i++) {
+      if (!Object.prototype.hasOwnProperty.call(b, ka[i]) || !Object.is(a[ka[i]], b[ka[i]])) return false;
+    }
+    return true;
+  }
+  // Why a rendered component fiber rendered, as React DevTools' "why did
+  // this render" tells it (comparing with its alternate, the previous
+  // render): mount, props (shallow), state (the hooks with an update queue,
+  // or a class's state), context (the values it read), else its parent
+  // rendered: an unnecessary render that React.memo would have skipped.
+  function why(f) {
+    var prev = f.alternate;
+    if (!prev) return 'mount';
+    if (!shallowEqual(prev.memoizedProps, f.memoizedProps)) return 'props';
+    if (f.tag === 1) {
+      if (!shallowEqual(prev.memoizedState, f.memoizedState)) return 'state';
+    } else {
+      for (var h = f.memoizedState, p = prev.memoizedState, n = 0; h && p && n < 1000; h = h.next, p = p.next, n++) {
+        if (h.queue && !Object.is(h.memoizedState, p.memoizedState)) return 'state';
+      }
+    }
+    var d = f.dependencies, pd = prev.dependencies;
+    for (var c = d && d.firstContext, pc = pd && pd.firstContext, m = 0; c && pc && m < 1000; c = c.next, pc = pc.next, m++) {
+      if (!Object.is(c.memoizedValue, pc.memoizedValue)) return 'context';
+    }
+    return 'parent';
+  }
+  // Whether a component fiber really rendered in this commit: React sets
+  // PerformedWork (flag 1) when it calls the component; a bailout (a memo
+  // with equal props, an unchanged subtree) goes through beginWork, and
+  // gets a start time, without it. As React DevTools' didFiberRender.
+  function performedWork(f) {
+    var flags = typeof f.flags === 'number' ? f.flags : f.effectTag;
+    return typeof flags !== 'number' || (flags & 1) === 1;
+  }
   function record(root) {
     if (log.react.commits.length >= MAX_COMMITS) return;
     var now = performance.now();
@@ -68,7 +108,7 @@
       while (stack.length && guard++ < 200000) {
         var f = stack.pop();
         var rendered = typeof f.actualStartTime === 'number' && f.actualStartTime >= 0 && f.actualStartTime > since;
-        if (rendered && isComponent(f)) {
+        if (rendered && isComponent(f) && performedWork(f)) {
           var name = nameOf(f.type);
           if (name) {
             var childTime = 0;
@@ -76,7 +116,7 @@
               if (typeof c.actualStartTime === 'number' && c.actualStartTime > since) childTime += c.actualDuration || 0;
             }
             var actual = f.actualDuration || 0;
-            renders.push([name, actual, Math.max(0, actual - childTime)]);
+            renders.push([name, actual, Math.max(0, actual - childTime), why(f)]);
           }
         }
         for (var ch = f.child; ch; ch = ch.sibling) stack.push(ch);

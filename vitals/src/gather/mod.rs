@@ -17,11 +17,14 @@ use chromiumoxide::Browser;
 use chromiumoxide::handler::HandlerConfig;
 use futures::StreamExt as _;
 use model::Diagnostic;
+use model::vitals::{FlowReport, FlowRun};
 use tokio::task::JoinHandle;
 
 use crate::browser::{ChromiumProcess, LaunchOptions};
+use crate::config::FlowConfig;
 use crate::server::{ServerOptions, StaticServer};
 use crate::{Target, VitalsError, VitalsOptions};
+use chromiumoxide::cdp::browser_protocol::target::{CloseTargetParams, GetTargetsParams};
 
 pub use artifacts::RunArtifacts;
 
@@ -79,7 +82,11 @@ impl Drop for Session {
     }
 }
 
-async fn open_session(options: &VitalsOptions, timeout: Duration) -> Result<Session, VitalsError> {
+async fn open_session(
+    options: &VitalsOptions,
+    timeout: Duration,
+    headed: bool,
+) -> Result<Session, VitalsError> {
     let (process, ws) = match &options.browser_ws {
         Some(ws) => (None, ws.clone()),
         None => {
@@ -87,6 +94,7 @@ async fn open_session(options: &VitalsOptions, timeout: Duration) -> Result<Sess
                 executable: options.chrome_path.clone(),
                 no_sandbox: options.no_sandbox,
                 timeout: timeout.min(Duration::from_secs(30)),
+                headed,
             })
             .await?;
             let ws = process.ws_url().to_string();
@@ -131,7 +139,7 @@ async fn gather_one(
         .min(Duration::from_secs(crate::config::MAX_TIMEOUT_S));
     let deadline = started + timeout;
     let profile = options.profile.with(options.throttling);
-    let session = match open_session(options, timeout).await {
+    let session = match open_session(options, timeout, false).await {
         Ok(session) => session,
         Err(err @ VitalsError::NoBrowser { .. }) => return Err(err),
         Err(err) if index == 0 => return Err(err),
@@ -166,14 +174,15 @@ async fn gather_one(
     Ok(result)
 }
 
-/// Replays every recorded flow of `options.flows` on the target, `runs`
-/// times each (a fresh browser per replay). A recording that cannot be read
-/// is a diagnostic naming the file; a replay whose step fails keeps the
-/// steps before it and says which step failed.
-pub async fn flows(
+/// Replays every flow of `options.flows` on the target, `runs` times each
+/// (a fresh browser per replay); each report comes with its flow's
+/// configuration. A recording that cannot be read is a diagnostic naming
+/// the file; a replay whose step fails keeps the steps before it and says
+/// which step failed.
+pub async fn flows<'o>(
     target: &Target,
-    options: &VitalsOptions,
-) -> Result<(Vec<model::vitals::FlowReport>, Vec<Diagnostic>), VitalsError> {
+    options: &'o VitalsOptions,
+) -> Result<(Vec<(&'o FlowConfig, FlowReport)>, Vec<Diagnostic>), VitalsError> {
     let mut reports = Vec::new();
     let mut diagnostics = Vec::new();
     if options.flows.is_empty() {
@@ -182,9 +191,9 @@ pub async fn flows(
     let (server, url) = serve(target, options).await?;
     let origin = origin_of(&url);
     let profile = options.profile.with(options.throttling);
-    for file in &options.flows {
-        let shown = file.display().to_string();
-        let recording = match read_recording(file) {
+    for (n, flow) in options.flows.iter().enumerate() {
+        let shown = flow.describe(n + 1);
+        let recording = match recording_of(flow) {
             Ok(recording) => recording,
             Err(problem) => {
                 diagnostics.push(Diagnostic::new(&shown, problem));
@@ -199,10 +208,10 @@ pub async fn flows(
             let deadline = tokio::time::Instant::now() + timeout;
             // The loads already ran: a browser that does not start now fails
             // this replay, not the whole report.
-            let session = match open_session(options, timeout).await {
+            let session = match open_session(options, timeout, false).await {
                 Ok(session) => session,
                 Err(err) => {
-                    runs.push(model::vitals::FlowRun {
+                    runs.push(FlowRun {
                         index,
                         error: Some(format!("run {}: {err}", index + 1)),
                         ..Default::default()
@@ -215,26 +224,93 @@ pub async fn flows(
                 origin: &origin,
                 profile: &profile,
             };
+            let at = (index, flow.repeat);
             runs.push(
-                replay::replay(
-                    &session.browser,
-                    &recording,
-                    &replay_target,
-                    index,
-                    deadline,
-                )
-                .await,
+                replay::replay(&session.browser, &recording, &replay_target, at, deadline).await,
             );
             drop(session);
         }
-        let name = recording.title.clone().unwrap_or_else(|| {
-            file.file_name()
-                .map_or(shown.clone(), |n| n.to_string_lossy().into_owned())
+        let name = recording.title.clone().unwrap_or_else(|| match &flow.file {
+            Some(file) => file
+                .file_name()
+                .map_or(shown.clone(), |n| n.to_string_lossy().into_owned()),
+            None => shown.clone(),
         });
-        reports.push(replay::summarize(name, Some(shown), runs));
+        if runs
+            .iter()
+            .any(|r| r.react_commits > 0 && r.renders.is_empty())
+        {
+            diagnostics.push(Diagnostic::new(
+                &shown,
+                "React production build: the flow's commits are counted, but components and why they rendered need a development build or React's profiling build (alias `react-dom/client` to `react-dom/profiling`)",
+            ));
+        }
+        let file = flow.file.as_ref().map(|_| shown.clone());
+        reports.push((flow, replay::summarize(name, file, runs)));
     }
     drop(server);
     Ok((reports, diagnostics))
+}
+
+/// The recording of a flow: its file read and parsed, or its inline steps.
+fn recording_of(flow: &FlowConfig) -> Result<crate::flow::Recording, String> {
+    match (&flow.file, &flow.steps) {
+        (Some(file), _) => read_recording(file),
+        (None, steps) => {
+            let value = serde_json::json!({
+                "title": flow.title,
+                "timeout": flow.timeout,
+                "steps": steps.clone().unwrap_or_default(),
+            });
+            crate::flow::parse(&value.to_string()).map_err(|e| format!("inline steps: {e}"))
+        }
+    }
+}
+
+/// `--headed`: a visible Chromium on the target, recorded while a person
+/// uses it until its window is closed (at most [`crate::headed::LIMIT`]).
+pub async fn headed(target: &Target, options: &VitalsOptions) -> Result<FlowReport, VitalsError> {
+    crate::headed::check_display(
+        std::env::var_os("DISPLAY"),
+        std::env::var_os("WAYLAND_DISPLAY"),
+    )
+    .map_err(|reason| VitalsError::NoDisplay { reason })?;
+    let (server, url) = serve(target, options).await?;
+    let timeout = Duration::from_secs(30);
+    let mut session = open_session(options, timeout, true).await?;
+    let page = session
+        .browser
+        .new_page("about:blank")
+        .await
+        .map_err(|e| VitalsError::Connect {
+            url: url.clone(),
+            message: format!("could not open a page: {e}"),
+        })?;
+    // The window's first tab (about:blank) is closed: closing the window's
+    // one tab then ends the session.
+    let _ = tokio::time::timeout(Duration::from_secs(2), page.bring_to_front()).await;
+    let targets = tokio::time::timeout(
+        Duration::from_secs(5),
+        session.browser.execute(GetTargetsParams::default()),
+    )
+    .await;
+    if let Ok(Ok(targets)) = targets {
+        for t in targets.result.target_infos.iter() {
+            if t.r#type == "page" && t.target_id != *page.target_id() {
+                let close = CloseTargetParams::new(t.target_id.clone());
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(2), session.browser.execute(close))
+                        .await;
+            }
+        }
+    }
+    let limit = tokio::time::Instant::now() + crate::headed::LIMIT;
+    let process = &mut session.process;
+    let closed = move || process.as_mut().is_none_or(|p| p.has_exited());
+    let visits = crate::headed::session(&page, &url, closed, limit).await;
+    drop(session);
+    drop(server);
+    Ok(crate::headed::report(&visits))
 }
 
 /// The server for a folder target (with the URL to load), or the URL itself.

@@ -21,12 +21,21 @@ use chromiumoxide::cdp::browser_protocol::page::AddScriptToEvaluateOnNewDocument
 use chromiumoxide::cdp::browser_protocol::target::CreateTargetParams;
 use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
 use chromiumoxide::{Browser, Page};
-use model::vitals::{FlowReport, FlowRun, Profile, StepReport};
+use std::collections::BTreeMap;
+
+use chromiumoxide::cdp::browser_protocol::memory::GetDomCountersParams;
+use chromiumoxide::cdp::js_protocol::heap_profiler::CollectGarbageParams;
+use chromiumoxide::cdp::js_protocol::runtime::GetHeapUsageParams;
+use model::vitals::{FlowReport, FlowRun, MemorySample, Profile, StepReport};
 use tokio::time::Instant;
 
 use super::INIT_SCRIPT;
+use super::artifacts::ReactLog;
 use crate::flow::{Recording, Step};
 use crate::metrics::inp::{self, EventEntry};
+use crate::metrics::leak;
+use crate::metrics::step::{self, StepData};
+use crate::sourcemaps::{self, ScriptMap};
 
 /// The script that buffers Event Timing entries and finds elements.
 pub const FLOW_SCRIPT: &str = include_str!("flow.js");
@@ -46,12 +55,23 @@ pub struct ReplayTarget<'a> {
     pub profile: &'a Profile,
 }
 
-/// Replays `recording` once in a fresh context of `browser`.
+/// What a replay gathers as its steps run.
+#[derive(Default)]
+struct Gathered {
+    entries: Vec<EventEntry>,
+    react: Vec<ReactLog>,
+    memory: Vec<MemorySample>,
+}
+
+/// Replays `recording` once in a fresh context of `browser`: the opening
+/// steps (`setViewport`, `navigate`) once, then the rest `repeat` times,
+/// with the heap and DOM counters sampled before the steps and after each
+/// repetition.
 pub async fn replay(
     browser: &Browser,
     recording: &Recording,
     target: &ReplayTarget<'_>,
-    index: usize,
+    (index, repeat): (usize, u32),
     deadline: Instant,
 ) -> FlowRun {
     let mut run = FlowRun {
@@ -65,10 +85,15 @@ pub async fn replay(
             return run;
         }
     };
-    let recorded = crate::flow::recorded_origin(recording);
-    let mut seen = 0;
-    let mut all_entries = Vec::new();
-    if !matches!(recording.steps.first(), Some(Step::Navigate { .. }))
+    let opening = recording
+        .steps
+        .iter()
+        .take_while(|s| matches!(s, Step::SetViewport { .. } | Step::Navigate { .. }))
+        .count();
+    // The target's page, unless the opening steps navigate themselves.
+    if !recording.steps[..opening]
+        .iter()
+        .any(|s| matches!(s, Step::Navigate { .. }))
         && let Err(e) = navigate(&page, target.start_url, deadline).await
     {
         run.error = Some(format!(
@@ -77,45 +102,175 @@ pub async fn replay(
             target.start_url
         ));
     }
-    for (i, step) in recording.steps.iter().enumerate() {
-        if run.error.is_some() {
-            break;
-        }
-        let limit = step_limit(step, recording, deadline);
-        let acted = act(&page, step, recorded.as_deref(), target, limit).await;
-        if matches!(step, Step::Navigate { .. }) {
-            // A new document: its entry buffer starts empty.
-            seen = 0;
-        }
-        let entries = settle_and_read(&page, &mut seen, deadline).await;
-        match acted {
-            Ok(matched) => {
-                let interactions = inp::interactions(&entries);
-                run.steps.push(StepReport {
-                    number: i + 1,
-                    kind: step.kind().to_string(),
-                    target: matched,
-                    inp_ms: inp::inp(&interactions),
-                    interactions,
-                });
-                all_entries.extend(entries);
+    let mut gathered = Gathered::default();
+    let numbered: Vec<(usize, &Step)> = recording.steps.iter().enumerate().collect();
+    let (head, body) = numbered.split_at(opening);
+    let repeat = repeat.max(1);
+    let passes = std::iter::once((head, None))
+        .chain((1..=repeat).map(|rep| (body, (repeat > 1).then_some(rep))));
+    for (pass, (steps, repetition)) in passes.enumerate() {
+        for &(i, step) in steps {
+            if run.error.is_some() {
+                break;
             }
-            Err(problem) => {
-                run.error = Some(format!(
-                    "run {}: step {} ({}) failed: {problem}",
-                    index + 1,
-                    i + 1,
-                    step.describe()
-                ));
+            let ctx = StepCtx {
+                recording,
+                target,
+                number: i + 1,
+                repetition,
+                deadline,
+            };
+            run_step(&page, step, &ctx, &mut run, &mut gathered).await;
+        }
+        if run.error.is_none() && gathered.memory.len() == pass {
+            // A sample that cannot be taken ends the memory measurement
+            // (later samples would not line up with the repetitions).
+            let limit = deadline.min(Instant::now() + Duration::from_secs(10));
+            if let Some(sample) = memory_sample(&page, limit).await {
+                gathered.memory.push(sample);
             }
         }
     }
-    let interactions = inp::interactions(&all_entries);
+    attribute_frames(&page, &mut run.steps, deadline).await;
+    let interactions = inp::interactions(&gathered.entries);
     run.interaction_count = interactions.len();
     run.inp_ms = inp::inp(&interactions);
+    run.renders = step::render_counts(&gathered.react);
+    run.react_commits = gathered.react.iter().map(|l| l.commits.len() as u64).sum();
+    if gathered.memory.len() >= 2 {
+        run.memory = Some(leak::assess(repeat, gathered.memory));
+    }
     run.complete = run.error.is_none();
     close(browser, page, context).await;
     run
+}
+
+/// Where one step stands in its replay.
+struct StepCtx<'a> {
+    recording: &'a Recording,
+    target: &'a ReplayTarget<'a>,
+    /// 1-based number in the recording.
+    number: usize,
+    /// The repetition, with `repeat` over 1.
+    repetition: Option<u32>,
+    deadline: Instant,
+}
+
+/// Runs one step, reads what the page recorded during it, and adds its
+/// report to `run` (or the error that ends the replay).
+async fn run_step(
+    page: &Page,
+    step: &Step,
+    ctx: &StepCtx<'_>,
+    run: &mut FlowRun,
+    gathered: &mut Gathered,
+) {
+    let recorded = crate::flow::recorded_origin(ctx.recording);
+    let limit = step_limit(step, ctx.recording, ctx.deadline);
+    let acted = act(page, step, recorded.as_deref(), ctx.target, limit).await;
+    let data = settle_and_read(page, ctx.deadline).await;
+    match acted {
+        Ok(matched) => {
+            let entries = data.entries();
+            let interactions = inp::interactions(&entries);
+            let mut report = StepReport {
+                number: ctx.number,
+                kind: step.kind().to_string(),
+                target: matched,
+                inp_ms: inp::inp(&interactions),
+                interactions,
+                repetition: ctx.repetition,
+                ..StepReport::default()
+            };
+            step::fill(&mut report, &data);
+            run.steps.push(report);
+            gathered.entries.extend(entries);
+            gathered.react.push(data.react());
+        }
+        Err(problem) => {
+            run.error = Some(format!(
+                "run {}: step {} ({}){} failed: {problem}",
+                run.index + 1,
+                ctx.number,
+                step.describe(),
+                ctx.repetition
+                    .map(|r| format!(" in repetition {r}"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+}
+
+/// The JS heap and DOM counters after a forced garbage collection.
+async fn memory_sample(page: &Page, limit: Instant) -> Option<MemorySample> {
+    until(limit, page.execute(CollectGarbageParams::default()))
+        .await?
+        .ok()?;
+    let heap = until(limit, page.execute(GetHeapUsageParams::default()))
+        .await?
+        .ok()?;
+    let counters = until(limit, page.execute(GetDomCountersParams::default()))
+        .await?
+        .ok()?;
+    let attached: u64 = eval_string(
+        page,
+        "window.__perfscopeFlow ? window.__perfscopeFlow.attachedNodes() : null",
+        limit,
+    )
+    .await?
+    .parse()
+    .ok()?;
+    let nodes = counters.result.nodes.max(0) as u64;
+    Some(MemorySample {
+        heap_bytes: heap.result.used_size.max(0.0) as u64,
+        listeners: counters.result.js_event_listeners.max(0) as u64,
+        nodes,
+        detached_nodes: nodes.saturating_sub(attached),
+    })
+}
+
+/// Maps the long frames' scripts to original modules and packages through
+/// the scripts' source maps, fetched by the page from where it loaded them.
+async fn attribute_frames(page: &Page, steps: &mut [StepReport], deadline: Instant) {
+    let limit = deadline.min(Instant::now() + Duration::from_secs(10));
+    let mut maps: BTreeMap<String, Option<(String, ScriptMap)>> = BTreeMap::new();
+    for script in steps
+        .iter_mut()
+        .flat_map(|s| s.long_frames.iter_mut())
+        .flat_map(|f| f.scripts.iter_mut())
+    {
+        let Some(pos) = script.char_position.filter(|_| !script.source.is_empty()) else {
+            continue;
+        };
+        if !maps.contains_key(&script.source) {
+            let fetched = fetch_map(page, &script.source, limit).await;
+            maps.insert(script.source.clone(), fetched);
+        }
+        let Some(Some((text, map))) = maps.get(&script.source) else {
+            continue;
+        };
+        if let Some((line, col)) = sourcemaps::position(text, pos)
+            && let Some((module, package)) = map.original(line, col)
+        {
+            script.module = Some(module);
+            script.package = package;
+        }
+    }
+}
+
+/// A script's text and parsed source map, fetched in the page.
+async fn fetch_map(page: &Page, url: &str, limit: Instant) -> Option<(String, ScriptMap)> {
+    let fetch = |u: &str| {
+        format!(
+            "fetch({}).then(r => r.ok ? r.text() : null).catch(() => null)",
+            serde_json::to_string(u).unwrap_or_else(|_| "''".into())
+        )
+    };
+    let text = eval_string(page, &fetch(url), limit).await?;
+    let reference = sourcemaps::map_reference(&text)?;
+    let map_url = url::Url::parse(url).ok()?.join(&reference).ok()?;
+    let map = eval_string(page, &fetch(map_url.as_str()), limit).await?;
+    Some((text, ScriptMap::parse(map.as_bytes())?))
 }
 
 /// A flow's report from its replays: the median INP over the complete
@@ -497,39 +652,17 @@ async fn wait_for_expression(page: &Page, expression: &str, limit: Instant) -> R
     }
 }
 
-/// An Event Timing entry as `flow.js` buffers it: name, interactionId,
-/// startTime, processingStart, processingEnd, duration, target.
-type EntryRow = (String, u64, f64, f64, f64, f64, Option<String>);
-
 /// Waits for the step's work to be painted (two frames, then a moment for
-/// the Event Timing observer's callback), and reads the entries recorded
-/// since the last step.
-async fn settle_and_read(page: &Page, seen: &mut usize, deadline: Instant) -> Vec<EventEntry> {
+/// the observers' callbacks), and takes what the page recorded since the
+/// last step (a new document starts from nothing).
+async fn settle_and_read(page: &Page, deadline: Instant) -> StepData {
     let limit = deadline.min(Instant::now() + Duration::from_secs(5));
-    let expression = format!(
-        "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 150))))
-           .then(() => window.__perfscopeFlow ? JSON.stringify(window.__perfscopeFlow.events.slice({seen})) : null)"
-    );
-    let Some(text) = eval_string(page, &expression, limit).await else {
-        // A navigation replaced the document: its buffer starts again.
-        *seen = 0;
-        return Vec::new();
-    };
-    let rows: Vec<EntryRow> = serde_json::from_str(&text).unwrap_or_default();
-    *seen += rows.len();
-    rows.into_iter()
-        .map(
-            |(name, interaction_id, start, p_start, p_end, duration, target)| EventEntry {
-                name,
-                interaction_id,
-                start_ms: start,
-                processing_start_ms: p_start,
-                processing_end_ms: p_end,
-                duration_ms: duration,
-                target,
-            },
-        )
-        .collect()
+    let expression = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 150))))
+           .then(() => window.__perfscopeFlow ? window.__perfscopeFlow.take() : null)";
+    match eval_string(page, expression, limit).await {
+        Some(text) => serde_json::from_str(&text).unwrap_or_default(),
+        None => StepData::default(),
+    }
 }
 
 #[cfg(test)]

@@ -1303,6 +1303,7 @@ pub fn parse_react(value: &serde_json::Value) -> ReactLog {
                                         name: r.get(0)?.as_str()?.to_string(),
                                         actual_ms: num(r.get(1)).unwrap_or(0.0),
                                         self_ms: num(r.get(2)).unwrap_or(0.0),
+                                        why: r.get(3).and_then(|w| w.as_str()).map(str::to_string),
                                     })
                                 })
                                 .collect()

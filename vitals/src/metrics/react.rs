@@ -204,6 +204,7 @@ mod tests {
             name: name.into(),
             actual_ms: actual,
             self_ms,
+            why: None,
         }
     }
 
