@@ -11,7 +11,9 @@
 //! is about. Findings about the build output or the browser run (an asset,
 //! a URL, a component) point at no project file, so they have neither rules
 //! nor results here; they are in the report, the PR comment and, without a
-//! file, in [`github`]'s annotations. Paths are relative to the analysed
+//! file, in [`github`]'s annotations. The one exception is a user flow
+//! replayed from a recording in the project: its failing INP budgets, leak
+//! and unnecessary re-renders are placed at the recording (`flows.rs`). Paths are relative to the analysed
 //! folder (`%SRCROOT%`). Severities are the assessment's.
 //!
 //! The few SARIF objects used are written as serde types here; a test
@@ -20,6 +22,8 @@
 use serde::Serialize;
 
 use model::finding::{Finding, FindingKind, PointsAt, Severity};
+
+mod flows;
 use model::report::Report;
 
 #[derive(Serialize)]
@@ -128,6 +132,58 @@ struct SarifResult {
     partial_fingerprints: std::collections::BTreeMap<&'static str, String>,
 }
 
+/// A rule from a kind's (or a flow check's) meta.
+fn rule(id: &'static str, title: &str, why: &str, fix: &str, severity: Severity) -> Rule {
+    Rule {
+        id,
+        name: pascal(id),
+        short_description: Text {
+            text: title.to_string(),
+        },
+        full_description: Text {
+            text: why.to_string(),
+        },
+        help: Help {
+            text: fix.to_string(),
+            markdown: format!("**Why:** {why}\n\n**Fix:** {fix}"),
+        },
+        default_configuration: Configuration {
+            level: level(severity),
+            enabled: severity != Severity::Off,
+        },
+        properties: RuleProperties {
+            tags: vec!["performance", "perfscope"],
+        },
+    }
+}
+
+/// A result at `path` (relative to the analysed folder).
+fn result_at(
+    rule_id: &'static str,
+    rule_index: usize,
+    severity: Severity,
+    message: String,
+    path: &str,
+    key: String,
+) -> SarifResult {
+    SarifResult {
+        rule_id,
+        rule_index,
+        level: level(severity),
+        message: Text { text: message },
+        locations: vec![Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: uri(path),
+                    uri_base_id: "%SRCROOT%",
+                },
+                region: None,
+            },
+        }],
+        partial_fingerprints: [("perfscopeKey/v1", key)].into_iter().collect(),
+    }
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -208,35 +264,14 @@ pub fn render(report: &Report) -> String {
             .find(|k| k.kind == kind)
             .map_or(kind.meta().severity, |k| k.severity)
     };
-    let rules = kinds
+    let mut rules: Vec<Rule> = kinds
         .iter()
         .map(|k| {
             let meta = k.meta();
-            let severity = severity_of(*k);
-            Rule {
-                id: meta.id,
-                name: pascal(meta.id),
-                short_description: Text {
-                    text: meta.title.to_string(),
-                },
-                full_description: Text {
-                    text: meta.why.to_string(),
-                },
-                help: Help {
-                    text: meta.fix.to_string(),
-                    markdown: format!("**Why:** {}\n\n**Fix:** {}", meta.why, meta.fix),
-                },
-                default_configuration: Configuration {
-                    level: level(severity),
-                    enabled: severity != Severity::Off,
-                },
-                properties: RuleProperties {
-                    tags: vec!["performance", "perfscope"],
-                },
-            }
+            rule(meta.id, meta.title, meta.why, meta.fix, severity_of(*k))
         })
         .collect();
-    let results = severities
+    let mut results: Vec<SarifResult> = severities
         .iter()
         .filter_map(|(f, severity)| {
             let (path, line) = f.file()?;
@@ -271,6 +306,7 @@ pub fn render(report: &Report) -> String {
             })
         })
         .collect();
+    flows::add(report, &severities, &mut rules, &mut results);
     let version = report
         .generated_by
         .strip_prefix("perfscope ")

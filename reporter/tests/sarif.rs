@@ -129,3 +129,59 @@ fn github_annotations_name_file_and_line_and_escape_values() {
         failures
     );
 }
+
+/// A flow replayed from a recording in the project gets its results at
+/// that file: its failing INP budget with the step and React component
+/// behind it, and its suspected leak; the log still validates.
+#[test]
+fn a_recorded_flows_results_are_placed_at_its_recording() {
+    let mut vitals = common::vitals_with_flow();
+    vitals["budgets"] = serde_json::json!([{
+        "part": "vitals", "name": "INP of flow Add two items", "metric": "inp",
+        "limit": 100.0, "actual": 128.0, "verdict": "fail", "origin": "perfscope.toml"
+    }]);
+    vitals["findings"] = serde_json::json!([{
+        "kind": "memory-leak", "key": "Add two items", "subject": "Add two items",
+        "message": "each repetition leaves 2 event listener(s) more behind (in 1 of 1 replays)"
+    }]);
+    let report = common::assessed(common::unassessed(None, None, Some(vitals)), None, 0.2);
+    let log: Value = serde_json::from_str(&reporter::sarif::render(&report)).unwrap();
+    let validator = jsonschema::validator_for(&official_schema()).expect("schema compiles");
+    assert!(validator.is_valid(&log), "{log:#}");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    let at = |rule: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == rule)
+            .unwrap_or_else(|| panic!("{rule}: {results:#?}"))
+    };
+    for rule in ["slow-interaction", "memory-leak"] {
+        let result = at(rule);
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], rule);
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "flows/react-inventory.json"
+        );
+    }
+    let slow = at("slow-interaction")["message"]["text"].as_str().unwrap();
+    assert!(
+        slow.contains("INP of flow Add two items: 128 ms over the 100 ms budget; slowest: step 4 (click aria/Add item), click on button#add")
+            && slow.contains("most in ProductList 120 ms (props)"),
+        "{slow}"
+    );
+    // A flow without a project file (inline, --headed) has no results.
+    let mut vitals = common::vitals_with_flow();
+    vitals["flows"][0]["file"] = Value::Null;
+    let report = common::assessed(common::unassessed(None, None, Some(vitals)), None, 0.2);
+    let log: Value = serde_json::from_str(&reporter::sarif::render(&report)).unwrap();
+    assert!(
+        !log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["ruleId"] == "slow-interaction" || r["ruleId"] == "memory-leak")
+    );
+}

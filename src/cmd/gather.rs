@@ -299,7 +299,19 @@ fn vitals_part(
         target_name(&target),
         options.runs
     ));
-    Part::from_result(vitals::run(&target, &options))
+    let mut result = vitals::run(&target, &options);
+    if let Ok(report) = &mut result {
+        // Recordings are named relative to the project, as every path of
+        // the report (SARIF places flow results at them).
+        for flow in &mut report.flows {
+            if let Some(file) = &mut flow.file
+                && let Ok(rel) = std::path::Path::new(file.as_str()).strip_prefix(&inputs.dir)
+            {
+                *file = rel.to_string_lossy().replace('\\', "/");
+            }
+        }
+    }
+    Part::from_result(result)
 }
 
 fn target_name(target: &vitals::Target) -> String {
