@@ -8,6 +8,7 @@
 //! inline script, by hash.
 
 mod bundle;
+mod flow_timeline;
 pub mod script_json;
 mod section;
 mod source;

@@ -100,6 +100,8 @@ pub struct FlowView {
     pub memory: String,
     /// Whether a leak is suspected.
     pub leak: bool,
+    /// The median replay's interactions, each split by its attribution.
+    pub timeline: Option<super::flow_timeline::FlowTimeline>,
 }
 
 /// One step of a flow.
@@ -184,6 +186,7 @@ fn flow_view(flow: &model::vitals::FlowReport) -> FlowView {
         leak: shown
             .and_then(|r| r.memory.as_ref())
             .is_some_and(|m| m.suspected_leak.is_some()),
+        timeline: shown.and_then(super::flow_timeline::flow_timeline),
     }
 }
 
@@ -339,7 +342,7 @@ fn spread_text(cls: bool, s: Option<&MetricSpread>) -> String {
     }
 }
 
-fn num(v: f64) -> String {
+pub(super) fn num(v: f64) -> String {
     format!("{v:.1}")
 }
 
@@ -432,7 +435,7 @@ fn timeline(v: &VitalsReport) -> Timeline {
 }
 
 /// 1, 2 or 5 times a power of ten, at least `raw`.
-fn nice_step(raw: f64) -> f64 {
+pub(super) fn nice_step(raw: f64) -> f64 {
     if raw <= 0.0 || !raw.is_finite() {
         return 100.0;
     }
