@@ -25,8 +25,9 @@
 //! project into DIR and keep it), `--keep-monorepo DIR` (the same for the
 //! monorepo), `--layout single|monorepo|both` (default `both`, or the
 //! `PERFSCOPE_BENCH_LAYOUT` environment variable). One child alone on an
-//! existing project: `--measure-analyze DIR [--dump FILE]` (FILE gets the
-//! JSON), `--measure-bare DIR`, `--measure-stages DIR` (walk, then `gather`).
+//! existing project: `--measure-analyze DIR [--dump FILE] [--cache]` (FILE
+//! gets the JSON; `--cache` reads and writes `node_modules/.cache/perfscope`
+//! as the command line does), `--measure-bare DIR`, `--measure-stages DIR` (walk, then `gather`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -464,14 +465,15 @@ fn generate_monorepo(root: &Path, modules: usize) -> (usize, usize) {
     (count, lines)
 }
 
-fn measure_analyze(root: &Path, dump: Option<&Path>) {
+fn measure_analyze(root: &Path, dump: Option<&Path>, cache: bool) {
     let start = Instant::now();
     let cpu_start = cpu_ms();
-    let analysis = analyze_full(
-        &project::ProjectFacts::read(root),
-        &AnalyzeOptions::default(),
-    )
-    .expect("analysis");
+    let options = AnalyzeOptions {
+        cache,
+        ..AnalyzeOptions::default()
+    };
+    let analysis = analyze_full(&project::ProjectFacts::read(root), &options).expect("analysis");
+    let stats = analysis.graph.cache.stats();
     let json = serde_json::to_vec(&analysis.report).expect("json");
     let wall = start.elapsed().as_secs_f64() * 1000.0;
     let cpu = cpu_ms() - cpu_start;
@@ -493,6 +495,12 @@ fn measure_analyze(root: &Path, dump: Option<&Path>) {
         count(r, model::FindingKind::DuplicatePackages),
         r.diagnostics.len()
     );
+    if cache {
+        println!(
+            "cache: facts {} hits / {} parsed, minified {} hits / {} minified",
+            stats.facts_hits, stats.facts_misses, stats.minified_hits, stats.minified_misses
+        );
+    }
 }
 
 /// Times the gathering stages alone (cold process): the project walk, and
@@ -582,7 +590,8 @@ fn run_child(args: &[String]) -> bool {
             .position(|a| a == "--dump")
             .and_then(|p| args.get(p + 1))
             .map(PathBuf::from);
-        measure_analyze(Path::new(&args[pos + 1]), dump.as_deref());
+        let cache = args.iter().any(|a| a == "--cache");
+        measure_analyze(Path::new(&args[pos + 1]), dump.as_deref(), cache);
         return true;
     }
     if let Some(pos) = args.iter().position(|a| a == "--measure-stages") {

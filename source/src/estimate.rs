@@ -39,7 +39,7 @@ use super::graph::{ModuleGraph, ModuleType};
 const SAMPLE_BYTES: u64 = 512 * 1024;
 
 /// One file minified for production.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Minified {
     /// The minified code.
     pub code: String,
@@ -381,7 +381,10 @@ impl MinifyCache {
                 ));
                 (Vec::new(), None)
             }
-            (Some(text), ModuleType::Js) => match minify(&node.abs, text.to_string()) {
+            (Some(text), ModuleType::Js) => match graph
+                .cache
+                .minified(&node.abs, text, || minify(&node.abs, text.to_string()))
+            {
                 Ok(mut m) => {
                     let code = std::mem::take(&mut m.code).into_bytes();
                     (code, Some(std::sync::Arc::new(m)))

@@ -168,6 +168,8 @@ pub struct ModuleGraph {
     pub package_versions: BTreeMap<String, Option<String>>,
     /// Problems met while gathering.
     pub diagnostics: Vec<Diagnostic>,
+    /// Parsed facts and minified modules kept between runs.
+    pub cache: std::sync::Arc<crate::cache::SourceCache>,
 }
 
 impl ModuleGraph {
@@ -203,6 +205,8 @@ pub struct BuildOptions {
     pub aliases: Vec<(String, PathBuf)>,
     /// The project's source files (absolute, sorted), for glob imports.
     pub files: Vec<PathBuf>,
+    /// Parsed facts and minified modules kept between runs.
+    pub cache: std::sync::Arc<crate::cache::SourceCache>,
 }
 
 /// What loading one file produced (computed in parallel).
@@ -276,7 +280,19 @@ fn load_with(
             return out;
         }
     };
-    let facts = module_facts(path, text, options);
+    let facts = match module_facts(path, text, options) {
+        Ok(facts) => facts,
+        Err(depth) => {
+            out.diagnostics.push(Diagnostic::new(
+                rel(),
+                format!(
+                    "not parsed: it nests more than {} levels deep (at least {depth}); its imports are not followed",
+                    project::depth::MAX_NESTING
+                ),
+            ));
+            return out;
+        }
+    };
     for (line, message) in &facts.errors {
         out.diagnostics.push(Diagnostic::at_line(
             rel(),
@@ -363,9 +379,8 @@ fn read_source(
     Ok(())
 }
 
-/// The text of a file read into `buffer`, when it can be parsed: valid UTF-8
-/// (else the line of the first invalid byte) and not nested deeper than
-/// [`project::depth::MAX_NESTING`].
+/// The text of a file read into `buffer`, when it is valid UTF-8 (else the
+/// line of the first invalid byte).
 fn source_text<'b>(buffer: &'b [u8], rel: &dyn Fn() -> String) -> Result<&'b str, Diagnostic> {
     let text = std::str::from_utf8(buffer).map_err(|err| {
         let offset = err.valid_up_to();
@@ -379,22 +394,27 @@ fn source_text<'b>(buffer: &'b [u8], rel: &dyn Fn() -> String) -> Result<&'b str
             format!("not parsed: not valid UTF-8 (invalid byte at offset {offset})"),
         )
     })?;
-    if let Some(depth) = project::depth::too_deep(text.as_bytes(), project::depth::MAX_NESTING) {
-        return Err(Diagnostic::new(
-            rel(),
-            format!(
-                "not parsed: it nests more than {} levels deep (at least {depth}); its imports are not followed",
-                project::depth::MAX_NESTING
-            ),
-        ));
-    }
     Ok(text)
 }
 
-/// The facts of the module `path` whose text is `text`: parsed, its glob
-/// imports expanded, `new URL` of folders dropped, the JSX runtime added.
-fn module_facts(path: &Path, text: &str, options: &BuildOptions) -> FileFacts {
-    let mut facts = parse_file(path, text);
+/// The facts of the module `path` whose text is `text`: parsed (or from the
+/// cache), its glob imports expanded, `new URL` of folders dropped, the JSX
+/// runtime added. A text nested deeper than [`project::depth::MAX_NESTING`]
+/// is not parsed (its depth is the error); the cache never holds one.
+fn module_facts(path: &Path, text: &str, options: &BuildOptions) -> Result<FileFacts, usize> {
+    let mut deep = None;
+    let parsed = options.cache.facts(path, text, || {
+        match project::depth::too_deep(text.as_bytes(), project::depth::MAX_NESTING) {
+            Some(depth) => {
+                deep = Some(depth);
+                None
+            }
+            None => Some(parse_file(path, text)),
+        }
+    });
+    let Some(mut facts) = parsed else {
+        return Err(deep.unwrap_or(project::depth::MAX_NESTING));
+    };
     expand_globs(path, &mut facts, options);
     // `new URL('./src', import.meta.url)` may name a folder (an alias in a
     // config), not a module: no edge.
@@ -404,7 +424,7 @@ fn module_facts(path: &Path, text: &str, options: &BuildOptions) -> FileFacts {
             .retain(|i| i.kind != EdgeKind::Url || !dir.join(&i.specifier).is_dir());
     }
     add_jsx_runtime(path, &mut facts, options);
-    facts
+    Ok(facts)
 }
 
 /// The automatic JSX runtime: every JSX file imports it (from the package
@@ -657,6 +677,7 @@ pub fn build(
         workspace_packages: Vec::new(),
         package_versions,
         diagnostics,
+        cache: options.cache.clone(),
     }
 }
 
@@ -1163,6 +1184,7 @@ pub(crate) mod test_graph {
                     monorepo: false,
                     workspace_packages: Vec::new(),
                     package_versions: BTreeMap::new(),
+                    cache: Default::default(),
                     diagnostics: Vec::new(),
                 },
             }
@@ -1351,16 +1373,22 @@ mod tests {
             bad.message,
             "not parsed: not valid UTF-8 (invalid byte at offset 4)"
         );
+        // Too deep to parse: refused with its depth, never cached.
         let deep = "[".repeat(project::depth::MAX_NESTING + 10);
-        let refused = source_text(deep.as_bytes(), &rel).expect_err("too deep");
-        assert_eq!(refused.path, "src/a.ts");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("node_modules")).unwrap();
+        let options = BuildOptions {
+            cache: std::sync::Arc::new(crate::cache::SourceCache::open(dir.path())),
+            ..BuildOptions::default()
+        };
+        let path = Path::new("/p/src/a.ts");
         assert!(
-            refused
-                .message
-                .starts_with("not parsed: it nests more than 60000 levels deep"),
-            "{}",
-            refused.message
+            module_facts(path, &deep, &options).is_err_and(|d| d > project::depth::MAX_NESTING)
         );
+        assert_eq!(options.cache.stats().facts_misses, 1);
+        assert!(module_facts(path, &deep, &options).is_err());
+        assert_eq!(options.cache.stats().facts_hits, 0);
+        assert!(module_facts(path, "export const a = 1;", &options).is_ok());
     }
 
     #[test]

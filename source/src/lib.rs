@@ -13,6 +13,7 @@
 //! [`findings`]).
 
 pub mod build_shares;
+pub mod cache;
 pub mod config;
 pub mod entries;
 pub mod error;
@@ -53,6 +54,10 @@ pub struct AnalyzeOptions {
     /// What the project's build output ships of each module, when the build
     /// was analysed too: lazy-loading candidates take their savings from it.
     pub build: Option<std::sync::Arc<build_shares::BuildShares>>,
+    /// Keep parsed facts and minified modules in
+    /// `node_modules/.cache/perfscope` and reuse them ([`cache`]); off by
+    /// default (the command line turns it on unless `--no-cache`).
+    pub cache: bool,
 }
 
 /// The gathered graph and the findings over it (for callers that need more
@@ -170,6 +175,11 @@ fn gather_graph(
             .flat_map(|found| found.aliases.iter().cloned())
             .collect(),
         files: files.clone(),
+        cache: std::sync::Arc::new(if options.cache {
+            cache::SourceCache::open(&layout.repo_root)
+        } else {
+            cache::SourceCache::disabled()
+        }),
     };
     let mut graph = graph::build(
         &root,
@@ -289,6 +299,7 @@ fn analyze_on_parse_threads(
         || report_modules(&graph),
     );
 
+    graph.cache.save();
     let mut diagnostics = graph.diagnostics.clone();
     diagnostics.extend(
         context

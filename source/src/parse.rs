@@ -22,7 +22,7 @@ use oxc_syntax::module_record::{
 };
 
 /// Which exported names of its target an import uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UsedNames {
     /// Every export (namespace escaping, `require`, `import()` used whole).
     All,
@@ -32,7 +32,7 @@ pub enum UsedNames {
 
 /// A small sorted set of names (most imports use one to three): a sorted
 /// `Vec`, much lighter than a tree for so few.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NameSet(Vec<String>);
 
 impl NameSet {
@@ -84,7 +84,7 @@ impl UsedNames {
 }
 
 /// One import of a module, as written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImportFact {
     /// The specifier as written.
     pub specifier: String,
@@ -112,7 +112,7 @@ impl ImportFact {
 }
 
 /// An `import.meta.glob(...)`: patterns (`!` excludes) and whether it is eager.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GlobFact {
     /// The patterns as written.
     pub patterns: Vec<String>,
@@ -123,7 +123,7 @@ pub struct GlobFact {
 }
 
 /// Where an exported name comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ExportOrigin {
     /// Declared in this module.
     Local,
@@ -137,7 +137,7 @@ pub enum ExportOrigin {
 }
 
 /// One exported name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExportFact {
     /// Exported name (`default` for the default export).
     pub name: String,
@@ -170,7 +170,7 @@ fn dotted_words(text: &str) -> std::collections::HashSet<&str> {
 }
 
 /// Everything the analysis keeps from a parsed file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     /// Imports in source order.
     pub imports: Vec<ImportFact>,

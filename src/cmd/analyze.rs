@@ -28,6 +28,10 @@ pub struct Args {
     /// or its folder.
     #[arg(long, value_name = "NAME")]
     pub workspace: Option<String>,
+    /// Parse and minify everything again instead of reusing
+    /// `node_modules/.cache/perfscope` (facts keyed by file content).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Runs `perfscope analyze`: exit 1 when findings marked as errors exist.
@@ -38,6 +42,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         config: config.analyze.clone(),
         severities: config.severities(),
         build: None,
+        cache: !args.no_cache,
     };
     ctx.progress(format!("analysing {}", args.dir.display()));
     let project = project::ProjectFacts::read(&args.dir);

@@ -59,8 +59,9 @@ pub struct Inputs {
     /// Skip brotli sizes (the slow part of the bundle analysis).
     #[arg(long)]
     pub no_brotli: bool,
-    /// Compute every size again instead of reusing
-    /// `node_modules/.cache/perfscope` (sizes keyed by file content).
+    /// Compute everything again instead of reusing
+    /// `node_modules/.cache/perfscope` (sizes, parsed facts and minified
+    /// modules, keyed by file content).
     #[arg(long)]
     pub no_cache: bool,
 }
@@ -161,6 +162,7 @@ fn source_part(
         config: config.analyze.clone(),
         severities: config.severities(),
         build,
+        cache: !inputs.no_cache,
     };
     Part::from_result(source::analyze_full(project, &options).map(|a| a.report))
 }
