@@ -7,7 +7,9 @@
 //!   candidates' production estimate), one file per module.
 //!
 //! Every key is the 128-bit XXH3 of the file's text with its extension (the
-//! parser reads `.ts`, `.tsx` and `.js` differently) and perfscope's version:
+//! parser reads `.ts`, `.tsx` and `.js` differently) and a fingerprint of
+//! the code that computes the answer (perfscope's version, the parser's and
+//! minifier's source, the locked dependency versions):
 //! an entry that matches is the same input to the same code, so it is the
 //! same answer; any change is a new key and is computed again, never
 //! trusted. A damaged or oversized cache file is ignored. The facts file
@@ -33,10 +35,32 @@ const MAX_MINIFIED_BYTES: u64 = 64 * 1024 * 1024;
 const FACTS_FILE: &str = "facts-v1.json";
 const MINIFIED_DIR: &str = "minified-v1";
 
+/// What the cached answers depend on besides the file: perfscope's version,
+/// the code that parses and minifies (its source, so that any change to it,
+/// even without a new version number, makes new keys) and the locked
+/// versions of its dependencies (oxc, swc).
+fn fingerprint() -> &'static str {
+    static PRINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PRINT.get_or_init(|| {
+        let mut hasher = Xxh3::new();
+        for part in [
+            env!("CARGO_PKG_VERSION"),
+            include_str!("parse.rs"),
+            include_str!("estimate.rs"),
+            include_str!("cache.rs"),
+            include_str!("../../Cargo.lock"),
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update(&[0]);
+        }
+        format!("{:032x}", hasher.digest128())
+    })
+}
+
 /// The facts file: key → facts.
 #[derive(Default, Serialize, Deserialize)]
 struct FactsFile {
-    /// The perfscope version that wrote it (keys hold it too).
+    /// The [`fingerprint`] of the perfscope that wrote it (keys hold it too).
     version: String,
     entries: HashMap<String, FileFacts>,
 }
@@ -92,7 +116,7 @@ impl SourceCache {
             .ok()
             .flatten()
             .and_then(|bytes| serde_json::from_slice::<FactsFile>(&bytes).ok())
-            .filter(|f| f.version == env!("CARGO_PKG_VERSION"))
+            .filter(|f| f.version == fingerprint())
             .map(|f| f.entries)
             .unwrap_or_default();
         SourceCache {
@@ -108,12 +132,12 @@ impl SourceCache {
     }
 
     /// The key of a file's text: its 128-bit XXH3 (with the extension and
-    /// perfscope's version), as hex. A fast hash, because every file read
+    /// the [`fingerprint`] of the code that parses it), as hex. A fast hash, because every file read
     /// is hashed; 128 bits make an accidental match between two texts
     /// vanishingly unlikely (about 2^-64 at billions of files).
     pub fn key(path: &Path, text: &str) -> String {
         let mut hasher = Xxh3::new();
-        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        hasher.update(fingerprint().as_bytes());
         hasher.update(&[0]);
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         hasher.update(ext.as_bytes());
@@ -204,7 +228,7 @@ impl SourceCache {
             return;
         }
         let file = FactsFile {
-            version: env!("CARGO_PKG_VERSION").to_string(),
+            version: fingerprint().to_string(),
             entries: used,
         };
         if let Ok(bytes) = serde_json::to_vec(&file) {
