@@ -219,6 +219,11 @@ fn lazy_action(f: &Finding) -> Option<Ranked> {
     let Detail::Lazy(c) = &f.detail else {
         return None;
     };
+    // Needed at first render: the finding says so, but lazy-loading it
+    // would only move the bytes, never save them; not an action.
+    if c.use_site == Some(model::analyze::UseSite::FirstRender) {
+        return None;
+    }
     let (amount, impact) = match (c.build_gzip, c.gzip_saved_estimate) {
         (Some(g), _) => (
             g,

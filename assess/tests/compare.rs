@@ -287,3 +287,28 @@ fn a_flows_inp_regression_fails_the_gate() {
         .unwrap();
     assert_eq!(inp.change.as_ref().unwrap().status, ChangeStatus::Ok);
 }
+
+/// A lazy-loading candidate the analysis says is needed at first render
+/// is a finding but not an action: lazy-loading it would only move bytes.
+#[test]
+fn a_candidate_needed_at_first_render_is_not_an_action() {
+    let with_use_site = |site: &str| {
+        let mut analyze = common::analyze_json();
+        let detail = json!({"type": "lazy", "importer": "src/App.tsx", "specifier": "chart-kit",
+            "module": "node_modules/chart-kit/index.js", "bytes_saved": 90000,
+            "gzip_saved_estimate": 30000, "modules_saved": 3, "reason": "exclusive-subgraph",
+            "line": 3, "use_site": site});
+        analyze["findings"] = json!([{"kind": "lazy-candidates", "key": "src/App.tsx chart-kit",
+            "subject": "src/App.tsx", "message": "import of chart-kit", "line": 3,
+            "detail": detail}]);
+        common::unassessed(Some(analyze), None, None)
+    };
+    let ranked = |site: &str| {
+        assess(&with_use_site(site), None, &options(0.2, &[]))
+            .actions
+            .iter()
+            .any(|a| a.impact.contains("30 KB"))
+    };
+    assert!(ranked("render"), "an on-render use is ranked");
+    assert!(!ranked("first-render"), "a first-render use is not");
+}

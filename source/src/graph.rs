@@ -99,6 +99,8 @@ pub struct ModuleNode {
     /// Whether the file was parsed (false for non-JS, unreadable, too large).
     pub parsed: bool,
     /// Production when a shipping entry reaches it, else tooling.
+    /// Its `use client` / `use server` directive, if any.
+    pub directive: Option<String>,
     pub role: Role,
     /// The file's text, as read (JS, JSON and CSS modules that could be
     /// read): what the lazy-loading estimate minifies.
@@ -837,6 +839,7 @@ impl<'a> Assembly<'a> {
             star_exports: Vec::new(),
             commonjs: false,
             cjs_exports: false,
+            directive: None,
             parsed: false,
             role: Role::Tooling,
             text,
@@ -943,6 +946,7 @@ impl<'a> Assembly<'a> {
             node.star_exports = facts.star_exports;
             node.commonjs = facts.commonjs;
             node.cjs_exports = facts.cjs_exports;
+            node.directive = facts.directive;
             node.parsed = true;
             node.text = file.text;
         }
@@ -1205,6 +1209,7 @@ pub(crate) mod test_graph {
                 star_exports: Vec::new(),
                 commonjs: false,
                 cjs_exports: false,
+                directive: None,
                 parsed: module_type == ModuleType::Js,
                 role: Role::Production,
                 text: None,
@@ -1268,6 +1273,11 @@ pub(crate) mod test_graph {
         /// Makes `idx` an entry.
         pub(crate) fn entry(&mut self, idx: NodeIndex, role: Role) {
             self.graph.entries.push((idx, "test".to_string(), role));
+        }
+
+        /// An entry found by `source` (`next: app router file`...).
+        pub(crate) fn entry_with(&mut self, idx: NodeIndex, role: Role, source: &str) {
+            self.graph.entries.push((idx, source.to_string(), role));
         }
     }
 }
@@ -1692,6 +1702,7 @@ mod tests {
             star_exports: Vec::new(),
             commonjs: false,
             cjs_exports: false,
+            directive: None,
             parsed: true,
             role: Role::Production,
             text: None,

@@ -12,6 +12,7 @@
 //! findings also type declarations' `/// <reference types>` (see
 //! [`findings`]).
 
+pub mod browser;
 pub mod build_shares;
 pub mod cache;
 pub mod config;

@@ -191,6 +191,11 @@ pub struct FileFacts {
     /// Whether its exports are CommonJS ones (a default import of it is
     /// the whole `module.exports`).
     pub cjs_exports: bool,
+    /// Its React Server Components directive, when its prologue has one:
+    /// `use client` (a client boundary: it and what it imports ship to the
+    /// browser) or `use server` (server functions: never shipped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directive: Option<String>,
 }
 
 /// Source type for a path; TypeScript for `.ts/.tsx/.mts/.cts`, JSX allowed in `.js`.
@@ -281,6 +286,13 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
     if ret.panicked {
         return facts;
     }
+    facts.directive = ret
+        .program
+        .directives
+        .iter()
+        .map(|d| d.directive.as_str())
+        .find(|d| matches!(*d, "use client" | "use server"))
+        .map(str::to_string);
     let record = &ret.module_record;
     let bindings = record_imports(record, text, &mut lines, &mut facts);
     record_exports(record, &mut lines, &mut facts);

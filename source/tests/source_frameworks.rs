@@ -56,6 +56,26 @@ fn check(
             })
             .collect()
     };
+    // Lazy-loading candidates as `importer -> specifier`, when listed.
+    if let Some(want) = expected.get("lazy_candidates") {
+        let want = strings(want);
+        let got: BTreeSet<String> = report
+            .findings
+            .iter()
+            .filter(in_scope)
+            .filter_map(|f| match &f.detail {
+                model::Detail::Lazy(c) => Some(format!("{} -> {}", c.importer, c.specifier)),
+                _ => None,
+            })
+            .collect();
+        if want != got {
+            problems.push(format!(
+                "{name}: lazy_candidates: missing {:?}, unexpected {:?}",
+                want.difference(&got).collect::<Vec<_>>(),
+                got.difference(&want).collect::<Vec<_>>()
+            ));
+        }
+    }
     let entries: BTreeSet<&str> = report.entries.iter().map(|e| e.path.as_str()).collect();
     for entry in strings(&expected["entries"]) {
         if !entries.contains(entry.as_str()) {
@@ -176,6 +196,14 @@ fn run(path: &str) {
 #[test]
 fn next_app_router() {
     run("frameworks/next-app");
+}
+
+/// Server components, server-only modules, server functions, a route
+/// handler and middleware: their packages never ship, so only the client
+/// chart is a lazy-loading candidate.
+#[test]
+fn next_app_router_server_code_is_never_a_lazy_candidate() {
+    run("frameworks/next-rsc");
 }
 
 #[test]

@@ -426,6 +426,15 @@ pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec
     let tree = dominator_tree(graph);
     let mut out = dynamic_also_static(graph, &tree);
     out.extend(exclusive_subgraphs(graph, &tree, min_bytes, first_party));
+    // Only code the browser runs can be lazy-loaded: a server component's
+    // or a server module's imports never ship (see `crate::browser`).
+    let ships = crate::browser::browser_modules(graph);
+    let g = &graph.graph;
+    out.retain(|c| {
+        let importer = g.node_indices().find(|i| g[*i].path == c.finding.importer);
+        importer.is_some_and(|i| ships.get(i.index()).copied().unwrap_or(false))
+            && !runtime_package(graph, c)
+    });
     out.sort_by(|a, b| {
         b.finding
             .bytes_saved
@@ -435,6 +444,28 @@ pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec
             .then_with(|| a.finding.reason.cmp(&b.finding.reason))
     });
     out
+}
+
+/// Packages a page cannot render without: the UI framework's own runtime
+/// (its client runtime loads them on every page), never worth an `import()`.
+const FRAMEWORK_RUNTIMES: &[&str] = &[
+    "react",
+    "react-dom",
+    "scheduler",
+    "next",
+    "vue",
+    "preact",
+    "svelte",
+    "solid-js",
+    "@angular/core",
+];
+
+/// Whether the candidate's module is a framework runtime's.
+fn runtime_package(graph: &ModuleGraph, c: &Candidate) -> bool {
+    let module = c.modules.first().and_then(|m| graph.graph.node_weight(*m));
+    module
+        .and_then(|n| n.package.as_ref())
+        .is_some_and(|p| FRAMEWORK_RUNTIMES.contains(&p.name.as_str()))
 }
 
 /// The bytes of `nodes`.

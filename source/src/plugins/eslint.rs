@@ -29,6 +29,11 @@ const LEGACY: &[&str] = &[
 
 fn run(ctx: &Ctx<'_>, found: &mut Found) {
     if let Some(flat) = ctx.first(&Ctx::config_names("eslint.config")) {
+        // ESLint itself reads the config, whatever imports it.
+        found.use_package("eslint", Role::Tooling, "eslint: flat config");
+        if let Ok(Some(bytes)) = project::fsx::read_regular(&flat, 4 * 1024 * 1024) {
+            flat_compat(&String::from_utf8_lossy(&bytes), found);
+        }
         found.entry(flat, Role::Tooling, "eslint: flat config");
     }
     let legacy: Vec<String> = LEGACY.iter().map(|s| s.to_string()).collect();
@@ -48,6 +53,39 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
     };
     if let Some(config) = config {
         legacy_config(&config, found, 0);
+    }
+}
+
+/// `FlatCompat` (`@eslint/eslintrc`) brings legacy configs into a flat one:
+/// `compat.extends("next/core-web-vitals")` names `eslint-config-next` as
+/// a legacy `extends` does, `compat.plugins("react")` `eslint-plugin-react`
+/// (the string literals of those calls; create-next-app's own config).
+fn flat_compat(text: &str, found: &mut Found) {
+    if !text.contains("FlatCompat") {
+        return;
+    }
+    static CALL: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    static STRING: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let (Some(call), Some(string)) = (
+        CALL.get_or_init(|| regex::Regex::new(r"\.(extends|plugins)\s*\(([^)]*)\)").ok()),
+        STRING.get_or_init(|| regex::Regex::new(r#"["'`]([^"'`\s]+)["'`]"#).ok()),
+    ) else {
+        return;
+    };
+    for caps in call.captures_iter(text) {
+        let plugins = &caps[1] == "plugins";
+        for name in string.captures_iter(&caps[2]) {
+            let name = &name[1];
+            if plugins {
+                found.use_specifier(
+                    &plugin_package(name),
+                    Role::Tooling,
+                    "eslint: FlatCompat plugins",
+                );
+            } else if let Some(package) = extends_package(name) {
+                found.use_specifier(&package, Role::Tooling, "eslint: FlatCompat extends");
+            }
+        }
     }
 }
 
