@@ -216,6 +216,13 @@ fn react_router_framework_mode() {
     run("frameworks/react-router");
 }
 
+/// `routes.ts` merges route arrays from imported modules: their `route()`
+/// calls name the route modules, wherever they live.
+#[test]
+fn react_router_routes_computed_from_imported_modules() {
+    run("frameworks/react-router-modules");
+}
+
 #[test]
 fn tanstack_router_file_routes() {
     run("frameworks/tanstack-router");

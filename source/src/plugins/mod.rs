@@ -27,6 +27,7 @@ pub mod plop;
 pub mod postcss;
 pub mod prettier;
 pub mod react_router;
+pub mod react_router_calls;
 pub mod scripts;
 pub mod sfc;
 pub mod storybook;

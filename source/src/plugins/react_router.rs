@@ -3,7 +3,9 @@
 //! read statically and every route module it names with `route()`,
 //! `index()`, `layout()` and `prefix()` ships (file names relative to the
 //! app folder); `flatRoutes()`, or no `routes.ts` at all (Remix), makes
-//! every module under `app/routes/` a route. `react-router.config.*`
+//! every module under `app/routes/` a route. A `routes.ts` computed from
+//! imported modules is read through their helper calls
+//! (`react_router_calls`). `react-router.config.*`
 //! (`appDirectory`) and `routes.ts` themselves are tooling.
 
 use model::analyze::Role;
@@ -73,6 +75,13 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
     let mut flat = matches!(value, Static::Unknown);
     let mut unknown = matches!(value, Static::Unknown);
     collect_routes(&value, &mut files, &mut flat, &mut unknown);
+    if unknown && let Some(called) = super::react_router_calls::route_files(&app, &routes_file) {
+        // Computed from imported modules: their `route()`/`index()`/
+        // `layout()` calls name every route module.
+        files = called;
+        flat = false;
+        unknown = false;
+    }
     if unknown {
         found.diagnostics.push(model::Diagnostic::new(
             ctx.rel(&routes_file),
