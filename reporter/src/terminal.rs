@@ -44,10 +44,37 @@ pub fn clean(text: &str) -> String {
 }
 
 fn finding_line(out: &mut String, f: &Finding) {
+    // A dependency finding names its `package.json` (the same name can be
+    // in several workspaces).
+    let location = match (f.kind.meta().points_at, f.file()) {
+        (model::finding::PointsAt::Manifest, Some((manifest, _))) => {
+            format!("{} ({manifest})", f.location())
+        }
+        _ => f.location(),
+    };
     if f.message.is_empty() {
-        let _ = writeln!(out, "  {}", clean(&f.location()));
+        let _ = writeln!(out, "  {}", clean(&location));
     } else {
-        let _ = writeln!(out, "  {}  {}", clean(&f.location()), clean(&f.message));
+        let _ = writeln!(out, "  {}  {}", clean(&location), clean(&f.message));
+    }
+}
+
+/// The diagnostics about files inside `node_modules` (installed packages:
+/// not the project's problems) are counted, not listed, unless `verbose`.
+fn source_diagnostics(out: &mut String, list: &[Diagnostic], verbose: bool) {
+    if verbose {
+        return diagnostics(out, list);
+    }
+    let inside =
+        |d: &&Diagnostic| d.path.starts_with("node_modules/") || d.path.contains("/node_modules/");
+    let own: Vec<Diagnostic> = list.iter().filter(|d| !inside(d)).cloned().collect();
+    diagnostics(out, &own);
+    let packages = list.iter().filter(inside).count();
+    if packages > 0 {
+        let _ = writeln!(
+            out,
+            "  ({packages} more about files inside node_modules: installed packages, not the project; --verbose lists them)"
+        );
     }
 }
 
@@ -173,16 +200,42 @@ pub fn explain(e: &model::analyze::Explanation) -> String {
 /// the report's assessment has them), diagnostics, and the gate's failing
 /// checks on findings configured as errors.
 pub fn analyze(report: &Report) -> String {
+    analyze_verbose(report, false)
+}
+
+/// [`analyze`]; `verbose` lists every entry and every diagnostic (else the
+/// entries are counted by how they were found, and the diagnostics about
+/// installed packages are counted).
+pub fn analyze_verbose(report: &Report, verbose: bool) -> String {
     let Some(r) = report.analyze.document() else {
         return no_document("source analysis", &report.analyze);
     };
     let mut out = String::new();
-    let entries: Vec<String> = r
-        .entries
-        .iter()
-        .map(|e| format!("{} ({})", clean(&e.path), clean(&e.source)))
-        .collect();
-    let _ = writeln!(out, "Entries: {}", entries.join(", "));
+    if verbose {
+        let entries: Vec<String> = r
+            .entries
+            .iter()
+            .map(|e| format!("{} ({})", clean(&e.path), clean(&e.source)))
+            .collect();
+        let _ = writeln!(out, "Entries: {}", entries.join(", "));
+    } else {
+        let mut by_source: std::collections::BTreeMap<&str, usize> = Default::default();
+        for e in &r.entries {
+            *by_source.entry(e.source.as_str()).or_default() += 1;
+        }
+        let mut counted: Vec<(&str, usize)> = by_source.into_iter().collect();
+        counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let parts: Vec<String> = counted
+            .iter()
+            .map(|(source, n)| format!("{} {n}", clean(source)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Entries: {} ({}; --verbose lists them)",
+            r.entries.len(),
+            parts.join(", ")
+        );
+    }
     let bytes: u64 = r.modules.iter().map(|m| m.bytes).sum();
     let _ = writeln!(
         out,
@@ -197,7 +250,7 @@ pub fn analyze(report: &Report) -> String {
         .collect();
     let findings = crate::findings::of_part(report, PartId::Source);
     findings_by_kind(&mut out, &findings, &kinds);
-    diagnostics(&mut out, &r.diagnostics);
+    source_diagnostics(&mut out, &r.diagnostics, verbose);
     failed_error_checks(&mut out, report, PartId::Source);
     out
 }

@@ -125,3 +125,44 @@ fn a_flows_steps_show_react_commits_and_the_leak() {
         "{out}"
     );
 }
+
+/// Entries are counted by how they were found, diagnostics about installed
+/// packages counted, dependency findings name their `package.json`;
+/// `--verbose` lists everything.
+#[test]
+fn analyze_counts_entries_and_package_diagnostics_unless_verbose() {
+    let mut analyze = common::analyze_json();
+    analyze["entries"] = serde_json::json!([
+        {"path": "src/main.tsx", "source": "index.html"},
+        {"path": "src/routes/a.tsx", "source": "vite: glob"},
+        {"path": "src/routes/b.tsx", "source": "vite: glob"}
+    ]);
+    analyze["diagnostics"] = serde_json::json!([
+        {"path": "src/app.ts", "message": "syntax error: unexpected token", "line": 3},
+        {"path": "node_modules/x/index.js", "message": "cannot read: denied"},
+        {"path": "packages/a/node_modules/y/lib.js", "message": "not parsed: too large"}
+    ]);
+    analyze["unused_dependencies"] = serde_json::json!(["left-pad"]);
+    let report = common::unassessed(Some(analyze), None, None);
+    let out = reporter::terminal::analyze(&report);
+    assert!(
+        out.contains("Entries: 3 (vite: glob 2, index.html 1; --verbose lists them)"),
+        "{out}"
+    );
+    assert!(out.contains("src/app.ts:3: syntax error"), "{out}");
+    assert!(!out.contains("node_modules/x/index.js"), "{out}");
+    assert!(
+        out.contains("(2 more about files inside node_modules"),
+        "{out}"
+    );
+    assert!(out.contains("left-pad (package.json)"), "{out}");
+    let verbose = reporter::terminal::analyze_verbose(&report, true);
+    assert!(
+        verbose.contains("src/routes/b.tsx (vite: glob)"),
+        "{verbose}"
+    );
+    assert!(
+        verbose.contains("node_modules/x/index.js: cannot read: denied"),
+        "{verbose}"
+    );
+}

@@ -28,6 +28,11 @@ pub struct Args {
     /// or its folder.
     #[arg(long, value_name = "NAME")]
     pub workspace: Option<String>,
+    /// List every entry and every diagnostic (by default entries are
+    /// counted by how they were found, and diagnostics about files inside
+    /// `node_modules` are counted).
+    #[arg(long)]
+    pub verbose: bool,
     /// Parse and minify everything again instead of reusing
     /// `node_modules/.cache/perfscope` (facts keyed by file content).
     #[arg(long)]
@@ -74,7 +79,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         &config.assess_options(None),
     );
     super::print_part(args.format, &document, &report, || {
-        reporter::terminal::analyze(&report)
+        reporter::terminal::analyze_verbose(&report, args.verbose)
     })?;
     Ok(super::gate_exit(&report))
 }
