@@ -204,6 +204,14 @@ fn pair<'a>(
                 out.push((key.clone(), Some(b[i]), Some(h[j])));
             }
         }
+        // Without source maps to tell them apart: the closest sizes (an
+        // unchanged chunk is the same size), so it never shows as one
+        // removed and one added.
+        for (i, j) in by_size(&b, &h, &used_b, &used_h) {
+            used_b[i] = true;
+            used_h[j] = true;
+            out.push((key.clone(), Some(b[i]), Some(h[j])));
+        }
         for (i, x) in b.iter().enumerate() {
             if !used_b[i] {
                 out.push((key.clone(), Some(*x), None));
@@ -213,6 +221,28 @@ fn pair<'a>(
             if !used_h[j] {
                 out.push((key.clone(), None, Some(*y)));
             }
+        }
+    }
+    out
+}
+
+/// Pairs of the assets still unpaired, closest raw sizes first (ties: by
+/// index), each asset at most once.
+fn by_size(b: &[&Asset], h: &[&Asset], used_b: &[bool], used_h: &[bool]) -> Vec<(usize, usize)> {
+    let mut candidates: Vec<(u64, usize, usize)> = Vec::new();
+    for (i, x) in b.iter().enumerate().filter(|(i, _)| !used_b[*i]) {
+        for (j, y) in h.iter().enumerate().filter(|(j, _)| !used_h[*j]) {
+            candidates.push((x.raw.abs_diff(y.raw), i, j));
+        }
+    }
+    candidates.sort();
+    let (mut taken_b, mut taken_h) = (vec![false; b.len()], vec![false; h.len()]);
+    let mut out = Vec::new();
+    for (_, i, j) in candidates {
+        if !taken_b[i] && !taken_h[j] {
+            taken_b[i] = true;
+            taken_h[j] = true;
+            out.push((i, j));
         }
     }
     out
@@ -498,6 +528,34 @@ fn movers(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn asset(path: &str, raw: u64) -> Asset {
+        serde_json::from_value(serde_json::json!({
+            "path": path, "type": "js", "raw": raw, "gzip": null, "brotli": null,
+            "initial": false, "sources": [], "unmapped_bytes": raw
+        }))
+        .expect("an asset")
+    }
+
+    /// Two route chunks share a stripped name (`discussions-[hash].js`) and
+    /// have no source maps: the unchanged one pairs with its twin by size,
+    /// the grown one with the other; nothing is removed or added.
+    #[test]
+    fn chunks_sharing_a_stripped_name_pair_by_size_without_maps() {
+        let b = [
+            asset("assets/discussions-AAAA1111.js", 1550),
+            asset("assets/discussions-BBBB2222.js", 9800),
+        ];
+        let h = [
+            asset("assets/discussions-CCCC3333.js", 10400),
+            asset("assets/discussions-DDDD4444.js", 1550),
+        ];
+        let (br, hr): (Vec<&Asset>, Vec<&Asset>) = (b.iter().collect(), h.iter().collect());
+        let pairs = by_size(&br, &hr, &[false, false], &[false, false]);
+        assert_eq!(pairs, [(0, 1), (1, 0)]);
+        // Already paired assets are left alone; a leftover stays unpaired.
+        assert_eq!(by_size(&br, &hr[..1], &[true, false], &[false]), [(1, 0)]);
+    }
 
     #[test]
     fn hashes_of_every_bundler_are_taken_out() {
