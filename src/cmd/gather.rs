@@ -112,7 +112,7 @@ pub fn gather(inputs: &Inputs, ctx: &Context, default_runs: usize) -> anyhow::Re
     let analyze = if inputs.no_source {
         Part::absent("skipped (--no-source)")
     } else {
-        source_part(&project, &inputs.dir, &config, build, ctx)
+        source_part(&project, inputs, &config, build, ctx)
     };
     let vitals = if inputs.no_vitals {
         Part::absent("skipped (--no-vitals)")
@@ -142,11 +142,12 @@ fn looks_like_project(dir: &Path) -> bool {
 
 fn source_part(
     project: &ProjectFacts,
-    dir: &Path,
+    inputs: &Inputs,
     config: &Config,
     build: Option<Arc<source::build_shares::BuildShares>>,
     ctx: &Context,
 ) -> Part<model::analyze::AnalyzeReport> {
+    let dir = inputs.dir.as_path();
     if !looks_like_project(dir) {
         return Part::absent(format!(
             "{} has no package.json, tsconfig.json, index.html or src/",
