@@ -68,10 +68,17 @@ fn the_comment_leads_with_the_new_route_chunk_and_the_package_behind_it() {
         String::from_utf8_lossy(&head.stderr)
     );
     let md = String::from_utf8(head.stdout).expect("UTF-8");
-    let biggest = md
+    // The headline is what users feel (the entry's load); the file change
+    // and the package behind it follow.
+    let headline = md
         .lines()
         .find(|l| l.starts_with("**Biggest change:**"))
         .unwrap_or_else(|| panic!("no headline in\n{md}"));
+    assert!(headline.contains("`index.html` loads"), "{headline}");
+    let biggest = md
+        .lines()
+        .find(|l| l.starts_with("**Largest file change:**"))
+        .unwrap_or_else(|| panic!("no file change in\n{md}"));
     assert!(
         biggest.contains("`assets/Orders-BvejLiYB.js` added **+26.5 KB gzip**"),
         "{biggest}"

@@ -747,12 +747,61 @@ fn mover_verb(kind: model::assessment::MoverKind) -> &'static str {
 /// asset listed, a line saying nothing changed (unless small changes were
 /// folded, which the assets stage tells).
 fn diff_headline(diff: &model::assessment::BundleDiff) -> Option<Block> {
+    let file = file_headline(diff)?;
+    if diff.assets.is_empty() {
+        return Some(Block::Text(file));
+    }
+    match entry_headline(diff) {
+        Some(entry) => Some(Block::Text(format!(
+            "{entry}{}",
+            file.replacen("**Biggest change:**", "**Largest file change:**", 1)
+        ))),
+        None => Some(Block::Text(file)),
+    }
+}
+
+/// What users feel: the entry or route whose load changed most, up front
+/// first (its initial load), else with everything it can load; `None`
+/// when no entry's load moved by the fold threshold or more.
+fn entry_headline(diff: &model::assessment::BundleDiff) -> Option<String> {
+    let threshold = i64::try_from(diff.folded.threshold).unwrap_or(i64::MAX);
+    let biggest = |pick: fn(&model::assessment::EntryChange) -> &model::assessment::SizePair| {
+        diff.entries
+            .iter()
+            .filter(|e| pick(e).delta().abs() >= threshold.max(1))
+            .max_by(|a, b| {
+                pick(a)
+                    .delta()
+                    .abs()
+                    .cmp(&pick(b).delta().abs())
+                    .then_with(|| b.name.cmp(&a.name))
+            })
+    };
+    let (entry, pair, what) = match biggest(|e| &e.initial) {
+        Some(e) => (e, &e.initial, "up front"),
+        None => {
+            let e = biggest(|e| &e.total)?;
+            (e, &e.total, "with everything it can load")
+        }
+    };
+    Some(format!(
+        "**Biggest change:** {} loads **{} {}** {what} ({} \u{2192} {}).\n\n",
+        code(&clip(&entry.name, MAX_PART_CHARS)),
+        signed(pair.delta()),
+        if entry.gzip { "gzip" } else { "raw" },
+        size(pair.base),
+        size(pair.head)
+    ))
+}
+
+/// The biggest asset change and its biggest cause, as a headline line.
+fn file_headline(diff: &model::assessment::BundleDiff) -> Option<String> {
     let Some(top) = diff.assets.first() else {
         return (diff.folded.count == 0).then(|| {
-            Block::Text(format!(
+            format!(
                 "**Build:** no asset changed ({} unchanged).\n\n",
                 diff.unchanged
-            ))
+            )
         });
     };
     let (delta, unit) = weight(top);
@@ -790,7 +839,7 @@ fn diff_headline(diff: &model::assessment::BundleDiff) -> Option<Block> {
         }
     }
     line.push_str(".\n\n");
-    Some(Block::Text(line))
+    Some(line)
 }
 
 /// The asset table (in `<details>` past 10 rows) with the folded small
@@ -1092,10 +1141,25 @@ mod tests {
 
     #[test]
     fn diff_headline_names_the_biggest_change_and_its_cause() {
+        // What users feel first (the entry's load), then the file.
         let d = lodash_diff();
         assert_eq!(
             rendered(diff_headline(&d)),
-            "**Biggest change:** `assets/Orders.js` added **+26.5 KB gzip**, loaded by `index.html` \u{2014} mostly `lodash@4.17.21` +26.3 KB gzip (new), imported by `src/pages/Orders.tsx`.\n\n"
+            "**Biggest change:** `index.html` loads **+26.6 KB gzip** with everything it can load (57.9 KB \u{2192} 84.5 KB).\n\n\
+             **Largest file change:** `assets/Orders.js` added **+26.5 KB gzip**, loaded by `index.html` \u{2014} mostly `lodash@4.17.21` +26.3 KB gzip (new), imported by `src/pages/Orders.tsx`.\n\n"
+        );
+        // An entry's initial load moved: that is what users feel first.
+        let mut d = lodash_diff();
+        d.entries[0].initial = SizePair {
+            base: Some(57_300),
+            head: Some(83_700),
+        };
+        assert!(
+            rendered(diff_headline(&d)).starts_with(
+                "**Biggest change:** `index.html` loads **+26.4 KB gzip** up front (57.3 KB \u{2192} 83.7 KB).\n\n**Largest file change:**"
+            ),
+            "{}",
+            rendered(diff_headline(&d))
         );
         // Raw sizes only, up front, the cause a module without gzip shares.
         let mut d = lodash_diff();
@@ -1103,6 +1167,7 @@ mod tests {
         d.assets[0].initial = true;
         d.assets[0].loaded_by.clear();
         d.movers.remove(0);
+        d.entries.clear();
         assert_eq!(
             rendered(diff_headline(&d)),
             "**Biggest change:** `assets/Orders.js` added **+72.3 KB raw** (loads up front) \u{2014} mostly `src/pages/Orders.tsx` \u{2212}47 B minified, loaded by `src/pages/Orders.tsx`.\n\n"
