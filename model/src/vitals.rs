@@ -565,6 +565,9 @@ pub struct StepReport {
     /// Layout shifts during the step not caused by the input (CLS's rule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cls: Option<f64>,
+    /// The elements those shifts moved (their culprits), most shifted first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shifted: Vec<String>,
     /// Long animation frames during the step, longest first (at most 5).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub long_frames: Vec<LongFrame>,

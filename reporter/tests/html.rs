@@ -239,6 +239,7 @@ fn a_flows_table_has_frames_commits_renders_and_memory() {
         "121 ms: ProductList 120 ms (props), App 0 ms (state), Header 0 ms (parent)",
         "126 ms: dispatchDiscreteEvent 123 ms (react-flow/node_modules/react-dom/cjs/react-dom.development.js, react-dom)",
         "Renders over the flow: App ×2, Header ×2, ProductList ×2",
+        "<strong>Layout shifts</strong> 0.050 (ul#products)",
         "Suspected leak: each repetition leaves",
     ] {
         assert!(html.contains(needle), "{needle}");

@@ -129,6 +129,8 @@ pub struct StepRow {
     pub unnecessary: String,
     /// "rep 2" when the flow was repeated.
     pub repetition: String,
+    /// The step's layout shifts (CLS) and the elements they moved.
+    pub shifts: String,
 }
 
 /// A flow's view.
@@ -161,6 +163,12 @@ fn flow_view(flow: &model::vitals::FlowReport) -> FlowView {
                         react: commit_text(s),
                         unnecessary: counted(&s.unnecessary_renders, 3),
                         repetition: s.repetition.map(|r| format!("rep {r}")).unwrap_or_default(),
+                        shifts: match (s.cls, s.shifted.is_empty()) {
+                            (Some(cls), false) => {
+                                format!("{} ({})", format::score(cls), s.shifted.join(", "))
+                            }
+                            _ => String::new(),
+                        },
                     }
                 })
                 .collect()

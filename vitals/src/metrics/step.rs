@@ -83,6 +83,7 @@ const MAX_COMPONENTS: usize = 10;
 pub fn fill(step: &mut StepReport, data: &StepData) {
     step.tbt_ms = Some(tbt(&data.longtasks));
     step.cls = Some(cls(&data.shifts));
+    step.shifted = shifted(&data.shifts);
     step.long_frames = long_frames(&data.frames);
     let react = data.react();
     step.commits = commits(&react);
@@ -103,6 +104,26 @@ pub fn cls(shifts: &[serde_json::Value]) -> f64 {
         .filter_map(|s| s.get(1)?.as_f64())
         .sum();
     round(sum, 4)
+}
+
+/// The elements the counted shifts moved, by the shift value they took
+/// part in (summed), at most 5.
+pub fn shifted(shifts: &[serde_json::Value]) -> Vec<String> {
+    let mut by_element: BTreeMap<String, f64> = BTreeMap::new();
+    for s in shifts
+        .iter()
+        .filter(|s| !s.get(2).and_then(|v| v.as_bool()).unwrap_or(false))
+    {
+        let value = s.get(1).and_then(|v| v.as_f64()).unwrap_or(0.0);
+        for element in s.get(3).and_then(|v| v.as_array()).into_iter().flatten() {
+            if let Some(name) = element.as_str() {
+                *by_element.entry(name.to_string()).or_default() += value;
+            }
+        }
+    }
+    let mut ranked: Vec<(String, f64)> = by_element.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.into_iter().take(5).map(|(e, _)| e).collect()
 }
 
 /// The longest frames, each with its longest scripts.
@@ -247,6 +268,7 @@ mod tests {
         assert_eq!(step.tbt_ms, Some(40.0));
         // The shift right after the input is not counted (CLS's rule).
         assert_eq!(step.cls, Some(0.05));
+        assert_eq!(step.shifted, ["p.note"]);
         assert_eq!(step.long_frames.len(), 1);
         let frame = &step.long_frames[0];
         assert_eq!((frame.duration_ms, frame.blocking_ms), (96.4, 46.1));
