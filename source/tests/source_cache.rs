@@ -27,6 +27,11 @@ fn copy_dir(from: &Path, to: &Path) {
         let entry = entry.unwrap();
         let kind = entry.file_type().unwrap();
         let target = to.join(entry.file_name());
+        // Another run's cache (a fresh clone has none) would make the
+        // "cold" run warm.
+        if entry.file_name() == ".cache" {
+            continue;
+        }
         if kind.is_dir() {
             copy_dir(&entry.path(), &target);
         } else if kind.is_file() {
