@@ -51,11 +51,21 @@ impl Default for BaselineConfig {
 }
 
 impl Config {
-    /// Reads `<dir>/perfscope.toml` if present; defaults otherwise.
+    /// Reads `<dir>/perfscope.toml` if present (defaults otherwise), then a
+    /// Lighthouse CI configuration (`lighthouserc.json`…) beside it, which
+    /// fills the `[vitals]` keys `perfscope.toml` does not set and adds its
+    /// assertions (see [`crate::lighthouserc`]).
     pub fn load(dir: &Path) -> anyhow::Result<Config> {
+        let (mut config, explicit) = Self::load_toml(dir)?;
+        crate::lighthouserc::apply(dir, &mut config.vitals, &explicit);
+        Ok(config)
+    }
+
+    /// `<dir>/perfscope.toml`, and the `[vitals]` keys it sets.
+    fn load_toml(dir: &Path) -> anyhow::Result<(Config, crate::lighthouserc::Explicit)> {
         let path = dir.join("perfscope.toml");
         if !path.is_file() {
-            return Ok(Config::default());
+            return Ok((Config::default(), Default::default()));
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
@@ -66,7 +76,7 @@ impl Config {
         config.validate().with_context(|| {
             format!("{} is not a valid perfscope configuration", path.display())
         })?;
-        Ok(config)
+        Ok((config, crate::lighthouserc::Explicit::of_toml(&text)))
     }
 
     /// Checks values the types allow but perfscope does not: limits and

@@ -4,6 +4,7 @@
 
 mod cmd;
 mod config;
+mod lighthouserc;
 
 use std::process::ExitCode;
 

@@ -115,7 +115,8 @@ fn sample(kind: FindingKind) -> Finding {
         | FindingKind::NPlusOneRequests
         | FindingKind::SlowApiCalls
         | FindingKind::FailedRequests
-        | FindingKind::PendingRequests => {
+        | FindingKind::PendingRequests
+        | FindingKind::UnusedJavascript => {
             let url = format!("http://127.0.0.1:1/{name}");
             (url.clone(), Detail::Request { url })
         }

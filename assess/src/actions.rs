@@ -72,13 +72,15 @@ pub fn top(report: &Report, budgets: &[Budget], limit: usize) -> Vec<Action> {
 
 fn budget_action(b: &Budget) -> Ranked {
     let unit = b.metric.unit();
+    let minimum = b.metric.higher_is_better();
     let impact = match b.actual {
         Some(actual) if b.over() > 0.0 => format!(
-            "{} {} > {} ({})",
+            "{} {} {} {} ({})",
             b.metric.label(),
             unit.format(actual),
+            if minimum { "<" } else { ">" },
             unit.format(b.limit),
-            unit.format_delta(b.over())
+            unit.format_delta(if minimum { -b.over() } else { b.over() })
         ),
         Some(actual) => format!(
             "{} {} (limit {})",
@@ -97,11 +99,19 @@ fn budget_action(b: &Budget) -> Ranked {
             source: ActionSource::Budget {
                 name: b.name.clone(),
             },
-            what: Sentence::default()
-                .text("Bring ")
-                .code(&b.name)
-                .text(" under its budget")
-                .0,
+            what: if minimum {
+                Sentence::default()
+                    .text("Raise ")
+                    .code(&b.name)
+                    .text(" to its minimum")
+                    .0
+            } else {
+                Sentence::default()
+                    .text("Bring ")
+                    .code(&b.name)
+                    .text(" under its budget")
+                    .0
+            },
             impact,
             tone: Tone::Problem,
         },
@@ -166,7 +176,11 @@ fn finding_action(
         | FindingKind::NPlusOneRequests
         | FindingKind::SlowApiCalls
         | FindingKind::FailedRequests
-        | FindingKind::PendingRequests => None,
+        | FindingKind::PendingRequests
+        // Bytes on the wire estimated from one run's coverage, not bytes a
+        // change is known to save: the lazy-loading candidates and the
+        // bundle's attribution rank the code to move.
+        | FindingKind::UnusedJavascript => None,
     }
 }
 

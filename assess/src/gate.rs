@@ -1,7 +1,9 @@
 //! The gate: what makes `check` (and `diff`) fail, with every check behind
 //! the verdict.
 //!
-//! - every budget must hold; a budget that was not measured fails with its reason;
+//! - every budget must hold; a budget that was not measured fails with its
+//!   reason (a budget at level `warn`, a Lighthouse CI `warn` assertion, is
+//!   shown with its reason and never fails);
 //! - findings whose kind is configured as an error fail: all of them without a
 //!   baseline, only the ones the baseline did not have with one;
 //! - with a baseline, every headline metric that regressed beyond the threshold fails;
@@ -13,6 +15,28 @@ use model::finding::{PartId, Severities, Severity};
 use model::report::Report;
 
 use crate::findings::{Compared, is_error};
+
+/// The check of one budget.
+fn budget_check(b: &Budget) -> Check {
+    let unit = b.metric.unit();
+    Check {
+        kind: CheckKind::Budget,
+        part: Some(b.part),
+        name: format!("{} ({})", b.name, b.metric.label()),
+        limit: unit.format(b.limit),
+        actual: b
+            .actual
+            .map_or_else(|| "not measured".to_string(), |v| unit.format(v)),
+        // A failing budget at level `warn` is shown, never failing.
+        pass: b.gate_passes(),
+        reason: match (&b.reason, b.level) {
+            (Some(reason), model::BudgetLevel::Warn) => {
+                Some(format!("warning only (level warn): {reason}"))
+            }
+            (reason, _) => reason.clone(),
+        },
+    }
+}
 
 /// Computes the gate.
 pub fn gate(
@@ -35,20 +59,7 @@ pub fn gate(
             reason: Some(error.to_string()),
         });
     }
-    for b in budgets {
-        let unit = b.metric.unit();
-        checks.push(Check {
-            kind: CheckKind::Budget,
-            part: Some(b.part),
-            name: format!("{} ({})", b.name, b.metric.label()),
-            limit: unit.format(b.limit),
-            actual: b
-                .actual
-                .map_or_else(|| "not measured".to_string(), |v| unit.format(v)),
-            pass: b.passes(),
-            reason: b.reason.clone(),
-        });
-    }
+    checks.extend(budgets.iter().map(budget_check));
     let with_baseline = compared.with_baseline;
     let error_kinds: Vec<_> = severities
         .0

@@ -47,6 +47,11 @@ pub enum BudgetOrigin {
     /// size-limit's array in `package.json`.
     #[serde(rename = "package.json")]
     PackageJson,
+    /// A Lighthouse CI configuration (`lighthouserc.json`, `.yml`, `.js`…):
+    /// an assertion of `ci.assert`, or a row of the Lighthouse `budget.json`
+    /// it names.
+    #[serde(rename = "lighthouserc")]
+    Lighthouserc,
 }
 
 impl BudgetOrigin {
@@ -57,7 +62,26 @@ impl BudgetOrigin {
             BudgetOrigin::PerfscopeToml => "perfscope.toml",
             BudgetOrigin::SizeLimitJson => ".size-limit.json",
             BudgetOrigin::PackageJson => "package.json",
+            BudgetOrigin::Lighthouserc => "lighthouserc",
         }
+    }
+}
+
+/// What a budget that does not hold does to the gate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BudgetLevel {
+    /// It fails the gate (`check` exits 1).
+    #[default]
+    Error,
+    /// It is reported as a warning and never fails the gate (a Lighthouse
+    /// CI assertion at level `warn`).
+    Warn,
+}
+
+impl BudgetLevel {
+    fn is_error(&self) -> bool {
+        *self == BudgetLevel::Error
     }
 }
 
@@ -84,11 +108,16 @@ pub struct Budget {
     /// Files counted (bundle budgets), sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
+    /// Whether a budget that does not hold fails the gate (`error`, the
+    /// default) or is only a warning (`warn`).
+    #[serde(default, skip_serializing_if = "BudgetLevel::is_error")]
+    pub level: BudgetLevel,
 }
 
 impl Budget {
     /// Judges `actual` against `limit` with the one rule: no value fails
-    /// with `missing` as the reason; a value over the limit fails.
+    /// with `missing` as the reason; a value over the limit fails (under
+    /// it, for a metric where higher is better: the limit is a minimum).
     #[allow(clippy::too_many_arguments)]
     pub fn judge(
         part: PartId,
@@ -105,6 +134,15 @@ impl Budget {
             Some(value) if value.is_nan() => (
                 Verdict::NotMeasured,
                 Some("the measured value is not a number".to_string()),
+            ),
+            Some(value) if metric.higher_is_better() && value >= limit => (Verdict::Pass, None),
+            Some(value) if metric.higher_is_better() => (
+                Verdict::Fail,
+                Some(format!(
+                    "{} under the minimum of {}",
+                    metric.unit().format(limit - value),
+                    metric.unit().format(limit)
+                )),
             ),
             Some(value) if value <= limit => (Verdict::Pass, None),
             Some(value) => (
@@ -126,7 +164,14 @@ impl Budget {
             reason,
             origin,
             files,
+            level: BudgetLevel::Error,
         }
+    }
+
+    /// The same budget at `level`.
+    pub fn with_level(mut self, level: BudgetLevel) -> Self {
+        self.level = level;
+        self
     }
 
     /// Whether the budget holds.
@@ -134,11 +179,20 @@ impl Budget {
         self.verdict == Verdict::Pass
     }
 
-    /// How far over the limit, in the metric's unit (0 when it holds or was not measured).
+    /// Whether the budget lets the gate pass: it holds, or it is only a
+    /// warning (`level` `warn`).
+    pub fn gate_passes(&self) -> bool {
+        self.passes() || self.level == BudgetLevel::Warn
+    }
+
+    /// How far on the wrong side of the limit, in the metric's unit: over
+    /// it, or under it for a minimum (0 when it holds or was not measured).
     pub fn over(&self) -> f64 {
-        self.actual
-            .filter(|a| *a > self.limit)
-            .map_or(0.0, |a| a - self.limit)
+        match self.actual {
+            Some(a) if self.metric.higher_is_better() && a < self.limit => self.limit - a,
+            Some(a) if !self.metric.higher_is_better() && a > self.limit => a - self.limit,
+            _ => 0.0,
+        }
     }
 }
 
@@ -185,5 +239,45 @@ mod tests {
         assert!(check_limit("x", -1.0).is_err());
         assert!(check_limit("x", f64::INFINITY).is_err());
         assert_eq!(check_limit("x", 0.0), Ok(0.0));
+    }
+
+    #[test]
+    fn a_score_budget_is_a_minimum_and_a_warning_never_gates() {
+        let score = |actual| {
+            Budget::judge(
+                PartId::Vitals,
+                "categories:performance (lighthouserc)",
+                MetricId::LighthouseScore,
+                0.9,
+                Some(actual),
+                String::new,
+                BudgetOrigin::Lighthouserc,
+                Vec::new(),
+            )
+        };
+        assert_eq!(score(0.9).verdict, Verdict::Pass);
+        let low = score(0.85);
+        assert_eq!(low.verdict, Verdict::Fail);
+        assert!((low.over() - 0.05).abs() < 1e-9);
+        assert!(
+            low.reason
+                .as_deref()
+                .unwrap()
+                .contains("under the minimum of 0.900")
+        );
+        assert!(!low.gate_passes());
+        let warn = low.with_level(BudgetLevel::Warn);
+        assert!(!warn.passes());
+        assert!(warn.gate_passes());
+        let json = serde_json::to_value(&warn).unwrap();
+        assert_eq!(json["level"], "warn");
+        assert_eq!(json["origin"], "lighthouserc");
+        // The default level is not written.
+        assert!(
+            serde_json::to_value(judge(Some(1.0)))
+                .unwrap()
+                .get("level")
+                .is_none()
+        );
     }
 }

@@ -362,6 +362,15 @@ finding_kinds! {
         severity: Warn,
         points_at: Nothing,
     },
+    UnusedJavascript {
+        id: "unused-javascript",
+        part: Vitals,
+        title: "Unused JavaScript at load",
+        why: "Code the page downloads, parses and compiles at load but never runs there delays the first render and interactivity, and costs mobile users bandwidth.",
+        fix: "Split the named modules and packages out of the initial bundle (dynamic `import()` where they are first needed, a lazy route), drop the ones nothing uses, or import only the functions the page calls.",
+        severity: Warn,
+        points_at: Nothing,
+    },
 }
 
 impl Finding {

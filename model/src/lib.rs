@@ -27,7 +27,7 @@ pub mod units;
 pub mod upgrade;
 pub mod vitals;
 
-pub use budget::{Budget, BudgetOrigin, Verdict};
+pub use budget::{Budget, BudgetLevel, BudgetOrigin, Verdict};
 pub use diagnostic::Diagnostic;
 pub use finding::{Detail, Finding, FindingKind, PartId, Severities, Severity};
 pub use metric::{MetricId, Unit};

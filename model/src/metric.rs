@@ -62,7 +62,8 @@ impl Unit {
     }
 }
 
-/// A measured quantity. Every metric is "lower is better".
+/// A measured quantity. Every metric is "lower is better" except
+/// [`MetricId::LighthouseScore`] ([`MetricId::higher_is_better`]).
 #[derive(
     Debug,
     Clone,
@@ -110,6 +111,12 @@ pub enum MetricId {
     /// Interaction to Next Paint of a replayed flow, ms.
     #[serde(alias = "inp_ms")]
     Inp,
+    /// Bytes over the network (response headers and encoded bodies) of a
+    /// page load, as Lighthouse's `resource-summary` counts them.
+    Transfer,
+    /// A Lighthouse score from 0 to 1 (a metric audit's, or the
+    /// performance category's): higher is better.
+    LighthouseScore,
 }
 
 impl MetricId {
@@ -132,16 +139,24 @@ impl MetricId {
             MetricId::Ttfb => "TTFB",
             MetricId::Render => "slowest React render",
             MetricId::Inp => "INP",
+            MetricId::Transfer => "transfer",
+            MetricId::LighthouseScore => "Lighthouse score",
         }
     }
 
     /// Unit of its values.
     pub fn unit(self) -> Unit {
         match self {
-            MetricId::Raw | MetricId::Gzip | MetricId::Brotli => Unit::Bytes,
-            MetricId::Cls => Unit::Score,
+            MetricId::Raw | MetricId::Gzip | MetricId::Brotli | MetricId::Transfer => Unit::Bytes,
+            MetricId::Cls | MetricId::LighthouseScore => Unit::Score,
             _ => Unit::Ms,
         }
+    }
+
+    /// Whether a larger value is better (a score); a budget on such a
+    /// metric is a minimum.
+    pub fn higher_is_better(self) -> bool {
+        self == MetricId::LighthouseScore
     }
 }
 
@@ -165,6 +180,8 @@ mod tests {
         let old: MetricId = serde_json::from_str("\"lcp_ms\"").unwrap();
         assert_eq!(old, MetricId::Lcp);
         assert_eq!(MetricId::Cls.unit(), Unit::Score);
+        assert!(MetricId::LighthouseScore.higher_is_better());
+        assert!(!MetricId::Lcp.higher_is_better());
         assert_eq!(Unit::Bytes.format_delta(-1500.0), "\u{2212}1.5 KB");
     }
 }

@@ -56,6 +56,74 @@ pub struct VitalsReport {
     /// its interactions and INP.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flows: Vec<FlowReport>,
+    /// What the median run's load used of its JavaScript and CSS
+    /// (Lighthouse's unused-javascript and unused-css-rules), when coverage
+    /// was gathered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageReport>,
+    /// Lighthouse's performance score of the median run, from Lighthouse
+    /// 12's scoring curves for the profile's form factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance_score: Option<PerformanceScore>,
+    /// Lighthouse CI assertions (from a `lighthouserc` file) perfscope does
+    /// not evaluate: listed, never passed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_evaluated: Vec<NotEvaluated>,
+}
+
+/// Lighthouse's performance score: each metric's score from its log-normal
+/// curve (p10 and median per form factor), weighted FCP 10, SI 10, LCP 25,
+/// TBT 30, CLS 25 (Lighthouse 10 and later).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PerformanceScore {
+    /// The curves used: `mobile` or `desktop` (the profile's form factor).
+    pub form_factor: String,
+    /// Each weighted metric, in Lighthouse's order.
+    pub audits: Vec<AuditScore>,
+    /// The category score from 0 to 1, as Lighthouse computes it; absent
+    /// when a weighted metric was not measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Why `score` is absent (Speed Index needs screenshots, which
+    /// perfscope does not record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_measured: Option<String>,
+    /// An estimate, not Lighthouse's score: the weighted mean of the
+    /// measured metrics' scores with their weights scaled up to 100, when
+    /// `score` is absent. Never judged by a budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<f64>,
+}
+
+/// One metric audit of the performance category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AuditScore {
+    /// Lighthouse's audit id (`first-contentful-paint`, `speed-index`...).
+    pub audit: String,
+    /// Its weight in the performance category.
+    pub weight: f64,
+    /// The measured value (ms; unitless for CLS), when measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// Its score from 0 to 1 (two decimals, as Lighthouse rounds it), when measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+}
+
+/// A Lighthouse CI assertion perfscope does not evaluate (an audit it does
+/// not measure, a preset as a whole, `maxLength`...).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct NotEvaluated {
+    /// The file it comes from (`lighthouserc.json`, `budget.json`).
+    pub file: String,
+    /// The assertion as written (`uses-responsive-images`,
+    /// `preset lighthouse:recommended`).
+    pub assertion: String,
+    /// Its level: `error` or `warn`; `mixed` for a preset or an assertion
+    /// matrix, `unknown` for an entry that cannot be read.
+    pub level: String,
+    /// Why perfscope does not evaluate it.
+    pub reason: String,
 }
 
 /// The emulated device and network.
@@ -601,6 +669,145 @@ pub struct Interaction {
     pub processing_ms: f64,
     /// Handlers' end to the next paint, ms.
     pub presentation_delay_ms: f64,
+}
+
+/// What one load used of its JavaScript and CSS, as Lighthouse's
+/// unused-javascript and unused-css-rules audits compute it: V8's coverage
+/// at function granularity (a byte is unused when a function range
+/// covering it never ran), scaled to the bytes transferred.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CoverageReport {
+    /// The run it was measured in (0-based; the median run).
+    pub run: usize,
+    /// Scripts by URL, the most transferred unused bytes first.
+    pub scripts: Vec<ScriptUsage>,
+    /// Stylesheets, the most transferred unused bytes first.
+    #[serde(default)]
+    pub stylesheets: Vec<StylesheetUsage>,
+}
+
+/// The coverage of the scripts of one URL (the inline scripts of the
+/// document are summed under its URL, as is a script loaded twice).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ScriptUsage {
+    /// The script's URL (the document's for inline scripts).
+    pub url: String,
+    /// Inline scripts of the document.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub inline: bool,
+    /// Scripts summed under this URL.
+    pub scripts: usize,
+    /// Length of the code, in characters (UTF-16 units; bytes for ASCII
+    /// code): Lighthouse's `contentLength`, the largest function range end.
+    pub total_bytes: u64,
+    /// Characters in functions that never ran.
+    pub unused_bytes: u64,
+    /// `unused_bytes / total_bytes` (Lighthouse's `wastedPercent` / 100).
+    pub unused_ratio: f64,
+    /// `total_bytes` scaled to the bytes transferred (the response's body
+    /// on the wire over its decoded size, as Lighthouse scales it).
+    pub transfer_bytes: u64,
+    /// `unused_bytes` scaled the same way: what not shipping the unused
+    /// code would save on the wire (Lighthouse's `wastedBytes`).
+    pub wasted_bytes: u64,
+    /// The source map the modules come from, when the script has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_map: Option<String>,
+    /// The original modules (through the source map, character by
+    /// character over the mappings), the most unused first, at most 50;
+    /// code the map gives no module is `(unmapped)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<SourceUsage>,
+    /// The modules summed per npm package, the most unused first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<SourceUsage>,
+}
+
+/// A script is worth a finding when its unused code, scaled to the bytes
+/// transferred, is over this (Lighthouse's unused-javascript threshold,
+/// 20 KiB).
+pub const UNUSED_JS_THRESHOLD_BYTES: u64 = 20 * 1024;
+
+/// The module of generated code a source map gives no original source.
+pub const UNMAPPED_SOURCE: &str = "(unmapped)";
+
+impl ScriptUsage {
+    /// Where most of its unused code comes from, at most `n`, the most
+    /// unused first: its packages, and its modules outside any package
+    /// (not the unmapped code).
+    pub fn top_sources(&self, n: usize) -> Vec<&SourceUsage> {
+        let mut sources: Vec<&SourceUsage> = self
+            .packages
+            .iter()
+            .chain(
+                self.modules
+                    .iter()
+                    .filter(|m| m.package.is_none() && m.name != UNMAPPED_SOURCE),
+            )
+            .filter(|s| s.unused_bytes > 0)
+            .collect();
+        sources.sort_by(|a, b| {
+            b.unused_bytes
+                .cmp(&a.unused_bytes)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        sources.truncate(n);
+        sources
+    }
+
+    /// Whether its transferred unused code is over
+    /// [`UNUSED_JS_THRESHOLD_BYTES`] (an `unused-javascript` finding).
+    pub fn over_threshold(&self) -> bool {
+        self.wasted_bytes > UNUSED_JS_THRESHOLD_BYTES
+    }
+}
+
+/// The coverage of one original module or package inside a script.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceUsage {
+    /// The module's path as the source map names it (normalised), or the
+    /// package's name.
+    pub name: String,
+    /// The package a module belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// Its generated code in the script, in characters.
+    pub total_bytes: u64,
+    /// Of which in functions that never ran.
+    pub unused_bytes: u64,
+    /// `unused_bytes / total_bytes`.
+    pub unused_ratio: f64,
+    /// `unused_bytes` scaled to the bytes transferred, with the script's ratio.
+    pub wasted_bytes: u64,
+}
+
+/// What the page used of one stylesheet after the load (Lighthouse's
+/// unused-css-rules: the rules Chromium reports used, against the whole
+/// text).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StylesheetUsage {
+    /// The stylesheet's URL; for a `<style>` element, its document's; empty
+    /// for a constructed stylesheet (CSS-in-JS).
+    pub url: String,
+    /// A `<style>` element of the document.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub inline: bool,
+    /// Length of its text, in characters.
+    pub total_bytes: u64,
+    /// Characters of the rules the page uses.
+    pub used_bytes: u64,
+    /// The rest: `total_bytes - used_bytes` (unused rules, comments, whitespace).
+    pub unused_bytes: u64,
+    /// `unused_bytes / total_bytes`.
+    pub unused_ratio: f64,
+    /// `total_bytes` scaled to the bytes transferred (Lighthouse's estimate).
+    pub transfer_bytes: u64,
+    /// `unused_bytes` scaled the same way.
+    pub wasted_bytes: u64,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -58,3 +58,88 @@ pub fn default_limits(budgets: &[model::Budget]) -> Option<String> {
     }
     Some(limits.join(", "))
 }
+
+/// Lighthouse's performance score for humans, in points as Lighthouse shows
+/// it: the score, or why there is none and the estimate without Speed
+/// Index, then each metric's score.
+pub fn performance_score(p: &model::vitals::PerformanceScore) -> String {
+    let points = |v: f64| format!("{:.0}", v * 100.0);
+    let audits: Vec<String> = p
+        .audits
+        .iter()
+        .map(|a| {
+            let label = match a.audit.as_str() {
+                "first-contentful-paint" => "FCP",
+                "largest-contentful-paint" => "LCP",
+                "total-blocking-time" => "TBT",
+                "cumulative-layout-shift" => "CLS",
+                "speed-index" => "SI",
+                other => other,
+            };
+            format!(
+                "{label} {}",
+                a.score.map_or_else(|| "-".to_string(), points)
+            )
+        })
+        .collect();
+    let why = p.not_measured.as_deref().unwrap_or("a metric is missing");
+    let head = match (p.score, p.estimate) {
+        (Some(score), _) => points(score),
+        (None, Some(estimate)) => format!(
+            "not measured ({why}); estimate without Speed Index, weights scaled up to 100: {}",
+            points(estimate)
+        ),
+        (None, None) => format!("not measured ({why})"),
+    };
+    format!(
+        "Lighthouse performance score ({} curves, median run): {head} [{}]",
+        p.form_factor,
+        audits.join(", ")
+    )
+}
+
+/// A Lighthouse CI assertion perfscope does not evaluate, in one line.
+pub fn not_evaluated(n: &model::vitals::NotEvaluated) -> String {
+    format!("{} ({}, {}): {}", n.assertion, n.level, n.file, n.reason)
+}
+
+#[cfg(test)]
+mod score_tests {
+    use model::vitals::{AuditScore, NotEvaluated, PerformanceScore};
+
+    #[test]
+    fn the_score_line_says_what_is_exact_and_what_is_an_estimate() {
+        let audit = |id: &str, score: Option<f64>| AuditScore {
+            audit: id.into(),
+            weight: 10.0,
+            value: score.map(|_| 1.0),
+            score,
+        };
+        let mut p = PerformanceScore {
+            form_factor: "mobile".into(),
+            audits: vec![
+                audit("first-contentful-paint", Some(0.98)),
+                audit("speed-index", None),
+            ],
+            score: None,
+            not_measured: Some("Speed Index is not measured".into()),
+            estimate: Some(0.874),
+        };
+        assert_eq!(
+            super::performance_score(&p),
+            "Lighthouse performance score (mobile curves, median run): not measured (Speed Index is not measured); estimate without Speed Index, weights scaled up to 100: 87 [FCP 98, SI -]"
+        );
+        p.score = Some(0.9);
+        assert!(super::performance_score(&p).contains("median run): 90 ["));
+        let n = NotEvaluated {
+            file: "lighthouserc.json".into(),
+            assertion: "uses-long-cache-ttl".into(),
+            level: "warn".into(),
+            reason: "perfscope does not run this Lighthouse audit".into(),
+        };
+        assert_eq!(
+            super::not_evaluated(&n),
+            "uses-long-cache-ttl (warn, lighthouserc.json): perfscope does not run this Lighthouse audit"
+        );
+    }
+}

@@ -330,7 +330,52 @@ fn flows_line(report: &Report) -> String {
             text(&clip(&flow.name, MAX_PART_CHARS))
         ));
     }
+    out.push_str(&unused_js_line(v));
     out
+}
+
+/// "**Unused JavaScript at load:** `/app.js` 34 KB of 36 KB transferred
+/// (95%: `src/chart.js`, `dayjs`), …": the three scripts with the most
+/// unused code transferred, when one is over Lighthouse's 20 KiB.
+fn unused_js_line(v: &model::vitals::VitalsReport) -> String {
+    let Some(coverage) = &v.coverage else {
+        return String::new();
+    };
+    if !coverage.scripts.iter().any(|s| s.over_threshold()) {
+        return String::new();
+    }
+    let scripts: Vec<String> = coverage
+        .scripts
+        .iter()
+        .filter(|s| s.wasted_bytes > 0)
+        .take(3)
+        .map(|s| {
+            // The URL without its origin: the comment is about one site.
+            let path = s
+                .url
+                .split_once("://")
+                .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+                .unwrap_or(&s.url);
+            let sources: Vec<String> = s
+                .top_sources(2)
+                .iter()
+                .map(|t| code(&clip(&t.name, MAX_PART_CHARS)))
+                .collect();
+            format!(
+                "{} {} of {} ({:.0}%{}{})",
+                code(&clip(path, MAX_PART_CHARS)),
+                Unit::Bytes.format(s.wasted_bytes as f64),
+                Unit::Bytes.format(s.transfer_bytes as f64),
+                s.unused_ratio * 100.0,
+                if sources.is_empty() { "" } else { ": " },
+                sources.join(", ")
+            )
+        })
+        .collect();
+    format!(
+        "**Unused JavaScript at load** (transferred, never run by the end of the load): {}\n\n",
+        scripts.join("; ")
+    )
 }
 
 /// "; React: `ProductList` 120 ms (props changed), `Header` re-rendered with
@@ -386,14 +431,28 @@ fn budget_line(assessment: &Assessment) -> String {
             )
         })
         .unwrap_or_default();
+    // A budget at level `warn` (a Lighthouse CI warning) that does not
+    // hold is listed with a warning sign, never counted as failed.
     let failed: Vec<_> = rows.iter().filter(|r| !r.passes()).collect();
+    let errors = failed
+        .iter()
+        .filter(|r| r.gate_passes() == r.passes())
+        .count();
     if failed.is_empty() {
         return format!("**Budgets:** all {} pass \u{2705}\n\n{note}", rows.len());
     }
+    let headline = if errors == 0 {
+        format!(
+            "**Budgets:** all {} pass the gate; {} warning{} \u{26a0}\u{fe0f}",
+            rows.len(),
+            failed.len(),
+            if failed.len() == 1 { "" } else { "s" }
+        )
+    } else {
+        format!("**Budgets:** {errors} of {} failed \u{274c}", rows.len())
+    };
     let mut out = format!(
-        "**Budgets:** {} of {} failed \u{274c}\n\n| Budget | Metric | Actual | Limit | Over |\n|---|---|---|---|---|\n",
-        failed.len(),
-        rows.len()
+        "{headline}\n\n| Budget | Metric | Actual | Limit | Over |\n|---|---|---|---|---|\n"
     );
     for r in failed {
         let (limit, actual, over) = budget_cells(r);
@@ -401,8 +460,13 @@ fn budget_line(assessment: &Assessment) -> String {
             (None, Some(reason)) => format!("{actual}: {}", text(&clip(reason, MAX_PART_CHARS))),
             _ => actual,
         };
+        let warn = if r.gate_passes() {
+            "\u{26a0}\u{fe0f} "
+        } else {
+            ""
+        };
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
+            "| {warn}{} | {} | {} | {} | {} |\n",
             code_cell(&r.name),
             text(r.metric.label()),
             actual.replace('|', "\\|"),

@@ -441,6 +441,8 @@ fn budgets(out: &mut String, list: &[model::Budget]) {
         let unit = b.metric.unit();
         let verdict = if b.passes() {
             paint(GREEN, "pass")
+        } else if b.gate_passes() {
+            paint(YELLOW, "warn (not failing)")
         } else if b.actual.is_none() {
             paint(RED, "FAIL (not measured)")
         } else {
@@ -609,6 +611,38 @@ fn flow_lines(flow: &model::vitals::FlowReport) -> String {
     out
 }
 
+/// One line on the unused code of the median run's load: JavaScript and CSS
+/// transferred that never ran or applied, and how many scripts are over
+/// Lighthouse's 20 KiB (each is an `unused-javascript` finding below).
+fn coverage_line(c: &model::vitals::CoverageReport) -> String {
+    let (wasted, transfer) = c.scripts.iter().fold((0, 0), |(w, t), s| {
+        (w + s.wasted_bytes, t + s.transfer_bytes)
+    });
+    let over = c.scripts.iter().filter(|s| s.over_threshold()).count();
+    let (css_wasted, css_transfer) = c.stylesheets.iter().fold((0, 0), |(w, t), s| {
+        (w + s.wasted_bytes, t + s.transfer_bytes)
+    });
+    let mut line = format!(
+        "unused at load (run {}): JS {} of {} transferred",
+        c.run + 1,
+        format::bytes(wasted),
+        format::bytes(transfer)
+    );
+    if over > 0 {
+        let _ = write!(line, " ({over} script(s) over 20 KiB)");
+    }
+    if css_transfer > 0 {
+        let _ = write!(
+            line,
+            ", CSS {} of {}",
+            format::bytes(css_wasted),
+            format::bytes(css_transfer)
+        );
+    }
+    line.push('\n');
+    line
+}
+
 /// One page of `perfscope vitals` (and, after it, the other pages), with
 /// the findings of `shown` that the page's document has (by kind and key).
 fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
@@ -663,6 +697,9 @@ fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
                 .map_or_else(|| "-".into(), format::bytes),
             m.console_errors.len()
         );
+        if let Some(score) = &report.performance_score {
+            let _ = writeln!(out, "  {}", clean(&format::performance_score(score)));
+        }
         if let Some(el) = &m.lcp_element {
             let _ = writeln!(out, "  LCP element: {}", clean(&el.describe()));
         }
@@ -685,6 +722,9 @@ fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
             }
         );
     }
+    if let Some(coverage) = &report.coverage {
+        out.push_str(&coverage_line(coverage));
+    }
     let findings: Vec<&Finding> = shown
         .iter()
         .copied()
@@ -697,6 +737,15 @@ fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
         .collect();
     findings_by_kind(&mut out, &findings, &kinds_of(&findings));
     budgets(&mut out, &report.budgets);
+    if !report.not_evaluated.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nLighthouse CI assertions not evaluated (listed, never passed):"
+        );
+        for n in &report.not_evaluated {
+            let _ = writeln!(out, "  {}", clean(&format::not_evaluated(n)));
+        }
+    }
     diagnostics(&mut out, &report.diagnostics);
     for page in &report.pages {
         let _ = writeln!(
@@ -740,7 +789,12 @@ pub fn gate(assessment: &Assessment) -> String {
         "", "part", "check", "limit"
     );
     for c in checks {
-        let verdict = if c.pass {
+        // A check that passes with a reason is a warning (a budget at
+        // level `warn` that does not hold).
+        let warning = c.pass && c.reason.is_some();
+        let verdict = if warning {
+            paint(YELLOW, "WARN  ")
+        } else if c.pass {
             paint(GREEN, "PASS  ")
         } else if c.kind == CheckKind::Part {
             paint(RED, "ERROR ")
@@ -755,8 +809,8 @@ pub fn gate(assessment: &Assessment) -> String {
             c.limit,
             clean(&c.actual)
         );
-        if !c.pass
-            && let Some(reason) = &c.reason
+        if let Some(reason) = &c.reason
+            && (!c.pass || warning)
         {
             let _ = writeln!(out, "       {}", paint(DIM, &clean(reason)));
         }
@@ -958,7 +1012,7 @@ pub fn summary(report: &Report) -> String {
     let Some(a) = &report.assessment else {
         return out;
     };
-    let failed = a.budgets.iter().filter(|b| !b.passes()).count();
+    let failed = a.budgets.iter().filter(|b| !b.gate_passes()).count();
     let _ = writeln!(
         out,
         "  budgets: {}",

@@ -133,3 +133,25 @@ fn a_flow_names_its_react_work_and_leak() {
         "{md}"
     );
 }
+
+/// A budget at level `warn` (a Lighthouse CI warning) that does not hold
+/// is shown with a warning sign and never counted as failed.
+#[test]
+fn a_warn_budget_is_a_warning_not_a_failure() {
+    let mut vitals = common::vitals_json();
+    vitals["budgets"] = json!([
+        {"part": "vitals", "name": "LCP", "metric": "lcp", "limit": 2500.0, "actual": 900.0, "verdict": "pass", "origin": "default"},
+        {"part": "vitals", "name": "total-blocking-time (lighthouserc, optimistic, warn)", "metric": "tbt", "limit": 100.0, "actual": 180.0, "verdict": "fail", "origin": "lighthouserc", "level": "warn"}
+    ]);
+    let report = common::assessed(common::unassessed(None, None, Some(vitals)), None, 0.2);
+    let md = reporter::markdown::render(&report);
+    assert!(
+        md.contains("**Budgets:** all 2 pass the gate; 1 warning"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| \u{26a0}\u{fe0f} `total-blocking-time (lighthouserc, optimistic, warn)`"),
+        "{md}"
+    );
+    assert!(!md.contains("failed \u{274c}"), "{md}");
+}

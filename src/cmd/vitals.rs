@@ -114,7 +114,13 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
         options.pages = args.pages.clone();
     }
-    options.start = start_command(args.start.as_deref(), &config.vitals, Path::new("."));
+    // A target on the command line wins over a configured start command
+    // (`[vitals] start`, or a lighthouserc's `startServerCommand`).
+    options.start = if args.target.is_some() {
+        None
+    } else {
+        start_command(args.start.as_deref(), &config.vitals, Path::new("."))
+    };
     if !args.flows.is_empty() {
         options.flows = args
             .flows

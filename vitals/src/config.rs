@@ -69,6 +69,10 @@ pub struct VitalsConfig {
     pub max_wait_s: u64,
     /// Recorded user flows replayed after the loads (`[[vitals.flows]]`).
     pub flows: Vec<FlowConfig>,
+    /// What a Lighthouse CI configuration (`lighthouserc`) asserts; not a
+    /// key of `perfscope.toml` (the binary reads the file beside it).
+    #[serde(skip)]
+    pub lighthouse_ci: crate::lighthouse_ci::LighthouseCi,
 }
 
 /// One flow of `[[vitals.flows]]`: a recording file, or the steps inline
@@ -190,6 +194,7 @@ impl Default for VitalsConfig {
             fcp_timeout_s: 30,
             max_wait_s: 45,
             flows: Vec::new(),
+            lighthouse_ci: crate::lighthouse_ci::LighthouseCi::default(),
         }
     }
 }
@@ -300,7 +305,7 @@ impl VitalsBudgets {
             M::Cls => self.cls,
             M::Render => self.render_ms,
             M::Inp => self.inp_ms,
-            M::Raw | M::Gzip | M::Brotli | M::Ttfb => None,
+            M::Raw | M::Gzip | M::Brotli | M::Ttfb | M::Transfer | M::LighthouseScore => None,
         }
     }
 

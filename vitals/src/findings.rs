@@ -7,8 +7,11 @@ use std::collections::BTreeMap;
 use model::Finding;
 use model::finding::{Detail, FindingKind, PartId, Severities};
 use model::rule::{self, Facts, Rule};
+use model::units::format_bytes;
 use model::units::format_ms;
-use model::vitals::{FlowReport, FlowRun, ReactReport, SlowCommit, SlowRender};
+use model::vitals::{
+    CoverageReport, FlowReport, FlowRun, ReactReport, ScriptUsage, SlowCommit, SlowRender,
+};
 
 use crate::gather::artifacts::{NetworkRecord, RunArtifacts};
 use crate::metrics::network;
@@ -21,6 +24,8 @@ pub struct Context<'a> {
     pub react: &'a ReactReport,
     /// The replayed flows.
     pub flows: &'a [FlowReport],
+    /// The median run's JavaScript and CSS coverage, when gathered.
+    pub coverage: Option<&'a CoverageReport>,
 }
 
 /// The vitals part's rules read a [`Context`].
@@ -192,6 +197,56 @@ fn memory_leaks(ctx: &Context<'_>) -> Vec<Finding> {
         .collect()
 }
 
+/// Scripts of the median run whose unused code, scaled to the bytes
+/// transferred, is over Lighthouse's 20 KiB, each naming where that code
+/// comes from.
+fn unused_javascript(ctx: &Context<'_>) -> Vec<Finding> {
+    let Some(coverage) = ctx.coverage else {
+        return Vec::new();
+    };
+    coverage
+        .scripts
+        .iter()
+        .filter(|s| s.over_threshold())
+        .map(unused_javascript_finding)
+        .collect()
+}
+
+/// The `unused-javascript` finding of a script: how much of what it
+/// transferred never ran at load, and its top three sources of unused code.
+pub fn unused_javascript_finding(s: &ScriptUsage) -> Finding {
+    let mut message = format!(
+        "{} of the {} transferred never ran at load ({:.0}% of its {} of code)",
+        format_bytes(s.wasted_bytes),
+        format_bytes(s.transfer_bytes),
+        s.unused_ratio * 100.0,
+        format_bytes(s.total_bytes)
+    );
+    let top: Vec<String> = s
+        .top_sources(3)
+        .into_iter()
+        .map(|t| {
+            format!(
+                "{} ({}, {:.0}% unused)",
+                t.name,
+                format_bytes(t.wasted_bytes),
+                t.unused_ratio * 100.0
+            )
+        })
+        .collect();
+    if !top.is_empty() {
+        message.push_str("; most unused: ");
+        message.push_str(&top.join(", "));
+    }
+    Finding::new(
+        FindingKind::UnusedJavascript,
+        s.url.clone(),
+        s.url.clone(),
+        message,
+    )
+    .with_detail(Detail::Request { url: s.url.clone() })
+}
+
 fn uncompressed(ctx: &Context<'_>) -> Vec<Finding> {
     per_run(ctx, network::uncompressed)
 }
@@ -266,6 +321,10 @@ pub const REGISTRY: &[Rule<Vitals>] = &[
         kind: FindingKind::PendingRequests,
         run: pending,
     },
+    Rule {
+        kind: FindingKind::UnusedJavascript,
+        run: unused_javascript,
+    },
 ];
 
 /// Runs every enabled finding; returns the findings by kind in report order.
@@ -275,10 +334,83 @@ pub fn run_all(context: &Context<'_>, severities: &Severities) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    use model::vitals::SourceUsage;
+
     use super::*;
 
     #[test]
     fn every_vitals_kind_is_registered_once() {
         assert_eq!(rule::check(REGISTRY), Ok(()));
+    }
+
+    fn source(name: &str, package: Option<&str>, unused: u64, ratio: f64) -> SourceUsage {
+        SourceUsage {
+            name: name.into(),
+            package: package.map(str::to_string),
+            total_bytes: (unused as f64 / ratio) as u64,
+            unused_bytes: unused,
+            unused_ratio: ratio,
+            wasted_bytes: unused / 3,
+        }
+    }
+
+    #[test]
+    fn unused_javascript_names_the_script_and_where_its_unused_code_is() {
+        let over = ScriptUsage {
+            url: "http://127.0.0.1:1/app.js".into(),
+            scripts: 1,
+            total_bytes: 120_000,
+            unused_bytes: 113_700,
+            unused_ratio: 0.9475,
+            transfer_bytes: 36_150,
+            wasted_bytes: 34_230,
+            modules: vec![
+                source("src/chart.js", None, 110_300, 0.9892),
+                source(
+                    "node_modules/dayjs/dayjs.min.js",
+                    Some("dayjs"),
+                    3_230,
+                    0.451,
+                ),
+                source("(unmapped)", None, 9_000, 0.6),
+                source("src/main.js", None, 100, 0.2),
+                source("src/format.js", None, 56, 0.17),
+            ],
+            packages: vec![source("dayjs", None, 3_230, 0.451)],
+            ..ScriptUsage::default()
+        };
+        // 20 KiB transferred is not over the threshold.
+        let under = ScriptUsage {
+            url: "http://127.0.0.1:1/small.js".into(),
+            wasted_bytes: 20 * 1024,
+            ..over.clone()
+        };
+        let coverage = CoverageReport {
+            run: 0,
+            scripts: vec![over, under],
+            stylesheets: Vec::new(),
+        };
+        let ctx = Context {
+            runs: &[],
+            react: &ReactReport::default(),
+            flows: &[],
+            coverage: Some(&coverage),
+        };
+        let findings = unused_javascript(&ctx);
+        assert_eq!(findings.len(), 1);
+        let f = &findings[0];
+        assert_eq!(
+            (f.key.as_str(), f.subject.as_str()),
+            ("http://127.0.0.1:1/app.js", "http://127.0.0.1:1/app.js")
+        );
+        assert_eq!(
+            f.message,
+            "34.2 KB of the 36.1 KB transferred never ran at load (95% of its 120 KB of code); most unused: src/chart.js (36.8 KB, 99% unused), dayjs (1.08 KB, 45% unused), src/main.js (33 B, 20% unused)"
+        );
+        let none = Context {
+            coverage: None,
+            ..ctx
+        };
+        assert!(unused_javascript(&none).is_empty());
     }
 }

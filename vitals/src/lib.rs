@@ -21,9 +21,11 @@ pub mod findings;
 pub mod flow;
 pub mod gather;
 pub mod headed;
+pub mod lighthouse_ci;
 pub mod metrics;
 pub mod profile;
 pub mod report;
+pub mod score;
 pub mod server;
 pub mod sourcemaps;
 pub mod start;
@@ -103,6 +105,12 @@ pub struct VitalsOptions {
     /// After the loads and flows, open a visible Chromium and record what
     /// a person does until its window is closed (`--headed`).
     pub headed: bool,
+    /// Gather the JavaScript and CSS coverage of each load (unused
+    /// JavaScript and CSS at load); on by default.
+    pub coverage: bool,
+    /// Lighthouse CI assertions (from a `lighthouserc`) judged on every
+    /// page, with the ones perfscope does not evaluate and what was read.
+    pub lighthouse_ci: lighthouse_ci::LighthouseCi,
 }
 
 impl Default for VitalsOptions {
@@ -128,6 +136,8 @@ impl Default for VitalsOptions {
             settle: gather::run::SettleRules::default(),
             flows: Vec::new(),
             headed: false,
+            coverage: true,
+            lighthouse_ci: lighthouse_ci::LighthouseCi::default(),
         }
     }
 }
@@ -147,6 +157,7 @@ impl VitalsOptions {
             budgets: config.budgets.clone(),
             pages: config.pages.iter().map(|p| p.path.clone()).collect(),
             flows: config.flows.clone(),
+            lighthouse_ci: config.lighthouse_ci.clone(),
             settle: gather::run::SettleRules {
                 quiet: Duration::from_millis(config.quiet_ms),
                 fcp_timeout: Duration::from_secs(config.fcp_timeout_s),
@@ -229,6 +240,9 @@ pub async fn run_async(
             &options.budgets,
             &options.severities,
         );
+        let (budgets, skipped) = lighthouse_ci::evaluate(&options.lighthouse_ci, &report);
+        report.budgets.extend(budgets);
+        report.not_evaluated = skipped;
         if let Some(path) = path {
             for budget in &mut report.budgets {
                 budget.name = format!("{} of {path}", budget.name);
@@ -246,6 +260,7 @@ pub async fn run_async(
     drop(server);
     let mut first = reports.remove(0);
     first.pages = reports;
+    add_lighthouse_ci_notes(&mut first, &options.lighthouse_ci);
     let headed_config = config::FlowConfig::file("--headed");
     let mut flows = flows;
     if let Some(session) = recorded {
@@ -276,13 +291,41 @@ fn join_url(base: &str, path: &str) -> String {
 /// configuration says.
 pub const DEFAULT_RUNS: usize = 3;
 
-/// Recomputes the report from artifacts saved with `save_artifacts`, without a browser.
+/// Recomputes the report from artifacts saved with `save_artifacts`, without
+/// a browser; Lighthouse CI assertions are judged on it too.
 pub fn from_artifacts(dir: &Path, options: &VitalsOptions) -> Result<VitalsReport, VitalsError> {
     let artifacts = gather::artifacts::load_all(dir)?;
-    Ok(report::build(
+    let mut report = report::build(
         &artifacts,
         options.slow_render_ms,
         &options.budgets,
         &options.severities,
-    ))
+    );
+    let (budgets, skipped) = lighthouse_ci::evaluate(&options.lighthouse_ci, &report);
+    report.budgets.extend(budgets);
+    report.not_evaluated = skipped;
+    add_lighthouse_ci_notes(&mut report, &options.lighthouse_ci);
+    report.diagnostics.sort();
+    Ok(report)
+}
+
+/// The Lighthouse CI assertions perfscope does not evaluate, once for the
+/// whole report (the pages' own move to the first page), each also as a
+/// diagnostic; and what was read from the configuration.
+fn add_lighthouse_ci_notes(report: &mut VitalsReport, ci: &lighthouse_ci::LighthouseCi) {
+    let mut all: Vec<model::vitals::NotEvaluated> = ci.not_evaluated.clone();
+    all.append(&mut report.not_evaluated);
+    for page in &mut report.pages {
+        all.append(&mut page.not_evaluated);
+    }
+    all.sort();
+    all.dedup();
+    for n in &all {
+        report.diagnostics.push(model::Diagnostic::new(
+            &n.file,
+            format!("{} ({}): not evaluated: {}", n.assertion, n.level, n.reason),
+        ));
+    }
+    report.not_evaluated = all;
+    report.diagnostics.extend(ci.diagnostics.iter().cloned());
 }

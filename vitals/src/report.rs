@@ -14,7 +14,8 @@ use crate::config::{FlowConfig, VitalsBudgets};
 use crate::gather::artifacts::RunArtifacts;
 use crate::metrics::trace::round;
 use crate::metrics::{
-    PageTrace, cls, dev_server, fcp, heap, lcp, long_tasks, median, react, spread, tbt, ttfb, tti,
+    PageTrace, cls, coverage, dev_server, fcp, heap, lcp, long_tasks, median, react, spread, tbt,
+    ttfb, tti,
 };
 
 /// FCP or LCP from the trace and from PerformanceObserver differing by more
@@ -323,11 +324,15 @@ pub fn build(
     };
     let logs: Vec<_> = runs.iter().map(|r| &r.react).collect();
     let react = react::react_report(&logs, slow_render_ms);
+    let coverage = median_index
+        .and_then(|i| runs.get(i))
+        .and_then(coverage::report);
     let mut findings = crate::findings::run_all(
         &crate::findings::Context {
             runs,
             react: &react,
             flows: &[],
+            coverage: coverage.as_ref(),
         },
         severities,
     );
@@ -358,14 +363,18 @@ pub fn build(
         ));
     }
     let budgets = check_budgets(median_run.as_ref(), &react, budgets);
+    let profile = runs
+        .first()
+        .map(|r| r.profile.clone())
+        .unwrap_or_else(|| crate::ProfileName::Desktop.profile());
+    let performance_score = median_run
+        .as_ref()
+        .map(|m| crate::score::performance(m, None, crate::score::FormFactor::of(&profile)));
     VitalsReport {
         schema_version: model::SCHEMA_VERSION,
         kind: "vitals".into(),
         url: runs.first().map(|r| r.url.clone()).unwrap_or_default(),
-        profile: runs
-            .first()
-            .map(|r| r.profile.clone())
-            .unwrap_or_else(|| crate::ProfileName::Desktop.profile()),
+        profile,
         runs: metrics,
         median_index,
         median: median_run,
@@ -378,6 +387,9 @@ pub fn build(
         pages: Vec::new(),
         dev_server: dev_server.map(str::to_string),
         flows: Vec::new(),
+        coverage,
+        performance_score,
+        not_evaluated: Vec::new(),
     }
 }
 
@@ -518,6 +530,7 @@ pub fn flow_findings<'a>(
             runs: &[],
             react: &ReactReport::default(),
             flows: &flows,
+            coverage: None,
         },
         severities,
     )

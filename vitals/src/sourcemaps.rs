@@ -1,7 +1,8 @@
 //! A position in a served script (a long animation frame's
 //! `sourceCharPosition`) to the original module and package, through the
-//! script's source map. Pure: the caller fetches the script and its map
-//! (as the page would, from the same server).
+//! script's source map, and a map's mappings for attributing ranges of
+//! generated code (unused JavaScript). Pure: the caller fetches the script
+//! and its map (as the page would, from the same server).
 
 use project::packages::{normalize_source, package_of};
 use sourcemap::DecodedMap;
@@ -44,6 +45,16 @@ pub fn position(script: &str, char_pos: u64) -> Option<(u32, u32)> {
 /// A parsed source map.
 pub struct ScriptMap(DecodedMap);
 
+/// A source map's sources and mappings ([`ScriptMap::segments`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segments {
+    /// The original sources, normalised, by index.
+    pub sources: Vec<String>,
+    /// Each mapping: generated line, generated column (UTF-16 units), the
+    /// index of its source (`None`: a mapping to no source), sorted.
+    pub mappings: Vec<(u32, u32, Option<u32>)>,
+}
+
 impl ScriptMap {
     /// Parses a source map (regular or indexed); `None` when it is not one.
     pub fn parse(bytes: &[u8]) -> Option<ScriptMap> {
@@ -60,6 +71,34 @@ impl ScriptMap {
         let module = normalize_source(token.get_source()?);
         let package = package_of(&module).map(|p| p.name);
         Some((module, package))
+    }
+
+    /// The original sources, normalised (`/`-separated, without `./`,
+    /// `../` or a `webpack://` prefix), and every mapping in generated
+    /// order (line, then column; stable): its generated line and column
+    /// (UTF-16 units) and the index of its source in the first list, `None`
+    /// for a mapping without one. An index map is flattened first (`None`
+    /// when it cannot be).
+    pub fn segments(&self) -> Option<Segments> {
+        let flattened;
+        let map: &sourcemap::SourceMap = match &self.0 {
+            DecodedMap::Regular(map) => map,
+            DecodedMap::Hermes(map) => map,
+            DecodedMap::Index(index) => {
+                flattened = index.flatten().ok()?;
+                &flattened
+            }
+        };
+        let sources = map.sources().map(normalize_source).collect();
+        let mut mappings: Vec<(u32, u32, Option<u32>)> = map
+            .tokens()
+            .map(|t| {
+                let source = t.has_source().then(|| t.get_src_id());
+                (t.get_dst_line(), t.get_dst_col(), source)
+            })
+            .collect();
+        mappings.sort_by_key(|(line, col, _)| (*line, *col));
+        Some(Segments { sources, mappings })
     }
 }
 

@@ -8,6 +8,7 @@
 //! inline script, by hash.
 
 mod bundle;
+mod coverage;
 mod flow_timeline;
 pub mod script_json;
 mod section;
@@ -125,7 +126,9 @@ fn table(kind: FindingKind) -> Table {
         | FindingKind::NPlusOneRequests
         | FindingKind::SlowApiCalls
         | FindingKind::FailedRequests
-        | FindingKind::PendingRequests => Table::Network,
+        | FindingKind::PendingRequests
+        // Its modules and packages are in "Unused JavaScript at load" too.
+        | FindingKind::UnusedJavascript => Table::Network,
         // Told in their flow's table too.
         FindingKind::UnnecessaryRenders | FindingKind::MemoryLeak => Table::Other,
     }

@@ -39,6 +39,8 @@ pub struct BudgetRow {
     pub actual: String,
     pub over: Option<String>,
     pub pass: bool,
+    /// It does not hold, but is only a warning (level `warn`).
+    pub warn: bool,
     pub reason: String,
 }
 
@@ -247,7 +249,7 @@ pub fn build(report: &Report) -> SummaryView {
                 })
             })
             .collect(),
-        budgets_failed: budgets.iter().filter(|b| !b.pass).count(),
+        budgets_failed: budgets.iter().filter(|b| !b.pass && !b.warn).count(),
         budgets,
         actions: a.actions.clone(),
         diff: a.bundle_diff.as_ref().map(diff_view),
@@ -280,6 +282,7 @@ fn budget_rows(a: &Assessment) -> Vec<BudgetRow> {
                     .map_or_else(|| "not measured".to_string(), |v| unit.format(v)),
                 over: (b.over() > 0.0).then(|| unit.format_delta(b.over())),
                 pass: b.passes(),
+                warn: !b.passes() && b.gate_passes(),
                 reason: if b.actual.is_none() {
                     b.reason.clone().unwrap_or_default()
                 } else {

@@ -316,12 +316,19 @@ pub struct VitalsView {
     pub lcp_element: String,
     /// The median run's largest layout shifts with the nodes that moved.
     pub shifts: Vec<String>,
+    /// Lighthouse's performance score of the median run, one line (empty
+    /// without a median run).
+    pub score: String,
+    /// Lighthouse CI assertions perfscope does not evaluate, one line each.
+    pub not_evaluated: Vec<String>,
     /// The network findings (kind, URL or URL template, message).
     pub findings: Vec<FindingRow>,
     /// The gate's failing checks on vitals findings configured as errors.
     pub errors: Vec<String>,
     /// Findings of kinds without a table here.
     pub others: Vec<FindingRow>,
+    /// The median run's unused JavaScript and CSS at load, when measured.
+    pub coverage: Option<super::coverage::CoverageView>,
     pub requests: Vec<RequestRow>,
     pub console: Vec<ConsoleRow>,
     pub diagnostics: Vec<DiagnosticRow>,
@@ -657,6 +664,12 @@ pub fn build(v: &VitalsReport, report: &Report) -> VitalsView {
         shifts: median_run
             .map(|r| r.shift_culprits.iter().map(|s| s.describe()).collect())
             .unwrap_or_default(),
+        score: v
+            .performance_score
+            .as_ref()
+            .map(format::performance_score)
+            .unwrap_or_default(),
+        not_evaluated: v.not_evaluated.iter().map(format::not_evaluated).collect(),
         slow_commits: placed.slow_commits,
         findings: placed.network,
         errors: placed.errors,
@@ -665,6 +678,7 @@ pub fn build(v: &VitalsReport, report: &Report) -> VitalsView {
             .unwrap_or_default(),
         console: console_rows(&v.runs),
         others: placed.others,
+        coverage: v.coverage.as_ref().map(super::coverage::build),
         diagnostics: diagnostics(&v.diagnostics),
     }
 }

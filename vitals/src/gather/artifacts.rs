@@ -48,6 +48,82 @@ pub struct RunArtifacts {
     /// Problems met during the run.
     #[serde(default)]
     pub diagnostics: Vec<Diagnostic>,
+    /// What the load ran of its scripts and used of its stylesheets, taken
+    /// when the run settled; `None` in artifacts saved before coverage was
+    /// gathered, or when the browser gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageArtifacts>,
+}
+
+/// The load's JavaScript and CSS coverage: V8's precise coverage at
+/// function granularity (Lighthouse's js-usage gatherer:
+/// `Profiler.startPreciseCoverage` with `detailed: false` before the
+/// navigation, `Profiler.takePreciseCoverage` when the run settled) and
+/// Chromium's CSS rule usage after the load (Lighthouse's css-usage).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CoverageArtifacts {
+    /// Every script with a URL that V8 reported, in its order.
+    #[serde(default)]
+    pub scripts: Vec<ScriptCoverage>,
+    /// Every non-empty stylesheet of the page, with its rules' usage.
+    #[serde(default)]
+    pub stylesheets: Vec<StylesheetRules>,
+}
+
+/// One script's coverage (`Profiler.ScriptCoverage`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScriptCoverage {
+    /// V8's script id.
+    pub script_id: String,
+    /// The script's URL (the document's for an inline script).
+    pub url: String,
+    /// Every function range, `[startOffset, endOffset, count]`: offsets in
+    /// UTF-16 code units of the script's source, `count` 0 when the
+    /// function never ran (callCount off: 1 when it ran).
+    #[serde(default)]
+    pub ranges: Vec<[u64; 3]>,
+    /// The source's length in UTF-16 code units, when it was read
+    /// (`Debugger.getScriptSource`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<u64>,
+    /// Its source map, when it referenced one that could be fetched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_map: Option<SourceMapArtifact>,
+}
+
+/// A script's source map and what of its source the mappings need.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceMapArtifact {
+    /// Where the map was fetched from (absolute, or a `data:` URL cut to
+    /// its first 64 characters).
+    pub url: String,
+    /// The map's JSON text.
+    pub map: String,
+    /// The length of each line of the script (split at `\n`, in UTF-16
+    /// code units, as Lighthouse's `content.split('\n')` counts them): what
+    /// turns a generated line and column into an offset.
+    pub line_lengths: Vec<u64>,
+}
+
+/// One stylesheet and its rules' usage (`CSS.styleSheetAdded`,
+/// `CSS.stopRuleUsageTracking`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StylesheetRules {
+    /// Chromium's stylesheet id.
+    pub style_sheet_id: String,
+    /// `sourceURL`: the file's URL; the document's for a `<style>`
+    /// element; empty for a constructed stylesheet.
+    #[serde(default)]
+    pub url: String,
+    /// Inline in its document (a `<style>` element).
+    #[serde(default)]
+    pub inline: bool,
+    /// Its text's length (UTF-16 code units).
+    pub length: u64,
+    /// Each rule Chromium reported: `[startOffset, endOffset, used]` with
+    /// `used` 1 or 0 (Chromium 156 reports only the rules in use).
+    #[serde(default)]
+    pub rules: Vec<[u64; 3]>,
 }
 
 /// One trace event (Chrome's Trace Event Format), trimmed to what metrics use.
@@ -116,6 +192,11 @@ pub struct NetworkRecord {
     pub headers: BTreeMap<String, String>,
     /// Bytes on the wire.
     pub transfer_bytes: u64,
+    /// Bytes of the response headers on the wire: the response's
+    /// `encodedDataLength` when it arrived (Lighthouse's
+    /// `responseHeadersTransferSize`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers_bytes: Option<u64>,
     /// Decoded body bytes.
     pub decoded_bytes: u64,
     /// Whether Chromium says it blocks rendering (`renderBlockingBehavior`

@@ -428,6 +428,7 @@ fn apply_response(record: &mut NetworkRecord, response: &Response) {
     // The bytes received so far: a response that arrives after the request
     // finished must not lower the final size.
     if response.encoded_data_length >= 0.0 {
+        record.headers_bytes = Some(response.encoded_data_length as u64);
         record.transfer_bytes = record
             .transfer_bytes
             .max(response.encoded_data_length as u64);

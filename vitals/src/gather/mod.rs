@@ -1,11 +1,13 @@
 //! The only code that talks to Chrome. For each run: a browser (launched
 //! fresh, or reached through `--browser-ws`), a new browser context, the
 //! emulation and throttling of the profile, the init script (React hook and
-//! PerformanceObserver buffers), a DevTools trace around the navigation, and
-//! the network, console and dialog events, all saved as [`RunArtifacts`].
+//! PerformanceObserver buffers), a DevTools trace around the navigation, the
+//! network, console and dialog events, and the JavaScript and CSS coverage
+//! of the load ([`coverage`]), all saved as [`RunArtifacts`].
 
 pub mod artifacts;
 mod collector;
+pub mod coverage;
 mod critical;
 mod navigation;
 pub mod replay;
@@ -159,6 +161,7 @@ async fn gather_one(
         index,
         deadline,
         options.settle,
+        options.coverage,
     )
     .await;
     if options.browser_ws.is_some() {

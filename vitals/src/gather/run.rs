@@ -120,6 +120,7 @@ pub fn failed_run(
         heap_samples: Vec::new(),
         console_errors: Vec::new(),
         diagnostics: vec![diagnostic],
+        coverage: None,
     }
 }
 
@@ -197,8 +198,10 @@ async fn until<T>(deadline: Instant, fut: impl Future<Output = T>) -> Option<T> 
 /// diagnostics and the run is marked incomplete.
 ///
 /// The stages, in order: open a page in a fresh context, listen to its
-/// events, set it up, start the trace, navigate and settle, read the page
-/// and end the trace, collect what the listeners gathered, close.
+/// events, set it up, start the JavaScript coverage (when `coverage`) and
+/// the trace, navigate and settle, take the coverage, read the page and end
+/// the trace, collect what the listeners gathered, read the scripts'
+/// sources and maps and the CSS rule usage, close.
 pub async fn gather_run(
     browser: &Browser,
     url: &str,
@@ -206,6 +209,7 @@ pub async fn gather_run(
     index: usize,
     deadline: Instant,
     rules: SettleRules,
+    coverage: bool,
 ) -> RunArtifacts {
     let label = format!("run {}", index + 1);
     let mut run = failed_run(index, url, profile.clone(), Diagnostic::new("", ""));
@@ -235,6 +239,7 @@ pub async fn gather_run(
     let tasks = listen_all(&ctx).await;
 
     prepare(&page, profile, &label, url, &mut run, clock.settle_deadline).await;
+    let covering = coverage && start_coverage(&ctx, &mut run, clock.settle_deadline).await;
     let tracing = start_tracing(&ctx, &mut run, clock.settle_deadline).await;
 
     let navigation_started = Instant::now();
@@ -242,11 +247,47 @@ pub async fn gather_run(
     let settled =
         after_navigation(&ctx, navigated, &mut run, clock, rules, navigation_started).await;
 
+    let covered = match covering && !with(&state, |c| c.crashed).unwrap_or(true) {
+        true => super::coverage::take(&page, clock.deadline).await,
+        false => None,
+    };
     finish_page(&ctx, &mut run, clock.deadline, tracing).await;
     stop_listeners(&tasks).await;
     take_collected(&ctx, &mut run, settled);
+    if let Some(scripts) = covered {
+        // The listeners have stopped: fetching the maps is not in the log.
+        let (artifacts, problems) = super::coverage::complete(&page, scripts, clock.deadline).await;
+        run.coverage = Some(artifacts);
+        for problem in problems {
+            run.diagnostics.push(Diagnostic::new(
+                url,
+                format!("{label}: coverage: {problem}"),
+            ));
+        }
+    } else if covering {
+        run.diagnostics.push(Diagnostic::new(
+            url,
+            format!("{label}: the JavaScript coverage could not be taken; unused JavaScript is not measured"),
+        ));
+    }
     close_page(browser, page, context).await;
     run
+}
+
+/// Starts V8's precise coverage before the navigation; whether it started
+/// (a diagnostic says when not).
+async fn start_coverage(ctx: &RunCtx<'_>, run: &mut RunArtifacts, deadline: Instant) -> bool {
+    let started = super::coverage::start(ctx.page, deadline).await;
+    if !started {
+        run.diagnostics.push(Diagnostic::new(
+            ctx.url,
+            format!(
+                "{}: the JavaScript coverage did not start; unused JavaScript is not measured",
+                ctx.label
+            ),
+        ));
+    }
+    started
 }
 
 /// A run's time limits.

@@ -3,6 +3,7 @@
 //! frame's `navigationStart`.
 
 pub mod cls;
+pub mod coverage;
 pub mod dev_server;
 pub mod fcp;
 pub mod heap;
