@@ -31,26 +31,18 @@ pub fn browser_modules(graph: &ModuleGraph) -> Vec<bool> {
     let rsc = g
         .node_weights()
         .any(|n| n.is_project() && n.directive.as_deref() == Some("use client"));
-    let mut queue: VecDeque<NodeIndex> = VecDeque::new();
+    // The production entries that run in the browser, and with React
+    // Server Components every client boundary.
+    let mut queue: VecDeque<NodeIndex> = graph
+        .entries
+        .iter()
+        .filter(|(idx, source, role)| *role == Role::Production && !server_entry(&g[*idx], source))
+        .map(|(idx, _, _)| *idx)
+        .collect();
     if rsc {
-        for (idx, source, role) in &graph.entries {
-            if *role == Role::Production && !server_entry(&g[*idx], source) {
-                queue.push_back(*idx);
-            }
-        }
         queue.extend(g.node_indices().filter(|i| {
             g[*i].role == Role::Production && g[*i].directive.as_deref() == Some("use client")
         }));
-    } else {
-        queue.extend(
-            graph
-                .entries
-                .iter()
-                .filter(|(idx, source, role)| {
-                    *role == Role::Production && !server_entry(&g[*idx], source)
-                })
-                .map(|(idx, _, _)| *idx),
-        );
     }
     while let Some(v) = queue.pop_front() {
         if server[v.index()] || ships[v.index()] {

@@ -269,11 +269,10 @@ pub async fn run_async(
     first
         .budgets
         .extend(report::flow_budgets(&flows, &options.budgets));
-    first.findings.extend(report::flow_findings(
-        flows.iter().map(|(_, f)| f),
-        &options.severities,
-    ));
     first.flows = flows.into_iter().map(|(_, f)| f).collect();
+    first
+        .findings
+        .extend(report::flow_findings(&first.flows, &options.severities));
     first.diagnostics.extend(problems);
     first.diagnostics.sort();
     Ok(first)

@@ -520,16 +520,12 @@ fn step_budgets(flow: &FlowReport, limit: f64) -> Vec<Budget> {
 
 /// The findings of the replayed flows (unnecessary re-renders, suspected
 /// memory leaks), through the vitals registry.
-pub fn flow_findings<'a>(
-    flows: impl IntoIterator<Item = &'a FlowReport>,
-    severities: &Severities,
-) -> Vec<Finding> {
-    let flows: Vec<FlowReport> = flows.into_iter().cloned().collect();
+pub fn flow_findings(flows: &[FlowReport], severities: &Severities) -> Vec<Finding> {
     crate::findings::run_all(
         &crate::findings::Context {
             runs: &[],
             react: &ReactReport::default(),
-            flows: &flows,
+            flows,
             coverage: None,
         },
         severities,

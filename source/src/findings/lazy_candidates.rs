@@ -430,11 +430,12 @@ pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec
     // or a server module's imports never ship (see `crate::browser`).
     let ships = crate::browser::browser_modules(graph);
     let g = &graph.graph;
-    out.retain(|c| {
-        let importer = g.node_indices().find(|i| g[*i].path == c.finding.importer);
-        importer.is_some_and(|i| ships.get(i.index()).copied().unwrap_or(false))
-            && !runtime_package(graph, c)
-    });
+    let shipping: std::collections::HashSet<&str> = g
+        .node_indices()
+        .filter(|i| ships.get(i.index()).copied().unwrap_or(false))
+        .map(|i| g[i].path.as_str())
+        .collect();
+    out.retain(|c| shipping.contains(c.finding.importer.as_str()) && !runtime_package(graph, c));
     out.sort_by(|a, b| {
         b.finding
             .bytes_saved
