@@ -89,14 +89,9 @@ fn window(display: &str, title: &str, wait: Duration) -> String {
     panic!("no window titled {title:?} within {wait:?}");
 }
 
-/// A person opens the search page, clicks into it, tabs to the field,
-/// types two letters (each keystroke blocks 150 ms) and closes the window:
-/// the session is a flow with one step per keystroke, INP over 150 ms,
-/// and the INP budget fails `vitals` (exit 1).
-#[test]
-fn a_headed_session_records_what_a_person_does() {
-    require("xdotool");
-    let x = xvfb();
+/// One session: perfscope in a visible window on `x`, a person's actions,
+/// then the window closed; perfscope's JSON report, or what went wrong.
+fn headed_session(x: &Xvfb) -> Result<serde_json::Value, String> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_perfscope"))
         .args(["vitals", "--path", "/flows/slow-key.html", "--runs", "1"])
         .args(["--headed", "--format", "json"])
@@ -109,7 +104,9 @@ fn a_headed_session_records_what_a_person_does() {
         .expect("perfscope runs");
     // The loads run headless first; then the window opens on the page.
     let w = window(&x.display, "slow keystroke", Duration::from_secs(90));
-    std::thread::sleep(Duration::from_millis(800));
+    // Let the page finish loading and the recording start (a loaded CI
+    // machine is slow).
+    std::thread::sleep(Duration::from_millis(2500));
     let person: [&[&str]; 3] = [
         &["mousemove", "--window", &w, "500", "600", "click", "1"],
         &["key", "--window", &w, "Tab"],
@@ -118,27 +115,48 @@ fn a_headed_session_records_what_a_person_does() {
     for action in person {
         let out = xdotool(&x.display, action);
         assert!(out.status.success(), "xdotool {action:?}: {out:?}");
-        std::thread::sleep(Duration::from_millis(600));
+        std::thread::sleep(Duration::from_millis(1200));
     }
     // Close the window (Chromium's Ctrl+Shift+W). xdotool may report the
     // window gone while it sends the key up: what counts is that it closes.
     let _ = xdotool(&x.display, &["key", "--window", &w, "ctrl+shift+w"]);
     let start = Instant::now();
     while child.try_wait().expect("wait").is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "perfscope did not end after the window closed"
-        );
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            return Err("perfscope did not end after the window closed".into());
+        }
         std::thread::sleep(Duration::from_millis(200));
     }
     let out = child.wait_with_output().expect("output");
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    if out.status.code() != Some(1) {
+        return Err(format!(
+            "exit {:?} (the INP budget should fail): {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("not JSON: {e}"))
+}
+
+/// A person opens the search page, clicks into it, tabs to the field,
+/// types two letters (each keystroke blocks 150 ms) and closes the window:
+/// the session is a flow with one step per keystroke, INP over 150 ms,
+/// and the INP budget fails `vitals` (exit 1).
+#[test]
+fn a_headed_session_records_what_a_person_does() {
+    require("xdotool");
+    let x = xvfb();
+    // Real X input races a busy machine's window focus now and then; the
+    // feature must work in one of two sessions, and both failures are shown.
+    let mut failures = Vec::new();
+    let report = loop {
+        match headed_session(&x) {
+            Ok(report) => break report,
+            Err(e) if failures.is_empty() => failures.push(e),
+            Err(e) => panic!("two sessions failed: {} / {e}", failures[0]),
+        }
+    };
     let flow = report["flows"]
         .as_array()
         .and_then(|f| f.iter().find(|f| f["name"] == "Headed session"))
