@@ -43,6 +43,10 @@ pub struct AnalyzeConfig {
     /// modules (every page and component import qualifies, so it is noisy);
     /// by default only imports of packages (`node_modules`) are candidates.
     pub lazy_first_party: bool,
+    /// Whether every reached file inside installed packages is parsed. By
+    /// default the analysis stops at package boundaries and parses inside a
+    /// package only when a finding needs it (see the `boundary` module).
+    pub parse_packages: bool,
 }
 
 impl Default for AnalyzeConfig {
@@ -57,6 +61,7 @@ impl Default for AnalyzeConfig {
             lazy_min_bytes: 1024,
             lazy_estimate_top: 20,
             lazy_first_party: false,
+            parse_packages: false,
         }
     }
 }

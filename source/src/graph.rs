@@ -172,6 +172,8 @@ pub struct ModuleGraph {
     pub diagnostics: Vec<Diagnostic>,
     /// Parsed facts and minified modules kept between runs.
     pub cache: std::sync::Arc<crate::cache::SourceCache>,
+    /// How far the graph went into installed packages (see [`crate::boundary`]).
+    pub packages: crate::boundary::PackageBoundary,
 }
 
 impl ModuleGraph {
@@ -209,6 +211,32 @@ pub struct BuildOptions {
     pub files: Vec<PathBuf>,
     /// Parsed facts and minified modules kept between runs.
     pub cache: std::sync::Arc<crate::cache::SourceCache>,
+    /// Whether every reached file inside installed packages is parsed
+    /// (`parse_packages`); by default the graph stops at package boundaries.
+    pub parse_packages: bool,
+}
+
+/// Which reached files are parsed (and their imports followed).
+#[derive(Debug, Clone, Default)]
+enum Follow {
+    /// Every file.
+    #[default]
+    All,
+    /// The project's files only: a package's file stays a leaf.
+    Project,
+    /// The project's files and those of these packages (install paths).
+    Packages(std::sync::Arc<std::collections::BTreeSet<String>>),
+}
+
+impl Follow {
+    /// Whether a file of `package` (none: the project's) is followed.
+    fn follows(&self, package: Option<&PackageRef>) -> bool {
+        match (self, package) {
+            (_, None) | (Follow::All, _) => true,
+            (Follow::Project, Some(_)) => false,
+            (Follow::Packages(set), Some(p)) => set.contains(&p.install_path),
+        }
+    }
 }
 
 /// What loading one file produced (computed in parallel).
@@ -559,6 +587,8 @@ struct Registry {
     /// By the path's bytes (paths here are canonical: one spelling each).
     ids: HashMap<std::ffi::OsString, usize>,
     files: Vec<FileInfo>,
+    /// Which files are parsed.
+    follow: Follow,
 }
 
 impl Registry {
@@ -588,7 +618,12 @@ impl Registry {
             .map(|resolution| {
                 resolution.map(|path| {
                     let (id, is_new) = self.intern(root, &path);
-                    if is_new && self.files.get(id).map(|f| f.module_type) == Some(ModuleType::Js) {
+                    if is_new
+                        && self.files.get(id).is_some_and(|f| {
+                            f.module_type == ModuleType::Js
+                                && self.follow.follows(f.package.as_ref())
+                        })
+                    {
                         new.push((id, path));
                     }
                     id
@@ -652,7 +687,12 @@ pub fn build(
     project_files: Vec<String>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> ModuleGraph {
-    let seeds = seed_entries(root, entries, project_files.len());
+    let follow = if options.parse_packages {
+        Follow::All
+    } else {
+        Follow::Project
+    };
+    let seeds = seed_entries(root, entries, project_files.len(), follow);
     let (registry, loaded) = load_reachable(root, resolver, options, seeds.registry, seeds.starts);
     let mut assembly = Assembly::new(root, options, registry, loaded);
     let entry_nodes = assembly.add_entries(entries, &seeds.entry_ids);
@@ -680,7 +720,73 @@ pub fn build(
         package_versions,
         diagnostics,
         cache: options.cache.clone(),
+        packages: crate::boundary::PackageBoundary {
+            active: !options.parse_packages,
+            ..Default::default()
+        },
     }
+}
+
+/// Parses the reached files of `packages` (install paths) that stopped at
+/// the package boundary, and what they import in turn within those packages
+/// and the project, and adds it to the graph. New nodes are appended in a
+/// deterministic order (breadth-first from the boundary nodes, in index
+/// order); the nodes already there keep their indices. Roles and package
+/// versions are computed again.
+pub fn expand(
+    graph: &mut ModuleGraph,
+    packages: &std::collections::BTreeSet<String>,
+    resolver: &ProjectResolver,
+    options: &BuildOptions,
+    project: &ProjectFacts,
+) {
+    let follow = Follow::Packages(std::sync::Arc::new(packages.clone()));
+    let mut registry = Registry {
+        follow: follow.clone(),
+        ..Registry::default()
+    };
+    let mut starts = Vec::new();
+    for idx in graph.graph.node_indices() {
+        let node = &graph.graph[idx];
+        registry
+            .ids
+            .insert(node.abs.as_os_str().to_os_string(), idx.index());
+        registry.files.push(FileInfo {
+            path: PathBuf::new(),
+            rel: String::new(),
+            module_type: node.module_type,
+            package: None,
+        });
+        let stopped = node.module_type == ModuleType::Js
+            && !node.parsed
+            && node.imports.is_empty()
+            && node.package.is_some()
+            && follow.follows(node.package.as_ref());
+        if stopped {
+            starts.push((idx.index(), node.abs.clone()));
+        }
+    }
+    if starts.is_empty() {
+        return;
+    }
+    let root = graph.root.clone();
+    let known = graph.graph.node_count();
+    let (registry, loaded) = load_reachable(&root, resolver, options, registry, starts.clone());
+    let mut assembly = Assembly::new(&root, options, registry, loaded);
+    assembly.graph = std::mem::take(&mut graph.graph);
+    for (i, slot) in assembly.node_of.iter_mut().take(known).enumerate() {
+        *slot = Some(NodeIndex::new(i));
+    }
+    assembly.frontier = starts
+        .into_iter()
+        .map(|(id, _)| (NodeIndex::new(id), id))
+        .collect();
+    assembly.link_all(&mut graph.diagnostics, |path| {
+        load(&root, path, resolver, options)
+    });
+    graph.graph = assembly.graph;
+    assign_roles(&mut graph.graph, &graph.entries);
+    graph.package_versions = package_versions(&graph.graph, |install| project.version_of(install));
 }
 
 /// The entries as the load starts from them.
@@ -697,8 +803,16 @@ struct Seeds {
 /// has a JS extension is loaded even when its real path has none.
 /// `expected_files` (about every project file is usually reached) sizes the
 /// registry.
-fn seed_entries(root: &Path, entries: &[FoundEntry], expected_files: usize) -> Seeds {
-    let mut registry = Registry::default();
+fn seed_entries(
+    root: &Path,
+    entries: &[FoundEntry],
+    expected_files: usize,
+    follow: Follow,
+) -> Seeds {
+    let mut registry = Registry {
+        follow,
+        ..Registry::default()
+    };
     registry.ids.reserve(expected_files);
     registry.files.reserve(expected_files);
     let mut starts: Vec<(usize, PathBuf)> = Vec::new();
@@ -816,17 +930,20 @@ impl<'a> Assembly<'a> {
             return Some(*idx);
         }
         // Each file becomes one node: its info moves into it.
+        let follow = &self.registry.follow;
         let info = self.registry.files.get_mut(id)?;
+        let followed = info.module_type == ModuleType::Js && follow.follows(info.package.as_ref());
         let (bytes, text) = match info.module_type {
-            ModuleType::Js => (0, None),
+            ModuleType::Js if followed => (0, None),
+            // A package's file behind the boundary: its size only.
+            ModuleType::Js | ModuleType::Asset => (
+                std::fs::metadata(&info.path).map(|m| m.len()).unwrap_or(0),
+                None,
+            ),
             // Text the estimate may need; read here, bounded.
             ModuleType::Json | ModuleType::Css => {
                 read_text(&info.path, self.options.max_file_bytes)
             }
-            ModuleType::Asset => (
-                std::fs::metadata(&info.path).map(|m| m.len()).unwrap_or(0),
-                None,
-            ),
         };
         let idx = self.graph.add_node(ModuleNode {
             package: info.package.take(),
@@ -844,7 +961,7 @@ impl<'a> Assembly<'a> {
             role: Role::Tooling,
             text,
         });
-        if info.module_type == ModuleType::Js {
+        if followed {
             self.frontier.push((idx, id));
         }
         if let Some(slot) = self.node_of.get_mut(id) {
@@ -1190,6 +1307,7 @@ pub(crate) mod test_graph {
                     package_versions: BTreeMap::new(),
                     cache: Default::default(),
                     diagnostics: Vec::new(),
+                    packages: Default::default(),
                 },
             }
         }
@@ -1348,7 +1466,7 @@ mod tests {
                 Role::Production,
             ),
         ];
-        let seeds = seed_entries(Path::new("/p"), &entries, 8);
+        let seeds = seed_entries(Path::new("/p"), &entries, 8, Follow::All);
         assert_eq!(seeds.entry_ids, vec![0, 1, 0, 2]);
         assert_eq!(
             seeds.starts,
@@ -1572,7 +1690,7 @@ mod tests {
             "package",
             Role::Tooling,
         )];
-        let seeds = seed_entries(root, &entries, 1);
+        let seeds = seed_entries(root, &entries, 1, Follow::All);
         let loaded = vec![Some(loaded_file(Vec::new()))];
         let mut assembly = Assembly::new(root, &options, seeds.registry, loaded);
         let entry_nodes = assembly.add_entries(&entries, &seeds.entry_ids);

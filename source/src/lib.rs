@@ -12,6 +12,7 @@
 //! findings also type declarations' `/// <reference types>` (see
 //! [`findings`]).
 
+pub mod boundary;
 pub mod browser;
 pub mod build_shares;
 pub mod cache;
@@ -181,6 +182,7 @@ fn gather_graph(
         } else {
             cache::SourceCache::disabled()
         }),
+        parse_packages: options.config.parse_packages,
     };
     let mut graph = graph::build(
         &root,
@@ -205,12 +207,46 @@ fn gather_graph(
             found,
         })
         .collect();
+    parse_where_needed(
+        &mut graph,
+        &layout.repo_root,
+        options,
+        &resolver,
+        &build,
+        project,
+    );
     // The resolver's caches hold an entry per path met: free them beside the
     // findings rather than before them (dropped here if no thread starts).
     let _ = std::thread::Builder::new()
         .name("perfscope-drop".into())
         .spawn(move || drop(resolver));
     Ok(graph)
+}
+
+/// Rounds of parsing inside the packages the findings need (see
+/// [`boundary`]); three rounds at most (the candidates they leave unsized are
+/// left out).
+fn parse_where_needed(
+    graph: &mut graph::ModuleGraph,
+    repo_root: &Path,
+    options: &AnalyzeOptions,
+    resolver: &resolve::ProjectResolver,
+    build: &graph::BuildOptions,
+    project: &ProjectFacts,
+) {
+    if !graph.packages.active {
+        return;
+    }
+    for _ in 0..3 {
+        boundary::read_deps(graph, repo_root);
+        let wanted = boundary::to_parse(graph, options.config.lazy_first_party);
+        if wanted.is_empty() {
+            break;
+        }
+        graph::expand(graph, &wanted, resolver, build, project);
+        graph.packages.expanded.extend(wanted);
+    }
+    boundary::read_deps(graph, repo_root);
 }
 
 /// The report's entries and modules (sorted by path).

@@ -18,7 +18,7 @@
 //! of the static graph from a virtual root joined to all entries gives every
 //! module's exclusive subgraph in one pass.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 use model::analyze::{EdgeKind, LazyCandidate, LazyReason, Role, SavingSource, UseSite};
 use model::{Detail, Finding, FindingKind};
@@ -39,6 +39,10 @@ pub struct Candidate {
     pub finding: LazyCandidate,
     /// The modules that would leave (the dominated subgraph).
     pub modules: Vec<NodeIndex>,
+    /// Packages (install paths) stopped at the package boundary whose code
+    /// is part of the subgraph: its bytes are not all known until they are
+    /// parsed (see [`crate::boundary`]).
+    pub needs: std::collections::BTreeSet<String>,
 }
 
 /// The static-runtime dominator tree: for each module, the modules it dominates.
@@ -49,20 +53,30 @@ struct DomTree {
     reachable: Vec<bool>,
     /// Immediate dominator of each node.
     idom: Vec<Option<usize>>,
+    /// Nodes past the graph's and the root: the packages stopped at the
+    /// boundary, by install path (see [`crate::boundary::virtual_edges`]).
+    virtual_packages: Vec<String>,
 }
 
 fn dominator_tree(graph: &ModuleGraph) -> DomTree {
     let g = &graph.graph;
     let n = g.node_count();
-    let mut stat: DiGraph<(), ()> =
-        DiGraph::with_capacity(n + 1, g.edge_count() + graph.entries.len());
-    for _ in 0..=n {
+    let (virtual_packages, virtual_edges) = crate::boundary::virtual_edges(graph, n + 1);
+    let total = n + 1 + virtual_packages.len();
+    let mut stat: DiGraph<(), ()> = DiGraph::with_capacity(
+        total,
+        g.edge_count() + graph.entries.len() + virtual_edges.len(),
+    );
+    for _ in 0..total {
         stat.add_node(());
     }
     for e in g.edge_references() {
         if e.weight().kind.is_static_runtime() {
             stat.add_edge(e.source(), e.target(), ());
         }
+    }
+    for (from, to) in virtual_edges {
+        stat.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
     }
     let root = NodeIndex::new(n);
     // Only what ships: tests and configs load modules too, but never in
@@ -73,10 +87,13 @@ fn dominator_tree(graph: &ModuleGraph) -> DomTree {
         }
     }
     let doms = simple_fast(&stat, root);
-    let mut children = vec![Vec::new(); n + 1];
-    let mut reachable = vec![false; n + 1];
-    let mut idoms = vec![None; n + 1];
-    for (v, slot) in reachable.iter_mut().enumerate().take(n) {
+    let mut children = vec![Vec::new(); total];
+    let mut reachable = vec![false; total];
+    let mut idoms = vec![None; total];
+    for (v, slot) in reachable.iter_mut().enumerate() {
+        if v == n {
+            continue; // the root
+        }
         if let Some(idom) = doms.immediate_dominator(NodeIndex::new(v)) {
             *slot = true;
             idoms[v] = Some(idom.index());
@@ -89,6 +106,7 @@ fn dominator_tree(graph: &ModuleGraph) -> DomTree {
         children,
         reachable,
         idom: idoms,
+        virtual_packages,
     }
 }
 
@@ -110,17 +128,34 @@ impl DomTree {
         false
     }
 
-    /// `v` and every module it dominates.
-    fn subtree(&self, v: usize) -> Vec<NodeIndex> {
+    /// `v` and every module it dominates, with the packages stopped at the
+    /// boundary whose code is part of it.
+    fn subtree(&self, graph: &ModuleGraph, v: usize) -> (Vec<NodeIndex>, BTreeSet<String>) {
+        let g = &graph.graph;
+        let real = g.node_count();
         let mut out = Vec::new();
+        let mut needs = BTreeSet::new();
         let mut stack = vec![v];
         while let Some(x) = stack.pop() {
-            out.push(NodeIndex::new(x));
+            if let Some(node) = g.node_weight(NodeIndex::new(x)) {
+                out.push(NodeIndex::new(x));
+                if let Some(p) = &node.package
+                    && graph.packages.stopped(&p.install_path)
+                {
+                    needs.insert(p.install_path.clone());
+                }
+            } else if let Some(p) = x
+                .checked_sub(real + 1)
+                .and_then(|k| self.virtual_packages.get(k))
+                && graph.packages.stopped(p)
+            {
+                needs.insert(p.clone());
+            }
             if let Some(c) = self.children.get(x) {
                 stack.extend(c.iter().copied());
             }
         }
-        out
+        (out, needs)
     }
 }
 
@@ -421,8 +456,27 @@ fn from_build(ctx: &Context<'_>, build: &BuildShares, found: &mut Vec<Candidate>
     });
 }
 
-/// All candidates, ranked by bytes saved (then importer, module).
+/// All candidates, ranked by bytes saved (then importer, module). A
+/// candidate whose subgraph holds package code not parsed (the rounds of
+/// [`crate::boundary::to_parse`] ran out) is left out: its saving is not
+/// known.
 pub fn candidates(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<Candidate> {
+    let mut out = sized_or_not(graph, min_bytes, first_party);
+    out.retain(|c| c.needs.is_empty());
+    out
+}
+
+/// The packages stopped at the boundary whose code the candidates' savings
+/// hold (whatever their size: it is not known before they are parsed).
+pub fn packages_needed(graph: &ModuleGraph, first_party: bool) -> BTreeSet<String> {
+    sized_or_not(graph, 0, first_party)
+        .into_iter()
+        .flat_map(|c| c.needs)
+        .collect()
+}
+
+/// The candidates, those whose saving is not fully known included.
+fn sized_or_not(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<Candidate> {
     let tree = dominator_tree(graph);
     let mut out = dynamic_also_static(graph, &tree);
     out.extend(exclusive_subgraphs(graph, &tree, min_bytes, first_party));
@@ -504,7 +558,7 @@ fn dynamic_also_static(graph: &ModuleGraph, tree: &DomTree) -> Vec<Candidate> {
             continue;
         };
         let path = static_path(&parents, module, g.node_count());
-        let modules = tree.subtree(module.index());
+        let (modules, needs) = tree.subtree(graph, module.index());
         out.push(Candidate {
             finding: LazyCandidate {
                 importer: path_of(g, importer),
@@ -522,6 +576,7 @@ fn dynamic_also_static(graph: &ModuleGraph, tree: &DomTree) -> Vec<Candidate> {
                 build_gzip: None,
             },
             modules,
+            needs,
         });
     }
     out
@@ -609,7 +664,7 @@ fn exclusive_subgraph(
     if kept_elsewhere {
         return None;
     }
-    let modules = tree.subtree(child);
+    let (modules, needs) = tree.subtree(graph, child);
     let bytes = bytes_of(g, &modules);
     if bytes < min_bytes {
         return None;
@@ -632,6 +687,7 @@ fn exclusive_subgraph(
             build_gzip: None,
         },
         modules,
+        needs,
     })
 }
 
@@ -835,5 +891,61 @@ mod tests {
         // Parents that loop stop after `limit` steps.
         let looped = [Some(n(1)), Some(n(0))];
         assert_eq!(static_path(&looped, n(0), 2).len(), 3);
+    }
+
+    /// `main.ts` → `a.ts` → package `x`, and `main.ts` → `b.ts` → package
+    /// `y`, whose `package.json` depends on `x`; neither package parsed.
+    fn stopped_app(active: bool) -> ModuleGraph {
+        let mut b = GraphBuilder::new();
+        let main = b.module("src/main.ts", 100);
+        let a = b.module("src/a.ts", 100);
+        let bb = b.module("src/b.ts", 100);
+        let x = b.module("node_modules/x/index.js", 5000);
+        let y = b.module("node_modules/y/index.js", 6000);
+        b.entry(main, Role::Production);
+        let s = EdgeKind::Static;
+        b.import(main, "./a", Some(a), s, UsedNames::All);
+        b.import(main, "./b", Some(bb), s, UsedNames::All);
+        b.import(a, "x", Some(x), s, UsedNames::All);
+        b.import(bb, "y", Some(y), s, UsedNames::All);
+        for n in [x, y] {
+            b.node(n).parsed = false;
+        }
+        let mut graph = b.graph;
+        graph.packages.active = active;
+        let deps = &mut graph.packages.deps;
+        deps.insert("node_modules/y".into(), vec!["node_modules/x".into()]);
+        deps.insert("node_modules/x".into(), Vec::new());
+        graph
+    }
+
+    #[test]
+    fn a_package_another_package_declares_is_never_one_importers_alone() {
+        // Parsing everything found `x` kept by `a.ts` alone: the graph had
+        // no path from `y` to it.
+        let blind = stopped_app(false);
+        let found: Vec<String> = candidates(&blind, 0, false)
+            .iter()
+            .map(|c| c.finding.module.clone())
+            .collect();
+        assert!(found.contains(&"node_modules/x/index.js".to_string()));
+        // At the boundary, `y`'s code may import `x` (it declares it): `x`
+        // is no candidate; `y` is, once it is parsed and sized.
+        let graph = stopped_app(true);
+        let needed: Vec<String> = packages_needed(&graph, false).into_iter().collect();
+        assert_eq!(needed, ["node_modules/y"]);
+        assert!(candidates(&graph, 0, false).is_empty());
+        // Parsed (`y` turned out not to import `x`): `y` is sized and
+        // reported; `x` is now kept by `a.ts` alone, but it is left out
+        // until a next round parses it (its size is not known).
+        let mut parsed = stopped_app(true);
+        parsed.packages.expanded.insert("node_modules/y".into());
+        let found: Vec<String> = candidates(&parsed, 0, false)
+            .iter()
+            .map(|c| c.finding.module.clone())
+            .collect();
+        assert_eq!(found, ["node_modules/y/index.js"]);
+        let needed: Vec<String> = packages_needed(&parsed, false).into_iter().collect();
+        assert_eq!(needed, ["node_modules/x"]);
     }
 }
