@@ -141,8 +141,7 @@ fn resolve_package(root: &Path, repo_root: &Path, from: &Path, name: &str) -> Op
         }
         if d.file_name().is_some_and(|n| n != "node_modules") {
             let candidate = d.join("node_modules").join(name);
-            if candidate.is_dir() {
-                let real = std::fs::canonicalize(&candidate).ok()?;
+            if let Some(real) = real_dir(d, name, &candidate) {
                 if !project::fsx::is_under(&real, repo_root) {
                     return None;
                 }
@@ -153,6 +152,34 @@ fn resolve_package(root: &Path, repo_root: &Path, from: &Path, name: &str) -> Op
         dir = d.parent();
     }
     None
+}
+
+/// The real path of the folder `candidate` (`dir/node_modules/name`, `dir`
+/// real), or `None` when there is no such folder. Only the components below
+/// `dir` are asked about (`lstat`); the path is resolved in full only when one
+/// of them is a symlink (pnpm, `npm link`).
+fn real_dir(dir: &Path, name: &str, candidate: &Path) -> Option<std::path::PathBuf> {
+    let meta = std::fs::symlink_metadata(candidate).ok()?;
+    let mut linked = meta.file_type().is_symlink();
+    if !linked {
+        if !meta.is_dir() {
+            return None;
+        }
+        let mut inner = dir.join("node_modules");
+        let mut parts = vec![inner.clone()];
+        if let Some((scope, _)) = name.split_once('/') {
+            inner.push(scope);
+            parts.push(inner);
+        }
+        linked = parts
+            .iter()
+            .any(|p| std::fs::symlink_metadata(p).map_or(true, |m| m.file_type().is_symlink()));
+    }
+    if !linked {
+        return Some(candidate.to_path_buf());
+    }
+    let real = std::fs::canonicalize(candidate).ok()?;
+    real.is_dir().then_some(real)
 }
 
 /// The packages (install paths) whose reached files must be parsed for the
@@ -331,6 +358,34 @@ mod tests {
                 "node_modules/b",
                 "node_modules/c"
             ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn pnpm_symlinks_resolve_to_the_real_install_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let store = "node_modules/.pnpm";
+        write(
+            &root,
+            &format!("{store}/a@1.0.0/node_modules/a/package.json"),
+            r#"{"dependencies":{"@s/b":"2"}}"#,
+        );
+        write(
+            &root,
+            &format!("{store}/@s+b@2.0.0/node_modules/@s/b/package.json"),
+            "{}",
+        );
+        std::fs::create_dir_all(root.join(format!("{store}/a@1.0.0/node_modules/@s"))).unwrap();
+        std::os::unix::fs::symlink(
+            "../../../@s+b@2.0.0/node_modules/@s/b",
+            root.join(format!("{store}/a@1.0.0/node_modules/@s/b")),
+        )
+        .unwrap();
+        assert_eq!(
+            declared(&root, &root, &format!("{store}/a@1.0.0/node_modules/a")),
+            [format!("{store}/@s+b@2.0.0/node_modules/@s/b")]
         );
     }
 

@@ -174,7 +174,16 @@ pub struct ModuleGraph {
     pub cache: std::sync::Arc<crate::cache::SourceCache>,
     /// How far the graph went into installed packages (see [`crate::boundary`]).
     pub packages: crate::boundary::PackageBoundary,
+    /// The packages each workspace uses and the implicit uses, computed once
+    /// by the dependency findings.
+    pub(crate) dependency_usages: std::sync::OnceLock<DependencyUsages>,
 }
+
+/// Per workspace, the usage of each package and the implicit uses.
+pub(crate) type DependencyUsages = (
+    Vec<crate::findings::dependencies::Packages>,
+    Vec<Vec<crate::plugins::UsedPackage>>,
+);
 
 impl ModuleGraph {
     /// The workspace (its path) that owns a root-relative `path`.
@@ -724,6 +733,7 @@ pub fn build(
             active: !options.parse_packages,
             ..Default::default()
         },
+        dependency_usages: Default::default(),
     }
 }
 
@@ -1308,6 +1318,7 @@ pub(crate) mod test_graph {
                     cache: Default::default(),
                     diagnostics: Vec::new(),
                     packages: Default::default(),
+                    dependency_usages: Default::default(),
                 },
             }
         }

@@ -34,7 +34,7 @@ mod implicit;
 
 /// How one workspace uses one package.
 #[derive(Debug, Clone, Default)]
-struct Usage {
+pub(crate) struct Usage {
     /// Production code imports a value from it (or a config/script that
     /// runs in production names it).
     production: bool,
@@ -89,8 +89,16 @@ pub fn implicit_uses(graph: &ModuleGraph) -> Vec<Vec<UsedPackage>> {
     usages_and_credits(graph).1
 }
 
-/// The usage of every package and the implicit uses among them, per workspace.
+/// The usage of every package and the implicit uses among them, per
+/// workspace: computed once per graph (several findings read it).
 fn usages_and_credits(graph: &ModuleGraph) -> (Vec<Packages>, Vec<Vec<UsedPackage>>) {
+    graph
+        .dependency_usages
+        .get_or_init(|| compute_usages_and_credits(graph))
+        .clone()
+}
+
+fn compute_usages_and_credits(graph: &ModuleGraph) -> (Vec<Packages>, Vec<Vec<UsedPackage>>) {
     let (mut out, builtins) = import_usages(graph);
     let mut credits: Vec<Vec<UsedPackage>> = vec![Vec::new(); out.len()];
     for (ws, facts) in graph.workspaces.iter().enumerate() {
@@ -154,7 +162,7 @@ fn owner(graph: &ModuleGraph, abs: &std::path::Path) -> usize {
 }
 
 /// The usage of each package of one workspace, by name.
-type Packages = BTreeMap<String, Usage>;
+pub(crate) type Packages = BTreeMap<String, Usage>;
 
 /// Per workspace, the packages its project modules import, and whether its
 /// (production, tooling) modules import Node.js built-ins.
@@ -341,6 +349,11 @@ fn peers(graph: &ModuleGraph, ws_dir: Option<&std::path::Path>, package: &str) -
         let Ok(Some(bytes)) = fsx::read_regular(&dir.join("package.json"), 4 * 1024 * 1024) else {
             continue;
         };
+        // Typed, the rest of the manifest is skipped unread; an odd shape
+        // is read as any JSON.
+        if let Ok(peers) = serde_json::from_slice::<Peers>(&bytes) {
+            return peers.required();
+        }
         let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
             continue;
         };
@@ -363,6 +376,34 @@ fn required_peers(json: &serde_json::Value) -> Vec<String> {
         .and_then(|p| p.as_object())
         .map(|m| m.keys().filter(|k| !optional(k)).cloned().collect())
         .unwrap_or_default()
+}
+
+/// The peer dependencies a `package.json` declares (the rest of it skipped
+/// unread).
+#[derive(serde::Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Peers {
+    peer_dependencies: BTreeMap<String, serde::de::IgnoredAny>,
+    peer_dependencies_meta: BTreeMap<String, serde_json::Value>,
+}
+
+impl Peers {
+    /// The `peerDependencies` that `peerDependenciesMeta.<name>.optional`
+    /// does not make optional.
+    fn required(self) -> Vec<String> {
+        let optional = |name: &str| {
+            self.peer_dependencies_meta
+                .get(name)
+                .and_then(|m| m.get("optional"))
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false)
+        };
+        self.peer_dependencies
+            .keys()
+            .filter(|k| !optional(k))
+            .cloned()
+            .collect()
+    }
 }
 
 /// Runs `rule` for every workspace with a `package.json`, tagging findings
@@ -839,6 +880,8 @@ mod tests {
         });
         assert_eq!(required_peers(&json), ["@testing-library/dom", "react"]);
         assert!(required_peers(&serde_json::json!({ "name": "x" })).is_empty());
+        let typed: Peers = serde_json::from_value(json).unwrap();
+        assert_eq!(typed.required(), ["@testing-library/dom", "react"]);
     }
 
     #[test]

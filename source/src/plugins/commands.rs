@@ -401,8 +401,8 @@ pub fn installed_binaries(ctx: &Ctx<'_>) -> BTreeMap<String, String> {
             .chain(&manifest.dev_dependencies)
         {
             for dir in &roots {
-                let json = read_json(&dir.join("node_modules").join(dep).join("package.json"));
-                let names: Vec<String> = match json.as_ref().and_then(|j| j.get("bin")) {
+                let json = read_bin(&dir.join("node_modules").join(dep).join("package.json"));
+                let names: Vec<String> = match json.as_ref().and_then(|j| j.bin.as_ref()) {
                     Some(Value::String(_)) => vec![dep.rsplit('/').next().unwrap_or(dep).into()],
                     Some(Value::Object(map)) => map.keys().cloned().collect(),
                     _ => continue,
@@ -422,7 +422,13 @@ pub fn installed_binaries(ctx: &Ctx<'_>) -> BTreeMap<String, String> {
     out
 }
 
-fn read_json(path: &Path) -> Option<Value> {
+/// The `bin` of a `package.json` (the rest is skipped unread).
+#[derive(serde::Deserialize)]
+struct Bin {
+    bin: Option<Value>,
+}
+
+fn read_bin(path: &Path) -> Option<Bin> {
     let bytes = fsx::read_regular(path, 4 * 1024 * 1024).ok()??;
     serde_json::from_slice(&bytes).ok()
 }
