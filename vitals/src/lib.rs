@@ -318,7 +318,14 @@ impl Measured<'_> {
                     &settings,
                 )
             };
-            pages.push(page_report(page, path.as_deref(), options));
+            let mut page = page_report(page, path.as_deref(), options);
+            if let (Some(spec), true) = (options.shard, artifacts.is_empty()) {
+                page.diagnostics.push(model::Diagnostic::new(
+                    path.as_deref().unwrap_or("/"),
+                    format!("shard {spec} has no run of this page: the pages × runs are spread over the shards, and `perfscope merge` joins them"),
+                ));
+            }
+            pages.push(page);
             kept.push(model::shard::ShardPage {
                 path: path.clone(),
                 runs: facts,

@@ -89,6 +89,17 @@ fn a_shard_alone_is_a_report_of_its_runs() {
     assert_eq!((info.index, info.count, info.runs), (2, 3, 3));
     assert_eq!(second.median_index, Some(0));
     assert_eq!(second.median.as_ref().map(|m| m.index), Some(1));
+    // Shard 4 of 4 holds pairs 3 and 7: no run of the first page, and says so.
+    let (_, fourth) = shard(4, 4);
+    assert_eq!(runs_of(&fourth), vec![vec![], vec![0], vec![1]]);
+    assert!(
+        fourth
+            .diagnostics
+            .iter()
+            .any(|d| d.message.starts_with("shard 4/4 has no run of this page")),
+        "{:?}",
+        fourth.diagnostics
+    );
 }
 
 #[test]
