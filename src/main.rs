@@ -34,6 +34,9 @@ enum Command {
     Check(cmd::check::Args),
     /// Write the HTML, Markdown and JSON reports.
     Report(cmd::report::Args),
+    /// Join the JSON reports of `--shard K/N` runs into one report and write
+    /// the same files as `report`.
+    Merge(cmd::merge::Args),
     /// Compare two JSON reports (baseline and head).
     Diff(cmd::diff::Args),
     /// Print the JSON Schema of `report.json`.
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Vitals(args) => cmd::vitals::run(args, &ctx),
         Command::Check(args) => cmd::check::run(args, &ctx),
         Command::Report(args) => cmd::report::run(args, &ctx),
+        Command::Merge(args) => cmd::merge::run(args, &ctx),
         Command::Diff(args) => cmd::diff::run(args, &ctx),
         Command::Schema(args) => cmd::schema::run(args, &ctx),
         Command::Serve(args) => cmd::serve::run(args, &ctx),

@@ -91,7 +91,7 @@ fn readme_cli_flags_exist() {
     let text = readme();
     let reference = section(&text, "## CLI reference", "## Configuration");
     let commands = [
-        "analyze", "bundle", "vitals", "serve", "report", "check", "diff", "schema",
+        "analyze", "bundle", "vitals", "serve", "report", "check", "merge", "diff", "schema",
     ];
     let mut known = help_flags(&[]);
     for c in commands {

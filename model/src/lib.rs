@@ -23,6 +23,7 @@ pub mod path;
 pub mod progress;
 pub mod report;
 pub mod rule;
+pub mod shard;
 pub mod units;
 pub mod upgrade;
 pub mod vitals;

@@ -69,6 +69,11 @@ pub struct VitalsReport {
     /// not evaluate: listed, never passed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_evaluated: Vec<NotEvaluated>,
+    /// The share of pages × runs this report measured and the facts of its
+    /// runs, when made with `--shard K/N`; `perfscope merge` joins the
+    /// shards into one report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::ShardInfo>,
 }
 
 /// Lighthouse's performance score: each metric's score from its log-normal

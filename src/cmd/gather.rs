@@ -56,6 +56,16 @@ pub struct Inputs {
     /// and 5 for `check`, which judges regressions against the runs' spread).
     #[arg(long)]
     pub runs: Option<usize>,
+    /// Measure only shard K of N (1-based) of the pages × runs in the
+    /// browser (see `perfscope vitals --shard`); join the shards' `report.json`
+    /// with `perfscope merge`.
+    #[arg(long, value_name = "K/N", value_parser = super::vitals::parse_shard)]
+    pub shard: Option<vitals::shard::ShardSpec>,
+    /// Use the browser at this DevTools endpoint (`ws://…`, e.g. a browser
+    /// pool's) instead of launching Chromium; the pages must be reachable
+    /// from it.
+    #[arg(long, value_name = "WS_URL")]
+    pub browser_ws: Option<String>,
     /// Skip brotli sizes (the slow part of the bundle analysis).
     #[arg(long)]
     pub no_brotli: bool,
@@ -296,11 +306,17 @@ fn vitals_part(
         .or(config.vitals.runs)
         .unwrap_or(default_runs)
         .clamp(1, vitals::config::MAX_RUNS);
+    options.shard = inputs.shard;
+    options.browser_ws = inputs.browser_ws.clone();
     options.progress = ctx.progress_sink();
     ctx.progress(format!(
-        "perfscope: measuring {} in Chromium ({} runs)",
+        "perfscope: measuring {} in Chromium ({} runs{})",
         target_name(&target),
-        options.runs
+        options.runs,
+        inputs
+            .shard
+            .map(|s| format!(", shard {s}"))
+            .unwrap_or_default()
     ));
     let mut result = vitals::run(&target, &options);
     if let Ok(report) = &mut result {

@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod check;
 pub mod diff;
 pub mod gather;
+pub mod merge;
 pub mod report;
 pub mod schema;
 pub mod serve;

@@ -73,8 +73,13 @@ pub struct Args {
     /// what you do (clicks, typing, navigations) until you close its
     /// window: the session is reported as a flow, one step per interaction.
     /// Needs a display.
-    #[arg(long, conflicts_with = "browser_ws")]
+    #[arg(long, conflicts_with_all = ["browser_ws", "shard"])]
     pub headed: bool,
+    /// Measure only shard K of N (1-based) of the pages × runs: run `i =
+    /// page × runs + run` belongs to shard `i mod N + 1`; flows replay in
+    /// shard 1. Join the shards' JSON reports with `perfscope merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<vitals::shard::ShardSpec>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -132,6 +137,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             .collect();
     }
     options.headed = args.headed;
+    options.shard = args.shard;
     let document = if let Some(dir) = &args.from_artifacts {
         vitals::from_artifacts(dir, &options)?
     } else {
@@ -190,8 +196,12 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         options.no_sandbox = args.no_sandbox;
         options.save_artifacts = args.save_artifacts.clone();
         let profile = options.profile.with(options.throttling);
+        let share = match options.shard {
+            Some(spec) => format!(" (shard {spec})"),
+            None => String::new(),
+        };
         ctx.progress(format!(
-            "perfscope: loading {input} {} time(s), {} form factor, throttling {}",
+            "perfscope: loading {input} {} time(s){share}, {} form factor, throttling {}",
             options.runs,
             profile_name(options.profile),
             profile.throttling
@@ -211,6 +221,11 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         reporter::terminal::vitals(&report)
     })?;
     Ok(super::gate_exit(&report))
+}
+
+/// `--shard K/N`.
+pub fn parse_shard(text: &str) -> Result<vitals::shard::ShardSpec, String> {
+    vitals::shard::ShardSpec::parse(text)
 }
 
 fn profile_name(profile: ProfileName) -> &'static str {

@@ -13,13 +13,15 @@ use model::vitals::{
     CoverageReport, FlowReport, FlowRun, ReactReport, ScriptUsage, SlowCommit, SlowRender,
 };
 
-use crate::gather::artifacts::{NetworkRecord, RunArtifacts};
+use model::shard::RunFacts;
+
+use crate::gather::artifacts::NetworkRecord;
 use crate::metrics::network;
 
 /// What a vitals finding reads.
 pub struct Context<'a> {
-    /// Every run's artifacts.
-    pub runs: &'a [RunArtifacts],
+    /// Every run's facts, in run order.
+    pub runs: &'a [RunFacts],
     /// React renders merged over the runs.
     pub react: &'a ReactReport,
     /// The replayed flows.
@@ -36,10 +38,39 @@ impl Facts for Vitals {
     type Ctx<'a> = Context<'a>;
 }
 
-/// A network finding computed per run, merged over the runs (first run's
-/// wording kept per key), sorted by key.
-fn per_run(ctx: &Context<'_>, f: fn(&[NetworkRecord]) -> Vec<Finding>) -> Vec<Finding> {
-    let mut out: Vec<Finding> = ctx.runs.iter().flat_map(|r| f(&r.network)).collect();
+/// A finding computed from one run's network log.
+type NetworkRule = fn(&[NetworkRecord]) -> Vec<Finding>;
+
+/// The findings computed from one run's network log, each kind with its
+/// function, in report order.
+const PER_RUN: &[(FindingKind, NetworkRule)] = &[
+    (FindingKind::UncompressedResponses, network::uncompressed),
+    (FindingKind::ShortCache, network::short_cache),
+    (FindingKind::RequestWaterfalls, network::waterfalls),
+    (FindingKind::NPlusOneRequests, network::n_plus_one),
+    (FindingKind::SlowApiCalls, network::slow_api),
+    (FindingKind::FailedRequests, network::failed),
+    (FindingKind::PendingRequests, network::pending),
+];
+
+/// One run's own findings (the enabled kinds of [`PER_RUN`]), kept in its
+/// [`RunFacts`].
+pub fn of_run(network: &[NetworkRecord], severities: &Severities) -> Vec<Finding> {
+    PER_RUN
+        .iter()
+        .filter(|(kind, _)| severities.enabled(*kind))
+        .flat_map(|(_, f)| f(network))
+        .collect()
+}
+
+/// The runs' findings of `kind` merged over the runs (first run's wording
+/// kept per key), sorted by key.
+fn per_run(ctx: &Context<'_>, kind: FindingKind) -> Vec<Finding> {
+    let mut out: Vec<Finding> = ctx
+        .runs
+        .iter()
+        .flat_map(|r| r.findings.iter().filter(|f| f.kind == kind).cloned())
+        .collect();
     out.sort_by(|a, b| a.key.cmp(&b.key));
     out.dedup_by(|a, b| a.key == b.key);
     out
@@ -248,31 +279,31 @@ pub fn unused_javascript_finding(s: &ScriptUsage) -> Finding {
 }
 
 fn uncompressed(ctx: &Context<'_>) -> Vec<Finding> {
-    per_run(ctx, network::uncompressed)
+    per_run(ctx, FindingKind::UncompressedResponses)
 }
 
 fn short_cache(ctx: &Context<'_>) -> Vec<Finding> {
-    per_run(ctx, network::short_cache)
+    per_run(ctx, FindingKind::ShortCache)
 }
 
 fn waterfalls(ctx: &Context<'_>) -> Vec<Finding> {
-    per_run(ctx, network::waterfalls)
+    per_run(ctx, FindingKind::RequestWaterfalls)
 }
 
 fn n_plus_one(ctx: &Context<'_>) -> Vec<Finding> {
-    per_run(ctx, network::n_plus_one)
+    per_run(ctx, FindingKind::NPlusOneRequests)
 }
 
 fn slow_api(ctx: &Context<'_>) -> Vec<Finding> {
-    per_run(ctx, network::slow_api)
+    per_run(ctx, FindingKind::SlowApiCalls)
 }
 
 fn failed(ctx: &Context<'_>) -> Vec<Finding> {
-    per_run(ctx, network::failed)
+    per_run(ctx, FindingKind::FailedRequests)
 }
 
 fn pending(ctx: &Context<'_>) -> Vec<Finding> {
-    per_run(ctx, network::pending)
+    per_run(ctx, FindingKind::PendingRequests)
 }
 
 /// Every vitals finding, in report order.

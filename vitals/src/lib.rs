@@ -27,6 +27,7 @@ pub mod profile;
 pub mod report;
 pub mod score;
 pub mod server;
+pub mod shard;
 pub mod sourcemaps;
 pub mod start;
 
@@ -111,6 +112,9 @@ pub struct VitalsOptions {
     /// Lighthouse CI assertions (from a `lighthouserc`) judged on every
     /// page, with the ones perfscope does not evaluate and what was read.
     pub lighthouse_ci: lighthouse_ci::LighthouseCi,
+    /// Measure only this shard's share of the pages × runs (`--shard K/N`,
+    /// [`shard`]); the report keeps its runs' facts for `perfscope merge`.
+    pub shard: Option<shard::ShardSpec>,
 }
 
 impl Default for VitalsOptions {
@@ -138,6 +142,7 @@ impl Default for VitalsOptions {
             headed: false,
             coverage: true,
             lighthouse_ci: lighthouse_ci::LighthouseCi::default(),
+            shard: None,
         }
     }
 }
@@ -209,12 +214,8 @@ pub async fn run_async(
         Some(server) => Target::Url(server.origin.clone()),
         None => target.clone(),
     };
-    let paths: Vec<Option<String>> = if options.pages.is_empty() {
-        vec![None]
-    } else {
-        options.pages.iter().cloned().map(Some).collect()
-    };
-    let mut reports = Vec::with_capacity(paths.len());
+    let paths = page_paths(options);
+    let mut pages = Vec::with_capacity(paths.len());
     for (i, path) in paths.iter().enumerate() {
         let mut page_options = options.clone();
         let page_target = match (&target, path) {
@@ -225,7 +226,8 @@ pub async fn run_async(
             }
             (t, None) => t.clone(),
         };
-        let artifacts = gather::gather(&page_target, &page_options).await?;
+        let indices = run_indices(options, i, options.runs);
+        let artifacts = gather::gather_runs(&page_target, &page_options, &indices).await?;
         if let Some(dir) = &options.save_artifacts {
             let dir = if paths.len() > 1 {
                 dir.join(format!("page-{}", i + 1))
@@ -234,38 +236,163 @@ pub async fn run_async(
             };
             gather::artifacts::save_all(&dir, &artifacts)?;
         }
-        let mut report = report::build(
-            &artifacts,
-            options.slow_render_ms,
-            &options.budgets,
-            &options.severities,
-        );
-        let (budgets, skipped) = lighthouse_ci::evaluate(&options.lighthouse_ci, &report);
-        report.budgets.extend(budgets);
-        report.not_evaluated = skipped;
-        if let Some(path) = path {
-            for budget in &mut report.budgets {
-                budget.name = format!("{} of {path}", budget.name);
-            }
-            report.path = Some(path.clone());
-        }
-        reports.push(report);
+        pages.push((path.clone(), artifacts));
     }
-    let (flows, problems) = gather::flows(&target, options).await?;
+    let replays = options.shard.is_none_or(|s| s.replays_flows());
+    let (flows, problems) = if replays {
+        gather::flows(&target, options).await?
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let recorded = if options.headed {
         Some(gather::headed(&target, options).await?)
     } else {
         None
     };
+    // A served folder and a started app listen on a free port of their own.
+    let served = matches!(target, Target::Dir(_)) || server.is_some();
     drop(server);
-    let mut first = reports.remove(0);
-    first.pages = reports;
-    add_lighthouse_ci_notes(&mut first, &options.lighthouse_ci);
     let headed_config = config::FlowConfig::file("--headed");
     let mut flows = flows;
     if let Some(session) = recorded {
         flows.push((&headed_config, session));
     }
+    let measured = Measured {
+        pages,
+        flows,
+        problems,
+        served,
+    };
+    Ok(measured.report(options))
+}
+
+/// The pages to measure: the listed ones, else the target itself (`None`).
+fn page_paths(options: &VitalsOptions) -> Vec<Option<String>> {
+    if options.pages.is_empty() {
+        vec![None]
+    } else {
+        options.pages.iter().cloned().map(Some).collect()
+    }
+}
+
+/// The runs of page `page` to make: all of them, or the shard's.
+fn run_indices(options: &VitalsOptions, page: usize, runs: usize) -> Vec<usize> {
+    match options.shard {
+        Some(spec) => spec.runs_of(page, runs),
+        None => (0..runs.max(1)).collect(),
+    }
+}
+
+/// What a measurement gathered: each page's runs, the replayed flows and
+/// the problems of their replays.
+struct Measured<'o> {
+    pages: Vec<(Option<String>, Vec<RunArtifacts>)>,
+    flows: Vec<(&'o config::FlowConfig, model::vitals::FlowReport)>,
+    problems: Vec<model::Diagnostic>,
+    served: bool,
+}
+
+impl Measured<'_> {
+    /// The report (pure): each page's runs computed and combined
+    /// ([`report::combine`]); with `options.shard`, every run's facts kept.
+    fn report(self, options: &VitalsOptions) -> VitalsReport {
+        let sharded = options.shard.is_some();
+        let settings = report::Settings {
+            slow_render_ms: options.slow_render_ms,
+            budgets: &options.budgets,
+            severities: &options.severities,
+        };
+        let mut pages = Vec::with_capacity(self.pages.len());
+        let mut kept = Vec::new();
+        for (path, artifacts) in &self.pages {
+            let facts: Vec<model::shard::RunFacts> = artifacts
+                .iter()
+                .map(|r| report::run_facts(r, &options.severities, sharded))
+                .collect();
+            let page = if sharded {
+                report::combine(&facts, |i| facts.get(i)?.coverage.clone(), &settings)
+            } else {
+                report::combine(
+                    &facts,
+                    |i| artifacts.get(i).and_then(metrics::coverage::report),
+                    &settings,
+                )
+            };
+            let mut page = page_report(page, path.as_deref(), options);
+            if let (Some(spec), true) = (options.shard, artifacts.is_empty()) {
+                page.diagnostics.push(model::Diagnostic::new(
+                    path.as_deref().unwrap_or("/"),
+                    format!("shard {spec} has no run of this page: the pages × runs are spread over the shards, and `perfscope merge` joins them"),
+                ));
+            }
+            pages.push(page);
+            kept.push(model::shard::ShardPage {
+                path: path.clone(),
+                runs: facts,
+            });
+        }
+        let flow_indices = flow_indices(&self.flows, options);
+        let problems = self.problems.clone();
+        let mut first = assemble(pages, self.flows, self.problems, options);
+        if let Some(spec) = options.shard {
+            first.shard = Some(model::shard::ShardInfo {
+                index: spec.index,
+                count: spec.count,
+                plan: shard::plan(options, spec.count),
+                settings: shard::settings(options),
+                runs: options.runs.max(1),
+                pages: kept,
+                served_folder: self.served,
+                flows: flow_indices,
+                flow_diagnostics: problems,
+            });
+        }
+        first
+    }
+}
+
+/// Each replayed flow's index in `options.flows`.
+fn flow_indices(
+    flows: &[(&config::FlowConfig, model::vitals::FlowReport)],
+    options: &VitalsOptions,
+) -> Vec<usize> {
+    flows
+        .iter()
+        .filter_map(|(config, _)| options.flows.iter().position(|c| std::ptr::eq(c, *config)))
+        .collect()
+}
+
+/// A page's report with the Lighthouse CI assertions judged on it and, when
+/// pages were listed, every budget named after its page.
+fn page_report(
+    mut report: VitalsReport,
+    path: Option<&str>,
+    options: &VitalsOptions,
+) -> VitalsReport {
+    let (budgets, skipped) = lighthouse_ci::evaluate(&options.lighthouse_ci, &report);
+    report.budgets.extend(budgets);
+    report.not_evaluated = skipped;
+    if let Some(path) = path {
+        for budget in &mut report.budgets {
+            budget.name = format!("{} of {path}", budget.name);
+        }
+        report.path = Some(path.to_string());
+    }
+    report
+}
+
+/// The measurement's report: the first page's, with the others in
+/// [`VitalsReport::pages`], the Lighthouse CI notes, and the flows with
+/// their budgets, findings and problems.
+fn assemble(
+    mut pages: Vec<VitalsReport>,
+    flows: Vec<(&config::FlowConfig, model::vitals::FlowReport)>,
+    problems: Vec<model::Diagnostic>,
+    options: &VitalsOptions,
+) -> VitalsReport {
+    let mut first = pages.remove(0);
+    first.pages = pages;
+    add_lighthouse_ci_notes(&mut first, &options.lighthouse_ci);
     first
         .budgets
         .extend(report::flow_budgets(&flows, &options.budgets));
@@ -275,7 +402,61 @@ pub async fn run_async(
         .extend(report::flow_findings(&first.flows, &options.severities));
     first.diagnostics.extend(problems);
     first.diagnostics.sort();
-    Ok(first)
+    first
+}
+
+/// Joins the reports of every shard of one measurement into the report an
+/// unsharded measurement makes of the same runs: each page's runs in run
+/// order through [`report::combine`], the Lighthouse CI assertions and
+/// budgets of `options` (the merging configuration, which must be the
+/// shards'), the flows of shard 1. `reports` are named (their files) for
+/// the errors.
+pub fn merge(
+    reports: &[(String, VitalsReport)],
+    options: &VitalsOptions,
+) -> Result<VitalsReport, shard::MergeError> {
+    let shards = shard::check(reports, &shard::settings(options))?;
+    let (_, head, _) = shards[0];
+    let settings = report::Settings {
+        slow_render_ms: options.slow_render_ms,
+        budgets: &options.budgets,
+        severities: &options.severities,
+    };
+    let mut pages = Vec::with_capacity(head.pages.len());
+    for (i, page) in head.pages.iter().enumerate() {
+        let facts = shard::page_runs(&shards, i)?;
+        if facts.len() != head.runs {
+            return Err(shard::MergeError::Inconsistent {
+                name: shards[0].0.to_string(),
+                problem: format!(
+                    "page {} has {} of its {} runs over all the shards",
+                    i + 1,
+                    facts.len(),
+                    head.runs
+                ),
+            });
+        }
+        let report = report::combine(&facts, |i| facts.get(i)?.coverage.clone(), &settings);
+        pages.push(page_report(report, page.path.as_deref(), options));
+    }
+    let (name, _, with_flows) = shards[0];
+    let mut flows = Vec::with_capacity(with_flows.flows.len());
+    for (flow, index) in with_flows.flows.iter().zip(&head.flows) {
+        let config = options
+            .flows
+            .get(*index)
+            .ok_or_else(|| shard::MergeError::Inconsistent {
+                name: name.to_string(),
+                problem: format!("flow {} is not in the configuration", index + 1),
+            })?;
+        flows.push((config, flow.clone()));
+    }
+    Ok(assemble(
+        pages,
+        flows,
+        head.flow_diagnostics.clone(),
+        options,
+    ))
 }
 
 /// `base` (an origin or a URL) with `path` (`/about`, `/#reports`) resolved on it.
@@ -291,21 +472,41 @@ fn join_url(base: &str, path: &str) -> String {
 pub const DEFAULT_RUNS: usize = 3;
 
 /// Recomputes the report from artifacts saved with `save_artifacts`, without
-/// a browser; Lighthouse CI assertions are judged on it too.
+/// a browser; Lighthouse CI assertions are judged on it too. With
+/// `options.pages`, each page's runs are read from `page-<n>/`; with
+/// `options.shard`, only the shard's runs are kept (the runs per page are
+/// the first page's saved runs).
 pub fn from_artifacts(dir: &Path, options: &VitalsOptions) -> Result<VitalsReport, VitalsError> {
-    let artifacts = gather::artifacts::load_all(dir)?;
-    let mut report = report::build(
-        &artifacts,
-        options.slow_render_ms,
-        &options.budgets,
-        &options.severities,
-    );
-    let (budgets, skipped) = lighthouse_ci::evaluate(&options.lighthouse_ci, &report);
-    report.budgets.extend(budgets);
-    report.not_evaluated = skipped;
-    add_lighthouse_ci_notes(&mut report, &options.lighthouse_ci);
-    report.diagnostics.sort();
-    Ok(report)
+    let paths = page_paths(options);
+    let mut pages = Vec::with_capacity(paths.len());
+    let mut options = options.clone();
+    for (i, path) in paths.iter().enumerate() {
+        let page_dir = if paths.len() > 1 {
+            dir.join(format!("page-{}", i + 1))
+        } else {
+            dir.to_path_buf()
+        };
+        let mut artifacts = gather::artifacts::load_all(&page_dir)?;
+        if i == 0 {
+            options.runs = artifacts.len();
+        }
+        if options.shard.is_some() {
+            let keep = run_indices(&options, i, options.runs);
+            artifacts.retain(|a| keep.contains(&a.index));
+        }
+        pages.push((path.clone(), artifacts));
+    }
+    let served = pages
+        .iter()
+        .flat_map(|(_, runs)| runs)
+        .any(|r| r.url.starts_with("http://127.0.0.1:"));
+    let measured = Measured {
+        pages,
+        flows: Vec::new(),
+        problems: Vec::new(),
+        served,
+    };
+    Ok(measured.report(&options))
 }
 
 /// The Lighthouse CI assertions perfscope does not evaluate, once for the

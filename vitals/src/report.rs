@@ -6,6 +6,7 @@ use model::Diagnostic;
 use model::finding::Severities;
 use std::collections::BTreeMap;
 
+use model::shard::RunFacts;
 use model::vitals::{FlowReport, ReactReport, Request, RunMetrics, Spread, VitalsReport};
 use model::{Budget, BudgetOrigin, MetricId, PartId};
 use model::{Finding, FindingKind};
@@ -285,19 +286,77 @@ fn cap_findings(findings: &mut Vec<Finding>, url: &str, diagnostics: &mut Vec<Di
     }
 }
 
-/// The whole report.
+/// What one run contributes to its page's report: its metrics, its own
+/// findings (enabled kinds), its React log, its development server, and,
+/// with `coverage`, its coverage (a shard keeps every run's; an unsharded
+/// report computes only the median run's).
+pub fn run_facts(run: &RunArtifacts, severities: &Severities, coverage: bool) -> RunFacts {
+    let mut diagnostics = run.diagnostics.clone();
+    let metrics = run_metrics(run, &mut diagnostics);
+    RunFacts {
+        url: run.url.clone(),
+        profile: run.profile.clone(),
+        metrics,
+        diagnostics,
+        findings: crate::findings::of_run(&run.network, severities),
+        react: run.react.clone(),
+        coverage: if coverage {
+            coverage::report(run)
+        } else {
+            None
+        },
+        dev_server: dev_server::detect(std::slice::from_ref(run)).map(str::to_string),
+    }
+}
+
+/// The whole report of one page from its runs' artifacts.
 pub fn build(
     runs: &[RunArtifacts],
     slow_render_ms: f64,
     budgets: &VitalsBudgets,
     severities: &Severities,
 ) -> VitalsReport {
-    let mut diagnostics = Vec::new();
-    let mut metrics = Vec::new();
-    for run in runs {
-        diagnostics.extend(run.diagnostics.iter().cloned());
-        metrics.push(run_metrics(run, &mut diagnostics));
-    }
+    let facts: Vec<RunFacts> = runs
+        .iter()
+        .map(|r| run_facts(r, severities, false))
+        .collect();
+    let settings = Settings {
+        slow_render_ms,
+        budgets,
+        severities,
+    };
+    combine(
+        &facts,
+        |i| runs.get(i).and_then(coverage::report),
+        &settings,
+    )
+}
+
+/// What [`combine`] reads of the configuration.
+pub struct Settings<'a> {
+    /// React renders slower than this (self time, ms) are reported.
+    pub slow_render_ms: f64,
+    /// Budgets judged on the median run.
+    pub budgets: &'a VitalsBudgets,
+    /// Severity of each kind of finding.
+    pub severities: &'a Severities,
+}
+
+/// The report of one page from its runs' facts, in run order: Lighthouse's
+/// median run, the spreads, the React renders over every run, the findings
+/// (each key once), the median run's coverage (`coverage_of` its position
+/// in `runs`), budgets and score. The one function behind an unsharded
+/// report and a merge of shards.
+pub fn combine(
+    runs: &[RunFacts],
+    coverage_of: impl Fn(usize) -> Option<model::vitals::CoverageReport>,
+    settings: &Settings<'_>,
+) -> VitalsReport {
+    let mut diagnostics: Vec<Diagnostic> = runs
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().cloned())
+        .collect();
+    let metrics: Vec<RunMetrics> = runs.iter().map(|r| r.metrics.clone()).collect();
     // Only complete runs count: an errored document, a page that never
     // painted or a run cut short is never the median.
     let median_index = median::median_run(
@@ -323,10 +382,9 @@ pub fn build(
         ttfb_ms: spread::spread(&pick(|m| m.ttfb_ms)),
     };
     let logs: Vec<_> = runs.iter().map(|r| &r.react).collect();
-    let react = react::react_report(&logs, slow_render_ms);
-    let coverage = median_index
-        .and_then(|i| runs.get(i))
-        .and_then(coverage::report);
+    let react = react::react_report(&logs, settings.slow_render_ms);
+    let coverage = median_index.and_then(coverage_of);
+    let severities = settings.severities;
     let mut findings = crate::findings::run_all(
         &crate::findings::Context {
             runs,
@@ -337,8 +395,8 @@ pub fn build(
         severities,
     );
     let origin = runs.first().map(|r| r.url.as_str()).unwrap_or("");
-    let dev_server = dev_server::detect(runs);
-    if let Some(server) = dev_server {
+    let dev_server = runs.iter().find_map(|r| r.dev_server.clone());
+    if let Some(server) = &dev_server {
         findings = dev_server::summarise_transfer(findings, server, origin);
         diagnostics.push(Diagnostic::new(
             origin,
@@ -362,7 +420,7 @@ pub fn build(
             "no run produced both FCP and TTI: there is no median run",
         ));
     }
-    let budgets = check_budgets(median_run.as_ref(), &react, budgets);
+    let budgets = check_budgets(median_run.as_ref(), &react, settings.budgets);
     let profile = runs
         .first()
         .map(|r| r.profile.clone())
@@ -385,11 +443,12 @@ pub fn build(
         diagnostics,
         path: None,
         pages: Vec::new(),
-        dev_server: dev_server.map(str::to_string),
+        dev_server,
         flows: Vec::new(),
         coverage,
         performance_score,
         not_evaluated: Vec::new(),
+        shard: None,
     }
 }
 

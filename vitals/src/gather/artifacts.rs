@@ -246,60 +246,7 @@ pub struct ObserverEntries {
     pub load_ms: Option<f64>,
 }
 
-/// What the React DevTools hook recorded.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ReactLog {
-    /// Renderers that called `inject` (React DOM versions and bundle types).
-    #[serde(default)]
-    pub renderers: Vec<ReactRenderer>,
-    /// Commits in order.
-    #[serde(default)]
-    pub commits: Vec<ReactCommit>,
-}
-
-/// A renderer registered with the hook.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ReactRenderer {
-    /// `renderer.version`.
-    #[serde(default)]
-    pub version: Option<String>,
-    /// `renderer.bundleType` (0 production, 1 development).
-    #[serde(default)]
-    pub bundle_type: Option<i64>,
-    /// Renderer package name (`react-dom`).
-    #[serde(default)]
-    pub renderer_package_name: Option<String>,
-}
-
-/// One React commit.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ReactCommit {
-    /// `performance.now()` when the commit was reported.
-    pub at_ms: f64,
-    /// Whether fibers carried `actualDuration` (development or profiling build).
-    pub timed: bool,
-    /// Components that rendered in this commit.
-    #[serde(default)]
-    pub renders: Vec<ReactRender>,
-    /// The commit's render time: the root's `actualDuration`, ms (timed builds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_ms: Option<f64>,
-}
-
-/// One component render inside a commit.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ReactRender {
-    /// Component name.
-    pub name: String,
-    /// `actualDuration` (the component and its rendered children), ms.
-    pub actual_ms: f64,
-    /// Self time: actual minus the rendered children's actual, ms.
-    pub self_ms: f64,
-    /// Why it rendered (`mount`, `props`, `state`, `context`, `parent`),
-    /// when the hook could tell.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub why: Option<String>,
-}
+pub use model::shard::{ReactCommit, ReactLog, ReactRender, ReactRenderer};
 
 /// Writes `run-<index>.json` for every run into `dir` (created if needed).
 pub fn save_all(dir: &Path, runs: &[RunArtifacts]) -> Result<(), VitalsError> {

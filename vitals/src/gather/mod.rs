@@ -55,14 +55,28 @@ pub async fn gather(
     target: &Target,
     options: &VitalsOptions,
 ) -> Result<Vec<RunArtifacts>, VitalsError> {
+    let indices: Vec<usize> = (0..options.runs.max(1)).collect();
+    gather_runs(target, options, &indices).await
+}
+
+/// Makes the runs `indices` (0-based, of a shard: `--shard`) of the target
+/// and returns their artifacts; nothing is served or launched for none.
+pub async fn gather_runs(
+    target: &Target,
+    options: &VitalsOptions,
+    indices: &[usize],
+) -> Result<Vec<RunArtifacts>, VitalsError> {
+    if indices.is_empty() {
+        return Ok(Vec::new());
+    }
     let (server, url) = serve(target, options).await?;
     let mut runs = Vec::new();
-    let total = options.runs.max(1);
+    let total = indices.len();
     options.progress.step("browser runs", 0, total);
-    for index in 0..total {
-        let run = gather_one(&url, options, index).await?;
+    for (n, &index) in indices.iter().enumerate() {
+        let run = gather_one(&url, options, index, n == 0).await?;
         runs.push(run);
-        options.progress.step("browser runs", index + 1, total);
+        options.progress.step("browser runs", n + 1, total);
     }
     drop(server);
     Ok(runs)
@@ -133,6 +147,7 @@ async fn gather_one(
     url: &str,
     options: &VitalsOptions,
     index: usize,
+    first: bool,
 ) -> Result<RunArtifacts, VitalsError> {
     let started = tokio::time::Instant::now();
     // Validated by the callers; clamped here so no input can overflow an instant.
@@ -144,7 +159,8 @@ async fn gather_one(
     let session = match open_session(options, timeout, false).await {
         Ok(session) => session,
         Err(err @ VitalsError::NoBrowser { .. }) => return Err(err),
-        Err(err) if index == 0 => return Err(err),
+        // A browser that never starts fails the measurement on its first run.
+        Err(err) if first => return Err(err),
         Err(err) => {
             return Ok(run::failed_run(
                 index,

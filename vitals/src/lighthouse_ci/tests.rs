@@ -71,6 +71,7 @@ fn report() -> VitalsReport {
         coverage: None,
         performance_score: None,
         not_evaluated: Vec::new(),
+        shard: None,
     }
 }
 
