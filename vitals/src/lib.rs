@@ -108,6 +108,10 @@ pub struct VitalsOptions {
     /// Gather the JavaScript and CSS coverage of each load (unused
     /// JavaScript and CSS at load); on by default.
     pub coverage: bool,
+    /// Gather a sampling CPU profile of each load with its coverage (CPU
+    /// time by script, module and package); on by default, needs
+    /// `coverage`.
+    pub cpu_profile: bool,
     /// Lighthouse CI assertions (from a `lighthouserc`) judged on every
     /// page, with the ones perfscope does not evaluate and what was read.
     pub lighthouse_ci: lighthouse_ci::LighthouseCi,
@@ -137,6 +141,7 @@ impl Default for VitalsOptions {
             flows: Vec::new(),
             headed: false,
             coverage: true,
+            cpu_profile: true,
             lighthouse_ci: lighthouse_ci::LighthouseCi::default(),
         }
     }

@@ -14,8 +14,8 @@ use crate::config::{FlowConfig, VitalsBudgets};
 use crate::gather::artifacts::RunArtifacts;
 use crate::metrics::trace::round;
 use crate::metrics::{
-    PageTrace, cls, coverage, dev_server, fcp, heap, lcp, long_tasks, median, react, spread, tbt,
-    ttfb, tti,
+    PageTrace, cls, coverage, cpu, dev_server, fcp, heap, lcp, long_tasks, median, react, spread,
+    tbt, ttfb, tti,
 };
 
 /// FCP or LCP from the trace and from PerformanceObserver differing by more
@@ -159,6 +159,8 @@ pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> Run
     metrics.dom_content_loaded_ms = dcl.map(|v| round(v, 1));
     metrics.load_ms = observed.load_ms.map(|v| round(v, 1));
     metrics.long_tasks = long_tasks::long_tasks(&page);
+    metrics.main_thread_ms =
+        cpu::run_tasks(run, &page).map(|t| crate::metrics::tasks::main_thread_ms(&t));
     metrics.js_heap_max_bytes = heap::js_heap_max_bytes(run, Some(&page));
     metrics.requests = requests(run, |s| page.ms_from_seconds(s));
     // A page decides how long these lists get: keep the first ones.
@@ -327,6 +329,7 @@ pub fn build(
     let coverage = median_index
         .and_then(|i| runs.get(i))
         .and_then(coverage::report);
+    let cpu = median_index.and_then(|i| runs.get(i)).and_then(cpu::report);
     let mut findings = crate::findings::run_all(
         &crate::findings::Context {
             runs,
@@ -388,6 +391,7 @@ pub fn build(
         dev_server: dev_server.map(str::to_string),
         flows: Vec::new(),
         coverage,
+        cpu,
         performance_score,
         not_evaluated: Vec::new(),
     }
