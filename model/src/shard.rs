@@ -78,6 +78,10 @@ pub struct RunFacts {
     /// report shows the median run's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<CoverageReport>,
+    /// The load's CPU time per script, module and package (kept in shards
+    /// only, as coverage is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<crate::vitals::CpuReport>,
     /// The development server the run's requests came from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dev_server: Option<String>,

@@ -61,6 +61,12 @@ pub struct VitalsReport {
     /// was gathered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<CoverageReport>,
+    /// Where the median run's main-thread time went during the load: boot-up
+    /// time per script (Lighthouse's bootup-time, from the trace) and, when
+    /// the CPU profile was gathered, self and total time per script,
+    /// function, module and package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<CpuReport>,
     /// Lighthouse's performance score of the median run, from Lighthouse
     /// 12's scoring curves for the profile's form factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -296,6 +302,11 @@ pub struct RunMetrics {
     pub js_heap_max_bytes: Option<u64>,
     /// Console errors and uncaught exceptions, in order.
     pub console_errors: Vec<ConsoleError>,
+    /// Main-thread work of the load, ms: every main-thread task's self
+    /// time in the trace (Lighthouse's `mainthread-work-breakdown`), when
+    /// the run recorded its task events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_thread_ms: Option<f64>,
 }
 
 /// A main-thread task of 50 ms or more.
@@ -784,6 +795,133 @@ pub struct SourceUsage {
     pub unused_ratio: f64,
     /// `unused_bytes` scaled to the bytes transferred, with the script's ratio.
     pub wasted_bytes: u64,
+}
+
+/// Where one load's main-thread time went.
+///
+/// Boot-up time is Lighthouse 12.8's `bootup-time`: the trace's main-thread
+/// tasks, each task's self time given to the first script URL it is
+/// attributable to (the script it runs or compiles, the timer's
+/// installer, its stack), split by task group. The profile's times come
+/// from V8's sampling CPU profiler during the load: each sample's interval
+/// counts as self time for the function on top of the stack and as total
+/// time, once, for every function, script, module and package on the
+/// stack; native code counts for the nearest caller with a script, and
+/// each function for the original module its first line maps to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CpuReport {
+    /// The run it was measured in (0-based; the median run).
+    pub run: usize,
+    /// Every main-thread task's self time, ms (Lighthouse's
+    /// `mainthread-work-breakdown`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_thread_ms: Option<f64>,
+    /// Lighthouse's `bootup-time` value: the scripting and parse/compile
+    /// time of the listed URLs, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bootup_ms: Option<f64>,
+    /// The URLs with 50 ms or more of main-thread time, the most first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bootup: Vec<BootupScript>,
+    /// What the sampling CPU profile says, when it was gathered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<CpuSamples>,
+    /// The long tasks (50 ms or more) with what ran in them, from the
+    /// profile's samples inside each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub long_tasks: Vec<LongTaskCpu>,
+}
+
+/// A long task and the code that ran in it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LongTaskCpu {
+    /// Start, ms from navigation start.
+    pub start_ms: f64,
+    /// Duration, ms.
+    pub duration_ms: f64,
+    /// Its top packages and the app's own modules (outside any package),
+    /// the most total time in the task first, at most three.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<CpuTime>,
+}
+
+/// One URL's main-thread time in Lighthouse's `bootup-time`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BootupScript {
+    /// The script's URL (the document's for its own work; `Unattributable`,
+    /// `Browser` or `Browser GC` for work no URL caused).
+    pub url: String,
+    /// All its main-thread time, ms (every task group).
+    pub total_ms: f64,
+    /// Script evaluation, ms.
+    pub scripting_ms: f64,
+    /// Script parsing and compilation, ms.
+    pub parse_compile_ms: f64,
+}
+
+/// The CPU profile of a load, summed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CpuSamples {
+    /// The profiler's sampling interval, µs.
+    pub interval_us: u64,
+    /// How long the profile ran, ms.
+    pub profile_ms: f64,
+    /// Time the main thread was busy in the samples (not idle), ms.
+    pub busy_ms: f64,
+    /// Busy time no script was on the stack for: V8's `(program)` (the
+    /// browser's own work) and `(garbage collector)`, ms.
+    pub program_ms: f64,
+    /// Of which garbage collection, ms.
+    pub gc_ms: f64,
+    /// Scripts by URL, the most total time first.
+    pub scripts: Vec<CpuTime>,
+    /// Original modules through the scripts' source maps (a script without
+    /// a map is its own module; the top level of a bundle, which runs every
+    /// module's top-level statements, is `(top level)`), the most self time
+    /// first, at most 50.
+    pub modules: Vec<CpuTime>,
+    /// The modules summed per npm package, the most total time first.
+    pub packages: Vec<CpuTime>,
+    /// Functions, the most self time first, at most 50.
+    pub functions: Vec<CpuFunction>,
+}
+
+/// Self and total CPU time of a script, module or package.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CpuTime {
+    /// The script's URL, the module's path (normalised, as the source map
+    /// names it) or the package's name.
+    pub name: String,
+    /// The package a module belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// Time its own code was on top of the stack, ms.
+    pub self_ms: f64,
+    /// Time it was anywhere on the stack, ms (counted once per sample).
+    pub total_ms: f64,
+}
+
+/// Self and total CPU time of one function.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CpuFunction {
+    /// Its name (`(anonymous)` when it has none).
+    pub name: String,
+    /// Its script's URL.
+    pub url: String,
+    /// 1-based line of its start in the script.
+    pub line: u64,
+    /// 1-based column of its start.
+    pub column: u64,
+    /// Its original module, through the script's source map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The module's package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// Time it was on top of the stack (with the native code it called), ms.
+    pub self_ms: f64,
+    /// Time it was anywhere on the stack, ms.
+    pub total_ms: f64,
 }
 
 /// What the page used of one stylesheet after the load (Lighthouse's

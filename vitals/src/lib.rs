@@ -109,6 +109,10 @@ pub struct VitalsOptions {
     /// Gather the JavaScript and CSS coverage of each load (unused
     /// JavaScript and CSS at load); on by default.
     pub coverage: bool,
+    /// Gather a sampling CPU profile of each load with its coverage (CPU
+    /// time by script, module and package); on by default, needs
+    /// `coverage`.
+    pub cpu_profile: bool,
     /// Lighthouse CI assertions (from a `lighthouserc`) judged on every
     /// page, with the ones perfscope does not evaluate and what was read.
     pub lighthouse_ci: lighthouse_ci::LighthouseCi,
@@ -141,6 +145,7 @@ impl Default for VitalsOptions {
             flows: Vec::new(),
             headed: false,
             coverage: true,
+            cpu_profile: true,
             lighthouse_ci: lighthouse_ci::LighthouseCi::default(),
             shard: None,
         }
@@ -310,11 +315,25 @@ impl Measured<'_> {
                 .map(|r| report::run_facts(r, &options.severities, sharded))
                 .collect();
             let page = if sharded {
-                report::combine(&facts, |i| facts.get(i)?.coverage.clone(), &settings)
+                report::combine(
+                    &facts,
+                    |i| {
+                        facts
+                            .get(i)
+                            .map(report::MedianRun::kept)
+                            .unwrap_or_default()
+                    },
+                    &settings,
+                )
             } else {
                 report::combine(
                     &facts,
-                    |i| artifacts.get(i).and_then(metrics::coverage::report),
+                    |i| {
+                        artifacts
+                            .get(i)
+                            .map(report::MedianRun::of)
+                            .unwrap_or_default()
+                    },
                     &settings,
                 )
             };
@@ -436,7 +455,16 @@ pub fn merge(
                 ),
             });
         }
-        let report = report::combine(&facts, |i| facts.get(i)?.coverage.clone(), &settings);
+        let report = report::combine(
+            &facts,
+            |i| {
+                facts
+                    .get(i)
+                    .map(report::MedianRun::kept)
+                    .unwrap_or_default()
+            },
+            &settings,
+        );
         pages.push(page_report(report, page.path.as_deref(), options));
     }
     let (name, _, with_flows) = shards[0];

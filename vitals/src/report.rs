@@ -15,8 +15,8 @@ use crate::config::{FlowConfig, VitalsBudgets};
 use crate::gather::artifacts::RunArtifacts;
 use crate::metrics::trace::round;
 use crate::metrics::{
-    PageTrace, cls, coverage, dev_server, fcp, heap, lcp, long_tasks, median, react, spread, tbt,
-    ttfb, tti,
+    PageTrace, cls, coverage, cpu, dev_server, fcp, heap, lcp, long_tasks, median, react, spread,
+    tbt, ttfb, tti,
 };
 
 /// FCP or LCP from the trace and from PerformanceObserver differing by more
@@ -160,6 +160,8 @@ pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> Run
     metrics.dom_content_loaded_ms = dcl.map(|v| round(v, 1));
     metrics.load_ms = observed.load_ms.map(|v| round(v, 1));
     metrics.long_tasks = long_tasks::long_tasks(&page);
+    metrics.main_thread_ms =
+        cpu::run_tasks(run, &page).map(|t| crate::metrics::tasks::main_thread_ms(&t));
     metrics.js_heap_max_bytes = heap::js_heap_max_bytes(run, Some(&page));
     metrics.requests = requests(run, |s| page.ms_from_seconds(s));
     // A page decides how long these lists get: keep the first ones.
@@ -305,6 +307,7 @@ pub fn run_facts(run: &RunArtifacts, severities: &Severities, coverage: bool) ->
         } else {
             None
         },
+        cpu: if coverage { cpu::report(run) } else { None },
         dev_server: dev_server::detect(std::slice::from_ref(run)).map(str::to_string),
     }
 }
@@ -327,9 +330,38 @@ pub fn build(
     };
     combine(
         &facts,
-        |i| runs.get(i).and_then(coverage::report),
+        |i| runs.get(i).map(MedianRun::of).unwrap_or_default(),
         &settings,
     )
+}
+
+/// What the report shows of its median run alone: heavy to compute, so an
+/// unsharded report computes it for that run only (a shard keeps every
+/// run's, as the merge's median is not known yet).
+#[derive(Debug, Clone, Default)]
+pub struct MedianRun {
+    /// The load's JavaScript and CSS coverage.
+    pub coverage: Option<model::vitals::CoverageReport>,
+    /// The load's CPU time per script, module and package.
+    pub cpu: Option<model::vitals::CpuReport>,
+}
+
+impl MedianRun {
+    /// Computed from a run's artifacts.
+    pub fn of(run: &RunArtifacts) -> Self {
+        Self {
+            coverage: coverage::report(run),
+            cpu: cpu::report(run),
+        }
+    }
+
+    /// Kept in a shard's facts of the run.
+    pub fn kept(facts: &RunFacts) -> Self {
+        Self {
+            coverage: facts.coverage.clone(),
+            cpu: facts.cpu.clone(),
+        }
+    }
 }
 
 /// What [`combine`] reads of the configuration.
@@ -349,7 +381,7 @@ pub struct Settings<'a> {
 /// report and a merge of shards.
 pub fn combine(
     runs: &[RunFacts],
-    coverage_of: impl Fn(usize) -> Option<model::vitals::CoverageReport>,
+    median_of: impl Fn(usize) -> MedianRun,
     settings: &Settings<'_>,
 ) -> VitalsReport {
     let mut diagnostics: Vec<Diagnostic> = runs
@@ -383,7 +415,7 @@ pub fn combine(
     };
     let logs: Vec<_> = runs.iter().map(|r| &r.react).collect();
     let react = react::react_report(&logs, settings.slow_render_ms);
-    let coverage = median_index.and_then(coverage_of);
+    let MedianRun { coverage, cpu } = median_index.map(median_of).unwrap_or_default();
     let severities = settings.severities;
     let mut findings = crate::findings::run_all(
         &crate::findings::Context {
@@ -446,6 +478,7 @@ pub fn combine(
         dev_server,
         flows: Vec::new(),
         coverage,
+        cpu,
         performance_score,
         not_evaluated: Vec::new(),
         shard: None,

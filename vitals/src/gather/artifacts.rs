@@ -53,6 +53,73 @@ pub struct RunArtifacts {
     /// gathered, or when the browser gave none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<CoverageArtifacts>,
+    /// V8's sampling CPU profile of the load (`Profiler.start` before the
+    /// navigation, `Profiler.stop` when the run settled), gathered with the
+    /// coverage; `None` in older artifacts or when the browser gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_profile: Option<CpuProfile>,
+    /// The trace's task events of the page's main thread that
+    /// Lighthouse's main-thread tasks are built from:
+    /// complete events of the task groups' names and the top-level tasks,
+    /// and `TimerInstall`, their `args` cut to the URLs, frame and timer id
+    /// the attribution reads. Empty in older artifacts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub task_events: Vec<TraceEvent>,
+}
+
+/// A sampling CPU profile in the DevTools protocol's shape
+/// (`Profiler.Profile`, camelCase, so a profile saved by DevTools or
+/// `Profiler.stop` reads as is).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CpuProfile {
+    /// Every node of the call tree; the first is the root.
+    pub nodes: Vec<ProfileNode>,
+    /// When profiling started, µs (the trace's monotonic clock).
+    pub start_time: f64,
+    /// When profiling ended, µs.
+    pub end_time: f64,
+    /// The node on top of the stack at each sample.
+    #[serde(default)]
+    pub samples: Vec<i64>,
+    /// µs between adjacent samples; the first is from `start_time`.
+    #[serde(default)]
+    pub time_deltas: Vec<i64>,
+}
+
+/// One node of a CPU profile's call tree.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileNode {
+    /// Its id (samples name it).
+    pub id: i64,
+    /// The function.
+    pub call_frame: ProfileFrame,
+    /// Its callees' ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<i64>,
+}
+
+/// A function in a CPU profile (`Runtime.CallFrame`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileFrame {
+    /// Its name (empty for an anonymous function; `(root)`, `(program)`,
+    /// `(idle)`, `(garbage collector)` for V8's own nodes).
+    #[serde(default)]
+    pub function_name: String,
+    /// V8's script id.
+    #[serde(default)]
+    pub script_id: String,
+    /// Its script's URL (empty for native code).
+    #[serde(default)]
+    pub url: String,
+    /// 0-based line of the function's start in the script.
+    #[serde(default)]
+    pub line_number: i64,
+    /// 0-based column (UTF-16 units) of the function's start.
+    #[serde(default)]
+    pub column_number: i64,
 }
 
 /// The load's JavaScript and CSS coverage: V8's precise coverage at

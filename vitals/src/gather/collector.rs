@@ -47,6 +47,8 @@ pub struct Collector {
     pub request_activity: HashMap<String, Instant>,
     pub last_network_activity: Instant,
     pub trace: Vec<TraceEvent>,
+    /// The events main-thread tasks are built from (boot-up time).
+    pub task_events: Vec<TraceEvent>,
     pub trace_complete: bool,
     pub console_errors: Vec<ConsoleError>,
     pub diagnostics: Vec<Diagnostic>,
@@ -86,6 +88,7 @@ impl Collector {
             request_activity: HashMap::new(),
             last_network_activity: Instant::now(),
             trace: Vec::new(),
+            task_events: Vec::new(),
             trace_complete: false,
             children: Vec::new(),
             console_dropped: Default::default(),
@@ -155,6 +158,12 @@ impl Collector {
                         | "v8.evaluateModule"
                         | "TimerFire"
                 ) && dur >= KEPT_SCRIPT_US);
+            let ph = value.get("ph").and_then(|p| p.as_str()).unwrap_or("");
+            if crate::metrics::tasks::is_task_event(name, ph)
+                && let Some(event) = task_event(value)
+            {
+                self.task_events.push(event);
+            }
             if !keep {
                 continue;
             }
@@ -433,6 +442,31 @@ fn apply_response(record: &mut NetworkRecord, response: &Response) {
             .transfer_bytes
             .max(response.encoded_data_length as u64);
     }
+}
+
+/// A task event with its `args` cut to what the attribution reads.
+fn task_event(value: &serde_json::Value) -> Option<TraceEvent> {
+    let num = |key: &str| value.get(key).and_then(|v| v.as_f64());
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    Some(TraceEvent {
+        name: text("name"),
+        cat: String::new(),
+        ph: text("ph"),
+        ts: num("ts")?,
+        dur: num("dur"),
+        pid: value.get("pid").and_then(|v| v.as_i64()).unwrap_or(0),
+        tid: value.get("tid").and_then(|v| v.as_i64()).unwrap_or(0),
+        args: value
+            .get("args")
+            .map(crate::metrics::tasks::trim_args)
+            .unwrap_or(serde_json::Value::Null),
+    })
 }
 
 #[cfg(test)]

@@ -2,12 +2,14 @@
 //! fresh, or reached through `--browser-ws`), a new browser context, the
 //! emulation and throttling of the profile, the init script (React hook and
 //! PerformanceObserver buffers), a DevTools trace around the navigation, the
-//! network, console and dialog events, and the JavaScript and CSS coverage
-//! of the load ([`coverage`]), all saved as [`RunArtifacts`].
+//! network, console and dialog events, the JavaScript and CSS coverage
+//! of the load ([`coverage`]) and its sampling CPU profile ([`cpu`]), all
+//! saved as [`RunArtifacts`].
 
 pub mod artifacts;
 mod collector;
 pub mod coverage;
+pub mod cpu;
 mod critical;
 mod navigation;
 pub mod replay;
@@ -177,7 +179,10 @@ async fn gather_one(
         index,
         deadline,
         options.settle,
-        options.coverage,
+        run::LoadCosts {
+            coverage: options.coverage,
+            cpu_profile: options.cpu_profile,
+        },
     )
     .await;
     if options.browser_ws.is_some() {

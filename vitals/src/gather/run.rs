@@ -121,6 +121,8 @@ pub fn failed_run(
         console_errors: Vec::new(),
         diagnostics: vec![diagnostic],
         coverage: None,
+        cpu_profile: None,
+        task_events: Vec::new(),
     }
 }
 
@@ -198,8 +200,9 @@ async fn until<T>(deadline: Instant, fut: impl Future<Output = T>) -> Option<T> 
 /// diagnostics and the run is marked incomplete.
 ///
 /// The stages, in order: open a page in a fresh context, listen to its
-/// events, set it up, start the JavaScript coverage (when `coverage`) and
-/// the trace, navigate and settle, take the coverage, read the page and end
+/// events, set it up, start the JavaScript coverage (`costs`) and
+/// the CPU profile and the trace, navigate and settle, stop the profile,
+/// take the coverage, read the page and end
 /// the trace, collect what the listeners gathered, read the scripts'
 /// sources and maps and the CSS rule usage, close.
 pub async fn gather_run(
@@ -209,7 +212,7 @@ pub async fn gather_run(
     index: usize,
     deadline: Instant,
     rules: SettleRules,
-    coverage: bool,
+    costs: LoadCosts,
 ) -> RunArtifacts {
     let label = format!("run {}", index + 1);
     let mut run = failed_run(index, url, profile.clone(), Diagnostic::new("", ""));
@@ -239,7 +242,9 @@ pub async fn gather_run(
     let tasks = listen_all(&ctx).await;
 
     prepare(&page, profile, &label, url, &mut run, clock.settle_deadline).await;
-    let covering = coverage && start_coverage(&ctx, &mut run, clock.settle_deadline).await;
+    let covering = costs.coverage && start_coverage(&ctx, &mut run, clock.settle_deadline).await;
+    let profiling =
+        covering && costs.cpu_profile && start_profile(&ctx, &mut run, clock.settle_deadline).await;
     let tracing = start_tracing(&ctx, &mut run, clock.settle_deadline).await;
 
     let navigation_started = Instant::now();
@@ -247,7 +252,17 @@ pub async fn gather_run(
     let settled =
         after_navigation(&ctx, navigated, &mut run, clock, rules, navigation_started).await;
 
-    let covered = match covering && !with(&state, |c| c.crashed).unwrap_or(true) {
+    let alive = !with(&state, |c| c.crashed).unwrap_or(true);
+    if profiling && alive {
+        run.cpu_profile = super::cpu::stop(&page, clock.deadline).await;
+        if run.cpu_profile.is_none() {
+            run.diagnostics.push(Diagnostic::new(
+                url,
+                format!("{label}: the CPU profile could not be taken; CPU time by script and package is not measured"),
+            ));
+        }
+    }
+    let covered = match covering && alive {
         true => super::coverage::take(&page, clock.deadline).await,
         false => None,
     };
@@ -283,6 +298,32 @@ async fn start_coverage(ctx: &RunCtx<'_>, run: &mut RunArtifacts, deadline: Inst
             ctx.url,
             format!(
                 "{}: the JavaScript coverage did not start; unused JavaScript is not measured",
+                ctx.label
+            ),
+        ));
+    }
+    started
+}
+
+/// What a run records of its load's costs beyond the trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadCosts {
+    /// JavaScript and CSS coverage (and the scripts' source maps).
+    pub coverage: bool,
+    /// The sampling CPU profile; only with the coverage (they share the
+    /// Profiler domain, and the profile's modules need the maps).
+    pub cpu_profile: bool,
+}
+
+/// Starts the sampling CPU profile right after the coverage (the Profiler
+/// domain is on); whether it started (a diagnostic says when not).
+async fn start_profile(ctx: &RunCtx<'_>, run: &mut RunArtifacts, deadline: Instant) -> bool {
+    let started = super::cpu::start(ctx.page, deadline).await;
+    if !started {
+        run.diagnostics.push(Diagnostic::new(
+            ctx.url,
+            format!(
+                "{}: the CPU profile did not start; CPU time by script and package is not measured",
                 ctx.label
             ),
         ));
@@ -827,6 +868,13 @@ fn take_collected(ctx: &RunCtx<'_>, run: &mut RunArtifacts, settled: bool) {
         return;
     };
     run.trace_events = std::mem::take(&mut c.trace);
+    run.task_events = std::mem::take(&mut c.task_events);
+    // Only the page's main thread is read (boot-up time): the others'
+    // events would only weigh on the artifacts.
+    if let Some(page) = crate::metrics::PageTrace::find(&run.trace_events) {
+        let (pid, tid) = (page.pid, page.tid);
+        run.task_events.retain(|e| e.pid == pid && e.tid == tid);
+    }
     run.network = c.network_log();
     run.console_errors = c.take_console_errors();
     run.diagnostics.append(&mut c.diagnostics);

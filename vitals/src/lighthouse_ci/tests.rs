@@ -69,6 +69,7 @@ fn report() -> VitalsReport {
         dev_server: None,
         flows: Vec::new(),
         coverage: None,
+        cpu: None,
         performance_score: None,
         not_evaluated: Vec::new(),
         shard: None,

@@ -4,6 +4,7 @@
 
 pub mod cls;
 pub mod coverage;
+pub mod cpu;
 pub mod dev_server;
 pub mod fcp;
 pub mod heap;
@@ -16,6 +17,7 @@ pub mod network;
 pub mod react;
 pub mod spread;
 pub mod step;
+pub mod tasks;
 pub mod tbt;
 pub mod trace;
 pub mod ttfb;
