@@ -39,6 +39,11 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
     let legacy: Vec<String> = LEGACY.iter().map(|s| s.to_string()).collect();
     let config = match ctx.first(&legacy) {
         Some(path) => {
+            found.use_package(
+                "eslint",
+                Role::Tooling,
+                format!("eslint: config {}", ctx.rel(&path)),
+            );
             if super::is_source_path(&path) {
                 found.entry(path.clone(), Role::Tooling, "eslint: config");
             }
