@@ -128,7 +128,8 @@ fn gather_graph(
         files: &files,
         side_files: &side_files,
     };
-    let layout = workspace::discover(project);
+    let mut layout = workspace::discover(project);
+    layout.add_nested_sites(&files);
     diagnostics.extend(layout.diagnostics.iter().cloned());
     let before = diagnostics.len();
     let discovery = entries::find_entries(&layout, &request, &mut diagnostics);

@@ -16,6 +16,7 @@ pub mod commitlint;
 pub mod contentlayer;
 pub mod css;
 pub mod cypress;
+pub mod docusaurus;
 pub mod eslint;
 pub mod html;
 pub mod husky;
@@ -502,6 +503,7 @@ pub const PLUGINS: &[Plugin] = &[
     next::PLUGIN,
     react_router::PLUGIN,
     tanstack::PLUGIN,
+    docusaurus::PLUGIN,
     eslint::PLUGIN,
     prettier::PLUGIN,
     husky::PLUGIN,
