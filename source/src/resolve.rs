@@ -486,8 +486,9 @@ impl ProjectResolver {
                 {
                     return Ok(path);
                 }
+                // A declaration file's imports are declarations too.
                 if !matches!(err, ResolveError::Builtin { .. })
-                    && is_bare(specifier)
+                    && (is_bare(specifier) || is_declaration(from))
                     && let Ok(types) = self.types.resolve_file(from, specifier)
                 {
                     return Ok(types.into_path_buf());

@@ -396,6 +396,35 @@ fn a_docusaurus_site_in_a_folder_of_the_root_package() {
     assert!(others.is_empty(), "{others:#?}");
 }
 
+/// JSDoc types (`{import('x').Y}`, `@import`) in JavaScript files are
+/// type-only imports: the modules, exports and packages they name are used.
+#[test]
+fn javascript_vite_app_typed_with_jsdoc() {
+    run("frameworks/vite-jsdoc");
+    let report = analyze(
+        &fixture("frameworks/vite-jsdoc"),
+        &AnalyzeOptions::default(),
+    )
+    .expect("analyses");
+    let cart = report
+        .modules
+        .iter()
+        .find(|m| m.path == "src/cart.js")
+        .expect("src/cart.js");
+    let type_fest = cart
+        .imports
+        .iter()
+        .find(|i| i.specifier == "type-fest")
+        .expect("the @import tag");
+    assert_eq!(type_fest.kind, model::analyze::EdgeKind::TypeOnly);
+    assert_eq!(type_fest.line, 3);
+    assert_eq!(
+        type_fest.resolved.as_deref(),
+        Some("node_modules/type-fest/index.d.ts")
+    );
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+}
+
 #[test]
 fn plain_package_with_a_root_index() {
     run("frameworks/plain-index");
