@@ -340,7 +340,10 @@ impl ProjectResolver {
         let key = format!(".{subpath}");
         let json = &package.package_json;
         let target = match json.get("exports") {
-            Some(exports) => export_target(exports, &key)?,
+            // A types-only subpath (`"./types": { "types": "./dist/types/index.d.ts" }`)
+            // maps to the source of its declarations.
+            Some(exports) => export_target(exports, &key, pick)
+                .or_else(|| export_target(exports, &key, pick_types))?,
             None if subpath.is_empty() => ["source", "module", "main", "browser"]
                 .iter()
                 .find_map(|f| json.get(*f).and_then(serde_json::Value::as_str))
@@ -661,7 +664,11 @@ const CONDITIONS: &[&str] = &[
 
 /// The target `exports` gives for the subpath `key` (`.`, `./button`),
 /// wildcards (`./lib/*`) included; type declarations are never targets.
-fn export_target(exports: &serde_json::Value, key: &str) -> Option<String> {
+fn export_target(
+    exports: &serde_json::Value,
+    key: &str,
+    pick: fn(&serde_json::Value) -> Option<String>,
+) -> Option<String> {
     use serde_json::Value;
     let subpaths = matches!(exports, Value::Object(map) if map.keys().any(|k| k.starts_with('.')));
     if !subpaths {
@@ -687,6 +694,19 @@ fn export_target(exports: &serde_json::Value, key: &str) -> Option<String> {
         }
     }
     best.map(|(_, target)| target)
+}
+
+/// The `types` target of an `exports` value (conditions nested or not).
+fn pick_types(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => items.iter().find_map(pick_types),
+        Value::Object(map) => ["types", "typings"]
+            .iter()
+            .find_map(|c| map.get(*c).and_then(Value::as_str).map(str::to_string))
+            .or_else(|| map.values().find_map(pick_types)),
+        _ => None,
+    }
 }
 
 /// One target of an `exports` value, by condition preference.

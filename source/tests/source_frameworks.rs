@@ -425,6 +425,79 @@ fn javascript_vite_app_typed_with_jsdoc() {
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
 }
 
+/// A workspace package built to `dist/` (not built here): its `exports`
+/// map to source, a types-only subpath included (for `import type` of a
+/// sibling too), and the targets without any source are one diagnostic.
+#[test]
+fn exports_into_an_unbuilt_dist_map_to_source_with_one_diagnostic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "package.json",
+        r#"{"name":"acme","private":true,"workspaces":["packages/*","apps/*"]}"#,
+    );
+    write(
+        "packages/api/package.json",
+        r#"{"name":"@acme/api","version":"1.0.0","type":"module","exports":{".":{"types":"./dist/index.d.ts","import":"./dist/index.js"},"./types":{"types":"./dist/types/index.d.ts"},"./legacy":"./dist/legacy.js","./compat":{"require":"./dist/compat.cjs"},"./umd":"./dist/api.umd.js","./worker":"./dist/worker.js"}}"#,
+    );
+    write(
+        "packages/api/src/index.ts",
+        "export function getUser(id: string) { return { id }; }\n",
+    );
+    write(
+        "packages/api/src/types/index.ts",
+        "export interface User { id: string }\nexport interface Team { users: User[] }\n",
+    );
+    write(
+        "apps/web/package.json",
+        r#"{"name":"@acme/web","private":true,"dependencies":{"@acme/api":"workspace:*"}}"#,
+    );
+    write(
+        "apps/web/src/main.ts",
+        "import { getUser } from '@acme/api';\nimport type { User } from '@acme/api/types';\nconst user: User = getUser('1');\nconsole.log(user);\n",
+    );
+    let report = analyze(root, &AnalyzeOptions::default()).expect("analyses");
+    let main = report
+        .modules
+        .iter()
+        .find(|m| m.path == "apps/web/src/main.ts")
+        .expect("main");
+    let types = main
+        .imports
+        .iter()
+        .find(|i| i.specifier == "@acme/api/types")
+        .expect("type import");
+    assert_eq!(
+        types.resolved.as_deref(),
+        Some("packages/api/src/types/index.ts")
+    );
+    // `Team`, which no module imports, is public through `./types`.
+    assert!(
+        unused_exports(&report).is_empty(),
+        "{:?}",
+        unused_exports(&report)
+    );
+    let about_api: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.path == "packages/api/package.json")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        about_api,
+        [
+            "4 entry points name files that do not exist, neither built nor as source (not built yet?): `./dist/api.umd.js`, `./dist/compat.cjs`, `./dist/legacy.js` and 1 more"
+        ],
+        "{:#?}",
+        report.diagnostics
+    );
+}
+
 #[test]
 fn plain_package_with_a_root_index() {
     run("frameworks/plain-index");
