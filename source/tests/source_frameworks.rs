@@ -1031,6 +1031,34 @@ fn a_tool_listed_by_another_workspace_runs_in_this_one() {
     assert_eq!(test.role, Role::Tooling);
 }
 
+/// Analysed alone, a workspace without an ESLint config of its own uses the
+/// repository root's, as ESLint does: the plugin it lists for it is used.
+#[test]
+fn one_workspace_is_linted_by_the_repository_root_eslint_config() {
+    let root = fixture("frameworks/yarn-monorepo/apps/web");
+    let analysis = perfscope_source::analyze_full(
+        &project::ProjectFacts::read(&root),
+        &AnalyzeOptions::default(),
+    )
+    .expect("analyses");
+    let unused_dev: Vec<&str> = of(&analysis.report, FindingKind::UnusedDevDependencies)
+        .map(|f| f.subject.as_str())
+        .collect();
+    assert!(unused_dev.is_empty(), "{unused_dev:?}");
+    let credited = |name: &str, why: &str| {
+        analysis.graph.workspaces[0]
+            .found
+            .used
+            .iter()
+            .any(|u| u.name == name && u.why == why)
+    };
+    assert!(credited("eslint-plugin-react-hooks", "eslint: extends"));
+    assert!(credited(
+        "eslint",
+        "eslint: config ../../.eslintrc.json above the workspace"
+    ));
+}
+
 #[test]
 fn yarn_monorepo_scripts_that_leave_their_workspace_and_base_url_imports() {
     use model::analyze::ExplainStatus;
