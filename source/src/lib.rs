@@ -129,7 +129,8 @@ fn gather_graph(
         files: &files,
         side_files: &side_files,
     };
-    let layout = workspace::discover(project);
+    let mut layout = workspace::discover(project);
+    layout.add_nested_sites(&files);
     diagnostics.extend(layout.diagnostics.iter().cloned());
     let before = diagnostics.len();
     let discovery = entries::find_entries(&layout, &request, &mut diagnostics);
@@ -159,9 +160,16 @@ fn gather_graph(
                 .map(|(prefix, target)| (ws.dir.clone(), prefix.clone(), target.clone()))
         })
         .collect();
+    let provided: Vec<(std::path::PathBuf, plugins::Provided)> = layout
+        .workspaces
+        .iter()
+        .zip(&discovery.workspaces)
+        .flat_map(|(ws, found)| found.provided.iter().map(|p| (ws.dir.clone(), p.clone())))
+        .collect();
     let resolver = resolve::ProjectResolver::new(&root)
         .with_workspaces(&layout.repo_root, &layout.packages)
-        .with_aliases(aliases);
+        .with_aliases(aliases)
+        .with_provided(provided.clone());
     let project_files = files.iter().map(|f| graph::relative(&root, f)).collect();
     let build = graph::BuildOptions {
         max_file_bytes: options.config.max_file_bytes,
@@ -215,6 +223,7 @@ fn gather_graph(
         &build,
         project,
     );
+    settle_provided(&mut graph, &provided);
     // The resolver's caches hold an entry per path met: free them beside the
     // findings rather than before them (dropped here if no thread starts).
     let _ = std::thread::Builder::new()
@@ -247,6 +256,49 @@ fn parse_where_needed(
         graph.packages.expanded.extend(wanted);
     }
     boundary::read_deps(graph, repo_root);
+}
+
+/// Imports of what a tool provides when it runs (`contentlayer/generated`)
+/// name no package, and are no problem of the project: their packages are
+/// cleared and the resolver's diagnostics about them dropped. The packages
+/// the provided modules import ([`plugins::Provided::imports`]) are used,
+/// with the role of the modules importing them.
+fn settle_provided(
+    graph: &mut graph::ModuleGraph,
+    provided: &[(std::path::PathBuf, plugins::Provided)],
+) {
+    if provided.is_empty() {
+        return;
+    }
+    graph
+        .diagnostics
+        .retain(|d| !resolve::is_provided(&d.message));
+    let mut credits: Vec<(std::path::PathBuf, String, model::analyze::Role, String)> = Vec::new();
+    for node in graph.graph.node_weights_mut() {
+        let (abs, role, path) = (node.abs.clone(), node.role, node.path.clone());
+        for import in node.imports.iter_mut().filter(|i| i.target.is_none()) {
+            let Some((scope, tool)) = provided.iter().find(|(scope, p)| {
+                project::fsx::is_under(&abs, scope) && p.provides(&abs, &import.fact.specifier)
+            }) else {
+                continue;
+            };
+            import.package = None;
+            for package in &tool.imports {
+                let why = format!(
+                    "{}: the modules it generates for `{}` ({path}) import it",
+                    tool.tool, import.fact.specifier
+                );
+                credits.push((scope.clone(), package.clone(), role, why));
+            }
+        }
+    }
+    credits.sort();
+    credits.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2 == b.2);
+    for (scope, package, role, why) in credits {
+        if let Some(ws) = graph.workspaces.iter_mut().find(|w| w.dir == scope) {
+            ws.found.use_package(&package, role, why);
+        }
+    }
 }
 
 /// The report's entries and modules (sorted by path).

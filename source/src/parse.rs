@@ -297,6 +297,10 @@ fn parse_with(allocator: &Allocator, path: &Path, text: &str) -> FileFacts {
     let bindings = record_imports(record, text, &mut lines, &mut facts);
     record_exports(record, &mut lines, &mut facts);
     record_comment_imports(&ret.program.comments, text, &mut lines, &mut facts);
+    // TypeScript reads JSDoc types only in JavaScript files.
+    if !source_type.is_typescript() {
+        record_jsdoc_imports(&ret.program.comments, text, &mut lines, &mut facts);
+    }
     // JSX (for the implicit `jsx-runtime` import): from the walk when there
     // is one, else from the text (a closing tag or a self-closing one); a
     // walk only for it would cost a fifth of the graph stage.
@@ -553,6 +557,114 @@ fn record_comment_imports(
                 .push(ImportFact::new(specifier, kind, line, used));
         }
     }
+}
+
+/// Stage: the modules JSDoc types import in a JavaScript file (TypeScript
+/// checks JS with them): `{import('x').Y}` in any tag's type and the
+/// `@import { Y } from 'x'` tag. Type-only imports, at the line of each.
+fn record_jsdoc_imports(
+    comments: &[Comment],
+    text: &str,
+    lines: &mut LineIndex,
+    facts: &mut FileFacts,
+) {
+    for comment in comments.iter().filter(|c| c.is_block()) {
+        let start = comment.span.start as usize;
+        let Some(body) = text.get(start..comment.span.end as usize) else {
+            continue;
+        };
+        if !body.starts_with("/**") || !body.contains("import") {
+            continue;
+        }
+        for (at, specifier, used) in jsdoc_imports(body) {
+            let line = lines.line(u32::try_from(start + at).unwrap_or(u32::MAX));
+            facts
+                .imports
+                .push(ImportFact::new(specifier, EdgeKind::TypeOnly, line, used));
+        }
+    }
+}
+
+/// The imports of one JSDoc comment, as (offset in it, specifier, used
+/// names). `import('x')` counts only inside a tag's `{type}` (not in
+/// prose or an `@example`); the name after it (`.Y`) is what it uses,
+/// `typeof import('x')` uses everything.
+fn jsdoc_imports(body: &str) -> Vec<(usize, String, UsedNames)> {
+    static TYPE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    static TAG: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let mut out = Vec::new();
+    if let Some(re) = TYPE
+        .get_or_init(|| {
+            regex::Regex::new(r#"import\(\s*['"]([^'"\s]+)['"]\s*\)(?:\.([A-Za-z_$][\w$]*))?"#).ok()
+        })
+        .as_ref()
+    {
+        for caps in re.captures_iter(body) {
+            let (Some(whole), Some(specifier)) = (caps.get(0), caps.get(1)) else {
+                continue;
+            };
+            let before = &body[..whole.start()];
+            let in_type = match (before.rfind('{'), before.rfind('}')) {
+                (Some(open), Some(close)) => open > close,
+                (Some(_), None) => true,
+                _ => false,
+            };
+            if !in_type {
+                continue;
+            }
+            let used = match caps.get(2) {
+                Some(name) => {
+                    let mut set = NameSet::default();
+                    set.insert(name.as_str().to_string());
+                    UsedNames::Names(set)
+                }
+                None => UsedNames::All,
+            };
+            out.push((whole.start(), specifier.as_str().to_string(), used));
+        }
+    }
+    if let Some(re) = TAG
+        .get_or_init(|| {
+            regex::Regex::new(
+                r#"@import\s+(\{[^}]*\}|\*\s*as\s+[A-Za-z_$][\w$]*|[A-Za-z_$][\w$]*)\s+from\s+['"]([^'"\s]+)['"]"#,
+            )
+            .ok()
+        })
+        .as_ref()
+    {
+        for caps in re.captures_iter(body) {
+            let (Some(whole), Some(what), Some(specifier)) = (caps.get(0), caps.get(1), caps.get(2))
+            else {
+                continue;
+            };
+            out.push((whole.start(), specifier.as_str().to_string(), import_tag_names(what.as_str())));
+        }
+    }
+    out.sort_by_key(|(at, _, _)| *at);
+    out
+}
+
+/// The names an `@import` tag's clause uses: `{ A, B as C }` → `A`, `B`;
+/// `* as ns` → every name; `X` → `default`.
+fn import_tag_names(clause: &str) -> UsedNames {
+    if clause.starts_with('*') {
+        return UsedNames::All;
+    }
+    let mut set = NameSet::default();
+    match clause.strip_prefix('{').and_then(|c| c.strip_suffix('}')) {
+        Some(list) => {
+            for part in list.split(',') {
+                let name = part.split_whitespace().next().unwrap_or("");
+                if !name.is_empty() {
+                    set.insert(name.to_string());
+                }
+            }
+        }
+        None => {
+            set.insert("default".to_string());
+        }
+    }
+    UsedNames::Names(set)
 }
 
 /// The imports one comment (with its delimiters) declares, as (specifier,
@@ -1457,6 +1569,56 @@ export function f(x: unknown) {}
         assert_eq!(comment_imports("/** @jsxImportSource */"), []);
         assert_eq!(comment_imports("/// a plain doc comment"), []);
         assert_eq!(comment_imports("// <reference path=\"x\" />"), []);
+    }
+
+    #[test]
+    fn jsdoc_types_import_modules_type_only() {
+        let found = |body: &str| -> Vec<(String, UsedNames)> {
+            jsdoc_imports(body)
+                .into_iter()
+                .map(|(_, s, u)| (s, u))
+                .collect()
+        };
+        assert_eq!(
+            found("/** @type {import('next').NextConfig} */"),
+            [("next".to_string(), names(&["NextConfig"]))]
+        );
+        assert_eq!(
+            found(
+                "/**\n * @typedef {import(\"./shapes.js\").Point} Point\n * @param {typeof import('./api')} api\n */"
+            ),
+            [
+                ("./shapes.js".to_string(), names(&["Point"])),
+                ("./api".to_string(), UsedNames::All)
+            ]
+        );
+        assert_eq!(
+            found("/** @import { Simplify, Except as E } from 'type-fest' */"),
+            [("type-fest".to_string(), names(&["Simplify", "Except"]))]
+        );
+        assert_eq!(
+            found("/** @import * as api from './api.js' */"),
+            [("./api.js".to_string(), UsedNames::All)]
+        );
+        // Prose and examples are not types.
+        assert_eq!(
+            found(
+                "/** Loads lazily: import('./heavy.js') in a handler.\n * @example\n * const m = await import('x'); */"
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn jsdoc_imports_are_read_in_javascript_only() {
+        let text = "/** @typedef {import('./shapes.js').Point} Point */\nexport const origin = { x: 0, y: 0 };\n";
+        let js = parse_file(Path::new("a.js"), text);
+        assert_eq!(
+            imports_of(&js),
+            [("./shapes.js", EdgeKind::TypeOnly, 1, names(&["Point"]))]
+        );
+        let ts = parse_file(Path::new("a.ts"), text);
+        assert!(ts.imports.is_empty());
     }
 
     #[test]

@@ -10,6 +10,7 @@ use model::diagnostic::quote;
 use oxc_resolver::{ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
 
 use super::listing::{ListingFs, Listings, Lookup};
+use super::plugins::Provided;
 use super::plugins::package::OutDirs;
 use super::workspace::WorkspacePackage;
 
@@ -33,6 +34,10 @@ pub struct ProjectResolver {
     listings: Arc<Listings>,
     with_tsconfig: Resolver,
     without_tsconfig: Resolver,
+    /// As TypeScript resolves a package: the `types` condition and fields,
+    /// declaration files first. Tried when nothing else answers (a package
+    /// or subpath that has only declarations: `import type` of it).
+    types: Resolver,
     /// tsconfig problems already reported (path, message).
     tsconfig_problems: Mutex<Vec<(PathBuf, String)>>,
     /// Broken `package.json` files met while resolving (path, message).
@@ -46,6 +51,9 @@ pub struct ProjectResolver {
     /// files they apply to, prefix such as `@/`, target folder). Tried when
     /// the resolver (tsconfig `paths` included) finds nothing.
     aliases: Vec<(PathBuf, String, PathBuf)>,
+    /// Specifiers a tool provides when it runs, per folder whose files they
+    /// apply to ([`Provided`]): tried when nothing else answers.
+    provided: Vec<(PathBuf, Provided)>,
 }
 
 /// What a resolution depends on besides the specifier: the importer's folder
@@ -143,6 +151,21 @@ fn special_file(from: &Path, specifier: &str) -> Option<PathBuf> {
         .find(|p| special(p))
 }
 
+/// The reason given for a specifier a tool provides when it runs (its
+/// generated output, its build-time aliases); see [`is_provided`].
+pub fn provided_reason(tool: &str) -> String {
+    format!("{tool} provides it when it runs{PROVIDED_MARK}")
+}
+
+/// Ends every [`provided_reason`]; see [`is_provided`].
+const PROVIDED_MARK: &str = " (not a package or a project file)";
+
+/// Whether a diagnostic's message is about a specifier a tool provides:
+/// such a specifier is no problem of the project, and the caller drops it.
+pub fn is_provided(message: &str) -> bool {
+    message.contains(PROVIDED_MARK)
+}
+
 /// Why a specifier did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unresolved {
@@ -178,18 +201,45 @@ impl ProjectResolver {
             tsconfig: None,
             ..options.clone()
         };
+        let types = ResolveOptions {
+            tsconfig: None,
+            condition_names: vec!["types".into(), "import".into(), "default".into()],
+            extensions: DECLARATION_EXTENSIONS
+                .iter()
+                .chain(EXTENSIONS)
+                .map(|e| (*e).to_string())
+                .collect(),
+            extension_alias: vec![
+                (
+                    ".js".into(),
+                    vec![".d.ts".into(), ".ts".into(), ".js".into()],
+                ),
+                (".mjs".into(), vec![".d.mts".into(), ".mjs".into()]),
+                (".cjs".into(), vec![".d.cts".into(), ".cjs".into()]),
+            ],
+            main_fields: vec![
+                "types".into(),
+                "typings".into(),
+                "module".into(),
+                "main".into(),
+            ],
+            alias_fields: Vec::new(),
+            ..options.clone()
+        };
         let listings = Arc::new(Listings::default());
         Self {
             root: root.to_path_buf(),
             boundary: boundary_of(root),
             with_tsconfig: Resolver::new_with_file_system(ListingFs(listings.clone()), options),
             without_tsconfig: Resolver::new_with_file_system(ListingFs(listings.clone()), without),
+            types: Resolver::new_with_file_system(ListingFs(listings.clone()), types),
             listings,
             tsconfig_problems: Mutex::new(Vec::new()),
             manifest_problems: Mutex::new(Vec::new()),
             memo: Mutex::new(Memo::default()),
             workspaces: Vec::new(),
             aliases: Vec::new(),
+            provided: Vec::new(),
         }
     }
 
@@ -218,6 +268,21 @@ impl ProjectResolver {
     pub fn with_aliases(mut self, aliases: Vec<(PathBuf, String, PathBuf)>) -> Self {
         self.aliases = aliases;
         self
+    }
+
+    /// The same resolver with the specifiers tools provide: (scope folder,
+    /// what the tool provides).
+    pub fn with_provided(mut self, provided: Vec<(PathBuf, Provided)>) -> Self {
+        self.provided = provided;
+        self
+    }
+
+    /// The tool that provides `specifier` to the file `from`, if any.
+    fn provider(&self, from: &Path, specifier: &str) -> Option<&'static str> {
+        self.provided
+            .iter()
+            .find(|(scope, p)| project::fsx::is_under(from, scope) && p.provides(from, specifier))
+            .map(|(_, p)| p.tool)
     }
 
     /// `specifier` through the bundler alias of the importer's scope (the
@@ -275,7 +340,10 @@ impl ProjectResolver {
         let key = format!(".{subpath}");
         let json = &package.package_json;
         let target = match json.get("exports") {
-            Some(exports) => export_target(exports, &key)?,
+            // A types-only subpath (`"./types": { "types": "./dist/types/index.d.ts" }`)
+            // maps to the source of its declarations.
+            Some(exports) => export_target(exports, &key, pick)
+                .or_else(|| export_target(exports, &key, pick_types))?,
             None if subpath.is_empty() => ["source", "module", "main", "browser"]
                 .iter()
                 .find_map(|f| json.get(*f).and_then(serde_json::Value::as_str))
@@ -367,6 +435,17 @@ impl ProjectResolver {
     }
 
     fn resolve_unchecked(&self, from: &Path, specifier: &str) -> Result<PathBuf, Unresolved> {
+        match self.resolve_known(from, specifier) {
+            Err(Unresolved::Failed(reason)) => match self.provider(from, specifier) {
+                Some(tool) => Err(Unresolved::Failed(provided_reason(tool))),
+                None => Err(Unresolved::Failed(reason)),
+            },
+            other => other,
+        }
+    }
+
+    /// [`Self::resolve_unchecked`] before the specifiers tools provide.
+    fn resolve_known(&self, from: &Path, specifier: &str) -> Result<PathBuf, Unresolved> {
         if !self.workspaces.is_empty()
             && let Some(path) = self.resolve_workspace(specifier)
         {
@@ -410,8 +489,49 @@ impl ProjectResolver {
                 {
                     return Ok(path);
                 }
-                Err(self.classify(err))
+                // A declaration file's imports are declarations too.
+                if !matches!(err, ResolveError::Builtin { .. })
+                    && (is_bare(specifier) || is_declaration(from))
+                    && let Ok(types) = self.types.resolve_file(from, specifier)
+                {
+                    return Ok(types.into_path_buf());
+                }
+                match self.classify(err) {
+                    Unresolved::Failed(reason) if reason == "not found" => {
+                        Err(Unresolved::Failed(self.not_found(from, specifier)))
+                    }
+                    other => Err(other),
+                }
             }
+        }
+    }
+
+    /// Why a bare `specifier` was not found: "not found" (its package is not
+    /// installed) unless the package is installed where `from` would find
+    /// it and only the subpath is missing.
+    fn not_found(&self, from: &Path, specifier: &str) -> String {
+        let Some(name) = project::packages::bare_package_name(specifier) else {
+            return "not found".to_string();
+        };
+        let inside = |dir: &Path| self.boundary.iter().any(|b| project::fsx::is_under(dir, b));
+        let installed = from
+            .ancestors()
+            .skip(1)
+            .take_while(|dir| inside(dir))
+            .map(|dir| dir.join("node_modules").join(&name).join("package.json"))
+            .find(|manifest| match self.listings.lookup(manifest) {
+                Lookup::Found(super::listing::Kind::File) => true,
+                Lookup::Missing => false,
+                _ => std::fs::metadata(manifest).is_ok_and(|m| m.is_file()),
+            });
+        match installed {
+            Some(manifest) => format!(
+                "`{}` is installed ({}), but has no module `{}`",
+                quote(&name),
+                model::path::display(&self.root, &manifest),
+                quote(specifier)
+            ),
+            _ => "not found".to_string(),
         }
     }
 
@@ -544,7 +664,11 @@ const CONDITIONS: &[&str] = &[
 
 /// The target `exports` gives for the subpath `key` (`.`, `./button`),
 /// wildcards (`./lib/*`) included; type declarations are never targets.
-fn export_target(exports: &serde_json::Value, key: &str) -> Option<String> {
+fn export_target(
+    exports: &serde_json::Value,
+    key: &str,
+    pick: fn(&serde_json::Value) -> Option<String>,
+) -> Option<String> {
     use serde_json::Value;
     let subpaths = matches!(exports, Value::Object(map) if map.keys().any(|k| k.starts_with('.')));
     if !subpaths {
@@ -570,6 +694,19 @@ fn export_target(exports: &serde_json::Value, key: &str) -> Option<String> {
         }
     }
     best.map(|(_, target)| target)
+}
+
+/// The `types` target of an `exports` value (conditions nested or not).
+fn pick_types(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => items.iter().find_map(pick_types),
+        Value::Object(map) => ["types", "typings"]
+            .iter()
+            .find_map(|c| map.get(*c).and_then(Value::as_str).map(str::to_string))
+            .or_else(|| map.values().find_map(pick_types)),
+        _ => None,
+    }
 }
 
 /// One target of an `exports` value, by condition preference.
@@ -691,5 +828,85 @@ mod tests {
         write(&other_root.join("types/index.d.ts"), "");
         let plain = ProjectResolver::new(&other_root);
         assert!(plain.resolve(&other_main, "types").is_err());
+    }
+
+    #[test]
+    fn declarations_only_packages_resolve_and_an_installed_package_is_never_missing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let main = root.join("src/main.ts");
+        write(&main, "");
+        // `next` as installed: `main` names a file the package does not ship
+        // at its root; its root types are `index.d.ts`.
+        write(
+            &root.join("node_modules/next/package.json"),
+            r#"{ "name": "next", "main": "./dist/server/next.js" }"#,
+        );
+        write(&root.join("node_modules/next/index.d.ts"), "");
+        // A types-only subpath.
+        write(
+            &root.join("node_modules/kit/package.json"),
+            r#"{ "name": "kit", "exports": { ".": "./index.js", "./types": { "types": "./dist/types.d.ts" } } }"#,
+        );
+        write(&root.join("node_modules/kit/index.js"), "");
+        write(&root.join("node_modules/kit/dist/types.d.ts"), "");
+        let resolver = ProjectResolver::new(&root);
+        let resolve = |specifier: &str| {
+            resolver
+                .resolve(&main, specifier)
+                .map(|p| model::path::display(&root, &p))
+        };
+        assert_eq!(
+            resolve("next").as_deref(),
+            Ok("node_modules/next/index.d.ts")
+        );
+        assert_eq!(
+            resolve("kit/types").as_deref(),
+            Ok("node_modules/kit/dist/types.d.ts")
+        );
+        assert_eq!(resolve("kit").as_deref(), Ok("node_modules/kit/index.js"));
+        assert_eq!(
+            resolve("next/missing"),
+            Err(Unresolved::Failed(
+                "`next` is installed (node_modules/next/package.json), but has no module `next/missing`"
+                    .into()
+            ))
+        );
+        assert_eq!(
+            resolve("absent"),
+            Err(Unresolved::Failed("not found".into()))
+        );
+    }
+
+    #[test]
+    fn what_a_tool_provides_is_named_as_such() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let page = root.join("app/page.tsx");
+        write(&page, "");
+        let provided = Provided {
+            tool: "contentlayer",
+            specifiers: vec!["contentlayer/generated".into(), "@theme/*".into()],
+            folder: Some(root.join(".contentlayer/generated")),
+            imports: Vec::new(),
+        };
+        let resolver = ProjectResolver::new(&root).with_provided(vec![(root.clone(), provided)]);
+        for specifier in [
+            "contentlayer/generated",
+            "contentlayer/generated/Post",
+            "@theme/Layout",
+            "../.contentlayer/generated",
+        ] {
+            match resolver.resolve(&page, specifier) {
+                Err(Unresolved::Failed(reason)) => {
+                    assert!(is_provided(&reason), "{specifier}: {reason}")
+                }
+                other => panic!("{specifier}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            resolver.resolve(&page, "contentlayer"),
+            Err(Unresolved::Failed("not found".into()))
+        );
     }
 }

@@ -170,6 +170,56 @@ pub fn discover(project: &ProjectFacts) -> Layout {
     }
 }
 
+/// Config file names that make a folder a site of its own (Docusaurus).
+const SITE_CONFIGS: &[&str] = &[
+    "docusaurus.config.js",
+    "docusaurus.config.mjs",
+    "docusaurus.config.cjs",
+    "docusaurus.config.ts",
+    "docusaurus.config.mts",
+];
+
+/// Whether `path` is a site's config file (`docusaurus.config.ts`).
+pub fn is_site_config(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| SITE_CONFIGS.contains(&n))
+}
+
+impl Layout {
+    /// Adds the sites nested in the project without being workspaces: a
+    /// folder under the root with its own `package.json` and a Docusaurus
+    /// config among `files` (`website/docusaurus.config.ts` of a library's
+    /// repository) is analysed as a package of its own, its dependencies
+    /// checked against its `package.json`, as a workspace would be.
+    pub fn add_nested_sites(&mut self, files: &[PathBuf]) {
+        let Some(root) = self.workspaces.first().map(|w| w.dir.clone()) else {
+            return;
+        };
+        let mut dirs: Vec<PathBuf> = files
+            .iter()
+            .filter(|f| is_site_config(f))
+            .filter_map(|f| f.parent().map(Path::to_path_buf))
+            .filter(|dir| *dir != root && !self.workspaces.iter().any(|w| w.dir == *dir))
+            .filter(|dir| std::fs::metadata(dir.join("package.json")).is_ok_and(|m| m.is_file()))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        if dirs.is_empty() {
+            return;
+        }
+        for dir in dirs {
+            let path = model::path::relative(&root, &dir).unwrap_or_default();
+            self.workspaces
+                .push(read_workspace(&dir, path, &mut self.diagnostics));
+        }
+        if let Some((_, rest)) = self.workspaces.split_first_mut() {
+            rest.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        self.monorepo = true;
+    }
+}
+
 fn read_package_json(dir: &Path) -> Option<Value> {
     let bytes = fsx::read_regular(&dir.join("package.json"), 16 * 1024 * 1024).ok()??;
     serde_json::from_slice(&bytes).ok()

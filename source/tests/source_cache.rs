@@ -3,6 +3,9 @@
 //! fixture, a cold run that fills it and a warm run that reads it give the
 //! report a run without it gives; a changed file is parsed again.
 
+mod common;
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 
 use model::analyze::AnalyzeReport;
@@ -19,25 +22,6 @@ fn fixtures() -> Vec<PathBuf> {
     frameworks.sort();
     out.extend(frameworks);
     out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let kind = entry.file_type().unwrap();
-        let target = to.join(entry.file_name());
-        // Another run's cache (a fresh clone has none) would make the
-        // "cold" run warm.
-        if entry.file_name() == ".cache" {
-            continue;
-        }
-        if kind.is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else if kind.is_file() {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The report without timings (the only part that may differ).

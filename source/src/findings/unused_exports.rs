@@ -179,7 +179,13 @@ fn unused<'g>(graph: &'g ModuleGraph, uses: &Uses<'g>) -> Vec<(&'g str, u32, &'g
         // Modules of a sibling workspace (outside the analysed root) may be
         // used by workspaces this run does not see.
         let outside = node.path.starts_with("../") || node.path.starts_with('/');
-        if !node.is_project() || !node.parsed || node.commonjs || uses.all[i] || outside {
+        if !node.is_project()
+            || !node.parsed
+            || node.commonjs
+            || uses.all[i]
+            || outside
+            || generated(graph, &node.abs)
+        {
             continue;
         }
         for export in &node.exports {
@@ -195,6 +201,18 @@ fn unused<'g>(graph: &'g ModuleGraph, uses: &Uses<'g>) -> Vec<(&'g str, u32, &'g
     }
     out.sort();
     out
+}
+
+/// Whether `abs` is in a folder a tool writes (`.contentlayer/generated`):
+/// its modules are the tool's output, not the project's code.
+fn generated(graph: &ModuleGraph, abs: &std::path::Path) -> bool {
+    graph.workspaces.iter().any(|w| {
+        w.found.provided.iter().any(|p| {
+            p.folder
+                .as_ref()
+                .is_some_and(|f| project::fsx::is_under(abs, f))
+        })
+    })
 }
 
 /// The `unused-exports` finding of `name`, exported by `path` at `line`.

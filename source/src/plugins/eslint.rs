@@ -13,9 +13,65 @@ use crate::static_config::{self, Static};
 /// The plugin.
 pub const PLUGIN: Plugin = Plugin {
     name: "eslint",
-    detect: |ctx| ctx.has_tool("eslint"),
+    detect: |ctx| ctx.has_tool("eslint") || inherited(ctx).is_some(),
     run,
 };
+
+/// The config ESLint finds above the workspace when the workspace has none
+/// of its own: the nearest folder up to the repository root holding a flat
+/// or legacy config (ESLint looks upwards from the files it lints).
+fn inherited(ctx: &Ctx<'_>) -> Option<std::path::PathBuf> {
+    let repo = &ctx.layout.repo_root;
+    if ctx.ws.dir == *repo || !project::fsx::is_under(&ctx.ws.dir, repo) || own_config(ctx) {
+        return None;
+    }
+    ctx.ws
+        .dir
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| project::fsx::is_under(dir, repo))
+        .find_map(|dir| {
+            Ctx::config_names("eslint.config")
+                .iter()
+                .map(String::as_str)
+                .chain(LEGACY.iter().copied())
+                .map(|name| dir.join(name))
+                .find(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file()))
+        })
+}
+
+/// Whether the workspace has an ESLint config of its own.
+fn own_config(ctx: &Ctx<'_>) -> bool {
+    ctx.first(&Ctx::config_names("eslint.config")).is_some()
+        || ctx
+            .first(&LEGACY.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .is_some()
+        || ctx
+            .ws
+            .package_json
+            .as_ref()
+            .is_some_and(|j| j.get("eslintConfig").is_some())
+}
+
+/// A config above the workspace counts for it: the packages it names or
+/// imports are used (the file itself is the repository root's entry).
+fn run_inherited(ctx: &Ctx<'_>, path: &std::path::Path, found: &mut Found) {
+    let why = format!("eslint: config {} above the workspace", ctx.rel(path));
+    found.use_package("eslint", Role::Tooling, why.clone());
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with("eslint.config") {
+        let Ok(Some(bytes)) = project::fsx::read_regular(path, 4 * 1024 * 1024) else {
+            return;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        flat_compat(&text, found);
+        for import in crate::parse::parse_file(path, &text).imports {
+            found.use_specifier(&import.specifier, Role::Tooling, why.clone());
+        }
+    } else if let Some(config) = ctx.read_rc(path, found) {
+        legacy_config(&config, found, 0);
+    }
+}
 
 const LEGACY: &[&str] = &[
     ".eslintrc.js",
@@ -28,6 +84,10 @@ const LEGACY: &[&str] = &[
 ];
 
 fn run(ctx: &Ctx<'_>, found: &mut Found) {
+    if let Some(path) = inherited(ctx) {
+        run_inherited(ctx, &path, found);
+        return;
+    }
     if let Some(flat) = ctx.first(&Ctx::config_names("eslint.config")) {
         // ESLint itself reads the config, whatever imports it.
         found.use_package("eslint", Role::Tooling, "eslint: flat config");
@@ -39,6 +99,11 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
     let legacy: Vec<String> = LEGACY.iter().map(|s| s.to_string()).collect();
     let config = match ctx.first(&legacy) {
         Some(path) => {
+            found.use_package(
+                "eslint",
+                Role::Tooling,
+                format!("eslint: config {}", ctx.rel(&path)),
+            );
             if super::is_source_path(&path) {
                 found.entry(path.clone(), Role::Tooling, "eslint: config");
             }

@@ -13,8 +13,10 @@
 pub mod babel;
 pub mod commands;
 pub mod commitlint;
+pub mod contentlayer;
 pub mod css;
 pub mod cypress;
+pub mod docusaurus;
 pub mod eslint;
 pub mod html;
 pub mod husky;
@@ -103,10 +105,69 @@ pub struct Found {
     /// The package of the JSX runtime every JSX file imports (tsconfig
     /// `jsx: react-jsx` → `react`).
     pub jsx_runtime: Option<String>,
+    /// Modules a tool provides when it runs (`contentlayer/generated`,
+    /// Docusaurus's `@theme/…`): never packages, never missing files.
+    pub provided: Vec<Provided>,
     /// Which plugins ran.
     pub plugins: Vec<&'static str>,
     /// Problems met (a config that cannot be read statically...).
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Specifiers a tool answers itself when it runs (its generated output,
+/// its build-time aliases), so that they are neither packages nor files a
+/// fresh clone must have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provided {
+    /// The tool (`contentlayer`).
+    pub tool: &'static str,
+    /// Specifiers, exact (`contentlayer/generated`) or ending in `*`
+    /// (`@theme/*`).
+    pub specifiers: Vec<String>,
+    /// The folder the tool writes them to, when it writes them
+    /// (`.contentlayer/generated`): relative specifiers into it are
+    /// provided too, and its modules are the tool's, never reported.
+    pub folder: Option<PathBuf>,
+    /// Packages the provided modules import (Contentlayer's generated
+    /// modules import `contentlayer/client`): used wherever they are.
+    pub imports: Vec<String>,
+}
+
+impl Provided {
+    /// Whether the tool provides `specifier`, imported from the file `from`.
+    pub fn provides(&self, from: &Path, specifier: &str) -> bool {
+        let named = self.specifiers.iter().any(|s| match s.strip_suffix('*') {
+            Some(prefix) => specifier.starts_with(prefix),
+            None => {
+                specifier == s
+                    || specifier
+                        .strip_prefix(s.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            }
+        });
+        named
+            || self.folder.as_ref().is_some_and(|folder| {
+                (specifier.starts_with("./") || specifier.starts_with("../"))
+                    && from.parent().is_some_and(|dir| {
+                        project::fsx::is_under(&normalize(&dir.join(specifier)), folder)
+                    })
+            })
+    }
+}
+
+/// `path` with `.` and `..` components folded (no file system access).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 impl Found {
@@ -442,11 +503,13 @@ pub const PLUGINS: &[Plugin] = &[
     next::PLUGIN,
     react_router::PLUGIN,
     tanstack::PLUGIN,
+    docusaurus::PLUGIN,
     eslint::PLUGIN,
     prettier::PLUGIN,
     husky::PLUGIN,
     commitlint::PLUGIN,
     lint_staged::PLUGIN,
+    contentlayer::PLUGIN,
     tailwind::PLUGIN,
     postcss::PLUGIN,
     babel::PLUGIN,

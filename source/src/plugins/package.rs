@@ -50,6 +50,7 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
         ),
         _ => {}
     }
+    let mut missing: Vec<(String, String)> = Vec::new();
     for (target, source) in targets {
         if target.contains('*') {
             for file in wildcard_sources(ctx, &dirs, &target) {
@@ -60,14 +61,86 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
         match to_source(&ctx.ws.dir, &dirs, &target) {
             Some(file) => found.entry(file, Role::Production, source),
             None if target.ends_with(".d.ts") || target.ends_with(".json") => {}
-            None => found.diagnostics.push(model::Diagnostic::new(
-                ctx.rel(&ctx.ws.dir.join("package.json")),
-                format!(
-                    "{source} points to `{}`, which does not exist (neither built nor as source; not built yet?)",
-                    model::diagnostic::quote(&target)
-                ),
-            )),
+            None => missing.push((target, source)),
         }
+    }
+    // Types-only subpaths (`"./types": { "types": "./dist/types/index.d.ts" }`)
+    // are public API too: their source, when the project has it.
+    if let Some(exports) = json.get("exports") {
+        let mut declarations = Vec::new();
+        type_targets(exports, &mut declarations);
+        for target in declarations {
+            if let Some(file) = to_source(&ctx.ws.dir, &dirs, &target)
+                && !is_declaration_file(&file)
+            {
+                found.entry(file, Role::Production, "package.json#exports (types)");
+            }
+        }
+    }
+    missing.sort();
+    missing.dedup_by(|a, b| a.0 == b.0);
+    if !missing.is_empty() {
+        found.diagnostics.push(unbuilt(ctx, &missing));
+    }
+}
+
+/// One diagnostic for every target (with the field naming it) found neither
+/// built nor as source: a package whose `dist/` is not built is one problem.
+fn unbuilt(ctx: &Ctx<'_>, missing: &[(String, String)]) -> model::Diagnostic {
+    let path = ctx.rel(&ctx.ws.dir.join("package.json"));
+    if let [(target, source)] = missing {
+        return model::Diagnostic::new(
+            path,
+            format!(
+                "{source} points to `{}`, which does not exist (neither built nor as source; not built yet?)",
+                model::diagnostic::quote(target)
+            ),
+        );
+    }
+    let shown: Vec<String> = missing
+        .iter()
+        .take(3)
+        .map(|(t, _)| format!("`{}`", model::diagnostic::quote(t)))
+        .collect();
+    let more = missing.len() - shown.len();
+    let list = if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    };
+    model::Diagnostic::new(
+        path,
+        format!(
+            "{} entry points name files that do not exist, neither built nor as source (not built yet?): {list}",
+            missing.len()
+        ),
+    )
+}
+
+/// Whether `path` is a declaration file (`x.d.ts`).
+fn is_declaration_file(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts")
+}
+
+/// The `types` (and `typings`) targets of an `exports` value, subpaths and
+/// nested conditions included; wildcards are left to the other targets.
+fn type_targets(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| type_targets(v, out)),
+        Value::Object(map) => {
+            for (key, v) in map {
+                match v {
+                    Value::String(s)
+                        if (key == "types" || key == "typings") && !s.contains('*') =>
+                    {
+                        out.push(s.clone());
+                    }
+                    _ => type_targets(v, out),
+                }
+            }
+        }
+        _ => {}
     }
 }
 

@@ -101,3 +101,24 @@ pub fn lazy_candidates(r: &AnalyzeReport) -> Vec<LazyCandidate> {
         })
         .collect()
 }
+
+/// Copies the fixture folder `from` to `to` (regular files and folders),
+/// without another run's `node_modules/.cache`.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let kind = entry.file_type().unwrap();
+        let target = to.join(entry.file_name());
+        // Another run's cache (a fresh clone has none) would make the
+        // "cold" run warm.
+        if entry.file_name() == ".cache" {
+            continue;
+        }
+        if kind.is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
