@@ -5,7 +5,8 @@
 //! (its path, package and size) whose own imports are not followed. What an
 //! installed package may pull in is known instead from what it declares:
 //! its `dependencies`, `peerDependencies` and `optionalDependencies`,
-//! resolved from its install folder as Node.js resolves them
+//! resolved from its install folder as Node.js resolves them, and the
+//! packages installed in its own `node_modules` folder
 //! ([`PackageBoundary::deps`]).
 //!
 //! Two findings need more than the boundary, and get it by parsing inside
@@ -116,13 +117,43 @@ fn declared(root: &Path, repo_root: &Path, install: &str) -> Vec<String> {
         .chain(declared.peer_dependencies.keys())
         .chain(declared.optional_dependencies.keys())
         .collect();
+    let nested = nested_packages(&dir);
     let mut out: Vec<String> = names
         .into_iter()
+        .chain(nested.iter())
         .filter_map(|name| resolve_package(root, repo_root, &dir, name))
         .filter(|found| found != install)
         .collect();
     out.sort();
     out.dedup();
+    out
+}
+
+/// The packages installed in the package's own `node_modules` folder: a
+/// package manager put them there for it, declared or not.
+fn nested_packages(dir: &Path) -> Vec<String> {
+    let names = |d: &Path| -> Vec<String> {
+        std::fs::read_dir(d)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.'))
+            .collect()
+    };
+    let folder = dir.join("node_modules");
+    let mut out = Vec::new();
+    for name in names(&folder) {
+        if name.starts_with('@') {
+            out.extend(
+                names(&folder.join(&name))
+                    .into_iter()
+                    .map(|inner| format!("{name}/{inner}")),
+            );
+        } else {
+            out.push(name);
+        }
+    }
     out
 }
 

@@ -888,8 +888,9 @@ fn by_id<T>(count: usize, done: Vec<(usize, T)>) -> Vec<Option<T>> {
     slots
 }
 
-/// Packages imported but not installed, by name: (imports, first importer,
-/// its line).
+/// Packages imported but not installed, by name, and imports of installed
+/// packages that failed, keyed `\0specifier\0reason`: (imports, first
+/// importer, its line).
 type Missing = BTreeMap<String, (usize, String, u32)>;
 
 /// The graph being assembled, breadth-first from the entries, out of the
@@ -1161,14 +1162,13 @@ fn diagnose_unresolved(
                 slot.0 += 1;
             }
         }
-        Some(_) if importer.is_project => diagnostics.push(Diagnostic::at_line(
-            importer.rel.clone(),
-            fact.line,
-            format!(
-                "cannot resolve package `{}` ({reason})",
-                quote(&fact.specifier)
-            ),
-        )),
+        Some(_) if importer.is_project => {
+            // One diagnostic per specifier and reason, not per import.
+            let slot = missing
+                .entry(format!("\0{}\0{reason}", fact.specifier))
+                .or_insert_with(|| (0, importer.rel.clone(), fact.line));
+            slot.0 += 1;
+        }
         Some(_) => {}
         // React Router's generated route types (`./+types/x`) exist only
         // after `react-router typegen`.
@@ -1185,7 +1185,21 @@ fn diagnose_unresolved(
 fn missing_package_diagnostics(missing: Missing) -> Vec<Diagnostic> {
     missing
         .into_iter()
-        .map(|(name, (count, first, line))| {
+        .map(|(key, (count, first, line))| {
+            let imports = if count == 1 { "" } else { "s" };
+            if let Some((specifier, reason)) =
+                key.strip_prefix('\0').and_then(|k| k.split_once('\0'))
+            {
+                return Diagnostic::at_line(
+                    first,
+                    line,
+                    format!(
+                        "cannot resolve package `{}` ({reason}; {count} import{imports})",
+                        quote(specifier)
+                    ),
+                );
+            }
+            let name = key;
             Diagnostic::at_line(
                 first,
                 line,
@@ -1739,17 +1753,33 @@ mod tests {
                 );
             }
         }
+        // Twice more from the project: still one diagnostic, with a count.
+        for _ in 0..2 {
+            diagnose_unresolved(
+                &project,
+                &fact,
+                Some("y"),
+                "exports field does not export it",
+                &mut missing,
+                &mut diagnostics,
+            );
+        }
+        assert!(diagnostics.is_empty());
+        assert_eq!(missing.get("y"), Some(&(1, "src/a.ts".to_string(), 7)));
         assert_eq!(
-            missing,
-            Missing::from([("y".to_string(), (1, "src/a.ts".to_string(), 7))])
-        );
-        assert_eq!(
-            messages(&diagnostics),
-            [(
-                "src/a.ts",
-                Some(7),
-                "cannot resolve package `y/sub` (exports field does not export it)"
-            )]
+            messages(&missing_package_diagnostics(missing)),
+            [
+                (
+                    "src/a.ts",
+                    Some(7),
+                    "cannot resolve package `y/sub` (exports field does not export it; 3 imports)"
+                ),
+                (
+                    "src/a.ts",
+                    Some(7),
+                    "package `y` is not installed (1 import); its modules are not analysed"
+                )
+            ]
         );
     }
 
