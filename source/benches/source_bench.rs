@@ -243,6 +243,11 @@ fn node_modules(root: &Path) -> Vec<String> {
         &root.join("node_modules/react/index.js"),
         "export function useState(v) { return [v, () => {}]; }\nexport default {};\n",
     );
+    // As the real package has it: what `jsx: react-jsx` files import.
+    write(
+        &root.join("node_modules/react/jsx-runtime.js"),
+        "export function jsx(type, props) { return { type, props }; }\nexport const jsxs = jsx;\nexport const Fragment = Symbol.for('react.fragment');\n",
+    );
     deps
 }
 
