@@ -14,7 +14,9 @@
 //! is built, in rounds until nothing new is needed:
 //! - a lazy-loading candidate saves the bytes of the package code only it
 //!   pulls in: the packages its dominated subgraph holds are parsed (the
-//!   framework runtimes never are: they are never candidates);
+//!   framework runtimes never are: they are never candidates); not when a
+//!   build with source maps for all its JavaScript was analysed too: what
+//!   the build ships of those packages is their saving;
 //! - a duplicate package is a copy production code really reaches: when the
 //!   declared dependencies reach a package name at two install folders,
 //!   those copies and the packages that declare a path to them are parsed.
@@ -214,12 +216,18 @@ fn real_dir(dir: &Path, name: &str, candidate: &Path) -> Option<std::path::PathB
 }
 
 /// The packages (install paths) whose reached files must be parsed for the
-/// findings to be exact, that are not parsed yet.
-pub fn to_parse(graph: &ModuleGraph, first_party: bool) -> BTreeSet<String> {
+/// findings to be exact, that are not parsed yet. `lazy`: the lazy
+/// candidates' savings need them (not when a build's source maps give what
+/// the build ships of each package).
+pub fn to_parse(graph: &ModuleGraph, first_party: bool, lazy: bool) -> BTreeSet<String> {
     if !graph.packages.active {
         return BTreeSet::new();
     }
-    let mut out = crate::findings::lazy_candidates::packages_needed(graph, first_party);
+    let mut out = if lazy {
+        crate::findings::lazy_candidates::packages_needed(graph, first_party)
+    } else {
+        BTreeSet::new()
+    };
     out.extend(duplicate_paths(graph));
     out.retain(|p| graph.packages.stopped(p));
     out
@@ -432,5 +440,65 @@ mod tests {
             r#"{"dependencies":{"evil":"1","../x":"1"}}"#,
         );
         assert!(declared(&repo, &repo, "node_modules/a").is_empty());
+    }
+
+    /// The lazy candidate of `report` whose module is `module`.
+    fn candidate<'r>(
+        report: &'r model::analyze::AnalyzeReport,
+        module: &str,
+    ) -> &'r model::analyze::LazyCandidate {
+        report
+            .findings
+            .iter()
+            .find_map(|f| match &f.detail {
+                model::Detail::Lazy(c) if c.module == module => Some(c),
+                _ => None,
+            })
+            .expect("the candidate")
+    }
+
+    #[test]
+    fn a_build_with_source_maps_sizes_a_candidate_whose_package_is_not_parsed() {
+        use crate::build_shares::{BuildShares, Share};
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/source/production-values");
+        let project = project::ProjectFacts::read(&root);
+        let esm = "node_modules/date-fns-tz/dist/esm";
+        let (entry, inner) = (
+            format!("{esm}/index.js"),
+            format!("{esm}/formatInTimeZone/index.js"),
+        );
+        let share = |raw, gzip| Share { raw, gzip };
+        let build = BuildShares::mapped(&[
+            ("src/Orders.tsx", share(900, 400)),
+            (&entry, share(40, 30)),
+            (&inner, share(3000, 1200)),
+        ]);
+        let options = crate::AnalyzeOptions {
+            build: Some(std::sync::Arc::new(build)),
+            ..crate::AnalyzeOptions::default()
+        };
+        let with_build = crate::analyze_full(&project, &options).expect("analysis");
+        // Not parsed: the build says what the package ships.
+        let g = &with_build.graph.graph;
+        let package_nodes: Vec<_> = g
+            .node_weights()
+            .filter(|n| n.path.starts_with("node_modules/date-fns-tz/"))
+            .collect();
+        assert!(!package_nodes.is_empty() && package_nodes.iter().all(|n| !n.parsed));
+        let sized = candidate(&with_build.report, &entry);
+        assert_eq!(sized.saving_source, model::analyze::SavingSource::Build);
+        assert_eq!(
+            (sized.build_bytes, sized.build_gzip),
+            (Some(3040), Some(1230))
+        );
+        // The same files and source bytes as parsing the package finds.
+        let parsed = crate::analyze_full(&project, &crate::AnalyzeOptions::default()).unwrap();
+        let full = candidate(&parsed.report, &entry);
+        assert_eq!(
+            (sized.modules_saved, sized.bytes_saved),
+            (full.modules_saved, full.bytes_saved)
+        );
+        assert_eq!((full.modules_saved, full.bytes_saved), (2, 64 + 8070));
     }
 }

@@ -76,4 +76,35 @@ impl BuildShares {
     pub fn initial(&self, path: &str) -> Option<Share> {
         self.initial.get(path).copied()
     }
+
+    /// The sources under folder `dir` (an install path) in the initial
+    /// JavaScript, sorted by path.
+    pub fn initial_under(&self, dir: &str) -> Vec<(&str, Share)> {
+        let mut out: Vec<(&str, Share)> = self
+            .initial
+            .iter()
+            .filter(|(path, _)| {
+                path.strip_prefix(dir)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .map(|(path, share)| (path.as_str(), *share))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(b.0));
+        out
+    }
+
+    /// A build whose JavaScript is all initial and mapped, with these shares
+    /// (for tests).
+    #[cfg(test)]
+    pub(crate) fn mapped(shares: &[(&str, Share)]) -> Self {
+        let map: HashMap<String, Share> = shares
+            .iter()
+            .map(|(path, share)| ((*path).to_string(), *share))
+            .collect();
+        Self {
+            initial: map.clone(),
+            anywhere: map,
+            complete: true,
+        }
+    }
 }

@@ -246,9 +246,13 @@ fn parse_where_needed(
     if !graph.packages.active {
         return;
     }
+    let sized_by_build = options
+        .build
+        .as_ref()
+        .is_some_and(|b| b.covers_everything());
     for _ in 0..3 {
         boundary::read_deps(graph, repo_root);
-        let wanted = boundary::to_parse(graph, options.config.lazy_first_party);
+        let wanted = boundary::to_parse(graph, options.config.lazy_first_party, !sized_by_build);
         if wanted.is_empty() {
             break;
         }

@@ -189,7 +189,15 @@ fn static_parents(graph: &ModuleGraph) -> Vec<Option<NodeIndex>> {
 pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let config = ctx.config;
     let graph = ctx.graph;
-    let mut found = candidates(graph, config.lazy_min_bytes, config.lazy_first_party);
+    let mut found = match ctx.build.filter(|b| b.covers_everything()) {
+        // The packages not parsed are sized by the build below.
+        Some(_) => {
+            let mut all = sized_or_not(graph, 0, config.lazy_first_party);
+            all.retain(|c| !c.needs.is_empty() || big_enough(c, config.lazy_min_bytes));
+            all
+        }
+        None => candidates(graph, config.lazy_min_bytes, config.lazy_first_party),
+    };
     let cache = estimate::MinifyCache::default();
     let side_effects = SideEffects::default();
     let top = config.lazy_estimate_top.min(found.len());
@@ -198,6 +206,9 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let kept: Vec<bool> = found[..top]
         .par_iter_mut()
         .map(|candidate| {
+            if !candidate.needs.is_empty() {
+                return true; // its package code is not parsed: the build sizes it
+            }
             if !production(graph, candidate, &cache, &side_effects) {
                 return false;
             }
@@ -221,6 +232,12 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     if let Some(build) = ctx.build {
         from_build(ctx, build, &mut found);
     }
+    // Sized by the build, or left out (its saving is not known).
+    found.retain(|c| {
+        c.needs.is_empty()
+            || (c.finding.saving_source == SavingSource::Build
+                && big_enough(c, config.lazy_min_bytes))
+    });
     found
         .par_iter_mut()
         .for_each(|c| c.finding.use_site = use_site_of(graph, c));
@@ -432,7 +449,7 @@ fn from_build(ctx: &Context<'_>, build: &BuildShares, found: &mut Vec<Candidate>
         return;
     }
     found.retain_mut(|c| {
-        let paths: Vec<&str> = c
+        let mut paths: Vec<&str> = c
             .modules
             .iter()
             .filter_map(|m| g.node_weight(*m))
@@ -444,6 +461,20 @@ fn from_build(ctx: &Context<'_>, build: &BuildShares, found: &mut Vec<Candidate>
             raw += share.raw;
             gzip += share.gzip;
         }
+        // The files of the packages not parsed are those the build ships.
+        for dir in &c.needs {
+            for (path, share) in build.initial_under(dir) {
+                if paths.contains(&path) {
+                    continue;
+                }
+                paths.push(path);
+                raw += share.raw;
+                gzip += share.gzip;
+                c.finding.modules_saved += 1;
+                c.finding.bytes_saved +=
+                    std::fs::metadata(ctx.graph.root.join(path)).map_or(0, |m| m.len());
+            }
+        }
         if raw > 0 {
             c.finding.build_bytes = Some(raw);
             c.finding.build_gzip = Some(gzip);
@@ -454,6 +485,12 @@ fn from_build(ctx: &Context<'_>, build: &BuildShares, found: &mut Vec<Candidate>
         // Shipped nowhere (and the maps cover it): nothing to save.
         !(paths.iter().any(|p| build.ships(p)) || build.covers_everything())
     });
+}
+
+/// Whether an exclusive subgraph saves `min_bytes` of source or more (the
+/// other reasons have no minimum).
+fn big_enough(c: &Candidate, min_bytes: u64) -> bool {
+    c.finding.reason != LazyReason::ExclusiveSubgraph || c.finding.bytes_saved >= min_bytes
 }
 
 /// All candidates, ranked by bytes saved (then importer, module). A
