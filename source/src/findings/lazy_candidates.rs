@@ -221,11 +221,24 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     if let Some(build) = ctx.build {
         from_build(ctx, build, &mut found);
     }
-    found
-        .par_iter_mut()
-        .for_each(|c| c.finding.use_site = use_site_of(graph, c));
+    found.par_iter_mut().for_each(|c| {
+        c.finding.use_site = use_site_of(graph, c);
+        c.finding.saved_modules = saved_paths(graph, &c.modules);
+    });
     rank(&mut found);
     found.iter().map(|c| finding(&c.finding)).collect()
+}
+
+/// The paths of the modules that would leave, sorted.
+fn saved_paths(graph: &ModuleGraph, modules: &[NodeIndex]) -> Vec<String> {
+    let mut paths: Vec<String> = modules
+        .iter()
+        .filter_map(|m| graph.graph.node_weight(*m))
+        .map(|n| n.path.clone())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// Final order: on-demand uses first, startup uses last (see
@@ -567,6 +580,7 @@ fn dynamic_also_static(graph: &ModuleGraph, tree: &DomTree) -> Vec<Candidate> {
                 bytes_saved: bytes_of(g, &modules),
                 gzip_saved_estimate: None,
                 modules_saved: modules.len(),
+                saved_modules: Vec::new(),
                 reason: LazyReason::DynamicAlsoStatic,
                 static_path: path.into_iter().map(|v| path_of(g, v)).collect(),
                 line: import.fact.line,
@@ -678,6 +692,7 @@ fn exclusive_subgraph(
             bytes_saved: bytes,
             gzip_saved_estimate: None,
             modules_saved: modules.len(),
+            saved_modules: Vec::new(),
             reason: LazyReason::ExclusiveSubgraph,
             static_path: Vec::new(),
             line: import.fact.line,
