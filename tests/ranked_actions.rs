@@ -149,3 +149,100 @@ fn without_a_run_the_static_estimate_ranks_and_says_so() {
     );
     assert_eq!(list[0].location, at("src/sparkline.js", 3));
 }
+
+/// `perfscope report` on the fixture's source and its committed build, in
+/// real Chromium (Debian's `/usr/bin/chromium` or `CHROME_PATH`; without
+/// one this fails, it never skips): the top action is decimal.js, measured,
+/// at `src/checksum.js:3`, in the JSON, the SARIF and the Markdown comment.
+#[test]
+fn report_in_chromium_ranks_the_cpu_heavy_package_first_at_its_import_line() {
+    let out = tempfile::tempdir().expect("tmp");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_perfscope"))
+        .arg("report")
+        .arg(repo().join("fixtures/vitals/cpu-app"))
+        .arg("--dist")
+        .arg(repo().join("fixtures/vitals/site/cpu"))
+        .args(["--runs", "1", "--no-cache", "--no-brotli", "--out"])
+        .arg(out.path())
+        .output()
+        .expect("perfscope runs");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let read = |name: &str| std::fs::read_to_string(out.path().join(name)).expect(name);
+    let report: Report = serde_json::from_str(&read("report.json")).expect("report.json");
+    let vitals = report.vitals.document().expect("the browser ran");
+    let profile = vitals
+        .cpu
+        .as_ref()
+        .and_then(|c| c.profile.as_ref())
+        .expect("a CPU profile");
+    assert_eq!(
+        profile.packages[0].name, "decimal.js",
+        "{:?}",
+        profile.packages
+    );
+    let actions = &report.assessment.as_ref().expect("assessed").actions;
+    // Failed budgets rank first by design (a loaded machine may fail the
+    // default FCP budget); the savings follow, by measured cost.
+    let rank = actions
+        .iter()
+        .position(|a| !matches!(a.source, ActionSource::Budget { .. }))
+        .expect("a saving");
+    let first = &actions[rank];
+    assert_eq!(
+        key_of(first),
+        "src/checksum.js->node_modules/decimal.js/decimal.mjs",
+        "{actions:#?}"
+    );
+    assert_eq!(first.basis, Some(Basis::Measured));
+    assert_eq!(first.location, at("src/checksum.js", 3));
+    let cost = first.cost.as_ref().expect("measured");
+    assert!(
+        cost.main_thread_ms.is_some_and(|ms| ms > 50.0),
+        "the planted work: {cost:?}"
+    );
+    // The click-only d3-shape: measured, nothing of it ran at load.
+    let chart = actions
+        .iter()
+        .find(|a| a.location == at("src/sparkline.js", 3))
+        .expect("the d3-shape action");
+    assert_eq!(chart.basis, Some(Basis::Measured));
+    assert!(chart.cost.as_ref().unwrap().unused_ratio.unwrap() > 0.85);
+
+    let sarif: serde_json::Value = serde_json::from_str(&read("report.sarif")).expect("SARIF");
+    let top = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "top-action")
+        .expect("a top-action result");
+    let loc = &top["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "src/checksum.js");
+    assert_eq!(loc["region"]["startLine"], 3);
+    assert!(
+        top["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with(&format!(
+                "Top action {} of {} (measured): Defer decimal.js",
+                rank + 1,
+                actions.len()
+            ))),
+        "{top}"
+    );
+    let md = read("report.md");
+    if rank < 3 {
+        assert!(
+            md.contains(&format!(
+                "{}. Defer `decimal.js` and the startup work that uses it: import() it in `src/checksum.js:3`",
+                rank + 1
+            )),
+            "{md}"
+        );
+    } else {
+        // Three failed budgets fill the comment's list; the rest is counted.
+        assert!(md.contains("more in report.html"), "{md}");
+    }
+}
