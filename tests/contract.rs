@@ -34,6 +34,7 @@ fn sample(kind: FindingKind) -> Finding {
                 bytes_saved: 40_000,
                 gzip_saved_estimate: Some(12_000),
                 modules_saved: 3,
+                saved_modules: Vec::new(),
                 reason: LazyReason::ExclusiveSubgraph,
                 static_path: Vec::new(),
                 line: 3,

@@ -12,6 +12,7 @@ pub mod compare;
 pub mod findings;
 pub mod gate;
 pub mod headline;
+pub mod load_cost;
 
 use model::assessment::{Assessment, BaselineInfo};
 use model::finding::Severities;

@@ -365,6 +365,11 @@ pub struct LazyCandidate {
     pub gzip_saved_estimate: Option<u64>,
     /// Number of modules that would leave the initial load.
     pub modules_saved: usize,
+    /// The modules that would leave the initial load (the import's
+    /// exclusive subgraph as a production build keeps it), sorted: what the
+    /// assessment looks up in a browser run's coverage and CPU profile.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saved_modules: Vec<String>,
     /// Why it is a candidate.
     pub reason: LazyReason,
     /// For `dynamic-also-static`: the static path from an entry to the module.

@@ -323,6 +323,75 @@ pub enum ActionSource {
         /// Its key.
         key: String,
     },
+    /// A package a browser run measured at load that the project imports
+    /// statically and no lazy-loading candidate holds.
+    Package {
+        /// The package's name.
+        name: String,
+    },
+}
+
+/// What an action's figures and rank come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// A browser run of the page: the code's transferred bytes and unused
+    /// share at load (coverage) and its main-thread time (CPU profile).
+    Measured,
+    /// The build's source-map attribution (bytes that ship, not a run).
+    Build,
+    /// perfscope's static estimate (minified and gzipped source, or raw
+    /// source bytes).
+    Estimate,
+}
+
+impl Basis {
+    /// `measured`, `build` or `estimate`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Measured => "measured",
+            Basis::Build => "build",
+            Basis::Estimate => "estimate",
+        }
+    }
+}
+
+/// What code costs a page's load, measured in a browser run (the median
+/// run's coverage and CPU profile, through the scripts' source maps).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LoadCost {
+    /// The page it was measured on (its path), when pages were listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// Its code's bytes in the scripts the load ran, scaled to the bytes
+    /// transferred (as Lighthouse scales coverage), when coverage was
+    /// gathered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_bytes: Option<u64>,
+    /// Of which in functions that never ran during the load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unused_bytes: Option<u64>,
+    /// `unused_bytes / load_bytes` (over characters of code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unused_ratio: Option<f64>,
+    /// Main-thread time its code ran during the load (self time in the CPU
+    /// profile), ms, when the profile was gathered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_thread_ms: Option<f64>,
+    /// `load_bytes` at the download rate of the run's network throttling
+    /// (Lighthouse's rate for the form factor when none was applied), ms.
+    pub download_ms: f64,
+    /// What the ranking adds up: `main_thread_ms + download_ms`.
+    pub cost_ms: f64,
+}
+
+/// A place in the project's source to change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceLocation {
+    /// The file, relative to the analysed folder, `/`-separated.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
 }
 
 /// Whether an action's impact is a problem or a saving.
@@ -355,6 +424,16 @@ pub struct Action {
     pub impact: String,
     /// Problem or saving.
     pub tone: Tone,
+    /// What its figures and rank come from (absent for failed budgets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
+    /// What the code costs the load, when a browser run measured it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<LoadCost>,
+    /// The import to change (the static import to turn into `import()`),
+    /// when the action has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
 }
 
 impl Action {

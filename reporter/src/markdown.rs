@@ -479,8 +479,11 @@ fn budget_line(assessment: &Assessment) -> String {
     out
 }
 
+/// How many top actions the comment lists (the full list is in the report).
+const TOP_ACTIONS: usize = 3;
+
 fn actions_block(assessment: &Assessment) -> Option<Block> {
-    let top: Vec<&Action> = assessment.actions.iter().take(5).collect();
+    let top: Vec<&Action> = assessment.actions.iter().take(TOP_ACTIONS).collect();
     if top.is_empty() {
         return None;
     }
@@ -489,11 +492,19 @@ fn actions_block(assessment: &Assessment) -> Option<Block> {
         .enumerate()
         .map(|(i, a)| format!("{}. {}: **{}**", i + 1, action_markdown(a), text(&a.impact)))
         .collect();
+    let more = assessment.actions.len() - top.len();
+    let tail = if more > 0 {
+        format!(
+            "\n<sub>{more} more in report.html. Ranked by what each costs the load where a browser run measured it, else by the build's bytes or the static estimate.</sub>\n\n"
+        )
+    } else {
+        "\n".into()
+    };
     Some(Block::list(
         "### Top actions\n\n".into(),
         items,
         list_note,
-        "\n".into(),
+        tail,
     ))
 }
 

@@ -13,7 +13,10 @@
 //! nor results here; they are in the report, the PR comment and, without a
 //! file, in [`github`]'s annotations. The one exception is a user flow
 //! replayed from a recording in the project: its failing INP budgets, leak
-//! and unnecessary re-renders are placed at the recording (`flows.rs`). Paths are relative to the analysed
+//! and unnecessary re-renders are placed at the recording (`flows.rs`). The
+//! assessment's top actions that name an import to change are results of
+//! the `top-action` rule at that line, with their rank and whether the
+//! browser measured their cost (`actions.rs`). Paths are relative to the analysed
 //! folder (`%SRCROOT%`). Severities are the assessment's.
 //!
 //! The few SARIF objects used are written as serde types here; a test
@@ -23,6 +26,7 @@ use serde::Serialize;
 
 use model::finding::{Finding, FindingKind, PointsAt, Severity};
 
+mod actions;
 mod flows;
 use model::report::Report;
 
@@ -307,6 +311,7 @@ pub fn render(report: &Report) -> String {
         })
         .collect();
     flows::add(report, &severities, &mut rules, &mut results);
+    actions::add(report, &mut rules, &mut results);
     let version = report
         .generated_by
         .strip_prefix("perfscope ")

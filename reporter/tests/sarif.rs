@@ -93,11 +93,38 @@ fn sarif_validates_and_has_a_result_per_finding_on_a_project_file() {
         .filter(|k| k.meta().points_at != model::finding::PointsAt::Nothing)
         .map(|k| k.id())
         .collect();
-    assert_eq!(rule_ids, pointing);
-    assert!(results.iter().all(|r| {
-        let kind: model::FindingKind = serde_json::from_value(r["ruleId"].clone()).expect("a kind");
-        kind.meta().points_at != model::finding::PointsAt::Nothing
-    }));
+    // Then the rule of the ranked actions that name an import to change.
+    assert_eq!(rule_ids[..pointing.len()], pointing);
+    assert_eq!(rule_ids[pointing.len()..], ["top-action"]);
+    assert!(
+        results
+            .iter()
+            .filter(|r| r["ruleId"] != "top-action")
+            .all(|r| {
+                let kind: model::FindingKind =
+                    serde_json::from_value(r["ruleId"].clone()).expect("a kind");
+                kind.meta().points_at != model::finding::PointsAt::Nothing
+            })
+    );
+    // The second action (after a failed budget) is the lazy-loading
+    // candidate, at its import, with its rank and basis.
+    let actions: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "top-action")
+        .collect();
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    let action = actions[0];
+    assert_eq!(action["level"], "note");
+    let loc = &action["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "src/routes.tsx");
+    assert_eq!(loc["region"]["startLine"], 4);
+    let message = action["message"]["text"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with(
+            "Top action 2 of 5 (estimate): Lazy-load chart-kit with import() in src/routes.tsx:4"
+        ),
+        "{message}"
+    );
 }
 
 #[test]

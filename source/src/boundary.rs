@@ -233,6 +233,17 @@ pub fn to_parse(graph: &ModuleGraph, first_party: bool, lazy: bool) -> BTreeSet<
     out
 }
 
+/// Whether `build` tells what it ships of the packages not parsed: its
+/// source maps cover all its JavaScript and name the project's modules as
+/// the graph does (same paths).
+pub fn build_sizes_packages(build: &crate::build_shares::BuildShares, graph: &ModuleGraph) -> bool {
+    build.covers_everything()
+        && graph
+            .graph
+            .node_weights()
+            .any(|n| n.is_project() && build.ships(&n.path))
+}
+
 /// The packages on a declared path from production code to a package name
 /// installed at two or more folders: the copies and the packages that may
 /// import them. Parsing them tells which copies production code reaches.

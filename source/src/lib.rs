@@ -249,7 +249,7 @@ fn parse_where_needed(
     let sized_by_build = options
         .build
         .as_ref()
-        .is_some_and(|b| b.covers_everything());
+        .is_some_and(|b| boundary::build_sizes_packages(b, graph));
     for _ in 0..3 {
         boundary::read_deps(graph, repo_root);
         let wanted = boundary::to_parse(graph, options.config.lazy_first_party, !sized_by_build);

@@ -97,7 +97,7 @@ pub(super) fn add(
 }
 
 /// Whether a path is a project-relative file (not absolute, not leaving it).
-fn in_project(path: &str) -> bool {
+pub(super) fn in_project(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
         && !path.contains(':')

@@ -189,7 +189,10 @@ fn static_parents(graph: &ModuleGraph) -> Vec<Option<NodeIndex>> {
 pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let config = ctx.config;
     let graph = ctx.graph;
-    let mut found = match ctx.build.filter(|b| b.covers_everything()) {
+    let sized_by_build = ctx
+        .build
+        .filter(|b| crate::boundary::build_sizes_packages(b, graph));
+    let mut found = match sized_by_build {
         // The packages not parsed are sized by the build below.
         Some(_) => {
             let mut all = sized_or_not(graph, 0, config.lazy_first_party);
@@ -238,11 +241,35 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
             || (c.finding.saving_source == SavingSource::Build
                 && big_enough(c, config.lazy_min_bytes))
     });
-    found
-        .par_iter_mut()
-        .for_each(|c| c.finding.use_site = use_site_of(graph, c));
+    found.par_iter_mut().for_each(|c| {
+        c.finding.use_site = use_site_of(graph, c);
+        c.finding.saved_modules = saved_paths(graph, &c.modules);
+        // The files of packages not parsed: those the build ships.
+        if let Some(build) = ctx.build {
+            for dir in &c.needs {
+                let shipped = build.initial_under(dir);
+                c.finding
+                    .saved_modules
+                    .extend(shipped.into_iter().map(|(path, _)| path.to_string()));
+            }
+            c.finding.saved_modules.sort();
+            c.finding.saved_modules.dedup();
+        }
+    });
     rank(&mut found);
     found.iter().map(|c| finding(&c.finding)).collect()
+}
+
+/// The paths of the modules that would leave, sorted.
+fn saved_paths(graph: &ModuleGraph, modules: &[NodeIndex]) -> Vec<String> {
+    let mut paths: Vec<String> = modules
+        .iter()
+        .filter_map(|m| graph.graph.node_weight(*m))
+        .map(|n| n.path.clone())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// Final order: on-demand uses first, startup uses last (see
@@ -604,6 +631,7 @@ fn dynamic_also_static(graph: &ModuleGraph, tree: &DomTree) -> Vec<Candidate> {
                 bytes_saved: bytes_of(g, &modules),
                 gzip_saved_estimate: None,
                 modules_saved: modules.len(),
+                saved_modules: Vec::new(),
                 reason: LazyReason::DynamicAlsoStatic,
                 static_path: path.into_iter().map(|v| path_of(g, v)).collect(),
                 line: import.fact.line,
@@ -715,6 +743,7 @@ fn exclusive_subgraph(
             bytes_saved: bytes,
             gzip_saved_estimate: None,
             modules_saved: modules.len(),
+            saved_modules: Vec::new(),
             reason: LazyReason::ExclusiveSubgraph,
             static_path: Vec::new(),
             line: import.fact.line,
