@@ -14,9 +14,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use model::analyze::AnalyzeReport;
 use model::assessment::{
-    AssetChange, AssetStatus, BundleDiff, EntryChange, FoldedChanges, Mover, MoverKind, SizePair,
+    AssetChange, AssetStatus, BundleDiff, EntryChange, FoldedChanges, LazyChunkChange, Move, Mover,
+    MoverKind, SizePair,
 };
-use model::bundle::{Asset, BundleReport};
+use model::bundle::{Asset, BundleReport, LazyChunk};
 
 /// Changes smaller than this (gzip bytes, else raw) fold into one line.
 pub const DEFAULT_FOLD_BYTES: u64 = 100;
@@ -156,12 +157,15 @@ fn overlap(a: &Asset, b: &Asset) -> u64 {
         .sum()
 }
 
+/// A stripped name with its asset in the baseline and in the head.
+type AssetPair<'a> = (String, Option<&'a Asset>, Option<&'a Asset>);
+
 /// Pairs base and head assets: by stripped name, then by shared sources.
 fn pair<'a>(
     base: &'a BundleReport,
     head: &'a BundleReport,
     pattern: Option<&regex::Regex>,
-) -> Vec<(String, Option<&'a Asset>, Option<&'a Asset>)> {
+) -> Vec<AssetPair<'a>> {
     let mut by_key: BTreeMap<String, (Vec<&'a Asset>, Vec<&'a Asset>)> = BTreeMap::new();
     for a in shipped(base) {
         by_key
@@ -223,6 +227,106 @@ fn pair<'a>(
             }
         }
     }
+    pair_leftovers(out)
+}
+
+/// Mapped bytes of an asset (what its source map attributes).
+fn mapped(a: &Asset) -> u64 {
+    a.sources.iter().map(|s| s.bytes).sum()
+}
+
+/// The file extension (`.js`, `.css`), empty without one.
+fn extension(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rfind('.').map_or("", |dot| &name[dot..])
+}
+
+/// `path` without a trailing `-` and 8 characters before the extension
+/// (Vite's hash, also when it reads like a word: `landing-BzlyYosz.js`).
+fn loose_key(path: &str) -> Option<String> {
+    let ext = extension(path);
+    let stem = &path[..path.len() - ext.len()];
+    let cut = stem.len().checked_sub(9)?;
+    let (name, hash) = stem.split_at(cut);
+    let hash = &hash[1..];
+    (stem.as_bytes()[cut] == b'-'
+        && !name.ends_with('/')
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+    .then(|| format!("{name}-[hash]{ext}"))
+}
+
+/// Pairs what the names left removed and added, by content: the assets of
+/// one type that hold mostly the same modules (shared attributed bytes at
+/// least half of the smaller one's), most shared first; then, without
+/// source maps, the only removed and the only added asset with one name
+/// once a Vite-style hash is cut (a hash the name rules took for a word).
+fn pair_leftovers(pairs: Vec<AssetPair<'_>>) -> Vec<AssetPair<'_>> {
+    let (mut out, mut removed, mut added) = (Vec::new(), Vec::new(), Vec::new());
+    for p in pairs {
+        match p {
+            (_, Some(b), None) => removed.push(Some((p.0, b))),
+            (_, None, Some(h)) => added.push(Some((p.0, h))),
+            _ => out.push(p),
+        }
+    }
+    let mut candidates: Vec<(u64, usize, usize)> = Vec::new();
+    for (i, (_, b)) in removed
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i, r.as_ref()?)))
+    {
+        for (j, (_, h)) in added
+            .iter()
+            .enumerate()
+            .filter_map(|(j, a)| Some((j, a.as_ref()?)))
+        {
+            let shared = overlap(b, h);
+            let same_kind =
+                b.asset_type == h.asset_type && extension(&b.path) == extension(&h.path);
+            if same_kind && shared > 0 && shared * 2 >= mapped(b).min(mapped(h)) {
+                candidates.push((shared, i, j));
+            }
+        }
+    }
+    candidates.sort_by(|p, q| q.0.cmp(&p.0).then((p.1, p.2).cmp(&(q.1, q.2))));
+    for (_, i, j) in candidates {
+        if removed[i].is_some() && added[j].is_some() {
+            let (_, b) = removed[i].take().expect("checked");
+            let (key, h) = added[j].take().expect("checked");
+            out.push((key, Some(b), Some(h)));
+        }
+    }
+    let mut by_loose: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, r) in removed.iter().enumerate() {
+        if let Some(k) = r.as_ref().and_then(|(_, b)| loose_key(&b.path)) {
+            by_loose.entry(k).or_default().0.push(i);
+        }
+    }
+    for (j, a) in added.iter().enumerate() {
+        if let Some(k) = a.as_ref().and_then(|(_, h)| loose_key(&h.path)) {
+            by_loose.entry(k).or_default().1.push(j);
+        }
+    }
+    for (i, j) in by_loose
+        .into_values()
+        .filter_map(|(r, a)| match (r.as_slice(), a.as_slice()) {
+            (&[i], &[j]) => Some((i, j)),
+            _ => None,
+        })
+    {
+        let (_, b) = removed[i].take().expect("one each");
+        let (key, h) = added[j].take().expect("one each");
+        out.push((key, Some(b), Some(h)));
+    }
+    out.extend(
+        removed
+            .into_iter()
+            .flatten()
+            .map(|(k, b)| (k, Some(b), None)),
+    );
+    out.extend(added.into_iter().flatten().map(|(k, h)| (k, None, Some(h))));
     out
 }
 
@@ -277,7 +381,8 @@ pub fn diff(
         ..FoldedChanges::default()
     };
     let mut unchanged = 0;
-    for (key, b, h) in pair(base, head, options.hash_pattern.as_ref()) {
+    let pairs = pair(base, head, options.hash_pattern.as_ref());
+    for (key, b, h) in pairs.iter().cloned() {
         let (braw, bgz, bbr) = b.map(sizes).unwrap_or_default();
         let (hraw, hgz, hbr) = h.map(sizes).unwrap_or_default();
         let status = match (b, h) {
@@ -346,7 +451,175 @@ pub fn diff(
         unchanged,
         entries: entries(base, head),
         movers: movers(base, head, source, fold),
+        lazy_chunks: lazy_chunks(base, head, &pairs, source),
+        moves: moves(&pairs, fold, gzip_both),
     }
+}
+
+/// Each lazily loaded chunk of either build, matched by the module it is
+/// built from, else by the asset pairing.
+fn lazy_chunks(
+    base: &BundleReport,
+    head: &BundleReport,
+    pairs: &[AssetPair<'_>],
+    source: Option<&AnalyzeReport>,
+) -> Vec<LazyChunkChange> {
+    let gzip = base
+        .lazy_chunks
+        .iter()
+        .chain(&head.lazy_chunks)
+        .all(|l| l.sizes.gzip.is_some());
+    let load = |l: &LazyChunk| {
+        if gzip {
+            l.sizes.gzip.unwrap_or(0)
+        } else {
+            l.sizes.raw
+        }
+    };
+    let head_of: HashMap<&str, &str> = pairs
+        .iter()
+        .filter_map(|(_, b, h)| Some((b.as_ref()?.path.as_str(), h.as_ref()?.path.as_str())))
+        .collect();
+    let mut used = vec![false; base.lazy_chunks.len()];
+    let mut matched: Vec<(Option<&LazyChunk>, Option<&LazyChunk>)> = Vec::new();
+    for h in &head.lazy_chunks {
+        let found = base.lazy_chunks.iter().enumerate().position(|(i, b)| {
+            !used[i]
+                && ((b.module.is_some() && b.module == h.module)
+                    || head_of.get(b.asset.as_str()) == Some(&h.asset.as_str()))
+        });
+        if let Some(i) = found {
+            used[i] = true;
+        }
+        matched.push((found.map(|i| &base.lazy_chunks[i]), Some(h)));
+    }
+    for (i, b) in base.lazy_chunks.iter().enumerate() {
+        if !used[i] {
+            matched.push((Some(b), None));
+        }
+    }
+    let mut out: Vec<LazyChunkChange> = matched
+        .into_iter()
+        .filter_map(|(b, h)| {
+            let either = h.or(b)?;
+            let name = either
+                .module
+                .clone()
+                .unwrap_or_else(|| strip_hash(&either.asset, None));
+            let mut imported_by = match (source, &either.module) {
+                (Some(s), Some(module)) => importers(s, MoverKind::Module, module),
+                _ => Vec::new(),
+            };
+            if imported_by.is_empty() {
+                imported_by = either.imported_from.clone();
+            }
+            Some(LazyChunkChange {
+                name,
+                base_path: b.map(|l| l.asset.clone()),
+                head_path: h.map(|l| l.asset.clone()),
+                imported_by,
+                load: SizePair {
+                    base: b.map(load),
+                    head: h.map(load),
+                },
+                gzip,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then_with(|| a.head_path.cmp(&b.head_path))
+    });
+    out
+}
+
+/// Bytes of one package or module in one asset: raw, gzip estimate, version.
+type Share = (u64, u64, Option<String>);
+
+/// An asset's bytes per package and per project module.
+fn shares_of(asset: Option<&Asset>) -> BTreeMap<(MoverKind, String), Share> {
+    let mut out: BTreeMap<(MoverKind, String), Share> = BTreeMap::new();
+    for s in asset.map(|a| a.sources.as_slice()).unwrap_or_default() {
+        let key = match &s.package {
+            Some(name) => (MoverKind::Package, name.clone()),
+            None => (MoverKind::Module, s.source.clone()),
+        };
+        let slot = out.entry(key).or_default();
+        slot.0 += s.bytes;
+        slot.1 += s.gzip.unwrap_or(0);
+        if slot.2.is_none() {
+            slot.2 = s.version.clone();
+        }
+    }
+    out
+}
+
+/// What a package or module lost and gained over the paired assets.
+#[derive(Default)]
+struct Flow {
+    lost: u64,
+    lost_gzip: u64,
+    gained: u64,
+    gained_gzip: u64,
+    from: BTreeSet<String>,
+    to: BTreeSet<String>,
+    version: Option<String>,
+}
+
+/// Packages and modules whose bytes left some assets and arrived in others
+/// (each asset compared with its pair): a move, told as one instead of a
+/// loss in one chunk and a gain in another. A move is at least `fold` (gzip
+/// when known, else raw) and at least half of what it lost or gained (a
+/// package that mostly grew is a mover, not a move).
+fn moves(pairs: &[AssetPair<'_>], fold: u64, gzip: bool) -> Vec<Move> {
+    let mut flows: BTreeMap<(MoverKind, String), Flow> = BTreeMap::new();
+    for (_, b, h) in pairs {
+        let (before, after) = (shares_of(*b), shares_of(*h));
+        let keys: BTreeSet<&(MoverKind, String)> = before.keys().chain(after.keys()).collect();
+        for key in keys {
+            let (braw, bgz, bv) = before.get(key).cloned().unwrap_or_default();
+            let (hraw, hgz, hv) = after.get(key).cloned().unwrap_or_default();
+            let flow = flows.entry(key.clone()).or_default();
+            if flow.version.is_none() {
+                flow.version = hv.or(bv);
+            }
+            if braw > hraw {
+                flow.lost += braw - hraw;
+                flow.lost_gzip += bgz.saturating_sub(hgz);
+                flow.from.extend(b.map(|a| a.path.clone()));
+            } else if hraw > braw {
+                flow.gained += hraw - braw;
+                flow.gained_gzip += hgz.saturating_sub(bgz);
+                flow.to.extend(h.map(|a| a.path.clone()));
+            }
+        }
+    }
+    let mut out: Vec<Move> = flows
+        .into_iter()
+        .filter_map(|((kind, name), f)| {
+            let bytes = f.lost.min(f.gained);
+            let gzip_moved = gzip.then(|| f.lost_gzip.min(f.gained_gzip));
+            let weight = gzip_moved.unwrap_or(bytes);
+            if weight < fold.max(1) || bytes * 2 < f.lost.max(f.gained) {
+                return None;
+            }
+            Some(Move {
+                name: match (kind, &f.version) {
+                    (MoverKind::Package, Some(v)) => format!("{name}@{v}"),
+                    _ => name,
+                },
+                kind,
+                bytes,
+                gzip: gzip_moved,
+                from: f.from.into_iter().collect(),
+                to: f.to.into_iter().collect(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
+    out.truncate(MOVERS);
+    out
 }
 
 fn entries(base: &BundleReport, head: &BundleReport) -> Vec<EntryChange> {
@@ -555,6 +828,154 @@ mod tests {
         assert_eq!(pairs, [(0, 1), (1, 0)]);
         // Already paired assets are left alone; a leftover stays unpaired.
         assert_eq!(by_size(&br, &hr[..1], &[true, false], &[false]), [(1, 0)]);
+    }
+
+    fn mapped_asset(path: &str, raw: u64, sources: &[(&str, Option<&str>, u64)]) -> Asset {
+        let mut a = asset(path, raw);
+        a.sources = sources
+            .iter()
+            .map(|(source, package, bytes)| model::bundle::SourceShare {
+                source: source.to_string(),
+                package: package.map(str::to_string),
+                version: None,
+                bytes: *bytes,
+                gzip: None,
+            })
+            .collect();
+        a.unmapped_bytes = raw - a.sources.iter().map(|s| s.bytes).sum::<u64>();
+        a
+    }
+
+    fn report(assets: Vec<Asset>) -> BundleReport {
+        serde_json::from_value(serde_json::json!({
+            "schema_version": model::SCHEMA_VERSION, "kind": "bundle", "root": "dist",
+            "compression": [], "chunk_graph": "vite-manifest", "assets": assets,
+            "entries": [], "totals": [], "packages": [], "budgets": [], "diagnostics": []
+        }))
+        .expect("a bundle report")
+    }
+
+    /// Two route chunks share `discussions-[hash].js`; the one that grew is
+    /// now the closest in size to the other's base: their modules pair them,
+    /// not their sizes. A chunk whose hash reads like a word
+    /// (`landing-BzlyYosz.js`) pairs with its head by its modules too.
+    #[test]
+    fn chunks_pair_by_their_modules_before_their_sizes() {
+        let base = report(vec![
+            mapped_asset(
+                "assets/discussions-AAAA1111.js",
+                600,
+                &[("src/routes/discussions.jsx", None, 500)],
+            ),
+            mapped_asset(
+                "assets/discussions-BBBB2222.js",
+                900,
+                &[("src/routes/admin/discussions.jsx", None, 800)],
+            ),
+            mapped_asset(
+                "assets/landing-BzlyYosz.js",
+                650,
+                &[("src/routes/landing.jsx", None, 600)],
+            ),
+        ]);
+        let head = report(vec![
+            mapped_asset(
+                "assets/discussions-CCCC3333.js",
+                610,
+                &[("src/routes/admin/discussions.jsx", None, 510)],
+            ),
+            mapped_asset(
+                "assets/discussions-DDDD4444.js",
+                905,
+                &[("src/routes/discussions.jsx", None, 805)],
+            ),
+            mapped_asset(
+                "assets/landing-CcDd5678.js",
+                700,
+                &[("src/routes/landing.jsx", None, 640)],
+            ),
+        ]);
+        let mut pairs: Vec<(&str, &str)> = pair(&base, &head, None)
+            .into_iter()
+            .map(|(_, b, h)| {
+                (
+                    b.map_or("-", |a| a.path.as_str()),
+                    h.map_or("-", |a| a.path.as_str()),
+                )
+            })
+            .collect();
+        pairs.sort();
+        assert_eq!(
+            pairs,
+            [
+                (
+                    "assets/discussions-AAAA1111.js",
+                    "assets/discussions-DDDD4444.js"
+                ),
+                (
+                    "assets/discussions-BBBB2222.js",
+                    "assets/discussions-CCCC3333.js"
+                ),
+                ("assets/landing-BzlyYosz.js", "assets/landing-CcDd5678.js"),
+            ]
+        );
+        // Without source maps, the hash that reads like a word is cut from
+        // the only removed and the only added asset of that name.
+        let base = report(vec![asset("assets/landing-BzlyYosz.js", 650)]);
+        let head = report(vec![asset("assets/landing-CcDd5678.js", 700)]);
+        let pairs = pair(&base, &head, None);
+        assert_eq!(pairs.len(), 1);
+        assert!(pairs[0].1.is_some() && pairs[0].2.is_some());
+    }
+
+    /// lodash leaves the mock-data chunk for a chunk of its own: a move;
+    /// a package that mostly grew, losing a little elsewhere, is none.
+    #[test]
+    fn a_package_that_changes_chunks_is_a_move() {
+        let base = report(vec![
+            mapped_asset(
+                "assets/db-AAAA1111.js",
+                72_000,
+                &[
+                    ("src/mocks/db.js", None, 600),
+                    ("node_modules/lodash/lodash.js", Some("lodash"), 71_000),
+                ],
+            ),
+            mapped_asset(
+                "assets/index-AAAA2222.js",
+                10_000,
+                &[("node_modules/react/index.js", Some("react"), 9_000)],
+            ),
+        ]);
+        let head = report(vec![
+            mapped_asset(
+                "assets/db-BBBB1111.js",
+                700,
+                &[("src/mocks/db.js", None, 600)],
+            ),
+            mapped_asset(
+                "assets/lodash-BBBB3333.js",
+                71_100,
+                &[("node_modules/lodash/lodash.js", Some("lodash"), 71_050)],
+            ),
+            mapped_asset(
+                "assets/index-BBBB2222.js",
+                14_000,
+                &[("node_modules/react/index.js", Some("react"), 8_800)],
+            ),
+            mapped_asset(
+                "assets/extra-BBBB4444.js",
+                5_000,
+                &[("node_modules/react/index.js", Some("react"), 4_900)],
+            ),
+        ]);
+        let pairs = pair(&base, &head, None);
+        let moves = moves(&pairs, 100, false);
+        assert_eq!(moves.len(), 1, "{moves:?}");
+        assert_eq!(moves[0].name, "lodash");
+        assert_eq!(moves[0].bytes, 71_000);
+        assert_eq!(moves[0].from, ["assets/db-AAAA1111.js"]);
+        assert_eq!(moves[0].to, ["assets/lodash-BBBB3333.js"]);
     }
 
     #[test]

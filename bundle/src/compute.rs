@@ -54,6 +54,7 @@ pub fn compute(facts: BundleFacts, options: &BundleOptions) -> BundleReport {
     };
     let entries = initial::entries(&roots, &graph, &assets);
     mark_initial(&mut assets, &entries);
+    let lazy_chunks = initial::lazy_chunks(&graph, &entries, &assets);
     diagnostics.extend(no_entry_note(&entries, &assets));
 
     // Budgets: configured and size-limit's, else the defaults.
@@ -78,6 +79,7 @@ pub fn compute(facts: BundleFacts, options: &BundleOptions) -> BundleReport {
         layout,
         assets,
         entries,
+        lazy_chunks,
         totals,
         packages,
         budgets: budget_results,

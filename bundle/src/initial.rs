@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use model::bundle::{Asset, AssetType, Entry, Sizes};
+use model::bundle::{Asset, AssetType, Entry, LazyChunk, Sizes};
 
 use super::chunk_graph::ChunkGraph;
 
@@ -89,6 +89,96 @@ pub fn entries(roots: &[EntryRoots], graph: &ChunkGraph, assets: &[Asset]) -> Ve
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
+}
+
+/// Every chunk loaded through `import()` that no entry loads up front, with
+/// what it downloads when it loads: its static closure without the assets
+/// every entry that reaches it has loaded up front. `entries` are those of
+/// [`entries`]; `assets` gives the sizes and the source maps (sorted by path).
+pub fn lazy_chunks(graph: &ChunkGraph, entries: &[Entry], assets: &[Asset]) -> Vec<LazyChunk> {
+    let by_path: BTreeMap<&str, &Asset> = assets.iter().map(|a| (a.path.as_str(), a)).collect();
+    let mut imported_from: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (from, targets) in &graph.dynamic_imports {
+        for target in targets {
+            imported_from
+                .entry(target.as_str())
+                .or_default()
+                .insert(from.clone());
+        }
+    }
+    let initial_anywhere: BTreeSet<&str> = entries
+        .iter()
+        .flat_map(|e| e.assets.iter().map(String::as_str))
+        .collect();
+    imported_from
+        .into_iter()
+        .filter(|(target, _)| !initial_anywhere.contains(target))
+        .filter_map(|(target, from)| {
+            let asset = by_path.get(target)?;
+            // Already downloaded: what every entry reaching it loads up front.
+            let mut reaching = entries
+                .iter()
+                .filter(|e| e.lazy.iter().any(|l| l == target));
+            let loaded: BTreeSet<&str> = match reaching.next() {
+                Some(first) => {
+                    let mut set: BTreeSet<&str> = first.assets.iter().map(String::as_str).collect();
+                    for e in reaching {
+                        set.retain(|p| e.assets.iter().any(|a| a == p));
+                    }
+                    set
+                }
+                None => BTreeSet::new(),
+            };
+            let downloads: Vec<&Asset> = closure([target.to_string()], &graph.imports)
+                .iter()
+                .filter(|p| !loaded.contains(p.as_str()))
+                .filter_map(|p| by_path.get(p.as_str()).copied())
+                .collect();
+            Some(LazyChunk {
+                asset: target.to_string(),
+                module: graph
+                    .modules
+                    .get(target)
+                    .cloned()
+                    .or_else(|| module_by_name(asset)),
+                imported_from: from.into_iter().collect(),
+                assets: downloads.iter().map(|a| a.path.clone()).collect(),
+                sizes: sizes(downloads.iter().copied()),
+            })
+        })
+        .collect()
+}
+
+/// The first-party source of a chunk's source map that the chunk is named
+/// after, when exactly one is: Rollup's `[name]` (`landing-[hash].js` from
+/// `src/routes/landing.jsx`), webpack's default name for an `import()`
+/// target (`src_routes_landing_jsx.[hash].js`).
+fn module_by_name(asset: &Asset) -> Option<String> {
+    let file = asset.path.rsplit('/').next()?;
+    let mut found = asset
+        .sources
+        .iter()
+        .filter(|s| s.package.is_none())
+        .filter(|s| {
+            let source = s.source.as_str();
+            let base = source.rsplit('/').next().unwrap_or(source);
+            let stem = base.split('.').next().unwrap_or(base);
+            let flat: String = source
+                .trim_start_matches("./")
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            let rollup = !stem.is_empty()
+                && file.len() > stem.len()
+                && file.starts_with(stem)
+                && matches!(file.as_bytes()[stem.len()], b'-' | b'.');
+            let webpack = file.len() > flat.len()
+                && file.starts_with(&flat)
+                && matches!(file.as_bytes()[flat.len()], b'.' | b'-');
+            rollup || webpack
+        });
+    let first = found.next()?;
+    found.next().is_none().then(|| first.source.clone())
 }
 
 /// Nodes reachable from `start` over `edges` (start included).
@@ -179,5 +269,84 @@ mod tests {
         assert_eq!(e[0].lazy, vec!["deeper.js", "page-dep.js", "page.js"]);
         assert_eq!((e[0].raw, e[0].gzip, e[0].brotli), (20, Some(10), None));
         assert_eq!(e[0].lazy_sizes.raw, 30);
+    }
+
+    /// A route chunk weighs itself and its static imports, without what the
+    /// page loaded up front (the entry chunk and the vendor it imports).
+    #[test]
+    fn a_route_chunk_downloads_its_static_closure_minus_the_initial_load() {
+        let mut g = ChunkGraph::new(model::bundle::ChunkGraphSource::ViteManifest);
+        g.add_import("main.js", "vendor.js");
+        g.add_dynamic_import("main.js", "landing-AbCd1234.js");
+        g.add_dynamic_import("main.js", "settings-EfGh5678.js");
+        g.add_import("landing-AbCd1234.js", "main.js");
+        g.add_import("landing-AbCd1234.js", "lodash-IjKl9012.js");
+        g.add_import("settings-EfGh5678.js", "vendor.js");
+        g.modules.insert(
+            "landing-AbCd1234.js".into(),
+            "src/routes/landing.jsx".into(),
+        );
+        let mut assets: Vec<Asset> = [
+            ("landing-AbCd1234.js", 600),
+            ("lodash-IjKl9012.js", 70_000),
+            ("main.js", 1000),
+            ("settings-EfGh5678.js", 400),
+            ("vendor.js", 140_000),
+        ]
+        .iter()
+        .map(|(p, raw)| asset(p, *raw))
+        .collect();
+        // No module in the metadata: the source map's source named like the chunk.
+        assets[3].sources = ["src/routes/settings.jsx", "src/mocks/settings-data.js"]
+            .iter()
+            .map(|s| model::bundle::SourceShare {
+                source: s.to_string(),
+                package: None,
+                version: None,
+                bytes: 200,
+                gzip: None,
+            })
+            .collect();
+        let roots = vec![EntryRoots {
+            name: "index.html".into(),
+            html: Some("index.html".into()),
+            roots: ["main.js".to_string()].into(),
+            counted_js: None,
+        }];
+        let e = entries(&roots, &g, &assets);
+        let lazy = lazy_chunks(&g, &e, &assets);
+        let shown: Vec<(&str, Option<&str>, &[String], u64)> = lazy
+            .iter()
+            .map(|l| {
+                (
+                    l.asset.as_str(),
+                    l.module.as_deref(),
+                    l.assets.as_slice(),
+                    l.sizes.raw,
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (
+                    "landing-AbCd1234.js",
+                    Some("src/routes/landing.jsx"),
+                    &[
+                        "landing-AbCd1234.js".to_string(),
+                        "lodash-IjKl9012.js".to_string()
+                    ][..],
+                    70_600
+                ),
+                (
+                    "settings-EfGh5678.js",
+                    Some("src/routes/settings.jsx"),
+                    &["settings-EfGh5678.js".to_string()][..],
+                    400
+                ),
+            ]
+        );
+        assert_eq!(lazy[0].imported_from, vec!["main.js"]);
+        assert_eq!(lazy[0].sizes.gzip, Some(35_300));
     }
 }

@@ -182,6 +182,58 @@ pub struct BundleDiff {
     pub entries: Vec<EntryChange>,
     /// The packages and modules whose shipped bytes changed most.
     pub movers: Vec<Mover>,
+    /// Lazily loaded chunks (route chunks) of either build, with what each
+    /// downloads when it loads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lazy_chunks: Vec<LazyChunkChange>,
+    /// Packages and modules that moved from some chunks to others (their
+    /// bytes left assets of the baseline and arrived in assets of the head),
+    /// largest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moves: Vec<Move>,
+}
+
+/// One lazily loaded chunk (a route chunk), base vs head: what it downloads
+/// when it loads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LazyChunkChange {
+    /// The module it is built from (`src/routes/landing.jsx`), else its
+    /// name with the hash taken out.
+    pub name: String,
+    /// Its path in the baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_path: Option<String>,
+    /// Its path in the head.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_path: Option<String>,
+    /// The project modules that import it (from the head's source analysis),
+    /// else the assets whose `import()` loads it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imported_by: Vec<String>,
+    /// What it downloads when it loads (gzip, else raw): itself and its
+    /// static imports, without what the page loaded up front.
+    pub load: SizePair,
+    /// Whether the numbers are gzip (else raw).
+    pub gzip: bool,
+}
+
+/// A package or module whose bytes moved between chunks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Move {
+    /// Package name (with `@version` when known) or module path.
+    pub name: String,
+    /// Package or module.
+    pub kind: MoverKind,
+    /// Raw bytes that moved (what left the `from` assets and arrived in the
+    /// `to` assets, whichever is smaller).
+    pub bytes: u64,
+    /// Their gzip estimate, when the builds have gzip sizes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gzip: Option<u64>,
+    /// Baseline assets it left, sorted.
+    pub from: Vec<String>,
+    /// Head assets it arrived in, sorted.
+    pub to: Vec<String>,
 }
 
 /// The baseline a report was compared with.

@@ -36,6 +36,11 @@ pub struct BundleReport {
     /// Each entry (an HTML page, or a bundler entry point when there is no HTML),
     /// sorted by name.
     pub entries: Vec<Entry>,
+    /// Chunks loaded through `import()` (an SPA's route chunks, lazily
+    /// loaded components) and what each downloads when it loads, sorted by
+    /// asset path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lazy_chunks: Vec<LazyChunk>,
     /// Totals per asset type (source maps and bundler metadata excluded), sorted by type.
     pub totals: Vec<TypeTotal>,
     /// Bytes per package over all JS and CSS assets (from source maps), sorted by
@@ -294,6 +299,27 @@ pub struct Entry {
     /// (see `layout.entries_from`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_load_js: Option<u64>,
+}
+
+/// A chunk loaded through `import()` and what it downloads when it loads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LazyChunk {
+    /// The chunk's path.
+    pub asset: String,
+    /// The module it is built from (the `import()` target: Vite's manifest
+    /// `src`, esbuild's `entryPoint`, else the first-party source of its
+    /// source map whose name is the chunk's), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The assets whose `import()` loads it, sorted.
+    pub imported_from: Vec<String>,
+    /// What it downloads when it loads: the chunk and its static imports,
+    /// transitively, without what the entries that reach it load up front
+    /// (already downloaded), sorted.
+    pub assets: Vec<String>,
+    /// The sizes of `assets`.
+    #[serde(flatten)]
+    pub sizes: Sizes,
 }
 
 /// Totals for one asset type.

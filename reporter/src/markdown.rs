@@ -802,6 +802,7 @@ fn bundle_diff_blocks(diff: &model::assessment::BundleDiff) -> Vec<Block> {
         diff_headline(diff),
         diff_assets(diff),
         diff_entries(diff),
+        diff_lazy_chunks(diff),
         diff_movers(diff),
     ]
     .into_iter()
@@ -835,38 +836,120 @@ fn diff_headline(diff: &model::assessment::BundleDiff) -> Option<Block> {
     }
 }
 
-/// What users feel: the entry or route whose load changed most, up front
-/// first (its initial load), else with everything it can load; `None`
-/// when no entry's load moved by the fold threshold or more.
+/// What users feel: the entry whose initial load or the lazy chunk (a
+/// route) whose load changed most; else the entry whose load with
+/// everything it can load changed most; `None` when no load moved by the
+/// fold threshold or more.
 fn entry_headline(diff: &model::assessment::BundleDiff) -> Option<String> {
-    let threshold = i64::try_from(diff.folded.threshold).unwrap_or(i64::MAX);
-    let biggest = |pick: fn(&model::assessment::EntryChange) -> &model::assessment::SizePair| {
-        diff.entries
-            .iter()
-            .filter(|e| pick(e).delta().abs() >= threshold.max(1))
-            .max_by(|a, b| {
-                pick(a)
-                    .delta()
-                    .abs()
-                    .cmp(&pick(b).delta().abs())
-                    .then_with(|| b.name.cmp(&a.name))
-            })
-    };
-    let (entry, pair, what) = match biggest(|e| &e.initial) {
-        Some(e) => (e, &e.initial, "up front"),
+    let threshold = i64::try_from(diff.folded.threshold)
+        .unwrap_or(i64::MAX)
+        .max(1);
+    let unit = |gzip: bool| if gzip { "gzip" } else { "raw" };
+    // (|delta|, rank for ties: entries first, the sentence).
+    let mut felt: Vec<(i64, usize, String)> = Vec::new();
+    for e in &diff.entries {
+        let d = e.initial.delta();
+        felt.push((
+            d.abs(),
+            0,
+            format!(
+                "{} loads **{} {}** up front ({} \u{2192} {})",
+                code(&clip(&e.name, MAX_PART_CHARS)),
+                signed(d),
+                unit(e.gzip),
+                size(e.initial.base),
+                size(e.initial.head)
+            ),
+        ));
+    }
+    for l in &diff.lazy_chunks {
+        let d = l.load.delta();
+        felt.push((
+            d.abs(),
+            1,
+            format!(
+                "{} downloads **{} {}** when it loads ({} \u{2192} {})",
+                lazy_chunk_name(l),
+                signed(d),
+                unit(l.gzip),
+                size(l.load.base),
+                size(l.load.head)
+            ),
+        ));
+    }
+    let best = felt
+        .into_iter()
+        .filter(|f| f.0 >= threshold)
+        .min_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let sentence = match best {
+        Some((_, _, s)) => s,
         None => {
-            let e = biggest(|e| &e.total)?;
-            (e, &e.total, "with everything it can load")
+            let e = diff
+                .entries
+                .iter()
+                .filter(|e| e.total.delta().abs() >= threshold)
+                .max_by(|a, b| {
+                    (a.total.delta().abs())
+                        .cmp(&b.total.delta().abs())
+                        .then_with(|| b.name.cmp(&a.name))
+                })?;
+            format!(
+                "{} loads **{} {}** with everything it can load ({} \u{2192} {})",
+                code(&clip(&e.name, MAX_PART_CHARS)),
+                signed(e.total.delta()),
+                unit(e.gzip),
+                size(e.total.base),
+                size(e.total.head)
+            )
         }
     };
-    Some(format!(
-        "**Biggest change:** {} loads **{} {}** {what} ({} \u{2192} {}).\n\n",
-        code(&clip(&entry.name, MAX_PART_CHARS)),
-        signed(pair.delta()),
-        if entry.gzip { "gzip" } else { "raw" },
-        size(pair.base),
-        size(pair.head)
-    ))
+    Some(format!("**Biggest change:** {sentence}.\n\n"))
+}
+
+/// A lazy chunk as a reader knows it: the module it is built from and
+/// what imports it (`` `src/routes/landing.jsx` (lazy chunk, imported by `src/App.jsx`) ``).
+fn lazy_chunk_name(l: &model::assessment::LazyChunkChange) -> String {
+    let mut out = format!("{} (lazy chunk", code(&clip(&l.name, MAX_PART_CHARS)));
+    if !l.imported_by.is_empty() {
+        out.push_str(&format!(", imported by {}", names(&l.imported_by)));
+    }
+    out.push(')');
+    out
+}
+
+/// The moves that explain an asset's change: what left it (baseline path in
+/// `from`) or arrived in it (head path in `to`), with the other side.
+fn moves_of<'a>(
+    diff: &'a model::assessment::BundleDiff,
+    c: &model::assessment::AssetChange,
+) -> Vec<(&'a model::assessment::Move, bool)> {
+    diff.moves
+        .iter()
+        .filter_map(|m| {
+            let out = c.base_path.as_ref().is_some_and(|p| m.from.contains(p));
+            let into = c.head_path.as_ref().is_some_and(|p| m.to.contains(p));
+            (out || into).then_some((m, out))
+        })
+        .collect()
+}
+
+/// "`lodash` moved to `assets/lodash-….js` (26.2 KB gzip)" (or "from …").
+fn move_phrase(m: &model::assessment::Move, out: bool) -> String {
+    format!(
+        "{} moved {} {} ({})",
+        code(&clip(&m.name, MAX_PART_CHARS)),
+        if out { "to" } else { "from" },
+        names(if out { &m.to } else { &m.from }),
+        move_amount(m)
+    )
+}
+
+/// The moved bytes: gzip when known, else minified.
+fn move_amount(m: &model::assessment::Move) -> String {
+    match m.gzip {
+        Some(g) => format!("{} gzip", crate::format::bytes(g)),
+        None => format!("{} minified", crate::format::bytes(m.bytes)),
+    }
 }
 
 /// The biggest asset change and its biggest cause, as a headline line.
@@ -891,6 +974,10 @@ fn file_headline(diff: &model::assessment::BundleDiff) -> Option<String> {
     }
     if !top.loaded_by.is_empty() {
         line.push_str(&format!(", loaded by {}", names(&top.loaded_by)));
+    }
+    if let Some((m, out)) = moves_of(diff, top).first() {
+        line.push_str(&format!(" \u{2014} {}.\n\n", move_phrase(m, *out)));
+        return Some(line);
     }
     let cause = diff.movers.iter().find(|m| {
         top.head_path
@@ -963,28 +1050,47 @@ fn diff_assets(diff: &model::assessment::BundleDiff) -> Option<Block> {
         tail.push_str("\n</details>\n");
     }
     tail.push('\n');
-    let items = diff.assets.iter().map(asset_row).collect();
+    let items = diff.assets.iter().map(|c| asset_row(diff, c)).collect();
     Some(Block::list(head, items, diff_row_note, tail))
 }
 
-/// One row of the asset table: gzip sizes when either build has them, else raw.
-fn asset_row(c: &model::assessment::AssetChange) -> String {
+/// One row of the asset table: gzip sizes when either build has them, else
+/// raw; a change that packages or modules moving in or out explain is
+/// marked as a move and says what moved where.
+fn asset_row(diff: &model::assessment::BundleDiff, c: &model::assessment::AssetChange) -> String {
     use model::assessment::AssetStatus;
     let (base, head) = if c.gzip.base.is_some() || c.gzip.head.is_some() {
         (c.gzip.base, c.gzip.head)
     } else {
         (c.raw.base, c.raw.head)
     };
+    let moves = moves_of(diff, c);
+    let moved: u64 = moves
+        .iter()
+        .map(|(m, _)| {
+            if weight(c).1 == "gzip" {
+                m.gzip.unwrap_or(m.bytes)
+            } else {
+                m.bytes
+            }
+        })
+        .sum();
     let mark = match c.status {
+        _ if moved > 0 && moved * 2 >= weight(c).0.unsigned_abs() => "\u{1f500}",
         AssetStatus::Added => "\u{1f195}",
         AssetStatus::Removed => "\u{2796}",
         AssetStatus::Changed if weight(c).0 > 0 => "\u{1f53a}",
         AssetStatus::Changed => "\u{1f53d}",
     };
+    let why: String = moves
+        .iter()
+        .map(|(m, out)| format!(", {}", move_phrase(m, *out)))
+        .collect();
     format!(
-        "| {mark} | {}{} | {} | {} | {} | {} | {} |",
+        "| {mark} | {}{}{} | {} | {} | {} | {} | {} |",
         code_cell(&clip(asset_name(c), MAX_PART_CHARS)),
         if c.initial { " (initial)" } else { "" },
+        why.replace('|', "\\|"),
         size(base),
         size(head),
         if c.gzip.base.is_some() || c.gzip.head.is_some() {
@@ -995,6 +1101,49 @@ fn asset_row(c: &model::assessment::AssetChange) -> String {
         signed(c.raw.delta()),
         names(&c.loaded_by).replace('|', "\\|")
     )
+}
+
+/// The lazy chunks (route chunks) whose load changed: what each downloads
+/// when it loads, with how many others did not change.
+fn diff_lazy_chunks(diff: &model::assessment::BundleDiff) -> Option<Block> {
+    let changed: Vec<&model::assessment::LazyChunkChange> = diff
+        .lazy_chunks
+        .iter()
+        .filter(|l| l.load.delta() != 0)
+        .collect();
+    if changed.is_empty() {
+        return None;
+    }
+    let unit = if changed.iter().all(|l| l.gzip) {
+        "gzip"
+    } else {
+        "raw"
+    };
+    let items = changed
+        .iter()
+        .map(|l| {
+            format!(
+                "| {} | {} | {} | {} | {} |",
+                code_cell(&clip(&l.name, MAX_PART_CHARS)),
+                names(&l.imported_by).replace('|', "\\|"),
+                size(l.load.base),
+                size(l.load.head),
+                signed(l.load.delta()),
+            )
+        })
+        .collect();
+    Some(Block::list(
+        format!(
+            "### Lazy chunks: what each downloads when it loads ({unit})\n\n| Chunk | Imported by | Base | Head | \u{0394} |\n|---|---|--:|--:|--:|\n"
+        ),
+        items,
+        |left| format!("| … and {left} more rows not shown (comment size limit) | | | | |"),
+        match diff.lazy_chunks.len() - changed.len() {
+            0 => "\n".to_string(),
+            1 => "\n1 other lazy chunk unchanged.\n\n".to_string(),
+            n => format!("\n{n} other lazy chunks unchanged.\n\n"),
+        },
+    ))
 }
 
 /// The entries and routes whose initial or total size changed, with how
@@ -1042,15 +1191,29 @@ fn diff_entries(diff: &model::assessment::BundleDiff) -> Option<Block> {
     ))
 }
 
-/// The packages and modules behind the change, one line each.
+/// The packages and modules behind the change, one line each: what moved
+/// between chunks first, then what the build ships more or less of.
 fn diff_movers(diff: &model::assessment::BundleDiff) -> Option<Block> {
-    if diff.movers.is_empty() {
+    if diff.movers.is_empty() && diff.moves.is_empty() {
         return None;
     }
+    let moves = diff.moves.iter().map(|m| {
+        format!(
+            "- {} **moved** from {} to {} ({} minified, {})",
+            code(&clip(&m.name, MAX_PART_CHARS)),
+            names(&m.from),
+            names(&m.to),
+            crate::format::bytes(m.bytes),
+            match m.gzip {
+                Some(g) => format!("{} gzip", crate::format::bytes(g)),
+                None => "gzip not computed".to_string(),
+            }
+        )
+    });
     Some(Block::list(
         "### Why: what the build ships more or less of (minified bytes, from source maps)\n\n"
             .into(),
-        diff.movers.iter().map(mover_line).collect(),
+        moves.chain(diff.movers.iter().map(mover_line)).collect(),
         list_note,
         "\n".into(),
     ))
@@ -1207,7 +1370,89 @@ mod tests {
                     SizePair::default(),
                 ),
             ],
+            lazy_chunks: vec![],
+            moves: vec![],
         }
+    }
+
+    /// lodash left the mock-data chunk for a chunk of its own, and the
+    /// landing route (a lazy chunk) now downloads it: the headline is the
+    /// route's load, the file lines and the why say "moved".
+    fn moved_diff() -> BundleDiff {
+        let mut db = asset(
+            "assets/db-B.js",
+            AssetStatus::Changed,
+            pair(Some(72_566), Some(695)),
+            pair(Some(26_724), Some(520)),
+        );
+        db.base_path = Some("assets/db-A.js".to_string());
+        let lodash = asset(
+            "assets/lodash-C.js",
+            AssetStatus::Added,
+            pair(None, Some(71_947)),
+            pair(None, Some(26_335)),
+        );
+        let mut d = lodash_diff();
+        d.assets = vec![lodash, db];
+        d.movers.clear();
+        d.entries[0].initial = pair(Some(47_002), Some(47_035));
+        d.lazy_chunks = vec![model::assessment::LazyChunkChange {
+            name: "src/routes/landing.jsx".to_string(),
+            base_path: Some("assets/landing-A.js".to_string()),
+            head_path: Some("assets/landing-B.js".to_string()),
+            imported_by: vec!["src/App.jsx".to_string()],
+            load: pair(Some(412), Some(26_781)),
+            gzip: true,
+        }];
+        d.moves = vec![model::assessment::Move {
+            name: "lodash".to_string(),
+            kind: MoverKind::Package,
+            bytes: 71_587,
+            gzip: Some(26_205),
+            from: vec!["assets/db-A.js".to_string()],
+            to: vec!["assets/lodash-C.js".to_string()],
+        }];
+        d
+    }
+
+    #[test]
+    fn a_move_is_told_as_a_move_and_the_route_load_leads() {
+        let d = moved_diff();
+        let head = rendered(diff_headline(&d));
+        assert!(
+            head.starts_with(
+                "**Biggest change:** `src/routes/landing.jsx` (lazy chunk, imported by `src/App.jsx`) downloads **+26.4 KB gzip** when it loads (412 B \u{2192} 26.8 KB).\n\n**Largest file change:** `assets/lodash-C.js` added **+26.3 KB gzip**"
+            ),
+            "{head}"
+        );
+        assert!(
+            head.ends_with("\u{2014} `lodash` moved from `assets/db-A.js` (26.2 KB gzip).\n\n"),
+            "{head}"
+        );
+        let table = rendered(diff_assets(&d));
+        assert!(
+            table.contains("| \u{1f500} | `assets/db-B.js`, `lodash` moved to `assets/lodash-C.js` (26.2 KB gzip) | 26.7 KB | 520 B | −26.2 KB |"),
+            "{table}"
+        );
+        assert!(
+            !table.contains('\u{1f53d}') && !table.contains('\u{1f195}'),
+            "{table}"
+        );
+        assert_eq!(
+            rendered(diff_movers(&d)),
+            "### Why: what the build ships more or less of (minified bytes, from source maps)\n\n- `lodash` **moved** from `assets/db-A.js` to `assets/lodash-C.js` (71.6 KB minified, 26.2 KB gzip)\n\n"
+        );
+        assert_eq!(
+            rendered(diff_lazy_chunks(&d)),
+            "### Lazy chunks: what each downloads when it loads (gzip)\n\n| Chunk | Imported by | Base | Head | \u{0394} |\n|---|---|--:|--:|--:|\n| `src/routes/landing.jsx` | `src/App.jsx` | 412 B | 26.8 KB | +26.4 KB |\n\n"
+        );
+        // An entry's initial load that moves more than any route leads instead.
+        let mut e = moved_diff();
+        e.entries[0].initial = pair(Some(47_002), Some(80_000));
+        assert!(
+            rendered(diff_headline(&e))
+                .starts_with("**Biggest change:** `index.html` loads **+33 KB gzip** up front"),
+        );
     }
 
     fn rendered(blocks: impl IntoIterator<Item = Block>) -> String {
@@ -1323,7 +1568,7 @@ mod tests {
         grown.initial = true;
         grown.loaded_by = vec!["x|y.html".to_string()];
         assert_eq!(
-            asset_row(&grown),
+            asset_row(&lodash_diff(), &grown),
             "| \u{1f53a} | `a\\|b.js` (initial) | 1 KB | 3 KB | — | +2 KB | `x\\|y.html` |"
         );
         let removed = asset(
@@ -1333,7 +1578,7 @@ mod tests {
             pair(Some(700), None),
         );
         assert_eq!(
-            asset_row(&removed),
+            asset_row(&lodash_diff(), &removed),
             "| \u{2796} | `old.js` | 700 B | — | \u{2212}700 B | \u{2212}2 KB |  |"
         );
     }
@@ -1401,16 +1646,17 @@ mod tests {
 
     #[test]
     fn bundle_diff_blocks_is_the_stages_in_order() {
-        let d = lodash_diff();
+        let d = moved_diff();
         let stages = [
             rendered(diff_headline(&d)),
             rendered(diff_assets(&d)),
             rendered(diff_entries(&d)),
+            rendered(diff_lazy_chunks(&d)),
             rendered(diff_movers(&d)),
         ]
         .concat();
         assert_eq!(rendered(bundle_diff_blocks(&d)), stages);
-        assert_eq!(bundle_diff_blocks(&d).len(), 4);
+        assert_eq!(bundle_diff_blocks(&d).len(), 5);
     }
 
     #[test]

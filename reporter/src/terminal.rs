@@ -893,6 +893,34 @@ fn bundle_diff(out: &mut String, diff: &model::assessment::BundleDiff) {
             format::signed_bytes(diff.folded.gzip as f64)
         );
     }
+    let mut felt: Vec<&model::assessment::LazyChunkChange> = diff
+        .lazy_chunks
+        .iter()
+        .filter(|l| l.load.delta().unsigned_abs() >= diff.folded.threshold.max(1))
+        .collect();
+    felt.sort_by_key(|l| std::cmp::Reverse(l.load.delta().unsigned_abs()));
+    for l in felt.iter().take(5) {
+        let _ = writeln!(
+            out,
+            "  lazy chunk {}: {} when it loads",
+            clean(&l.name),
+            format::signed_bytes(l.load.delta() as f64)
+        );
+    }
+    for m in diff.moves.iter().take(5) {
+        let _ = writeln!(
+            out,
+            "  moved: {} from {} to {} ({})",
+            clean(&m.name),
+            m.from
+                .iter()
+                .map(|p| clean(p))
+                .collect::<Vec<_>>()
+                .join(", "),
+            m.to.iter().map(|p| clean(p)).collect::<Vec<_>>().join(", "),
+            format::bytes(m.gzip.unwrap_or(m.bytes))
+        );
+    }
     for m in diff.movers.iter().take(5) {
         let _ = writeln!(
             out,

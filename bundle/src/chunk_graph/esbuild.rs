@@ -26,6 +26,7 @@ pub fn parse(value: &Value, index: &PathIndex) -> Result<Option<ChunkGraph>, Str
             continue;
         }
         if let Some(entry) = output.get("entryPoint").and_then(Value::as_str) {
+            graph.modules.insert(file.clone(), entry.to_string());
             graph
                 .entries
                 .entry(entry.to_string())

@@ -33,6 +33,9 @@ pub struct ChunkGraph {
     pub imports: BTreeMap<String, BTreeSet<String>>,
     /// Lazy edges: asset → assets it loads through `import()`.
     pub dynamic_imports: BTreeMap<String, BTreeSet<String>>,
+    /// The module a chunk is built from, when the metadata names it (Vite's
+    /// `src`, esbuild's `entryPoint`): asset → module path.
+    pub modules: BTreeMap<String, String>,
 }
 
 impl ChunkGraph {
@@ -44,6 +47,7 @@ impl ChunkGraph {
             entries: BTreeMap::new(),
             imports: BTreeMap::new(),
             dynamic_imports: BTreeMap::new(),
+            modules: BTreeMap::new(),
         }
     }
 

@@ -29,6 +29,9 @@ pub fn parse(value: &Value, index: &PathIndex) -> Result<Option<ChunkGraph>, Str
     let mut graph = ChunkGraph::new(super::ChunkGraphSource::ViteManifest);
     for (key, chunk) in map {
         let Some(file) = file_of(key) else { continue };
+        if let Some(src) = chunk.get("src").and_then(Value::as_str) {
+            graph.modules.insert(file.clone(), src.to_string());
+        }
         if chunk.get("isEntry").and_then(Value::as_bool) == Some(true) {
             graph
                 .entries

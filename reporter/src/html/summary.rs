@@ -77,13 +77,36 @@ pub struct DiffEntryRow {
     pub total: String,
 }
 
+/// One lazy chunk (a route chunk) whose load changed.
+pub struct DiffLazyRow {
+    pub name: String,
+    pub imported_by: String,
+    pub load: String,
+}
+
 /// The build diff against the baseline.
 pub struct DiffView {
     pub unit: &'static str,
     pub assets: Vec<DiffAssetRow>,
     pub folded: String,
     pub entries: Vec<DiffEntryRow>,
+    pub lazy_chunks: Vec<DiffLazyRow>,
+    /// What moved between chunks, then what the build ships more or less of.
     pub movers: Vec<String>,
+}
+
+/// "lodash moved from a.js to b.js (71.6 KB, 26.2 KB gzip)".
+fn move_text(m: &model::assessment::Move) -> String {
+    format!(
+        "{} moved from {} to {} ({}{})",
+        m.name,
+        m.from.join(", "),
+        m.to.join(", "),
+        crate::format::bytes(m.bytes),
+        m.gzip
+            .map(|g| format!(", {} gzip", crate::format::bytes(g)))
+            .unwrap_or_default()
+    )
 }
 
 fn pair_text(p: &model::assessment::SizePair) -> String {
@@ -147,10 +170,21 @@ fn diff_view(d: &model::assessment::BundleDiff) -> DiffView {
                 total: pair_text(&e.total),
             })
             .collect(),
-        movers: d
-            .movers
+        lazy_chunks: d
+            .lazy_chunks
             .iter()
-            .map(|m| {
+            .filter(|l| l.load.delta() != 0)
+            .map(|l| DiffLazyRow {
+                name: l.name.clone(),
+                imported_by: l.imported_by.join(", "),
+                load: pair_text(&l.load),
+            })
+            .collect(),
+        movers: d
+            .moves
+            .iter()
+            .map(move_text)
+            .chain(d.movers.iter().map(|m| {
                 let mut line = format!(
                     "{} {}{} in {}",
                     m.name,
@@ -168,7 +202,7 @@ fn diff_view(d: &model::assessment::BundleDiff) -> DiffView {
                     line.push_str(&format!("; from {}", m.loaded_by.join(", ")));
                 }
                 line
-            })
+            }))
             .collect(),
     }
 }
