@@ -432,9 +432,16 @@ fn budgets(out: &mut String, list: &[model::Budget]) {
     if list.is_empty() {
         return;
     }
+    // The metric column fits the longest label (`main-thread work`).
+    let width = list
+        .iter()
+        .map(|b| b.metric.label().len())
+        .max()
+        .unwrap_or(0)
+        .max(7);
     let _ = writeln!(
         out,
-        "\n{:<56} {:>7} {:>10} {:>10}  result",
+        "\n{:<56} {:>width$} {:>10} {:>10}  result",
         "budget", "metric", "limit", "actual"
     );
     for b in list {
@@ -450,7 +457,7 @@ fn budgets(out: &mut String, list: &[model::Budget]) {
         };
         let _ = writeln!(
             out,
-            "{:<56} {:>7} {:>10} {:>10}  {verdict}",
+            "{:<56} {:>width$} {:>10} {:>10}  {verdict}",
             clean(&b.name),
             b.metric.label(),
             unit.format(b.limit),
