@@ -68,24 +68,61 @@ struct Seen {
     dialogs: Vec<String>,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn html_report_renders_offline_without_errors_and_escapes_user_input() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("project");
-    hostile_project(&project);
-    let out = dir.path().join("report");
-    write_report(&project, &out);
-    let html_path = out.join("report.html");
-    let html = std::fs::read_to_string(&html_path).unwrap();
-    assert!(
-        !html.contains(XSS_MODULE),
-        "the module name is escaped in the HTML"
-    );
-    assert!(
-        !html.contains("</script><script>alert(2)"),
-        "the URL is escaped"
-    );
+/// What a report did in Chromium: the events seen and the values of the
+/// expressions evaluated after the load, in order.
+struct Loaded {
+    seen: Seen,
+    values: Vec<serde_json::Value>,
+}
 
+impl Loaded {
+    /// The `i`th value as `T`.
+    fn get<T: serde::de::DeserializeOwned>(&self, i: usize) -> T {
+        serde_json::from_value(self.values[i].clone()).unwrap()
+    }
+
+    /// No console error, no request but the report itself, no dialog.
+    fn assert_offline_and_quiet(&self) {
+        let seen = &self.seen;
+        assert!(
+            seen.console_errors.is_empty(),
+            "console errors: {:?}",
+            seen.console_errors
+        );
+        let network: Vec<&String> = seen
+            .requests
+            .iter()
+            .filter(|u| {
+                !u.starts_with("file://") && !u.starts_with("data:") && !u.starts_with("about:")
+            })
+            .collect();
+        assert!(network.is_empty(), "network requests: {network:?}");
+        let file_requests: Vec<&String> = seen
+            .requests
+            .iter()
+            .filter(|u| u.starts_with("file://"))
+            .collect();
+        assert_eq!(
+            file_requests.len(),
+            1,
+            "only the report itself is loaded: {file_requests:?}"
+        );
+        assert!(seen.dialogs.is_empty(), "dialogs: {:?}", seen.dialogs);
+    }
+}
+
+/// Opens `html_path` from `file://` in a fresh Chromium at 1280×900
+/// (`alert` recorded in `window.__alerts` instead of blocking), evaluates
+/// each of `expressions` in order, then runs `before_screenshot` and saves
+/// a screenshot (the whole page, or the viewport) as `screenshot` in the
+/// test's temporary target folder.
+async fn load_report(
+    html_path: &Path,
+    expressions: &[&str],
+    before_screenshot: &str,
+    full_page: bool,
+    screenshot: &str,
+) -> Loaded {
     let mut chromium = ChromiumProcess::launch(&LaunchOptions::default())
         .await
         .expect("Chromium starts (install it with `apt-get install chromium` or set CHROME_PATH)");
@@ -145,92 +182,83 @@ async fn html_report_renders_offline_without_errors_and_escapes_user_input() {
     page.goto(url.as_str()).await.expect("the report loads");
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let alerts: Vec<String> = page
-        .evaluate("window.__alerts")
-        .await
-        .unwrap()
-        .into_value()
-        .unwrap();
-    let treemap_nodes: u64 = page
-        .evaluate("document.querySelectorAll('#treemap .tm-node').length")
-        .await
-        .unwrap()
-        .into_value()
-        .unwrap();
-    let table_rows: u64 = page
-        .evaluate("document.querySelectorAll('table tbody tr').length")
-        .await
-        .unwrap()
-        .into_value()
-        .unwrap();
-    let injected_images: u64 = page
-        .evaluate("document.querySelectorAll('img').length")
-        .await
-        .unwrap()
-        .into_value()
-        .unwrap();
-    let text: String = page
-        .evaluate("document.body.innerText")
-        .await
-        .unwrap()
-        .into_value()
-        .unwrap();
+    let mut values = Vec::new();
+    for expression in expressions {
+        let value: serde_json::Value = page
+            .evaluate(*expression)
+            .await
+            .unwrap_or_else(|e| panic!("{expression}: {e}"))
+            .into_value()
+            .unwrap_or(serde_json::Value::Null);
+        values.push(value);
+    }
 
-    // Zoom into the first asset of the treemap and back.
-    let zoomed: bool = page
-        .evaluate(
-            "(() => { const n = document.querySelector('#treemap .tm-node'); \
-             if (!n) return false; n.click(); \
-             return document.querySelectorAll('#treemap-crumbs *').length > 0; })()",
-        )
-        .await
-        .unwrap()
-        .into_value()
-        .unwrap();
-
-    let screenshot_path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");
-    page.evaluate("window.scrollTo(0, 0)").await.unwrap();
+    let screenshot_path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(screenshot);
+    page.evaluate(before_screenshot).await.unwrap();
     page.save_screenshot(
         ScreenshotParams::builder()
             .format(CaptureScreenshotFormat::Png)
-            .full_page(true)
+            .full_page(full_page)
             .build(),
         &screenshot_path,
     )
     .await
     .expect("screenshot");
     println!("report screenshot: {}", screenshot_path.display());
+    assert!(screenshot_path.metadata().unwrap().len() > 10_000);
 
     browser.close().await.ok();
     handler_task.abort();
     collector.abort();
     chromium.kill();
+    let seen = std::mem::take(&mut *seen.lock().unwrap());
+    Loaded { seen, values }
+}
 
-    let seen = seen.lock().unwrap();
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_report_renders_offline_without_errors_and_escapes_user_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    hostile_project(&project);
+    let out = dir.path().join("report");
+    write_report(&project, &out);
+    let html_path = out.join("report.html");
+    let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(
-        seen.console_errors.is_empty(),
-        "console errors: {:?}",
-        seen.console_errors
+        !html.contains(XSS_MODULE),
+        "the module name is escaped in the HTML"
     );
-    let network: Vec<&String> = seen
-        .requests
-        .iter()
-        .filter(|u| {
-            !u.starts_with("file://") && !u.starts_with("data:") && !u.starts_with("about:")
-        })
-        .collect();
-    assert!(network.is_empty(), "network requests: {network:?}");
-    let file_requests: Vec<&String> = seen
-        .requests
-        .iter()
-        .filter(|u| u.starts_with("file://"))
-        .collect();
-    assert_eq!(
-        file_requests.len(),
-        1,
-        "only the report itself is loaded: {file_requests:?}"
+    assert!(
+        !html.contains("</script><script>alert(2)"),
+        "the URL is escaped"
     );
-    assert!(seen.dialogs.is_empty(), "dialogs: {:?}", seen.dialogs);
+
+    let loaded = load_report(
+        &html_path,
+        &[
+            "window.__alerts",
+            "document.querySelectorAll('#treemap .tm-node').length",
+            "document.querySelectorAll('table tbody tr').length",
+            "document.querySelectorAll('img').length",
+            "document.body.innerText",
+            // Zoom into the first asset of the treemap.
+            "(() => { const n = document.querySelector('#treemap .tm-node'); \
+             if (!n) return false; n.click(); \
+             return document.querySelectorAll('#treemap-crumbs *').length > 0; })()",
+        ],
+        "window.scrollTo(0, 0)",
+        true,
+        "report-screenshot.png",
+    )
+    .await;
+    let alerts: Vec<String> = loaded.get(0);
+    let treemap_nodes: u64 = loaded.get(1);
+    let table_rows: u64 = loaded.get(2);
+    let injected_images: u64 = loaded.get(3);
+    let text: String = loaded.get(4);
+    let zoomed: bool = loaded.get(5);
+
+    loaded.assert_offline_and_quiet();
     assert!(alerts.is_empty(), "injected script ran: {alerts:?}");
     assert_eq!(injected_images, 0, "no <img> comes from user input");
     assert!(treemap_nodes > 5, "treemap rendered {treemap_nodes} nodes");
@@ -242,5 +270,121 @@ async fn html_report_renders_offline_without_errors_and_escapes_user_input() {
         "the module name is shown as text"
     );
     assert!(text.contains("</script>"), "the URL is shown as text");
-    assert!(screenshot_path.metadata().unwrap().len() > 10_000);
+}
+
+/// The package and the module of the CPU fixture's source map, renamed.
+const XSS_PACKAGE: &str = "<svg onload=alert(4)>";
+const XSS_CPU_MODULE: &str = "<img src=x onerror=alert(5)>.js";
+
+/// The CPU fixture (`fixtures/vitals/site/cpu/`) in `dist`, its source map
+/// naming decimal.js's folder `node_modules/<svg onload=alert(4)>/` and
+/// `src/checksum.js` `src/<img src=x onerror=alert(5)>.js`.
+fn hostile_cpu_site(dist: &Path) {
+    let site = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/vitals/site/cpu");
+    std::fs::create_dir_all(dist).unwrap();
+    for name in ["index.html", "app.js"] {
+        std::fs::copy(site.join(name), dist.join(name)).unwrap();
+    }
+    let mut map: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("app.js.map")).unwrap()).unwrap();
+    for source in map["sources"].as_array_mut().unwrap() {
+        let renamed = source
+            .as_str()
+            .unwrap()
+            .replace(
+                "node_modules/decimal.js/",
+                &format!("node_modules/{XSS_PACKAGE}/"),
+            )
+            .replace("src/checksum.js", &format!("src/{XSS_CPU_MODULE}"));
+        *source = serde_json::Value::from(renamed);
+    }
+    std::fs::write(dist.join("app.js.map"), map.to_string()).unwrap();
+}
+
+/// `perfscope report` measures the CPU fixture in Chromium; its HTML report,
+/// opened in Chromium, has the CPU-by-package table with the CPU-heavy
+/// package first and the boot-up table, next to the unused JavaScript, with
+/// the names from the page's source map shown as text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cpu_section_renders_in_chromium_with_the_heavy_package_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    hostile_cpu_site(&dist);
+    let out = dir.path().join("report");
+    let status = Command::new(env!("CARGO_BIN_EXE_perfscope"))
+        .arg("report")
+        .arg(dir.path())
+        .arg("--dist")
+        .arg(&dist)
+        .args(["--no-source", "--runs", "1", "--no-brotli", "--out"])
+        .arg(&out)
+        .status()
+        .expect("perfscope runs");
+    assert!(status.success(), "perfscope report failed");
+    let html_path = out.join("report.html");
+
+    let loaded = load_report(
+        &html_path,
+        &[
+            "window.__alerts",
+            "document.querySelectorAll('img, svg[onload]').length",
+            // The CPU table's rows: name, kind, self, total.
+            "[...document.querySelectorAll('table.cpu tbody tr')].map(r => \
+             [...r.cells].slice(0, 4).map(c => c.innerText))",
+            // The headings of the vitals section, in order.
+            "[...document.querySelectorAll('h3, h4')].map(h => h.innerText)",
+            // The boot-up table's first URL and its time.
+            "(() => { const h = [...document.querySelectorAll('h4')] \
+             .find(h => h.innerText.startsWith('Boot-up time')); \
+             const r = h && h.nextElementSibling.querySelector('tbody tr'); \
+             return r ? [r.cells[0].innerText, r.cells[1].innerText] : null; })()",
+            // The bars have a width.
+            "document.querySelector('table.cpu .cpu-bar > span').getBoundingClientRect().width",
+        ],
+        "document.querySelector('table.cpu').scrollIntoView({block: 'center'})",
+        false,
+        "report-cpu-screenshot.png",
+    )
+    .await;
+    let alerts: Vec<String> = loaded.get(0);
+    let injected: u64 = loaded.get(1);
+    let rows: Vec<Vec<String>> = loaded.get(2);
+    let headings: Vec<String> = loaded.get(3);
+    let bootup: Option<(String, String)> = loaded.get(4);
+    let bar_width: f64 = loaded.get(5);
+
+    loaded.assert_offline_and_quiet();
+    assert!(alerts.is_empty(), "injected script ran: {alerts:?}");
+    assert_eq!(injected, 0, "no element comes from the source map's names");
+    // decimal.js (renamed) burns the CPU: first, a package, well over 100 ms
+    // even on an idle machine; the module that calls it next, by total time.
+    let ms = |text: &str| -> f64 {
+        let text = text.trim();
+        match text.strip_suffix(" ms") {
+            Some(ms) => ms.parse().unwrap(),
+            None => text.trim_end_matches(" s").parse::<f64>().unwrap() * 1000.0,
+        }
+    };
+    assert!(rows.len() >= 2, "{rows:?}");
+    assert_eq!(
+        (rows[0][0].as_str(), rows[0][1].as_str()),
+        (XSS_PACKAGE, "package")
+    );
+    assert!(ms(&rows[0][3]) > 100.0, "{rows:?}");
+    assert_eq!(
+        (rows[1][0].as_str(), rows[1][1].as_str()),
+        (format!("cpu-app/src/{XSS_CPU_MODULE}").as_str(), "module")
+    );
+    assert!(bar_width > 10.0, "the bar is drawn: {bar_width}");
+    // Next to the coverage section.
+    let at = |name: &str| {
+        headings
+            .iter()
+            .position(|h| h.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} in {headings:?}"))
+    };
+    assert_eq!(at("CPU time at load"), at("Unused JavaScript at load") + 1);
+    let (url, time) = bootup.expect("a boot-up table");
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(ms(&time) >= 50.0, "{time}");
 }

@@ -70,8 +70,25 @@ fn write_shards(count: usize, dir: &Path) -> Vec<String> {
 fn merge_of_recorded_shards_equals_the_unsharded_report() {
     let tmp = tempfile::tempdir().unwrap();
     let cwd = tmp.path();
+    // The median run's coverage is a budget too (these runs were recorded
+    // before the trace kept its task events: no main-thread work).
+    std::fs::write(
+        cwd.join("perfscope.toml"),
+        "[vitals.budgets]\nunused_js = 0.99\n",
+    )
+    .unwrap();
     let unsharded = from_artifacts(&[], cwd);
     let whole = json(&unsharded);
+    for page in std::iter::once(&whole).chain(whole["pages"].as_array().unwrap()) {
+        let budget = page["budgets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["metric"] == "unused_js_share")
+            .unwrap_or_else(|| panic!("no unused_js budget: {page:#}"));
+        assert_eq!(budget["verdict"], "pass", "{budget:#}");
+        assert!(budget["actual"].is_number(), "{budget:#}");
+    }
     let names = write_shards(3, cwd);
     let mut args = vec!["merge"];
     args.extend(names.iter().map(String::as_str));

@@ -28,6 +28,8 @@ pub enum Unit {
     Ms,
     /// A unitless score (CLS).
     Score,
+    /// A share from 0 to 1, printed as a percentage.
+    Share,
 }
 
 impl Unit {
@@ -37,6 +39,7 @@ impl Unit {
             Unit::Bytes => units::format_bytes(value.max(0.0).round() as u64),
             Unit::Ms => units::format_ms(value),
             Unit::Score => units::format_score(value),
+            Unit::Share => units::format_percent(value),
         }
     }
 
@@ -46,18 +49,21 @@ impl Unit {
             Unit::Bytes => units::format_bytes(delta.abs().round() as u64),
             Unit::Ms => units::format_ms(delta.abs()),
             Unit::Score => units::format_score(delta.abs()),
+            // Percentage points: a share's change is absolute.
+            Unit::Share => format!("{:.1} pp", delta.abs() * 100.0),
         };
         units::signed(delta, magnitude)
     }
 
     /// Worsening up to this absolute amount is noise and never flagged: build
-    /// output is deterministic (0 bytes), browser timings jitter (50 ms), and
-    /// CLS varies in its third decimal (0.01).
+    /// output is deterministic (0 bytes), browser timings jitter (50 ms),
+    /// CLS varies in its third decimal (0.01), and a share by a percentage
+    /// point (0.01).
     pub fn noise_floor(self) -> f64 {
         match self {
             Unit::Bytes => 0.0,
             Unit::Ms => 50.0,
-            Unit::Score => 0.01,
+            Unit::Score | Unit::Share => 0.01,
         }
     }
 }
@@ -117,6 +123,17 @@ pub enum MetricId {
     /// A Lighthouse score from 0 to 1 (a metric audit's, or the
     /// performance category's): higher is better.
     LighthouseScore,
+    /// Main-thread work of a page load, ms: every main-thread task's self
+    /// time (Lighthouse's `mainthread-work-breakdown`).
+    #[serde(alias = "main_thread_ms")]
+    MainThread,
+    /// JavaScript a page load transferred in functions that never ran by
+    /// the end of the load, bytes (Lighthouse's unused-javascript
+    /// `wastedBytes`, summed over the page's scripts).
+    UnusedJs,
+    /// [`MetricId::UnusedJs`] over all the JavaScript the load
+    /// transferred, 0 to 1.
+    UnusedJsShare,
 }
 
 impl MetricId {
@@ -141,14 +158,22 @@ impl MetricId {
             MetricId::Inp => "INP",
             MetricId::Transfer => "transfer",
             MetricId::LighthouseScore => "Lighthouse score",
+            MetricId::MainThread => "main-thread work",
+            MetricId::UnusedJs => "unused JS",
+            MetricId::UnusedJsShare => "unused JS share",
         }
     }
 
     /// Unit of its values.
     pub fn unit(self) -> Unit {
         match self {
-            MetricId::Raw | MetricId::Gzip | MetricId::Brotli | MetricId::Transfer => Unit::Bytes,
+            MetricId::Raw
+            | MetricId::Gzip
+            | MetricId::Brotli
+            | MetricId::Transfer
+            | MetricId::UnusedJs => Unit::Bytes,
             MetricId::Cls | MetricId::LighthouseScore => Unit::Score,
+            MetricId::UnusedJsShare => Unit::Share,
             _ => Unit::Ms,
         }
     }
@@ -183,5 +208,8 @@ mod tests {
         assert!(MetricId::LighthouseScore.higher_is_better());
         assert!(!MetricId::Lcp.higher_is_better());
         assert_eq!(Unit::Bytes.format_delta(-1500.0), "\u{2212}1.5 KB");
+        assert_eq!(MetricId::UnusedJsShare.unit().format(0.7041), "70.4%");
+        assert_eq!(Unit::Share.format_delta(0.204), "+20.4 pp");
+        assert_eq!(MetricId::MainThread.unit(), Unit::Ms);
     }
 }

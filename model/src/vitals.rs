@@ -886,6 +886,36 @@ pub struct CpuSamples {
     pub functions: Vec<CpuFunction>,
 }
 
+/// The module of a bundle's own top level in a CPU profile (the function
+/// that runs every module's top-level statements).
+pub const TOP_LEVEL_SOURCE: &str = "(top level)";
+
+impl CpuSamples {
+    /// Where the time went, at most `n`, the most total time first: its
+    /// packages, and the app's own modules outside any package (not a
+    /// bundle's top level, code its map gives no module, or a script
+    /// without a map, which [`CpuSamples::scripts`] lists).
+    pub fn top_sources(&self, n: usize) -> Vec<&CpuTime> {
+        let mut sources: Vec<&CpuTime> = self
+            .packages
+            .iter()
+            .chain(self.modules.iter().filter(|m| {
+                m.package.is_none()
+                    && m.name != UNMAPPED_SOURCE
+                    && m.name != TOP_LEVEL_SOURCE
+                    && !m.name.contains("://")
+            }))
+            .collect();
+        sources.sort_by(|a, b| {
+            b.total_ms
+                .total_cmp(&a.total_ms)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        sources.truncate(n);
+        sources
+    }
+}
+
 /// Self and total CPU time of a script, module or package.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CpuTime {

@@ -59,9 +59,10 @@ pub fn render_with_limit(report: &Report, limit: usize) -> String {
 }
 
 /// Inline code that survives any content: the fence is longer than any run of
-/// backticks inside, and newlines become spaces.
+/// backticks inside, newlines become spaces and other control characters
+/// are shown escaped (`\u{1b}`), as the terminal shows them.
 pub fn code(value: &str) -> String {
-    let value = value.replace(['\n', '\r'], " ");
+    let value = crate::terminal::clean(&value.replace(['\n', '\r'], " "));
     let mut longest = 0;
     let mut run = 0;
     for c in value.chars() {
@@ -331,7 +332,44 @@ fn flows_line(report: &Report) -> String {
         ));
     }
     out.push_str(&unused_js_line(v));
+    out.push_str(&cpu_line(v));
     out
+}
+
+/// A package or module is named in the comment's CPU line from this much
+/// total time at load (Lighthouse's long-task and boot-up threshold), ms.
+const CPU_LINE_MS: f64 = 50.0;
+
+/// "**CPU time at load:** main-thread work 385 ms; most in `decimal.js`
+/// 253 ms, …": the three packages and modules with the most total time in
+/// the median run's profile, when one has 50 ms or more.
+fn cpu_line(v: &model::vitals::VitalsReport) -> String {
+    let Some(cpu) = &v.cpu else {
+        return String::new();
+    };
+    let top: Vec<&model::vitals::CpuTime> =
+        cpu.profile.iter().flat_map(|p| p.top_sources(3)).collect();
+    if !top.iter().any(|t| t.total_ms >= CPU_LINE_MS) {
+        return String::new();
+    }
+    let names: Vec<String> = top
+        .iter()
+        .map(|t| {
+            format!(
+                "{} {}",
+                code(&clip(&t.name, MAX_PART_CHARS)),
+                Unit::Ms.format(t.total_ms)
+            )
+        })
+        .collect();
+    let work = cpu
+        .main_thread_ms
+        .map(|ms| format!("main-thread work {}; ", Unit::Ms.format(ms)))
+        .unwrap_or_default();
+    format!(
+        "**CPU time at load:** {work}most in {} (total time, calls included)\n\n",
+        names.join(", ")
+    )
 }
 
 /// "**Unused JavaScript at load:** `/app.js` 34 KB of 36 KB transferred

@@ -432,9 +432,16 @@ fn budgets(out: &mut String, list: &[model::Budget]) {
     if list.is_empty() {
         return;
     }
+    // The metric column fits the longest label (`main-thread work`).
+    let width = list
+        .iter()
+        .map(|b| b.metric.label().len())
+        .max()
+        .unwrap_or(0)
+        .max(7);
     let _ = writeln!(
         out,
-        "\n{:<56} {:>7} {:>10} {:>10}  result",
+        "\n{:<56} {:>width$} {:>10} {:>10}  result",
         "budget", "metric", "limit", "actual"
     );
     for b in list {
@@ -450,7 +457,7 @@ fn budgets(out: &mut String, list: &[model::Budget]) {
         };
         let _ = writeln!(
             out,
-            "{:<56} {:>7} {:>10} {:>10}  {verdict}",
+            "{:<56} {:>width$} {:>10} {:>10}  {verdict}",
             clean(&b.name),
             b.metric.label(),
             unit.format(b.limit),
@@ -643,6 +650,39 @@ fn coverage_line(c: &model::vitals::CoverageReport) -> String {
     line
 }
 
+/// Packages and modules named on the CPU line at most.
+const CPU_SOURCES: usize = 3;
+
+/// One line on the median run's CPU time at load: its main-thread work,
+/// Lighthouse's boot-up time, and the packages and modules with the most
+/// total time in the profile.
+fn cpu_line(c: &model::vitals::CpuReport) -> String {
+    let mut parts = Vec::new();
+    if let Some(ms) = c.main_thread_ms {
+        parts.push(format!("main-thread work {}", format::ms(ms)));
+    }
+    if let Some(ms) = c.bootup_ms {
+        parts.push(format!("boot-up {}", format::ms(ms)));
+    }
+    let mut line = format!("CPU at load (run {}): {}", c.run + 1, parts.join(", "));
+    let top: Vec<String> = c
+        .profile
+        .iter()
+        .flat_map(|p| p.top_sources(CPU_SOURCES))
+        .map(|t| format!("{} {}", clean(&t.name), format::ms(t.total_ms)))
+        .collect();
+    if !top.is_empty() {
+        let _ = write!(
+            line,
+            "{}most time in {} (total, calls included)",
+            if parts.is_empty() { "" } else { "; " },
+            top.join(", ")
+        );
+    }
+    line.push('\n');
+    line
+}
+
 /// One page of `perfscope vitals` (and, after it, the other pages), with
 /// the findings of `shown` that the page's document has (by kind and key).
 fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
@@ -724,6 +764,9 @@ fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
     }
     if let Some(coverage) = &report.coverage {
         out.push_str(&coverage_line(coverage));
+    }
+    if let Some(cpu) = &report.cpu {
+        out.push_str(&cpu_line(cpu));
     }
     let findings: Vec<&Finding> = shown
         .iter()

@@ -291,6 +291,54 @@ pub struct VitalsBudgets {
     /// Interaction to Next Paint of each replayed flow, ms (default 200,
     /// Google's "good" threshold; judged only when a flow ran).
     pub inp_ms: Option<f64>,
+    /// Main-thread work of the load, ms: every main-thread task's self time
+    /// (Lighthouse's `mainthread-work-breakdown`; off by default).
+    #[serde(alias = "main_thread")]
+    pub main_thread_ms: Option<f64>,
+    /// Unused JavaScript at load, summed over the page's scripts: bytes
+    /// transferred (`"60 KB"`) or their share of the JavaScript transferred
+    /// (`0.4`); off by default.
+    pub unused_js: Option<UnusedJsLimit>,
+}
+
+/// The `unused_js` budget: a size (`"60 KB"`, a string as bundle budgets
+/// write sizes) or a share from 0 to 1 (a number).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "UnusedJsText")]
+pub enum UnusedJsLimit {
+    /// Unused JavaScript transferred, bytes.
+    Bytes(u64),
+    /// Unused JavaScript transferred over all JavaScript transferred, 0 to 1.
+    Share(f64),
+}
+
+/// `unused_js` as written in `perfscope.toml`.
+#[derive(Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a size such as \"60 KB\" or a share from 0 to 1 such as 0.4"
+)]
+enum UnusedJsText {
+    Size(String),
+    Share(f64),
+}
+
+impl TryFrom<UnusedJsText> for UnusedJsLimit {
+    type Error = String;
+
+    fn try_from(value: UnusedJsText) -> Result<Self, String> {
+        match value {
+            UnusedJsText::Size(text) => model::units::parse_size(&text)
+                .map(UnusedJsLimit::Bytes)
+                .map_err(|e| format!("unused_js: {e}")),
+            UnusedJsText::Share(share) if (0.0..=1.0).contains(&share) => {
+                Ok(UnusedJsLimit::Share(share))
+            }
+            UnusedJsText::Share(share) => Err(format!(
+                "unused_js: a number is a share from 0 to 1 (got {share}); write a size as a string, such as \"60 KB\""
+            )),
+        }
+    }
 }
 
 impl VitalsBudgets {
@@ -305,6 +353,15 @@ impl VitalsBudgets {
             M::Cls => self.cls,
             M::Render => self.render_ms,
             M::Inp => self.inp_ms,
+            M::MainThread => self.main_thread_ms,
+            M::UnusedJs => match self.unused_js? {
+                UnusedJsLimit::Bytes(bytes) => Some(bytes as f64),
+                UnusedJsLimit::Share(_) => None,
+            },
+            M::UnusedJsShare => match self.unused_js? {
+                UnusedJsLimit::Share(share) => Some(share),
+                UnusedJsLimit::Bytes(_) => None,
+            },
             M::Raw | M::Gzip | M::Brotli | M::Ttfb | M::Transfer | M::LighthouseScore => None,
         }
     }
@@ -319,6 +376,7 @@ impl VitalsBudgets {
             ("cls", self.cls),
             ("render_ms", self.render_ms),
             ("inp_ms", self.inp_ms),
+            ("main_thread_ms", self.main_thread_ms),
         ] {
             if let Some(limit) = limit {
                 model::budget::check_limit(&format!("[vitals.budgets] {name}"), limit)?;
@@ -338,6 +396,8 @@ impl Default for VitalsBudgets {
             tbt_ms: None,
             cls: None,
             inp_ms: Some(200.0),
+            main_thread_ms: None,
+            unused_js: None,
         }
     }
 }
@@ -360,6 +420,34 @@ mod tests {
     fn unknown_keys_are_refused() {
         let err = serde_json::from_str::<VitalsConfig>(r#"{"rnus": 5}"#).unwrap_err();
         assert!(err.to_string().contains("rnus"));
+    }
+
+    #[test]
+    fn unused_js_is_a_size_or_a_share() {
+        let size: VitalsBudgets =
+            serde_json::from_str(r#"{"unused_js": "60 KB", "main_thread": 900}"#).unwrap();
+        assert_eq!(size.unused_js, Some(UnusedJsLimit::Bytes(60_000)));
+        assert_eq!(size.limit(model::MetricId::UnusedJs), Some(60_000.0));
+        assert_eq!(size.limit(model::MetricId::UnusedJsShare), None);
+        assert_eq!(size.limit(model::MetricId::MainThread), Some(900.0));
+        let share: VitalsBudgets = serde_json::from_str(r#"{"unused_js": 0.4}"#).unwrap();
+        assert_eq!(share.limit(model::MetricId::UnusedJsShare), Some(0.4));
+        assert_eq!(share.limit(model::MetricId::UnusedJs), None);
+        let whole: VitalsBudgets = serde_json::from_str(r#"{"unused_js": 1}"#).unwrap();
+        assert_eq!(whole.unused_js, Some(UnusedJsLimit::Share(1.0)));
+        for (bad, says) in [
+            (r#"{"unused_js": 60000}"#, "a share from 0 to 1 (got 60000)"),
+            (r#"{"unused_js": "60 parsecs"}"#, "unknown size unit"),
+            (r#"{"unused_js": true}"#, "a size such as"),
+        ] {
+            let err = serde_json::from_str::<VitalsBudgets>(bad).unwrap_err();
+            assert!(err.to_string().contains(says), "{bad}: {err}");
+        }
+        let negative = VitalsBudgets {
+            main_thread_ms: Some(-1.0),
+            ..VitalsBudgets::default()
+        };
+        assert!(negative.validate().unwrap_err().contains("main_thread_ms"));
     }
 
     fn toml_like(json: &str) -> VitalsConfig {

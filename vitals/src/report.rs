@@ -452,7 +452,12 @@ pub fn combine(
             "no run produced both FCP and TTI: there is no median run",
         ));
     }
-    let budgets = check_budgets(median_run.as_ref(), &react, settings.budgets);
+    let budgets = check_budgets(
+        median_run.as_ref(),
+        &react,
+        coverage.as_ref(),
+        settings.budgets,
+    );
     let profile = runs
         .first()
         .map(|r| r.profile.clone())
@@ -487,10 +492,12 @@ pub fn combine(
 
 /// Budgets against the median run; the render budget only applies when React
 /// timings exist. A budget whose metric the median run lacks (or when there
-/// is no median run) fails as not measured, with the reason.
+/// is no median run) fails as not measured, with the reason. `coverage` is
+/// the median run's (the `unused_js` budget).
 pub fn check_budgets(
     median: Option<&RunMetrics>,
     react: &model::vitals::ReactReport,
+    coverage: Option<&model::vitals::CoverageReport>,
     budgets: &VitalsBudgets,
 ) -> Vec<Budget> {
     let mut out = Vec::new();
@@ -508,22 +515,22 @@ pub fn check_budgets(
                 metric,
                 limit,
                 actual,
-                || match median {
-                    None => "no complete run produced both FCP and TTI, so there is no median run"
-                        .to_string(),
-                    Some(_) => format!("the median run did not measure {}", metric.label()),
-                },
+                || not_measured(metric, median.is_some()),
                 origin,
                 Vec::new(),
             ));
         }
     };
+    let unused = coverage.map(unused_js);
     for (metric, actual) in [
         (MetricId::Fcp, median.and_then(|m| m.fcp_ms)),
         (MetricId::Lcp, median.and_then(|m| m.lcp_ms)),
         (MetricId::Tti, median.and_then(|m| m.tti_ms)),
         (MetricId::Tbt, median.and_then(|m| m.tbt_ms)),
         (MetricId::Cls, median.and_then(|m| m.cls)),
+        (MetricId::MainThread, median.and_then(|m| m.main_thread_ms)),
+        (MetricId::UnusedJs, unused.map(|(bytes, _)| bytes as f64)),
+        (MetricId::UnusedJsShare, unused.map(|(_, share)| share)),
     ] {
         add(metric, budgets.limit(metric), actual);
     }
@@ -535,6 +542,38 @@ pub fn check_budgets(
         );
     }
     out
+}
+
+/// Why a budget on `metric` has no value.
+fn not_measured(metric: MetricId, has_median: bool) -> String {
+    match (has_median, metric) {
+        (false, _) => {
+            "no complete run produced both FCP and TTI, so there is no median run".to_string()
+        }
+        (true, MetricId::MainThread) => {
+            "the median run recorded no main-thread tasks in its trace".to_string()
+        }
+        (true, MetricId::UnusedJs | MetricId::UnusedJsShare) => {
+            "the median run has no JavaScript coverage (gathered with each load; not in these artifacts)"
+                .to_string()
+        }
+        (true, _) => format!("the median run did not measure {}", metric.label()),
+    }
+}
+
+/// The unused JavaScript of a load: the bytes its scripts transferred in
+/// functions that never ran (each script's `wasted_bytes`, summed), and
+/// their share of every byte of JavaScript transferred (0 without any).
+pub fn unused_js(coverage: &model::vitals::CoverageReport) -> (u64, f64) {
+    let (wasted, transfer) = coverage.scripts.iter().fold((0u64, 0u64), |(w, t), s| {
+        (w + s.wasted_bytes, t + s.transfer_bytes)
+    });
+    let share = if transfer == 0 {
+        0.0
+    } else {
+        round(wasted as f64 / transfer as f64, 4)
+    };
+    (wasted, share)
 }
 
 /// The INP budgets of each replayed flow, judged on its median replay: the
@@ -740,6 +779,78 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn main_thread_and_unused_js_budgets_judge_the_median_run() {
+        let median = RunMetrics {
+            fcp_ms: Some(80.0),
+            tti_ms: Some(370.0),
+            main_thread_ms: Some(385.1),
+            ..RunMetrics::default()
+        };
+        let script = |transfer: u64, wasted: u64| model::vitals::ScriptUsage {
+            transfer_bytes: transfer,
+            wasted_bytes: wasted,
+            ..Default::default()
+        };
+        let coverage = model::vitals::CoverageReport {
+            scripts: vec![script(16_286, 11_468), script(3_714, 532)],
+            ..Default::default()
+        };
+        assert_eq!(unused_js(&coverage), (12_000, 0.6));
+        let limits = |unused_js| VitalsBudgets {
+            main_thread_ms: Some(300.0),
+            unused_js,
+            ..VitalsBudgets::default()
+        };
+        let judged = |budgets: &VitalsBudgets, coverage| {
+            check_budgets(Some(&median), &ReactReport::default(), coverage, budgets)
+                .into_iter()
+                .filter(|b| {
+                    matches!(
+                        b.metric,
+                        MetricId::MainThread | MetricId::UnusedJs | MetricId::UnusedJsShare
+                    )
+                })
+                .map(|b| (b.metric, b.actual, b.verdict, b.origin))
+                .collect::<Vec<_>>()
+        };
+        use crate::config::UnusedJsLimit;
+        use model::Verdict::{Fail, NotMeasured, Pass};
+        let toml = BudgetOrigin::PerfscopeToml;
+        assert_eq!(
+            judged(&limits(Some(UnusedJsLimit::Bytes(10_000))), Some(&coverage)),
+            [
+                (MetricId::MainThread, Some(385.1), Fail, toml),
+                (MetricId::UnusedJs, Some(12_000.0), Fail, toml),
+            ]
+        );
+        assert_eq!(
+            judged(&limits(Some(UnusedJsLimit::Share(0.6))), Some(&coverage))[1],
+            (MetricId::UnusedJsShare, Some(0.6), Pass, toml)
+        );
+        // Artifacts without coverage: not measured, which fails, with why.
+        let budgets = check_budgets(
+            Some(&median),
+            &ReactReport::default(),
+            None,
+            &limits(Some(UnusedJsLimit::Share(0.5))),
+        );
+        let share = budgets
+            .iter()
+            .find(|b| b.metric == MetricId::UnusedJsShare)
+            .unwrap();
+        assert_eq!(share.verdict, NotMeasured);
+        assert!(
+            share
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("no JavaScript coverage")
+        );
+        // Off by default.
+        assert!(judged(&VitalsBudgets::default(), Some(&coverage)).is_empty());
     }
 
     /// A run whose trace has no navigation, with what the page reported.

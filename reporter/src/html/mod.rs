@@ -9,6 +9,7 @@
 
 mod bundle;
 mod coverage;
+mod cpu;
 mod flow_timeline;
 pub mod script_json;
 mod section;

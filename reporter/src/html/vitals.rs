@@ -329,6 +329,8 @@ pub struct VitalsView {
     pub others: Vec<FindingRow>,
     /// The median run's unused JavaScript and CSS at load, when measured.
     pub coverage: Option<super::coverage::CoverageView>,
+    /// The median run's CPU time at load, when measured.
+    pub cpu: Option<super::cpu::CpuView>,
     pub requests: Vec<RequestRow>,
     pub console: Vec<ConsoleRow>,
     pub diagnostics: Vec<DiagnosticRow>,
@@ -679,6 +681,7 @@ pub fn build(v: &VitalsReport, report: &Report) -> VitalsView {
         console: console_rows(&v.runs),
         others: placed.others,
         coverage: v.coverage.as_ref().map(super::coverage::build),
+        cpu: v.cpu.as_ref().map(super::cpu::build),
         diagnostics: diagnostics(&v.diagnostics),
     }
 }

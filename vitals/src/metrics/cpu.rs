@@ -32,7 +32,7 @@ const UNMAPPED: &str = model::vitals::UNMAPPED_SOURCE;
 /// The module of a mapped script's own top level (the anonymous function
 /// at its first character): in a bundle it runs every module's top-level
 /// statements, so it is no one module's.
-pub const TOP_LEVEL: &str = "(top level)";
+pub const TOP_LEVEL: &str = model::vitals::TOP_LEVEL_SOURCE;
 
 /// The parsed source maps of a run's scripts, by V8 script id and by URL.
 #[derive(Default)]
@@ -167,23 +167,7 @@ pub fn long_task_sources(
         .iter()
         .map(|&window| {
             let samples = sums(profile, maps, Some(window)).into_samples(profile);
-            let mut sources: Vec<CpuTime> = samples
-                .packages
-                .into_iter()
-                .chain(samples.modules.into_iter().filter(|m| {
-                    m.package.is_none()
-                        && m.name != UNMAPPED
-                        && m.name != TOP_LEVEL
-                        && !m.name.contains("://")
-                }))
-                .collect();
-            sources.sort_by(|a, b| {
-                b.total_ms
-                    .total_cmp(&a.total_ms)
-                    .then_with(|| a.name.cmp(&b.name))
-            });
-            sources.truncate(n);
-            sources
+            samples.top_sources(n).into_iter().cloned().collect()
         })
         .collect()
 }
