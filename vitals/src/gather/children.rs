@@ -37,6 +37,10 @@ use tokio::time::Instant;
 use super::collector::{ChildOf, Collector};
 
 type Shared = Arc<Mutex<Collector>>;
+
+/// Children recorded at most per run: a page that starts more has the
+/// others resumed unrecorded (a diagnostic names them).
+pub const MAX_RECORDED: usize = 50;
 type Replies = Mutex<HashMap<u64, oneshot::Sender<Result<Value, String>>>>;
 
 /// The second connection of one run; dropping it closes the connection
@@ -219,7 +223,7 @@ fn on_event(
         let id = info["targetId"].as_str().unwrap_or("").to_string();
         let kind = info["type"].as_str().unwrap_or("").to_string();
         let url = info["url"].as_str().unwrap_or("").to_string();
-        let recorded = recorded_kind(&kind);
+        let recorded = recorded_kind(&kind) && children.len() < MAX_RECORDED;
         if recorded {
             // In order on the child's session: all of these before it runs.
             conn.send(Some(&session), "Network.enable", json!({}));
