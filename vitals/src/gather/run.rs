@@ -155,8 +155,9 @@ fn listen<T, F>(
 }
 
 /// What the run did not record: the requests, console and main thread of
-/// the workers and out-of-process iframes the page started (chromiumoxide
-/// attaches to them, but gives no handle to enable their domains).
+/// the workers and out-of-process iframes the page started that were not
+/// recorded through their own sessions (`children.rs`: turned off, its
+/// connection failed, or more than [`super::children::MAX_RECORDED`]).
 fn children_not_recorded(children: &[(String, String)]) -> Option<String> {
     if children.is_empty() {
         return None;
