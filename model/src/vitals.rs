@@ -296,12 +296,19 @@ pub struct RunMetrics {
     pub load_ms: Option<f64>,
     /// Top-level main-thread tasks of 50 ms or more, by start time.
     pub long_tasks: Vec<LongTask>,
-    /// Every network request of the load, by start time then URL.
+    /// Every network request of the page's own load (its frames in its
+    /// renderer), by start time then URL; the requests of its workers and
+    /// out-of-process iframes are in `children`.
     pub requests: Vec<Request>,
     /// Largest JS heap size seen, in bytes.
     pub js_heap_max_bytes: Option<u64>,
-    /// Console errors and uncaught exceptions, in order.
+    /// Console errors and uncaught exceptions of the page, in order.
     pub console_errors: Vec<ConsoleError>,
+    /// The workers and out-of-process iframes the page started (a payment
+    /// iframe, a search worker), each with its own requests and console
+    /// errors, by kind then URL; empty when none was recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ChildTarget>,
     /// Main-thread work of the load, ms: every main-thread task's self
     /// time in the trace (Lighthouse's `mainthread-work-breakdown`), when
     /// the run recorded its task events.
@@ -352,6 +359,26 @@ pub struct Request {
     /// Why it failed, when it failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
+}
+
+/// A worker or out-of-process iframe a page started, and what it did
+/// during the load.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ChildTarget {
+    /// The DevTools target type: `iframe` (an out-of-process iframe),
+    /// `worker` (a dedicated worker, classic or module), `shared_worker`,
+    /// `service_worker`.
+    pub kind: String,
+    /// Its document's (iframe) or script's (worker) URL when it started.
+    pub url: String,
+    /// Bytes on the wire of its requests.
+    pub transfer_bytes: u64,
+    /// Its requests, by start time then URL (an iframe's document and a
+    /// worker's script are the page's: the page requested them).
+    pub requests: Vec<Request>,
+    /// Its console errors and uncaught exceptions, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub console_errors: Vec<ConsoleError>,
 }
 
 /// A console error or an uncaught exception.

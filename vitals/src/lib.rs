@@ -113,6 +113,10 @@ pub struct VitalsOptions {
     /// time by script, module and package); on by default, needs
     /// `coverage`.
     pub cpu_profile: bool,
+    /// Record the requests and console errors of the workers and
+    /// out-of-process iframes each page starts, through a second DevTools
+    /// connection; on by default.
+    pub children: bool,
     /// Lighthouse CI assertions (from a `lighthouserc`) judged on every
     /// page, with the ones perfscope does not evaluate and what was read.
     pub lighthouse_ci: lighthouse_ci::LighthouseCi,
@@ -146,6 +150,7 @@ impl Default for VitalsOptions {
             headed: false,
             coverage: true,
             cpu_profile: true,
+            children: true,
             lighthouse_ci: lighthouse_ci::LighthouseCi::default(),
             shard: None,
         }

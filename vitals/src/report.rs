@@ -7,7 +7,9 @@ use model::finding::Severities;
 use std::collections::BTreeMap;
 
 use model::shard::RunFacts;
-use model::vitals::{FlowReport, ReactReport, Request, RunMetrics, Spread, VitalsReport};
+use model::vitals::{
+    ChildTarget, FlowReport, ReactReport, Request, RunMetrics, Spread, VitalsReport,
+};
 use model::{Budget, BudgetOrigin, MetricId, PartId};
 use model::{Finding, FindingKind};
 
@@ -142,7 +144,7 @@ pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> Run
             fcp,
             dcl,
             &long,
-            &tti::counted_requests(&page, &run.network),
+            &tti::counted_requests(&page, &own_requests(run)),
             window,
         )
     });
@@ -163,7 +165,8 @@ pub fn run_metrics(run: &RunArtifacts, diagnostics: &mut Vec<Diagnostic>) -> Run
     metrics.main_thread_ms =
         cpu::run_tasks(run, &page).map(|t| crate::metrics::tasks::main_thread_ms(&t));
     metrics.js_heap_max_bytes = heap::js_heap_max_bytes(run, Some(&page));
-    metrics.requests = requests(run, |s| page.ms_from_seconds(s));
+    metrics.requests = requests(run, None, |s| page.ms_from_seconds(s));
+    metrics.children = children(run, |s| page.ms_from_seconds(s));
     // A page decides how long these lists get: keep the first ones.
     let url = run.url.as_str();
     cap(
@@ -215,7 +218,8 @@ fn observer_only_metrics(
     }
     metrics.js_heap_max_bytes = heap::js_heap_max_bytes(run, None);
     let origin = run.network.first().map(|r| r.start_s).unwrap_or(0.0);
-    metrics.requests = requests(run, |s| (s - origin) * 1000.0);
+    metrics.requests = requests(run, None, |s| (s - origin) * 1000.0);
+    metrics.children = children(run, |s| (s - origin) * 1000.0);
     metrics
 }
 
@@ -244,9 +248,53 @@ fn cap<T>(
     }
 }
 
-fn requests(run: &RunArtifacts, ms: impl Fn(f64) -> f64) -> Vec<Request> {
+/// The page's own network records (not its workers' and out-of-process
+/// iframes'): the page's metrics read these.
+fn own_requests(run: &RunArtifacts) -> Vec<crate::gather::artifacts::NetworkRecord> {
     run.network
         .iter()
+        .filter(|r| r.target.is_none())
+        .cloned()
+        .collect()
+}
+
+/// The recorded workers and out-of-process iframes, each with its
+/// requests (at most [`MAX_LISTED`] in all) and console errors, by kind
+/// then URL.
+fn children(run: &RunArtifacts, ms: impl Fn(f64) -> f64 + Copy) -> Vec<ChildTarget> {
+    let mut out: Vec<ChildTarget> = run
+        .children
+        .iter()
+        .map(|child| {
+            let requests = requests(run, Some(&child.id), ms);
+            ChildTarget {
+                kind: child.kind.clone(),
+                url: child.url.clone(),
+                transfer_bytes: requests.iter().map(|r| r.transfer_bytes).sum(),
+                requests,
+                console_errors: child.console_errors.clone(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        let start = |c: &ChildTarget| c.requests.first().map_or(f64::INFINITY, |r| r.start_ms);
+        (&a.kind, &a.url)
+            .cmp(&(&b.kind, &b.url))
+            .then_with(|| start(a).total_cmp(&start(b)))
+    });
+    let mut room = MAX_LISTED;
+    for child in &mut out {
+        child.requests.truncate(room);
+        room -= child.requests.len();
+    }
+    out
+}
+
+/// The requests made by `target` (a child's id; `None`: the page).
+fn requests(run: &RunArtifacts, target: Option<&str>, ms: impl Fn(f64) -> f64) -> Vec<Request> {
+    run.network
+        .iter()
+        .filter(|r| r.target.as_deref() == target)
         .map(|r| Request {
             url: r.url.clone(),
             method: r.method.clone(),

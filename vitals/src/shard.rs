@@ -105,11 +105,11 @@ pub fn settings(options: &VitalsOptions) -> String {
 }
 
 /// Fingerprint of what every shard must share: [`settings`] and the plan
-/// (pages, runs, profile, throttling, settle rules, coverage, path, SPA
-/// fallback, number of shards).
+/// (pages, runs, profile, throttling, settle rules, coverage, children,
+/// path, SPA fallback, number of shards).
 pub fn plan(options: &VitalsOptions, count: usize) -> String {
     fingerprint(&format!(
-        "{}|{:?}|{}|{:?}|{:?}|{:?}|{}|{}|{}|{}",
+        "{}|{:?}|{}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{}",
         settings(options),
         options.pages,
         options.runs,
@@ -117,6 +117,7 @@ pub fn plan(options: &VitalsOptions, count: usize) -> String {
         options.throttling,
         options.settle,
         options.coverage,
+        options.children,
         options.path,
         options.spa,
         count

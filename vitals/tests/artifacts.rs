@@ -236,3 +236,86 @@ fn react_production_counts_commits_only() {
             .contains("render timings need a development or profiling build")
     }));
 }
+
+/// The checkout page of `fixtures/vitals/site/embeds/` (a payment iframe
+/// and a reviews iframe from two other sites, a classic and a module
+/// search worker): each child lists the requests the raw log gives its
+/// target, with their sizes, and its console errors; the page's own
+/// metrics are those of the same run with its children cut out.
+#[test]
+fn children_are_listed_apart_and_leave_the_page_metrics_unchanged() {
+    let report = report("children");
+    let run = &report.runs[0];
+    let raw = raw("children", 0);
+    let network = raw["network"].as_array().unwrap();
+    let children = raw["children"].as_array().unwrap();
+    assert_eq!(run.children.len(), 4, "{:?}", run.children);
+    for child in children {
+        let id = child["id"].as_str().unwrap();
+        let mut expected: Vec<(String, u64)> = network
+            .iter()
+            .filter(|r| r["target"].as_str() == Some(id))
+            .map(|r| {
+                (
+                    r["url"].as_str().unwrap().to_string(),
+                    r["transfer_bytes"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        expected.sort();
+        let listed = run
+            .children
+            .iter()
+            .find(|c| c.url == child["url"].as_str().unwrap())
+            .unwrap_or_else(|| panic!("{child} is listed"));
+        assert_eq!(listed.kind, child["kind"].as_str().unwrap());
+        let mut got: Vec<(String, u64)> = listed
+            .requests
+            .iter()
+            .map(|r| (r.url.clone(), r.transfer_bytes))
+            .collect();
+        got.sort();
+        assert_eq!(got, expected, "{}", listed.url);
+        assert_eq!(
+            listed.transfer_bytes,
+            expected.iter().map(|(_, b)| b).sum::<u64>()
+        );
+    }
+    let pay = run
+        .children
+        .iter()
+        .find(|c| c.url.ends_with("/embeds/pay/frame.html"))
+        .unwrap();
+    let sources: Vec<&str> = pay
+        .console_errors
+        .iter()
+        .map(|e| e.source.as_str())
+        .collect();
+    assert_eq!(sources, ["console.error", "exception"]);
+    assert!(run.console_errors.is_empty(), "the page itself logs none");
+    // The page's own requests: the log's untagged records, nothing else.
+    let own = network.iter().filter(|r| r["target"].is_null()).count();
+    assert_eq!(run.requests.len(), own);
+
+    // The same run with its children cut out.
+    let mut cut = raw.clone();
+    cut["children"] = Value::Array(Vec::new());
+    cut["network"] = Value::Array(
+        network
+            .iter()
+            .filter(|r| r["target"].is_null())
+            .cloned()
+            .collect(),
+    );
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("run-0.json"),
+        serde_json::to_string(&cut).unwrap(),
+    )
+    .unwrap();
+    let without = vitals::from_artifacts(folder.path(), &vitals::VitalsOptions::default()).unwrap();
+    let mut with = run.clone();
+    with.children.clear();
+    assert_eq!(with, without.runs[0]);
+    assert!(without.runs[0].fcp_ms.is_some() && without.runs[0].tti_ms.is_some());
+}

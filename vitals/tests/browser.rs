@@ -573,27 +573,32 @@ fn a_page_with_a_worker_settles() {
         "{:?}",
         report.findings
     );
-    let script = report.runs[0]
+    let run = &report.runs[0];
+    let script = run
         .requests
         .iter()
         .find(|r| r.url.ends_with("/settle/worker.js"))
         .expect("the worker's script request");
     assert_eq!(script.resource_type, "Script");
-    // What is not recorded is said.
+    assert!(script.end_ms.is_some(), "{script:?}");
+    // The worker is recorded, so nothing is said to be missing.
+    assert_eq!(run.children.len(), 1, "{:?}", run.children);
+    assert_eq!(run.children[0].kind, "worker");
+    assert!(run.children[0].url.ends_with("/settle/worker.js"));
     assert!(
-        diagnostics(&report).contains("started 1 worker(s) (http://127.0.0.1:"),
+        !diagnostics(&report).contains("not recorded"),
         "{}",
         diagnostics(&report)
     );
 }
 
 #[test]
-fn an_out_of_process_iframe_is_named_as_not_recorded() {
+fn an_out_of_process_iframes_requests_are_recorded() {
     let _guard = lock();
     let report = measure("/settle/oopif.html", 1);
     let run = &report.runs[0];
     assert!(run.complete, "{}", diagnostics(&report));
-    // The frame's document is requested by the page; its own requests are not seen.
+    // The frame's document is requested by the page; its own requests are the frame's.
     assert!(
         run.requests
             .iter()
@@ -601,8 +606,23 @@ fn an_out_of_process_iframe_is_named_as_not_recorded() {
         "{:?}",
         run.requests
     );
+    let [frame] = run.children.as_slice() else {
+        panic!("one child: {:?}", run.children);
+    };
+    assert_eq!(frame.kind, "iframe");
+    assert!(frame.url.ends_with("/settle/widget.html"), "{}", frame.url);
+    let urls: Vec<&str> = frame.requests.iter().map(|r| r.url.as_str()).collect();
     assert!(
-        diagnostics(&report).contains("1 out-of-process iframe(s)"),
+        urls.iter().any(|u| u.ends_with("/settle/widget.css"))
+            && urls.iter().any(|u| u.ends_with("/api/items/widget")),
+        "{urls:?}"
+    );
+    assert!(
+        run.requests.iter().all(|r| !r.url.ends_with("/widget.css")),
+        "the frame's requests are not the page's"
+    );
+    assert!(
+        !diagnostics(&report).contains("not recorded"),
         "{}",
         diagnostics(&report)
     );

@@ -65,6 +65,10 @@ pub struct RunArtifacts {
     /// the attribution reads. Empty in older artifacts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub task_events: Vec<TraceEvent>,
+    /// The workers and out-of-process iframes recorded through their own
+    /// sessions, in the order they were attached; empty in older artifacts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ChildTarget>,
 }
 
 /// A sampling CPU profile in the DevTools protocol's shape
@@ -275,6 +279,26 @@ pub struct NetworkRecord {
     /// its end is not recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handed_to: Option<String>,
+    /// The worker or out-of-process iframe that made it (the id of one of
+    /// [`RunArtifacts::children`]); `None`: the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+/// A worker or out-of-process iframe the page started, recorded through
+/// its own DevTools session (its requests are in the network log with its
+/// id as their `target`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChildTarget {
+    /// The DevTools target id (an out-of-process iframe's is its frame id).
+    pub id: String,
+    /// The target type: `iframe`, `worker`, `shared_worker`, `service_worker`.
+    pub kind: String,
+    /// Its document's or script's URL when it was attached.
+    pub url: String,
+    /// Its console errors and uncaught exceptions, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub console_errors: Vec<ConsoleError>,
 }
 
 /// Entries buffered by the PerformanceObserver the init script installs.

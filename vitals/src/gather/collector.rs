@@ -10,7 +10,7 @@ use model::Diagnostic;
 use model::vitals::ConsoleError;
 use tokio::time::Instant;
 
-use super::artifacts::{NetworkRecord, TraceEvent};
+use super::artifacts::{ChildTarget, NetworkRecord, TraceEvent};
 use super::critical::CriticalRequests;
 use super::navigation::MainFrameDocuments;
 
@@ -57,10 +57,20 @@ pub struct Collector {
     pub main_frame_url: Option<String>,
     /// Every document the main frame committed: whether the page navigated away.
     pub main_frame_documents: MainFrameDocuments,
-    /// Workers and out-of-process iframes attached: (target type, URL).
-    pub children: Vec<(String, String)>,
-    /// Console errors not kept, per source.
-    console_dropped: std::collections::BTreeMap<String, u64>,
+    /// Workers and out-of-process iframes attached on the page's session:
+    /// (target id, target type, URL).
+    pub children: Vec<(String, String, String)>,
+    /// The children recorded through their own sessions
+    /// ([`super::children`]), in the order they were attached.
+    pub recorded: Vec<ChildTarget>,
+    /// Console errors not kept, per source (the page's).
+    console_dropped: BTreeMap<String, u64>,
+    /// Console errors of the children not kept, per child and source.
+    child_console_dropped: BTreeMap<(String, String), u64>,
+    /// The last document requested for each frame id: an out-of-process
+    /// iframe is attached before its URL is known, and its target id is
+    /// its frame's id.
+    frame_documents: HashMap<String, String>,
     redirects: usize,
     /// Events that arrived before their request's `requestWillBeSent`: each
     /// event type has its own stream, so their order across types is not
@@ -91,7 +101,10 @@ impl Collector {
             task_events: Vec::new(),
             trace_complete: false,
             children: Vec::new(),
+            recorded: Vec::new(),
             console_dropped: Default::default(),
+            child_console_dropped: Default::default(),
+            frame_documents: HashMap::new(),
             console_errors: Vec::new(),
             diagnostics: Vec::new(),
             loaded: false,
@@ -173,8 +186,46 @@ impl Collector {
         }
     }
 
+    /// A request of the page (`Network.requestWillBeSent` on its session).
     pub fn request_will_be_sent(&mut self, ev: &EventRequestWillBeSent) {
+        self.sent(ev, None);
+    }
+
+    /// A request on a recorded child's session. One the page's session
+    /// already logged (a worker's script, an iframe's document: the same
+    /// request id) stays the page's; the child's events only complete it.
+    pub fn child_request_will_be_sent(&mut self, of: ChildOf<'_>, ev: &EventRequestWillBeSent) {
+        let known = self.network.contains_key(ev.request_id.inner());
+        if known && ev.redirect_response.is_none() {
+            self.touch(ev.request_id.inner());
+            return;
+        }
+        if known
+            && self
+                .network
+                .get(ev.request_id.inner())
+                .is_some_and(|r| r.target.is_none())
+        {
+            // A redirect of a request the page logged: it stays the page's.
+            self.sent(ev, None);
+            return;
+        }
+        self.sent(ev, Some(of.0));
+    }
+
+    fn sent(&mut self, ev: &EventRequestWillBeSent, target: Option<&str>) {
         let id = ev.request_id.inner().clone();
+        // The two connections' events come in any order: a request a child
+        // logged first that the page logs too is the page's.
+        if target.is_none()
+            && ev.redirect_response.is_none()
+            && let Some(record) = self.network.get_mut(&id)
+            && record.target.is_some()
+        {
+            record.target = None;
+            self.touch(&id);
+            return;
+        }
         let ts = *ev.timestamp.inner();
         if let Some(redirect) = &ev.redirect_response
             && let Some(mut hop) = self.network.remove(&id)
@@ -211,14 +262,25 @@ impl Collector {
                         | chromiumoxide::cdp::browser_protocol::network::RenderBlockingBehavior::InBodyParserBlocking
                 )
             ),
+            target: target.map(str::to_string),
             ..NetworkRecord::default()
         };
-        self.critical.sent(
-            &id,
-            ev.frame_id.as_ref().map(|f| f.inner().as_str()),
-            &record.resource_type,
-            ev.request.initial_priority.as_ref(),
-        );
+        if let Some(frame) = &ev.frame_id
+            && record.resource_type == "Document"
+        {
+            self.frame_documents
+                .insert(frame.inner().clone(), record.url.clone());
+        }
+        // Only the page's own requests can be critical (Lighthouse: of the
+        // main frame); the children's count in the 2-quiet rule.
+        if target.is_none() {
+            self.critical.sent(
+                &id,
+                ev.frame_id.as_ref().map(|f| f.inner().as_str()),
+                &record.resource_type,
+                ev.request.initial_priority.as_ref(),
+            );
+        }
         let mut record = record;
         let mut ended = false;
         if let Some(early) = self.early.remove(&id) {
@@ -238,10 +300,11 @@ impl Collector {
         }
         // The script of a worker already attached (the attach came first).
         if !ended
-            && let Some((kind, _)) = self
+            && target.is_none()
+            && let Some((_, kind, _)) = self
                 .children
                 .iter()
-                .find(|(kind, url)| is_worker(kind) && *url == record.url)
+                .find(|(_, kind, url)| is_worker(kind) && *url == record.url)
         {
             record.handed_to = Some(kind.clone());
             ended = true;
@@ -317,25 +380,24 @@ impl Collector {
     /// Records a console error or exception: the first
     /// [`MAX_CONSOLE_PER_SOURCE`] of each source, each message cut to
     /// [`MAX_CONSOLE_CHARS`]; the rest are counted.
-    pub fn console_error(&mut self, mut error: ConsoleError) {
-        let kept = self
-            .console_errors
-            .iter()
-            .filter(|e| e.source == error.source)
-            .count();
-        if kept >= MAX_CONSOLE_PER_SOURCE {
-            *self.console_dropped.entry(error.source).or_default() += 1;
+    pub fn console_error(&mut self, error: ConsoleError) {
+        if let Some(dropped) = keep_console(&mut self.console_errors, error) {
+            *self.console_dropped.entry(dropped).or_default() += 1;
+        }
+    }
+
+    /// A console error or exception of a recorded child, kept as the
+    /// page's are (the caps count per child).
+    pub fn child_console_error(&mut self, of: ChildOf<'_>, error: ConsoleError) {
+        let Some(child) = self.recorded.iter_mut().find(|c| c.id == of.0) else {
             return;
+        };
+        if let Some(dropped) = keep_console(&mut child.console_errors, error) {
+            *self
+                .child_console_dropped
+                .entry((of.0.to_string(), dropped))
+                .or_default() += 1;
         }
-        if error.message.chars().count() > MAX_CONSOLE_CHARS {
-            error.message = error
-                .message
-                .chars()
-                .take(MAX_CONSOLE_CHARS)
-                .collect::<String>()
-                + "…";
-        }
-        self.console_errors.push(error);
     }
 
     /// The console errors kept, then one line per source saying how many
@@ -343,20 +405,61 @@ impl Collector {
     pub fn take_console_errors(&mut self) -> Vec<ConsoleError> {
         let mut out = std::mem::take(&mut self.console_errors);
         for (source, n) in std::mem::take(&mut self.console_dropped) {
-            out.push(ConsoleError {
-                source: source.clone(),
-                message: format!("… and {n} more {source} messages (not kept)"),
-                url: None,
-            });
+            out.push(not_kept(source, n));
         }
         out
     }
 
-    /// A worker or out-of-process iframe was attached. A worker's script
-    /// request starts on the page's session and finishes on the worker's
-    /// own, which perfscope does not record: it is handed over, not pending.
-    pub fn child_attached(&mut self, kind: &str, url: &str) {
-        self.children.push((kind.to_string(), url.to_string()));
+    /// The recorded children, each with its console errors (and a line per
+    /// source saying how many more there were); an iframe attached before
+    /// its URL was known gets its document's.
+    pub fn take_children(&mut self) -> Vec<ChildTarget> {
+        let mut out = std::mem::take(&mut self.recorded);
+        for child in &mut out {
+            if child.url.is_empty()
+                && let Some(url) = self.frame_documents.get(&child.id)
+            {
+                child.url = url.clone();
+            }
+        }
+        for ((id, source), n) in std::mem::take(&mut self.child_console_dropped) {
+            if let Some(child) = out.iter_mut().find(|c| c.id == id) {
+                child.console_errors.push(not_kept(source, n));
+            }
+        }
+        out
+    }
+
+    /// A child attached on the second connection ([`super::children`]):
+    /// its requests and console are recorded from now on.
+    pub fn child_recorded(&mut self, id: &str, kind: &str, url: &str) {
+        if !self.recorded.iter().any(|c| c.id == id) {
+            self.recorded.push(ChildTarget {
+                id: id.to_string(),
+                kind: kind.to_string(),
+                url: url.to_string(),
+                console_errors: Vec::new(),
+            });
+        }
+    }
+
+    /// The children attached on the page's session that were not recorded
+    /// through their own (the second connection failed, or was off).
+    pub fn children_not_recorded(&self) -> Vec<(String, String)> {
+        self.children
+            .iter()
+            .filter(|(id, _, _)| !self.recorded.iter().any(|c| c.id == *id))
+            .map(|(_, kind, url)| (kind.clone(), url.clone()))
+            .collect()
+    }
+
+    /// A worker or out-of-process iframe was attached on the page's
+    /// session. A worker's script request starts on the page's session and
+    /// finishes on the worker's own: it is handed over, not pending on the
+    /// page (its end is recorded when the worker is, [`super::children`]).
+    pub fn child_attached(&mut self, id: &str, kind: &str, url: &str) {
+        self.children
+            .push((id.to_string(), kind.to_string(), url.to_string()));
         if is_worker(kind) {
             let ids: Vec<String> = self
                 .network
@@ -394,6 +497,39 @@ impl Collector {
 pub const MAX_CONSOLE_PER_SOURCE: usize = 50;
 /// A console message is cut to this many characters.
 pub const MAX_CONSOLE_CHARS: usize = 2_000;
+
+/// The target id of the recorded child an event came from.
+#[derive(Debug, Clone, Copy)]
+pub struct ChildOf<'a>(pub &'a str);
+
+/// Keeps `error` in `list` (its message cut to [`MAX_CONSOLE_CHARS`])
+/// unless [`MAX_CONSOLE_PER_SOURCE`] of its source are kept already; the
+/// source of an error not kept.
+fn keep_console(list: &mut Vec<ConsoleError>, mut error: ConsoleError) -> Option<String> {
+    let kept = list.iter().filter(|e| e.source == error.source).count();
+    if kept >= MAX_CONSOLE_PER_SOURCE {
+        return Some(error.source);
+    }
+    if error.message.chars().count() > MAX_CONSOLE_CHARS {
+        error.message = error
+            .message
+            .chars()
+            .take(MAX_CONSOLE_CHARS)
+            .collect::<String>()
+            + "…";
+    }
+    list.push(error);
+    None
+}
+
+/// The line that says how many console messages of `source` were not kept.
+fn not_kept(source: String, n: u64) -> ConsoleError {
+    ConsoleError {
+        message: format!("… and {n} more {source} messages (not kept)"),
+        source,
+        url: None,
+    }
+}
 
 /// Whether a CDP target type is a worker (dedicated, shared or service).
 fn is_worker(kind: &str) -> bool {
@@ -515,9 +651,9 @@ mod tests {
         let url = "http://127.0.0.1/worker.js";
         let mut request_first = Collector::new();
         request_first.request_will_be_sent(&sent("w", url, 1.0));
-        request_first.child_attached("worker", url);
+        request_first.child_attached("W", "worker", url);
         let mut attach_first = Collector::new();
-        attach_first.child_attached("worker", url);
+        attach_first.child_attached("W", "worker", url);
         attach_first.request_will_be_sent(&sent("w", url, 1.0));
         for c in [&request_first, &attach_first] {
             assert!(
@@ -530,9 +666,114 @@ mod tests {
         }
         // An iframe's document is not handed over; another script is not either.
         let mut c = Collector::new();
-        c.child_attached("iframe", "");
+        c.child_attached("F", "iframe", "");
         c.request_will_be_sent(&sent("s", "http://127.0.0.1/other.js", 1.0));
         assert_eq!(crate::metrics::network::pending(&c.network_log()).len(), 1);
+    }
+
+    fn sent_in_frame(id: &str, url: &str, kind: &str, frame: &str) -> EventRequestWillBeSent {
+        let mut ev = sent(id, url, 1.0);
+        ev.r#type = Some(serde_json::from_value(json!(kind)).expect("resource type"));
+        ev.frame_id = Some(frame.to_string().into());
+        ev
+    }
+
+    #[test]
+    fn a_childs_requests_are_its_own_and_the_page_keeps_what_it_requested() {
+        let worker_script = "http://127.0.0.1/search-worker.js";
+        for page_first in [true, false] {
+            let mut c = Collector::new();
+            c.child_attached("W", "worker", worker_script);
+            c.child_recorded("W", "worker", worker_script);
+            // The worker's script: requested by the page, ended on the worker's session.
+            if page_first {
+                c.request_will_be_sent(&sent("s", worker_script, 1.0));
+                c.child_request_will_be_sent(ChildOf("W"), &sent("s", worker_script, 1.0));
+            } else {
+                c.child_request_will_be_sent(ChildOf("W"), &sent("s", worker_script, 1.0));
+                c.request_will_be_sent(&sent("s", worker_script, 1.0));
+            }
+            c.loading_finished(&finished("s", 193.0));
+            // The worker's own fetch.
+            c.child_request_will_be_sent(
+                ChildOf("W"),
+                &sent("f", "http://127.0.0.1/search-index.json", 1.1),
+            );
+            c.response_received(&response("f", 120.0));
+            c.loading_finished(&finished("f", 550.0));
+            let log = c.network_log();
+            assert_eq!(log.len(), 2, "one record per request: {log:?}");
+            let script = log.iter().find(|r| r.request_id == "s").expect("script");
+            assert_eq!(
+                script.target, None,
+                "the page requested the worker's script"
+            );
+            assert!(script.finished);
+            assert_eq!(script.transfer_bytes, 193);
+            let fetch = log.iter().find(|r| r.request_id == "f").expect("fetch");
+            assert_eq!(fetch.target.as_deref(), Some("W"));
+            assert_eq!(fetch.transfer_bytes, 550);
+            assert!(c.inflight.is_empty());
+            assert!(c.children_not_recorded().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_childs_requests_are_never_critical() {
+        let mut c = Collector::new();
+        c.request_will_be_sent(&sent_in_frame("d", "http://127.0.0.1/", "Document", "MAIN"));
+        c.child_recorded("F", "iframe", "");
+        // A child's request that names the main frame (as some do) is still not critical.
+        c.child_request_will_be_sent(
+            ChildOf("F"),
+            &sent_in_frame("x", "http://localhost/pay.js", "Script", "MAIN"),
+        );
+        assert_eq!(
+            c.busy_critical_requests(std::time::Duration::from_secs(9)),
+            1
+        );
+        assert_eq!(c.busy_requests(std::time::Duration::from_secs(9)), 2);
+    }
+
+    #[test]
+    fn an_iframe_is_named_by_its_document_and_its_console_is_its_own() {
+        let mut c = Collector::new();
+        c.child_attached("F", "iframe", "");
+        c.child_attached("G", "iframe", "");
+        c.child_recorded("F", "iframe", "");
+        // The frame's document is requested by the page, in the frame F.
+        c.request_will_be_sent(&sent_in_frame(
+            "doc",
+            "http://localhost/pay/frame.html",
+            "Document",
+            "F",
+        ));
+        let error = |n: usize| ConsoleError {
+            source: "exception".into(),
+            message: format!("TypeError {n}"),
+            url: None,
+        };
+        for n in 0..MAX_CONSOLE_PER_SOURCE + 3 {
+            c.child_console_error(ChildOf("F"), error(n));
+        }
+        // Unknown children are ignored; the page's own list is untouched.
+        c.child_console_error(ChildOf("nobody"), error(0));
+        c.console_error(error(99));
+        assert_eq!(
+            c.children_not_recorded(),
+            vec![("iframe".to_string(), String::new())],
+            "G was not recorded"
+        );
+        let children = c.take_children();
+        assert_eq!(children.len(), 1);
+        assert_eq!(children[0].url, "http://localhost/pay/frame.html");
+        let console = &children[0].console_errors;
+        assert_eq!(console.len(), MAX_CONSOLE_PER_SOURCE + 1);
+        assert_eq!(
+            console.last().map(|e| e.message.as_str()),
+            Some("… and 3 more exception messages (not kept)")
+        );
+        assert_eq!(c.take_console_errors(), vec![error(99)]);
     }
 
     #[test]

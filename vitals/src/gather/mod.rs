@@ -3,10 +3,13 @@
 //! emulation and throttling of the profile, the init script (React hook and
 //! PerformanceObserver buffers), a DevTools trace around the navigation, the
 //! network, console and dialog events, the JavaScript and CSS coverage
-//! of the load ([`coverage`]) and its sampling CPU profile ([`cpu`]), all
-//! saved as [`RunArtifacts`].
+//! of the load ([`coverage`]) and its sampling CPU profile ([`cpu`]), the
+//! requests and console errors of the workers and out-of-process iframes
+//! the page starts (a second connection, `children.rs`), all saved as
+//! [`RunArtifacts`].
 
 pub mod artifacts;
+mod children;
 mod collector;
 pub mod coverage;
 pub mod cpu;
@@ -182,6 +185,7 @@ async fn gather_one(
         run::LoadCosts {
             coverage: options.coverage,
             cpu_profile: options.cpu_profile,
+            children: options.children,
         },
     )
     .await;

@@ -123,6 +123,7 @@ pub fn failed_run(
         coverage: None,
         cpu_profile: None,
         task_events: Vec::new(),
+        children: Vec::new(),
     }
 }
 
@@ -154,8 +155,9 @@ fn listen<T, F>(
 }
 
 /// What the run did not record: the requests, console and main thread of
-/// the workers and out-of-process iframes the page started (chromiumoxide
-/// attaches to them, but gives no handle to enable their domains).
+/// the workers and out-of-process iframes the page started that were not
+/// recorded through their own sessions (`children.rs`: turned off, its
+/// connection failed, or more than [`super::children::MAX_RECORDED`]).
 fn children_not_recorded(children: &[(String, String)]) -> Option<String> {
     if children.is_empty() {
         return None;
@@ -242,6 +244,10 @@ pub async fn gather_run(
     let tasks = listen_all(&ctx).await;
 
     prepare(&page, profile, &label, url, &mut run, clock.settle_deadline).await;
+    let recorder = match costs.children {
+        true => record_children(browser, &ctx, &mut run, clock.settle_deadline).await,
+        false => None,
+    };
     let covering = costs.coverage && start_coverage(&ctx, &mut run, clock.settle_deadline).await;
     let profiling =
         covering && costs.cpu_profile && start_profile(&ctx, &mut run, clock.settle_deadline).await;
@@ -268,6 +274,7 @@ pub async fn gather_run(
     };
     finish_page(&ctx, &mut run, clock.deadline, tracing).await;
     stop_listeners(&tasks).await;
+    drop(recorder);
     take_collected(&ctx, &mut run, settled);
     if let Some(scripts) = covered {
         // The listeners have stopped: fetching the maps is not in the log.
@@ -287,6 +294,31 @@ pub async fn gather_run(
     }
     close_page(browser, page, context).await;
     run
+}
+
+/// Opens the second connection that records the page's workers and
+/// out-of-process iframes; `None`, with a diagnostic, when it cannot.
+async fn record_children(
+    browser: &Browser,
+    ctx: &RunCtx<'_>,
+    run: &mut RunArtifacts,
+    deadline: Instant,
+) -> Option<super::children::ChildRecorder> {
+    let ws = browser.websocket_address();
+    let target = ctx.page.target_id().inner();
+    match super::children::attach(ws, target, ctx.state, ctx.notify, deadline).await {
+        Ok(recorder) => Some(recorder),
+        Err(problem) => {
+            run.diagnostics.push(Diagnostic::new(
+                ctx.url,
+                format!(
+                    "{}: workers and out-of-process iframes cannot be recorded: {problem}",
+                    ctx.label
+                ),
+            ));
+            None
+        }
+    }
 }
 
 /// Starts V8's precise coverage before the navigation; whether it started
@@ -313,6 +345,10 @@ pub struct LoadCosts {
     /// The sampling CPU profile; only with the coverage (they share the
     /// Profiler domain, and the profile's modules need the maps).
     pub cpu_profile: bool,
+    /// The requests and console errors of the workers and out-of-process
+    /// iframes the page starts, through a second connection
+    /// ([`super::children`]).
+    pub children: bool,
 }
 
 /// Starts the sampling CPU profile right after the coverage (the Profiler
@@ -495,7 +531,13 @@ async fn listen_network(tasks: &mut Vec<JoinHandle<()>>, ctx: &RunCtx<'_>) {
         page.event_listener::<EventAttachedToTarget>().await,
         state,
         notify,
-        |c, e| c.child_attached(&e.target_info.r#type, &e.target_info.url),
+        |c, e| {
+            c.child_attached(
+                e.target_info.target_id.inner(),
+                &e.target_info.r#type,
+                &e.target_info.url,
+            )
+        },
     );
 }
 
@@ -554,7 +596,7 @@ async fn listen_console(tasks: &mut Vec<JoinHandle<()>>, ctx: &RunCtx<'_>) {
 
 /// A `console.error` call as a [`ConsoleError`]: its arguments joined by
 /// spaces, the URL of its first stack frame; `None` for other console calls.
-fn console_api_error(e: &EventConsoleApiCalled) -> Option<ConsoleError> {
+pub(super) fn console_api_error(e: &EventConsoleApiCalled) -> Option<ConsoleError> {
     if e.r#type != ConsoleApiCalledType::Error {
         return None;
     }
@@ -584,7 +626,7 @@ fn console_api_error(e: &EventConsoleApiCalled) -> Option<ConsoleError> {
 
 /// An uncaught exception as a [`ConsoleError`]: the exception's description,
 /// else the details' text.
-fn exception_error(e: &EventExceptionThrown) -> ConsoleError {
+pub(super) fn exception_error(e: &EventExceptionThrown) -> ConsoleError {
     let d = &e.exception_details;
     let message = d
         .exception
@@ -878,10 +920,11 @@ fn take_collected(ctx: &RunCtx<'_>, run: &mut RunArtifacts, settled: bool) {
     run.network = c.network_log();
     run.console_errors = c.take_console_errors();
     run.diagnostics.append(&mut c.diagnostics);
-    if let Some(text) = children_not_recorded(&c.children) {
+    if let Some(text) = children_not_recorded(&c.children_not_recorded()) {
         run.diagnostics
             .push(Diagnostic::new(url, format!("{label}: {text}")));
     }
+    run.children = c.take_children();
     let document = document_outcome(&run.network, url, label);
     run.diagnostics.extend(document.diagnostics);
     let away = navigated_away(&c, run, url, label);
