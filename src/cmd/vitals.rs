@@ -163,38 +163,7 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             anyhow::bail!("{url} is neither a folder nor a URL (did you mean http://{url}?)");
         }
         options.progress = ctx.progress_sink();
-        if let Some(name) = &args.profile {
-            options.profile = ProfileName::parse(name).context("unknown profile")?;
-        }
-        if let Some(name) = &args.throttling {
-            options.throttling =
-                vitals::profile::Throttling::parse(name).context("unknown throttling")?;
-        }
-        if let Some(runs) = args.runs {
-            if runs == 0 || runs > vitals::config::MAX_RUNS {
-                anyhow::bail!(
-                    "--runs must be between 1 and {} (got {runs})",
-                    vitals::config::MAX_RUNS
-                );
-            }
-            options.runs = runs;
-        }
-        if let Some(path) = &args.path {
-            options.path = path.clone();
-        }
-        if let Some(timeout) = args.timeout {
-            if timeout == 0 || timeout > vitals::config::MAX_TIMEOUT_S {
-                anyhow::bail!(
-                    "--timeout must be between 1 and {} seconds (got {timeout})",
-                    vitals::config::MAX_TIMEOUT_S
-                );
-            }
-            options.timeout = Duration::from_secs(timeout);
-        }
-        options.spa |= args.spa;
-        options.browser_ws = args.browser_ws.clone();
-        options.no_sandbox = args.no_sandbox;
-        options.save_artifacts = args.save_artifacts.clone();
+        apply_run_args(&args, &mut options)?;
         let profile = options.profile.with(options.throttling);
         let share = match options.shard {
             Some(spec) => format!(" (shard {spec})"),
@@ -221,6 +190,45 @@ pub fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         reporter::terminal::vitals(&report)
     })?;
     Ok(super::gate_exit(&report))
+}
+
+/// The command line's settings of how each run loads the page (profile,
+/// throttling, runs, path, timeout, SPA, remote browser, sandbox,
+/// artifacts), checked.
+fn apply_run_args(args: &Args, options: &mut VitalsOptions) -> anyhow::Result<()> {
+    if let Some(name) = &args.profile {
+        options.profile = ProfileName::parse(name).context("unknown profile")?;
+    }
+    if let Some(name) = &args.throttling {
+        options.throttling =
+            vitals::profile::Throttling::parse(name).context("unknown throttling")?;
+    }
+    if let Some(runs) = args.runs {
+        if runs == 0 || runs > vitals::config::MAX_RUNS {
+            anyhow::bail!(
+                "--runs must be between 1 and {} (got {runs})",
+                vitals::config::MAX_RUNS
+            );
+        }
+        options.runs = runs;
+    }
+    if let Some(path) = &args.path {
+        options.path = path.clone();
+    }
+    if let Some(timeout) = args.timeout {
+        if timeout == 0 || timeout > vitals::config::MAX_TIMEOUT_S {
+            anyhow::bail!(
+                "--timeout must be between 1 and {} seconds (got {timeout})",
+                vitals::config::MAX_TIMEOUT_S
+            );
+        }
+        options.timeout = Duration::from_secs(timeout);
+    }
+    options.spa |= args.spa;
+    options.browser_ws = args.browser_ws.clone();
+    options.no_sandbox = args.no_sandbox;
+    options.save_artifacts = args.save_artifacts.clone();
+    Ok(())
 }
 
 /// `--shard K/N`.
