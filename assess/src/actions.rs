@@ -448,7 +448,9 @@ fn package_actions(ctx: &Ctx<'_>, findings: &[&Finding]) -> Vec<Ranked> {
     measured
         .packages()
         .into_iter()
-        .filter(|(name, _)| !held.contains(name))
+        .filter(|(name, _)| {
+            !held.contains(name) && !model::analyze::FRAMEWORK_RUNTIMES.contains(name)
+        })
         .filter_map(|(name, cost)| {
             let sites = import_sites(analyze, name);
             let &(file, line) = sites.first()?;

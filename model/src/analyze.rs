@@ -180,6 +180,22 @@ pub struct Import {
     pub line: u32,
 }
 
+/// Packages a page cannot render without: the UI framework's own runtime
+/// (its client runtime loads them on every page). Never worth an `import()`
+/// and never something to cut: no lazy-loading candidate and no top action
+/// names them.
+pub const FRAMEWORK_RUNTIMES: &[&str] = &[
+    "react",
+    "react-dom",
+    "scheduler",
+    "next",
+    "vue",
+    "preact",
+    "svelte",
+    "solid-js",
+    "@angular/core",
+];
+
 /// The kind of an import edge.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,

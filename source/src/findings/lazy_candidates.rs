@@ -565,19 +565,7 @@ fn sized_or_not(graph: &ModuleGraph, min_bytes: u64, first_party: bool) -> Vec<C
     out
 }
 
-/// Packages a page cannot render without: the UI framework's own runtime
-/// (its client runtime loads them on every page), never worth an `import()`.
-const FRAMEWORK_RUNTIMES: &[&str] = &[
-    "react",
-    "react-dom",
-    "scheduler",
-    "next",
-    "vue",
-    "preact",
-    "svelte",
-    "solid-js",
-    "@angular/core",
-];
+use model::analyze::FRAMEWORK_RUNTIMES;
 
 /// Whether the candidate's module is a framework runtime's.
 fn runtime_package(graph: &ModuleGraph, c: &Candidate) -> bool {
