@@ -180,7 +180,15 @@ impl ProjectResolver {
     pub fn new(root: &Path) -> Self {
         let options = ResolveOptions {
             tsconfig: Some(TsconfigDiscovery::Auto),
-            condition_names: vec!["import".into(), "browser".into(), "default".into()],
+            // What a production browser build resolves (Vite, webpack and
+            // Rspack in production mode): `development` targets are skipped.
+            condition_names: vec![
+                "import".into(),
+                "module".into(),
+                "browser".into(),
+                "production".into(),
+                "default".into(),
+            ],
             extensions: EXTENSIONS.iter().map(|e| (*e).to_string()).collect(),
             extension_alias: vec![
                 (
@@ -798,6 +806,41 @@ mod tests {
         );
         // Relative specifiers are the resolver's alone.
         assert!(resolve("./types").is_err());
+    }
+
+    #[test]
+    fn package_exports_resolve_as_a_production_browser_build_does() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let main = root.join("src/main.ts");
+        write(&main, "");
+        write(
+            &root.join("node_modules/ui/package.json"),
+            r#"{ "name": "ui", "exports": { ".": {
+                "development": "./dev.js", "production": "./prod.js", "default": "./index.js" },
+                "./store": { "node": "./store.node.js", "module": "./store.mjs", "require": "./store.cjs" } } }"#,
+        );
+        for file in [
+            "dev.js",
+            "prod.js",
+            "index.js",
+            "store.node.js",
+            "store.mjs",
+            "store.cjs",
+        ] {
+            write(&root.join("node_modules/ui").join(file), "");
+        }
+        let resolver = ProjectResolver::new(&root);
+        let resolve = |specifier: &str| {
+            resolver
+                .resolve(&main, specifier)
+                .map(|p| model::path::display(&root, &p))
+        };
+        assert_eq!(resolve("ui").as_deref(), Ok("node_modules/ui/prod.js"));
+        assert_eq!(
+            resolve("ui/store").as_deref(),
+            Ok("node_modules/ui/store.mjs")
+        );
     }
 
     #[test]
