@@ -737,6 +737,7 @@ fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
                 .map_or_else(|| "-".into(), format::bytes),
             m.console_errors.len()
         );
+        child_lines(&mut out, &m.children);
         if let Some(score) = &report.performance_score {
             let _ = writeln!(out, "  {}", clean(&format::performance_score(score)));
         }
@@ -1131,9 +1132,74 @@ fn part_state<T>(part: &Part<T>) -> &'static str {
     }
 }
 
+/// How many iframes and workers a run recorded are listed.
+const CHILDREN_SHOWN: usize = 5;
+
+/// One line per iframe or worker the run recorded: its requests, bytes and
+/// console errors (the first few; the rest counted).
+fn child_lines(out: &mut String, children: &[model::vitals::ChildTarget]) {
+    for child in children.iter().take(CHILDREN_SHOWN) {
+        let errors = match child.console_errors.len() {
+            0 => String::new(),
+            n => format!(", {n} console error{}", if n == 1 { "" } else { "s" }),
+        };
+        let _ = writeln!(
+            out,
+            "  {} {}: {} request{}, {}{errors}",
+            clean(&child.kind),
+            clean(&child.url),
+            child.requests.len(),
+            if child.requests.len() == 1 { "" } else { "s" },
+            format::bytes(child.transfer_bytes)
+        );
+    }
+    if children.len() > CHILDREN_SHOWN {
+        let _ = writeln!(
+            out,
+            "  and {} more iframes and workers (report.json lists them)",
+            children.len() - CHILDREN_SHOWN
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iframes_and_workers_are_listed_with_their_requests_escaped() {
+        let child = |kind: &str, url: &str, errors: usize| model::vitals::ChildTarget {
+            kind: kind.to_string(),
+            url: url.to_string(),
+            transfer_bytes: 2048,
+            requests: Vec::new(),
+            console_errors: (0..errors)
+                .map(|_| model::vitals::ConsoleError {
+                    source: "exception".into(),
+                    message: "TypeError".into(),
+                    url: None,
+                })
+                .collect(),
+        };
+        let mut children = vec![
+            child("iframe", "http://localhost:1/pay\u{1b}[2J.html", 2),
+            child("worker", "http://127.0.0.1:1/search.js", 0),
+        ];
+        let mut out = String::new();
+        child_lines(&mut out, &children);
+        assert_eq!(
+            out.lines().collect::<Vec<_>>(),
+            [
+                "  iframe http://localhost:1/pay\\u{1b}[2J.html: 0 requests, 2.05 KB, 2 console errors",
+                "  worker http://127.0.0.1:1/search.js: 0 requests, 2.05 KB"
+            ]
+        );
+        children.extend((0..5).map(|i| child("worker", &format!("w{i}.js"), 0)));
+        let mut out = String::new();
+        child_lines(&mut out, &children);
+        assert_eq!(out.lines().count(), CHILDREN_SHOWN + 1);
+        assert!(out.ends_with("and 2 more iframes and workers (report.json lists them)\n"));
+    }
 
     #[test]
     fn control_characters_are_shown_escaped() {

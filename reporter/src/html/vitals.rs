@@ -593,15 +593,24 @@ fn request_row(q: &Request) -> RequestRow {
     }
 }
 
-/// The console errors of every run, each with its run.
+/// The console errors of every run, each with its run, then those of the
+/// run's iframes and workers, each with its target.
 fn console_rows(runs: &[RunMetrics]) -> Vec<ConsoleRow> {
     runs.iter()
         .flat_map(|r| {
-            r.console_errors.iter().map(move |c| ConsoleRow {
-                source: format!("run {}: {}", r.index + 1, c.source),
+            let row = move |origin: String, c: &model::vitals::ConsoleError| ConsoleRow {
+                source: format!("run {}: {origin}{}", r.index + 1, c.source),
                 message: c.message.clone(),
                 url: c.url.clone().unwrap_or_default(),
-            })
+            };
+            let own = r.console_errors.iter().map(move |c| row(String::new(), c));
+            let children = r.children.iter().flat_map(move |child| {
+                child
+                    .console_errors
+                    .iter()
+                    .map(move |c| row(format!("{} {}: ", child.kind, child.url), c))
+            });
+            own.chain(children)
         })
         .collect()
 }
@@ -894,6 +903,17 @@ mod tests {
                 url: None,
             },
         ];
+        second.children = vec![model::vitals::ChildTarget {
+            kind: "iframe".to_string(),
+            url: "http://localhost:2/pay.html".to_string(),
+            transfer_bytes: 100,
+            requests: Vec::new(),
+            console_errors: vec![ConsoleError {
+                source: "exception".to_string(),
+                message: "TypeError: x".to_string(),
+                url: Some("http://localhost:2/pay.js".to_string()),
+            }],
+        }];
         let rows = console_rows(&[run(0, true, None, None), second]);
         let shown: Vec<(&str, &str, &str)> = rows
             .iter()
@@ -904,6 +924,11 @@ mod tests {
             [
                 ("run 2: exception", "boom", "http://localhost/a.js"),
                 ("run 2: console.error", "bang", ""),
+                (
+                    "run 2: iframe http://localhost:2/pay.html: exception",
+                    "TypeError: x",
+                    "http://localhost:2/pay.js"
+                ),
             ]
         );
     }
