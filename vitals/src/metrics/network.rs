@@ -195,7 +195,8 @@ pub fn n_plus_one(network: &[NetworkRecord]) -> Vec<Finding> {
 /// Chains of API requests where each starts right after the previous one's
 /// response arrived (`fetch` resolves at the headers, so `await fetch(a);
 /// fetch(b)` starts `b` then): if they do not depend on each other they could
-/// run in parallel.
+/// run in parallel. A chain stays within one target (the page, an iframe or
+/// a worker).
 pub fn waterfalls(network: &[NetworkRecord]) -> Vec<Finding> {
     let mut api: Vec<&NetworkRecord> = network
         .iter()
@@ -214,6 +215,11 @@ pub fn waterfalls(network: &[NetworkRecord]) -> Vec<Finding> {
             let Some(a_response) = a.headers_s.or(a.end_s) else {
                 continue;
             };
+            // One script awaits another's response only in its own page,
+            // iframe or worker: requests of two targets never chain.
+            if a.target != b.target {
+                continue;
+            }
             let gap = (b.start_s - a_response) * 1000.0;
             if (0.0..=WATERFALL_GAP_MS).contains(&gap)
                 && let Some(prev) = chain.get(j)
@@ -401,6 +407,19 @@ mod tests {
         let found = waterfalls(&tie);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.contains("/api/a → /api/b → /api/c"));
+        // Requests of different targets (the page, an iframe, two workers)
+        // that happen to follow each other are no chain.
+        let mut targets = vec![
+            req("http://h/api/a", "Fetch", 1.000, 1.100),
+            req("http://h/api/b", "Fetch", 1.105, 1.200),
+            req("http://h/api/c", "Fetch", 1.205, 1.300),
+        ];
+        targets[1].target = Some("iframe-1".into());
+        targets[2].target = Some("worker-2".into());
+        assert!(waterfalls(&targets).is_empty());
+        targets[0].target = Some("worker-2".into());
+        targets[1].target = Some("worker-2".into());
+        assert_eq!(waterfalls(&targets).len(), 1);
         // Parallel requests are no waterfall.
         let parallel: Vec<_> = (0..5)
             .map(|i| req(&format!("http://h/api/{i}"), "Fetch", 1.0, 1.2))
