@@ -888,10 +888,19 @@ fn by_id<T>(count: usize, done: Vec<(usize, T)>) -> Vec<Option<T>> {
     slots
 }
 
-/// Packages imported but not installed, by name, and imports of installed
-/// packages that failed, keyed `\0specifier\0reason`: (imports, first
-/// importer, its line).
-type Missing = BTreeMap<String, (usize, String, u32)>;
+/// Package imports of project modules that did not resolve, each told once:
+/// (imports, first importer, its line).
+type Missing = BTreeMap<Unresolvable, (usize, String, u32)>;
+
+/// Why a package import of a project module did not resolve.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Unresolvable {
+    /// An installed package's import failed (a missing subpath, an
+    /// `exports` that does not export it).
+    Failed { specifier: String, reason: String },
+    /// The package (by name) is not installed.
+    NotInstalled(String),
+}
 
 /// The graph being assembled, breadth-first from the entries, out of the
 /// loaded files.
@@ -1157,15 +1166,19 @@ fn diagnose_unresolved(
         Some(name) if reason == "not found" => {
             if importer.is_project {
                 let slot = missing
-                    .entry(name.to_string())
+                    .entry(Unresolvable::NotInstalled(name.to_string()))
                     .or_insert_with(|| (0, importer.rel.clone(), fact.line));
                 slot.0 += 1;
             }
         }
         Some(_) if importer.is_project => {
             // One diagnostic per specifier and reason, not per import.
+            let key = Unresolvable::Failed {
+                specifier: fact.specifier.clone(),
+                reason: reason.to_string(),
+            };
             let slot = missing
-                .entry(format!("\0{}\0{reason}", fact.specifier))
+                .entry(key)
                 .or_insert_with(|| (0, importer.rel.clone(), fact.line));
             slot.0 += 1;
         }
@@ -1187,28 +1200,17 @@ fn missing_package_diagnostics(missing: Missing) -> Vec<Diagnostic> {
         .into_iter()
         .map(|(key, (count, first, line))| {
             let imports = if count == 1 { "" } else { "s" };
-            if let Some((specifier, reason)) =
-                key.strip_prefix('\0').and_then(|k| k.split_once('\0'))
-            {
-                return Diagnostic::at_line(
-                    first,
-                    line,
-                    format!(
-                        "cannot resolve package `{}` ({reason}; {count} import{imports})",
-                        quote(specifier)
-                    ),
-                );
-            }
-            let name = key;
-            Diagnostic::at_line(
-                first,
-                line,
-                format!(
-                    "package `{}` is not installed ({count} import{}); its modules are not analysed",
-                    quote(&name),
-                    if count == 1 { "" } else { "s" }
+            let message = match key {
+                Unresolvable::Failed { specifier, reason } => format!(
+                    "cannot resolve package `{}` ({reason}; {count} import{imports})",
+                    quote(&specifier)
                 ),
-            )
+                Unresolvable::NotInstalled(name) => format!(
+                    "package `{}` is not installed ({count} import{imports}); its modules are not analysed",
+                    quote(&name)
+                ),
+            };
+            Diagnostic::at_line(first, line, message)
         })
         .collect()
 }
@@ -1693,7 +1695,10 @@ mod tests {
         // failing inside `node_modules` is not the project's problem.
         assert_eq!(
             assembly.missing,
-            Missing::from([("left-pad".to_string(), (2, "main.ts".to_string(), 3))])
+            Missing::from([(
+                Unresolvable::NotInstalled("left-pad".to_string()),
+                (2, "main.ts".to_string(), 3)
+            )])
         );
         assert_eq!(
             messages(&diagnostics),
@@ -1765,7 +1770,10 @@ mod tests {
             );
         }
         assert!(diagnostics.is_empty());
-        assert_eq!(missing.get("y"), Some(&(1, "src/a.ts".to_string(), 7)));
+        assert_eq!(
+            missing.get(&Unresolvable::NotInstalled("y".to_string())),
+            Some(&(1, "src/a.ts".to_string(), 7))
+        );
         assert_eq!(
             messages(&missing_package_diagnostics(missing)),
             [
@@ -1786,8 +1794,14 @@ mod tests {
     #[test]
     fn one_diagnostic_per_missing_package() {
         let missing = Missing::from([
-            ("a".to_string(), (1, "src/x.ts".to_string(), 2)),
-            ("b".to_string(), (3, "src/y.ts".to_string(), 9)),
+            (
+                Unresolvable::NotInstalled("a".to_string()),
+                (1, "src/x.ts".to_string(), 2),
+            ),
+            (
+                Unresolvable::NotInstalled("b".to_string()),
+                (3, "src/y.ts".to_string(), 9),
+            ),
         ]);
         assert_eq!(
             messages(&missing_package_diagnostics(missing)),
