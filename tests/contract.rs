@@ -105,6 +105,9 @@ fn sample(kind: FindingKind) -> Finding {
                 max_ms: 40.0,
                 total_ms: 60.0,
                 max_actual_ms: 45.0,
+                module: Some("src/components/Chart.tsx".to_string()),
+                package: None,
+                cpu_ms: Some(52.0),
             }),
         ),
         FindingKind::SlowCommits | FindingKind::UnnecessaryRenders | FindingKind::MemoryLeak => {

@@ -91,6 +91,14 @@ impl Ctx<'_> {
         }
     }
 
+    /// A React component these modules define that rendered during a
+    /// measured load.
+    fn rendered_from(&self, paths: &[String]) -> Option<&model::vitals::SlowRender> {
+        self.measured
+            .as_ref()?
+            .rendered_from(&code_of(self.analyze, paths))
+    }
+
     /// The run's measured cost of these modules, when it attributed them.
     fn cost(&self, paths: &[String]) -> Option<LoadCost> {
         let measured = self.measured.as_ref().filter(|m| m.attributes())?;
@@ -280,21 +288,32 @@ fn shipped_module_action(f: &Finding, ctx: &Ctx<'_>) -> Option<Ranked> {
     ))
 }
 
+/// The modules a candidate's saving holds.
+fn saved_paths(c: &LazyCandidate) -> &[String] {
+    if c.saved_modules.is_empty() {
+        std::slice::from_ref(&c.module)
+    } else {
+        &c.saved_modules
+    }
+}
+
+/// Needed at first render: the finding says so, or, measured, a React
+/// component it defines rendered during the load. Lazy-loading it would
+/// only move the bytes, never save them: not an action (its packages'
+/// cost is then told as theirs, [`package_actions`]).
+fn needed_at_first_render(c: &LazyCandidate, ctx: &Ctx<'_>) -> bool {
+    c.use_site == Some(UseSite::FirstRender) || ctx.rendered_from(saved_paths(c)).is_some()
+}
+
 fn lazy_action(f: &Finding, ctx: &Ctx<'_>) -> Option<Ranked> {
     let Detail::Lazy(c) = &f.detail else {
         return None;
     };
-    // Needed at first render: the finding says so, but lazy-loading it
-    // would only move the bytes, never save them; not an action.
-    if c.use_site == Some(UseSite::FirstRender) {
+    if needed_at_first_render(c, ctx) {
         return None;
     }
     let startup = c.use_site.is_some_and(|site| site.tier() == 2);
-    let paths = if c.saved_modules.is_empty() {
-        std::slice::from_ref(&c.module)
-    } else {
-        &c.saved_modules
-    };
+    let paths = saved_paths(c);
     let mut ranked = match ctx.cost(paths) {
         Some(cost) => measured_lazy(f, c, startup, cost),
         None => estimated_lazy(f, c, ctx, startup),
@@ -439,7 +458,7 @@ fn package_actions(ctx: &Ctx<'_>, findings: &[&Finding]) -> Vec<Ranked> {
     let held: BTreeSet<&str> = findings
         .iter()
         .filter_map(|f| match &f.detail {
-            Detail::Lazy(c) if c.use_site != Some(UseSite::FirstRender) => Some(c),
+            Detail::Lazy(c) if !needed_at_first_render(c, ctx) => Some(c),
             _ => None,
         })
         .flat_map(|c| c.saved_modules.iter().chain(std::iter::once(&c.module)))

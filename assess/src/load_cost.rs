@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use model::analyze::AnalyzeReport;
 use model::assessment::LoadCost;
 use model::report::Report;
-use model::vitals::{CoverageReport, CpuSamples, VitalsReport};
+use model::vitals::{CoverageReport, CpuSamples, SlowRender, VitalsReport};
 
 /// Lighthouse's mobile download rate (slow 4G: 1.6 Mbps × 0.9), bytes/s.
 pub const MOBILE_BYTES_PER_S: f64 = 1.6 * 1024.0 * 0.9 * 1024.0 / 8.0;
@@ -47,6 +47,9 @@ struct PageRun<'a> {
     path: Option<&'a str>,
     coverage: Option<&'a CoverageReport>,
     cpu: Option<&'a CpuSamples>,
+    /// The React components that rendered during its loads, located (their
+    /// defining module, through the source maps).
+    components: Vec<&'a SlowRender>,
 }
 
 /// The browser runs of a report, ready to be asked what code costs.
@@ -69,6 +72,12 @@ impl<'a> Measured<'a> {
                 path: v.path.as_deref(),
                 coverage: mapped_coverage(v),
                 cpu: mapped_profile(v),
+                components: v
+                    .react
+                    .components
+                    .iter()
+                    .filter(|c| c.module.is_some())
+                    .collect(),
             })
             .collect();
         if pages.is_empty() {
@@ -92,6 +101,23 @@ impl<'a> Measured<'a> {
         self.pages
             .iter()
             .any(|p| p.coverage.is_some() || p.cpu.is_some())
+    }
+
+    /// A React component defined in `code` that rendered during a measured
+    /// load (the first, by name): the load needs that code at once, so
+    /// lazy-loading it only moves its bytes.
+    pub fn rendered_from(&self, code: &Code<'_>) -> Option<&'a SlowRender> {
+        let mut found: Vec<&'a SlowRender> = self
+            .pages
+            .iter()
+            .flat_map(|p| p.components.iter().copied())
+            .filter(|c| {
+                let module = c.module.as_deref().unwrap_or_default();
+                packaged(c.package.as_deref(), code) || self.holds(code, module)
+            })
+            .collect();
+        found.sort_by(|a, b| a.component.cmp(&b.component));
+        found.first().copied()
     }
 
     /// The time `bytes` take to download at the run's rate, ms.

@@ -11,7 +11,9 @@ use assess::load_cost::{self, Code, Measured};
 use model::analyze::AnalyzeReport;
 use model::assessment::{ActionSource, Basis, SourceLocation};
 use model::report::{Part, Report};
-use model::vitals::{CoverageReport, CpuSamples, CpuTime, ScriptUsage, SourceUsage, VitalsReport};
+use model::vitals::{
+    CoverageReport, CpuSamples, CpuTime, ScriptUsage, SlowRender, SourceUsage, VitalsReport,
+};
 use serde_json::json;
 
 fn recorded_vitals() -> VitalsReport {
@@ -405,5 +407,59 @@ fn the_page_where_code_costs_the_most_is_named() {
         actions[0].impact.contains("at load of /reports"),
         "{}",
         actions[0].impact
+    );
+}
+
+#[test]
+fn a_candidate_whose_component_rendered_during_the_load_is_not_an_action() {
+    let mut vitals = measured_load();
+    let component = |name: &str, module: &str, package: Option<&str>| SlowRender {
+        component: name.into(),
+        count: 1,
+        max_ms: 2.0,
+        total_ms: 2.0,
+        max_actual_ms: 2.0,
+        module: Some(module.into()),
+        package: package.map(str::to_string),
+        cpu_ms: Some(1.5),
+    };
+    vitals.react.components = vec![
+        // heavy-math's own component rendered: the load needs it at once.
+        component(
+            "MathView",
+            "node_modules/heavy-math/index.js",
+            Some("heavy-math"),
+        ),
+        // A project module no candidate holds changes nothing.
+        component("Util", "app/src/util.js", None),
+        // Not located: never matched.
+        SlowRender {
+            module: None,
+            ..component("Chart", "", None)
+        },
+    ];
+    let r = report(Part::Ok { document: vitals });
+    let keys: Vec<String> = top(&r, &[], 10).iter().map(key).collect();
+    // Its 300 ms are still the load's: told as the package's cost.
+    assert_eq!(
+        keys,
+        [
+            "package heavy-math",
+            "package lodash-es",
+            "src/chart.js->node_modules/big-chart/index.js",
+        ]
+    );
+    // The same component seen through a project module the candidate saves.
+    let mut vitals = measured_load();
+    vitals.react.components = vec![component(
+        "Swatch",
+        "app/node_modules/tiny-color/index.js",
+        Some("tiny-color"),
+    )];
+    let r = report(Part::Ok { document: vitals });
+    let keys: Vec<String> = top(&r, &[], 10).iter().map(key).collect();
+    assert!(
+        !keys.iter().any(|k| k.starts_with("src/chart.js")),
+        "{keys:?}"
     );
 }

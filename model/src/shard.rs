@@ -96,6 +96,54 @@ pub struct ReactLog {
     /// Commits in order.
     #[serde(default)]
     pub commits: Vec<ReactCommit>,
+    /// The component functions the hook saw, by first sight: those that
+    /// rendered in a timed commit, and, in a build without render timings,
+    /// those mounted in the first commits. [`ReactRender::component`]
+    /// indexes this list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<ReactComponent>,
+}
+
+/// A component function the React hook saw.
+///
+/// `location` is gathered when the run settles; `module`, `package` and
+/// `cpu_ms` are resolved from the run's coverage (its scripts' source
+/// maps) and CPU profile when the run's facts are computed, so a shard's
+/// facts carry them and `merge` needs neither.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReactComponent {
+    /// Its name, as the render log names it.
+    pub name: String,
+    /// Where its function starts in the served script (V8's
+    /// `[[FunctionLocation]]`); `None` when V8 gave none (a bound or
+    /// native function) or the page did not answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<FunctionLocation>,
+    /// The original module that defines it: its start mapped through the
+    /// script's source map, else the script's URL (a script without a map
+    /// is its own module).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The package of `module` (`None`: the project's own code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// CPU time the load's profile spent in its function and what that
+    /// calls (hooks, helpers; not its child components, which React calls),
+    /// ms; `None` without a profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ms: Option<f64>,
+}
+
+/// A position in a served script, as V8 reports a function's start
+/// (0-based line and column, the same basis as a CPU profile's call frames).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct FunctionLocation {
+    /// V8's script id in the run's page.
+    pub script_id: String,
+    /// 0-based line.
+    pub line: i64,
+    /// 0-based column.
+    pub column: i64,
 }
 
 /// A renderer registered with the hook.
@@ -140,4 +188,7 @@ pub struct ReactRender {
     /// when the hook could tell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
+    /// Its function in [`ReactLog::components`], when the hook registered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<usize>,
 }

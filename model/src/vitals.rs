@@ -379,6 +379,24 @@ pub struct ChildTarget {
     /// Its console errors and uncaught exceptions, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub console_errors: Vec<ConsoleError>,
+    /// Its own thread's CPU time from before it ran until the run settled
+    /// (its sampling profile, through its scripts' source maps; each list
+    /// at most 10); `None` when not profiled or it had ended by then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<CpuSamples>,
+    /// Its scripts' unused JavaScript over the same time, computed as the
+    /// page's ([`CoverageReport::scripts`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scripts: Vec<ScriptUsage>,
+}
+
+impl ChildTarget {
+    /// Bytes of its scripts' code, and of that never run.
+    pub fn unused_js(&self) -> (u64, u64) {
+        self.scripts.iter().fold((0, 0), |(total, unused), s| {
+            (total + s.total_bytes, unused + s.unused_bytes)
+        })
+    }
 }
 
 /// A console error or an uncaught exception.
@@ -444,9 +462,34 @@ pub struct ReactReport {
     /// each, slowest first (at most 50).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slow_commits: Vec<SlowCommit>,
-    /// Every component that rendered, by name (count and timings), sorted by name.
+    /// Every component that rendered, by name and defining module (count
+    /// and timings), sorted by name.
     #[serde(default)]
     pub components: Vec<SlowRender>,
+    /// Render time by the package that defines the components (`package:
+    /// None` is the project's own code), the most first; only components
+    /// whose module is known count.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<ReactPackage>,
+}
+
+/// The renders of the components one package defines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReactPackage {
+    /// The package; `None` for the project's own modules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// Distinct components (by name and module) that rendered.
+    pub components: u64,
+    /// Renders summed over all runs.
+    pub renders: u64,
+    /// Self time of those renders summed over all runs, ms (timed builds;
+    /// 0 otherwise).
+    pub self_ms: f64,
+    /// CPU time in the components' functions summed over the runs with a
+    /// CPU profile, ms; `None` without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ms: Option<f64>,
 }
 
 /// A commit slower than the threshold, as React DevTools' Profiler shows it.
@@ -476,6 +519,18 @@ pub struct SlowRender {
     pub total_ms: f64,
     /// Longest `actualDuration` (the component with its rendered children), ms.
     pub max_actual_ms: f64,
+    /// The original module that defines it (through the served script's
+    /// source map; the script's URL when it has none), when located.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The package of `module` (`None`: the project's own code or not located).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+    /// CPU time the runs' profiles spent in its function (with the hooks and
+    /// helpers it calls, not its child components), summed over the runs
+    /// with a profile, ms. Also measured in production builds of React.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ms: Option<f64>,
 }
 
 /// A recorded user flow (Chrome DevTools Recorder JSON) replayed in

@@ -333,7 +333,73 @@ fn flows_line(report: &Report) -> String {
     }
     out.push_str(&unused_js_line(v));
     out.push_str(&cpu_line(v));
+    out.push_str(&children_line(v));
     out
+}
+
+/// "**Workers and iframes:** `/embeds/search-worker.js` (worker) script
+/// time 338 ms; …": the median run's children whose scripts ran 50 ms or
+/// more, or that logged console errors, the most time first, at most 3.
+fn children_line(v: &model::vitals::VitalsReport) -> String {
+    let Some(run) = v
+        .median_index
+        .and_then(|i| v.runs.iter().find(|r| r.index == i))
+    else {
+        return String::new();
+    };
+    let script = |c: &model::vitals::ChildTarget| {
+        c.cpu
+            .as_ref()
+            .map_or(0.0, |p| (p.busy_ms - p.program_ms).max(0.0))
+    };
+    let mut shown: Vec<&model::vitals::ChildTarget> = run
+        .children
+        .iter()
+        .filter(|c| script(c) >= CPU_LINE_MS || !c.console_errors.is_empty())
+        .collect();
+    if shown.is_empty() {
+        return String::new();
+    }
+    shown.sort_by(|a, b| {
+        script(b)
+            .total_cmp(&script(a))
+            .then_with(|| a.url.cmp(&b.url))
+    });
+    let parts: Vec<String> = shown
+        .iter()
+        .take(3)
+        .map(|c| {
+            let path = c
+                .url
+                .split_once("://")
+                .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+                .unwrap_or(&c.url);
+            let mut part = format!("{} ({})", code(&clip(path, MAX_PART_CHARS)), text(&c.kind));
+            if c.cpu.is_some() {
+                part.push_str(&format!(" script time {}", Unit::Ms.format(script(c))));
+            }
+            let (total, unused) = c.unused_js();
+            if unused > 0 {
+                part.push_str(&format!(
+                    ", {} of {} JS unused",
+                    Unit::Bytes.format(unused as f64),
+                    Unit::Bytes.format(total as f64)
+                ));
+            }
+            if !c.console_errors.is_empty() {
+                part.push_str(&format!(", {} console error(s)", c.console_errors.len()));
+            }
+            part
+        })
+        .collect();
+    let more = match shown.len().saturating_sub(3) {
+        0 => String::new(),
+        n => format!("; {n} more in report.json"),
+    };
+    format!(
+        "**Workers and iframes** (their own threads, not in the page's numbers): {}{more}\n\n",
+        parts.join("; ")
+    )
 }
 
 /// A package or module is named in the comment's CPU line from this much
@@ -1732,5 +1798,64 @@ mod tests {
         m.value = None;
         m.label = "*LCP*".to_string();
         assert_eq!(headline_row(&m), "| \u{2705} | \\*LCP\\* | — | — | — | — |");
+    }
+
+    #[test]
+    fn busy_workers_and_iframes_with_errors_are_told() {
+        use model::vitals::{ChildTarget, ConsoleError, CpuSamples, RunMetrics, VitalsReport};
+        let worker = ChildTarget {
+            kind: "worker".into(),
+            url: "http://127.0.0.1:9/embeds/search-worker.js".into(),
+            cpu: Some(CpuSamples {
+                busy_ms: 352.3,
+                program_ms: 14.0,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let quiet = ChildTarget {
+            kind: "worker".into(),
+            url: "http://127.0.0.1:9/embeds/suggest-worker.js".into(),
+            cpu: Some(CpuSamples {
+                busy_ms: 12.0,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let pay = ChildTarget {
+            kind: "iframe".into(),
+            url: "http://localhost:9/embeds/pay/`frame`.html".into(),
+            console_errors: vec![ConsoleError {
+                source: "exception".into(),
+                message: "TypeError".into(),
+                url: None,
+            }],
+            scripts: vec![model::vitals::ScriptUsage {
+                total_bytes: 1916,
+                unused_bytes: 953,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let report =
+            crate::json::parse_document(include_str!("../../fixtures/reports/vitals.json"))
+                .unwrap();
+        let mut v: VitalsReport = report.vitals.document().unwrap().clone();
+        assert_eq!(children_line(&v), "", "the recorded page starts no child");
+        let median = v.median_index.unwrap();
+        let run: &mut RunMetrics = v.runs.iter_mut().find(|r| r.index == median).unwrap();
+        run.children = vec![pay, quiet, worker];
+        let line = children_line(&v);
+        assert!(line.starts_with("**Workers and iframes** (their own threads, not in the page's numbers): `/embeds/search-worker.js` (worker) script time 338 ms; "), "{line}");
+        // The quiet worker is left out; the iframe's backticks cannot break out.
+        assert!(!line.contains("suggest-worker"), "{line}");
+        assert!(
+            line.contains("(iframe), 953 B of 1.92 KB JS unused, 1 console error(s)"),
+            "{line}"
+        );
+        assert!(
+            line.contains("``/embeds/pay/`frame`.html`` (iframe)"),
+            "{line}"
+        );
     }
 }

@@ -618,6 +618,48 @@ fn flow_lines(flow: &model::vitals::FlowReport) -> String {
     out
 }
 
+/// `render time by package: qrcode.react 184 ms (1 component, 24 renders), …`:
+/// React's self time where timed, else the profile's CPU time; the first four.
+fn react_packages_line(react: &model::vitals::ReactReport) -> Option<String> {
+    let (label, time): (&str, fn(&model::vitals::ReactPackage) -> Option<f64>) = if react.profiling
+    {
+        ("render time by package", |p| Some(p.self_ms))
+    } else {
+        ("CPU time in components by package", |p| p.cpu_ms)
+    };
+    let parts: Vec<String> = react
+        .packages
+        .iter()
+        .filter_map(|p| {
+            let ms = time(p)?;
+            let name = p.package.as_deref().unwrap_or("the project's own code");
+            let components = format!(
+                "{} component{}",
+                p.components,
+                if p.components == 1 { "" } else { "s" }
+            );
+            Some(match react.profiling {
+                true => format!(
+                    "{name} {} ({components}, {} render{})",
+                    format::ms(ms),
+                    p.renders,
+                    if p.renders == 1 { "" } else { "s" },
+                ),
+                false => format!("{name} {} ({components})", format::ms(ms)),
+            })
+        })
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let more = parts.len().saturating_sub(4);
+    let mut line = format!("{label}: {}", parts[..parts.len().min(4)].join(", "));
+    if more > 0 {
+        line.push_str(&format!(", {more} more"));
+    }
+    Some(line)
+}
+
 /// One line on the unused code of the median run's load: JavaScript and CSS
 /// transferred that never ran or applied, and how many scripts are over
 /// Lighthouse's 20 KiB (each is an `unused-javascript` finding below).
@@ -762,6 +804,9 @@ fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
                 " (production build: no render timings)"
             }
         );
+        if let Some(line) = react_packages_line(react) {
+            let _ = writeln!(out, "  {}", clean(&line));
+        }
     }
     if let Some(coverage) = &report.coverage {
         out.push_str(&coverage_line(coverage));
@@ -1135,6 +1180,34 @@ fn part_state<T>(part: &Part<T>) -> &'static str {
 /// How many iframes and workers a run recorded are listed.
 const CHILDREN_SHOWN: usize = 5;
 
+/// `, script time 85 ms (most in fuse.js 60 ms), JS 12.3 KB of 30.1 KB
+/// unused`: what a child ran on its own thread, when it was profiled
+/// (script time: its profile's busy time with a script on the stack).
+fn child_costs(child: &model::vitals::ChildTarget) -> String {
+    let mut out = String::new();
+    if let Some(cpu) = &child.cpu {
+        let script = (cpu.busy_ms - cpu.program_ms).max(0.0);
+        out.push_str(&format!(", script time {}", format::ms(script)));
+        let top = cpu.top_sources(1).first().copied().or(cpu.scripts.first());
+        if let Some(top) = top.filter(|t| t.total_ms > 0.0) {
+            out.push_str(&format!(
+                " (most in {} {})",
+                top.name,
+                format::ms(top.total_ms)
+            ));
+        }
+    }
+    let (total, unused) = child.unused_js();
+    if total > 0 {
+        out.push_str(&format!(
+            ", JS {} of {} unused",
+            format::bytes(unused),
+            format::bytes(total)
+        ));
+    }
+    out
+}
+
 /// One line per iframe or worker the run recorded: its requests, bytes and
 /// console errors (the first few; the rest counted).
 fn child_lines(out: &mut String, children: &[model::vitals::ChildTarget]) {
@@ -1145,12 +1218,13 @@ fn child_lines(out: &mut String, children: &[model::vitals::ChildTarget]) {
         };
         let _ = writeln!(
             out,
-            "  {} {}: {} request{}, {}{errors}",
+            "  {} {}: {} request{}, {}{}{errors}",
             clean(&child.kind),
             clean(&child.url),
             child.requests.len(),
             if child.requests.len() == 1 { "" } else { "s" },
-            format::bytes(child.transfer_bytes)
+            format::bytes(child.transfer_bytes),
+            clean(&child_costs(child)),
         );
     }
     if children.len() > CHILDREN_SHOWN {
@@ -1180,6 +1254,7 @@ mod tests {
                     url: None,
                 })
                 .collect(),
+            ..Default::default()
         };
         let mut children = vec![
             child("iframe", "http://localhost:1/pay\u{1b}[2J.html", 2),
@@ -1193,6 +1268,29 @@ mod tests {
                 "  iframe http://localhost:1/pay\\u{1b}[2J.html: 0 requests, 2.05 KB, 2 console errors",
                 "  worker http://127.0.0.1:1/search.js: 0 requests, 2.05 KB"
             ]
+        );
+        // A profiled worker: its CPU time, where most of it went, its unused code.
+        let mut profiled = child("worker", "http://127.0.0.1:1/index.js", 0);
+        profiled.cpu = Some(model::vitals::CpuSamples {
+            busy_ms: 85.2,
+            scripts: vec![model::vitals::CpuTime {
+                name: "http://127.0.0.1:1/index.js".into(),
+                package: None,
+                self_ms: 80.0,
+                total_ms: 84.0,
+            }],
+            ..Default::default()
+        });
+        profiled.scripts = vec![model::vitals::ScriptUsage {
+            total_bytes: 30_000,
+            unused_bytes: 12_000,
+            ..Default::default()
+        }];
+        let mut out = String::new();
+        child_lines(&mut out, &[profiled]);
+        assert_eq!(
+            out,
+            "  worker http://127.0.0.1:1/index.js: 0 requests, 2.05 KB, script time 85 ms (most in http://127.0.0.1:1/index.js 84 ms), JS 12 KB of 30 KB unused\n"
         );
         children.extend((0..5).map(|i| child("worker", &format!("w{i}.js"), 0)));
         let mut out = String::new();
@@ -1455,5 +1553,38 @@ mod tests {
         largest_packages(&mut expected, &b.packages);
         assert!(out.starts_with(&expected), "{out}");
         assert!(expected.contains("largest packages"));
+    }
+
+    #[test]
+    fn react_time_is_told_by_package() {
+        let package =
+            |name: Option<&str>, self_ms: f64, cpu: Option<f64>| model::vitals::ReactPackage {
+                package: name.map(str::to_string),
+                components: if name.is_some() { 1 } else { 5 },
+                renders: 24,
+                self_ms,
+                cpu_ms: cpu,
+            };
+        let mut react = model::vitals::ReactReport {
+            detected: true,
+            profiling: true,
+            packages: vec![
+                package(Some("qrcode.react"), 183.8, Some(176.9)),
+                package(None, 127.5, None),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            react_packages_line(&react).unwrap(),
+            "render time by package: qrcode.react 184 ms (1 component, 24 renders), the project's own code 128 ms (5 components, 24 renders)"
+        );
+        // A production build: the profile's time, packages without it left out.
+        react.profiling = false;
+        assert_eq!(
+            react_packages_line(&react).unwrap(),
+            "CPU time in components by package: qrcode.react 177 ms (1 component)"
+        );
+        react.packages.clear();
+        assert!(react_packages_line(&react).is_none());
     }
 }

@@ -79,12 +79,17 @@ fn per_run(ctx: &Context<'_>, kind: FindingKind) -> Vec<Finding> {
 /// The `slow-renders` finding of a component (`threshold_ms` is the
 /// slow-render threshold).
 pub fn slow_render(r: &SlowRender, threshold_ms: f64) -> Finding {
+    let defined = match (&r.module, &r.package) {
+        (Some(m), Some(p)) => format!("; defined in {m} ({p})"),
+        (Some(m), None) => format!("; defined in {m}"),
+        _ => String::new(),
+    };
     Finding::new(
         FindingKind::SlowRenders,
         r.component.clone(),
         r.component.clone(),
         format!(
-            "{} render{} over {}: its own work up to {}, with its children up to {} (total own work {})",
+            "{} render{} over {}: its own work up to {}, with its children up to {} (total own work {}){defined}",
             r.count,
             if r.count == 1 { "" } else { "s" },
             format_ms(threshold_ms),

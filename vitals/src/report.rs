@@ -17,8 +17,8 @@ use crate::config::{FlowConfig, VitalsBudgets};
 use crate::gather::artifacts::RunArtifacts;
 use crate::metrics::trace::round;
 use crate::metrics::{
-    PageTrace, cls, coverage, cpu, dev_server, fcp, heap, lcp, long_tasks, median, react, spread,
-    tbt, ttfb, tti,
+    PageTrace, cls, coverage, cpu, dev_server, fcp, heap, lcp, long_tasks, median, react,
+    react_sources, spread, tbt, ttfb, tti,
 };
 
 /// FCP or LCP from the trace and from PerformanceObserver differing by more
@@ -258,6 +258,9 @@ fn own_requests(run: &RunArtifacts) -> Vec<crate::gather::artifacts::NetworkReco
         .collect()
 }
 
+/// Entries of each list of a child's CPU time kept.
+const CHILD_LISTED: usize = 10;
+
 /// The recorded workers and out-of-process iframes, each with its
 /// requests (at most [`MAX_LISTED`] in all) and console errors, by kind
 /// then URL.
@@ -267,12 +270,26 @@ fn children(run: &RunArtifacts, ms: impl Fn(f64) -> f64 + Copy) -> Vec<ChildTarg
         .iter()
         .map(|child| {
             let requests = requests(run, Some(&child.id), ms);
+            let maps = child
+                .coverage
+                .as_ref()
+                .map(cpu::Maps::of)
+                .unwrap_or_default();
             ChildTarget {
                 kind: child.kind.clone(),
                 url: child.url.clone(),
                 transfer_bytes: requests.iter().map(|r| r.transfer_bytes).sum(),
                 requests,
                 console_errors: child.console_errors.clone(),
+                cpu: child
+                    .cpu_profile
+                    .as_ref()
+                    .map(|p| cpu::trimmed(cpu::summarize(p, &maps), CHILD_LISTED)),
+                scripts: child
+                    .coverage
+                    .as_ref()
+                    .map(|c| coverage::scripts(c, &run.network))
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -349,7 +366,7 @@ pub fn run_facts(run: &RunArtifacts, severities: &Severities, coverage: bool) ->
         metrics,
         diagnostics,
         findings: crate::findings::of_run(&run.network, severities),
-        react: run.react.clone(),
+        react: react_sources::resolve(run),
         coverage: if coverage {
             coverage::report(run)
         } else {
@@ -491,7 +508,7 @@ pub fn combine(
     if react.detected && !react.profiling {
         diagnostics.push(Diagnostic::new(
             runs.first().map(|r| r.url.as_str()).unwrap_or(""),
-            "React production build: render timings need a development or profiling build (react-dom.profiling); only commits are counted",
+            "React production build: render timings need a development or profiling build (react-dom.profiling); only commits are counted, and each component's CPU time where the load was profiled",
         ));
     }
     if median_index.is_none() && !runs.is_empty() {

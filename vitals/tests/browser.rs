@@ -263,6 +263,83 @@ fn react_profiling_build_reports_the_slow_component() {
     assert!(!budget.passes());
 }
 
+/// `react-load/` (built from `fixtures/vitals/react-load/`): React's
+/// profiling build with a source map; the first render spends planted time
+/// in the app's own `FareTable` (sorts 40,000 fares) and in `qrcode.react`'s
+/// `QRCodeSVG` (24 boarding passes at the highest error correction).
+#[test]
+fn react_at_load_is_told_by_defining_module_and_package() {
+    let _guard = lock();
+    let report = measure("/react-load/", 1);
+    let react = &report.react;
+    assert!(react.profiling, "{react:?}");
+    let find = |name: &str| {
+        react
+            .components
+            .iter()
+            .find(|c| c.component == name)
+            .unwrap_or_else(|| panic!("{name} not listed: {:?}", react.components))
+    };
+    let qr = find("QRCodeSVG");
+    assert_eq!(qr.package.as_deref(), Some("qrcode.react"), "{qr:?}");
+    assert!(
+        qr.module
+            .as_deref()
+            .unwrap()
+            .ends_with("node_modules/qrcode.react/lib/esm/index.js"),
+        "{qr:?}"
+    );
+    assert_eq!(qr.count, 24);
+    let fares = find("FareTable");
+    assert!(
+        fares
+            .module
+            .as_deref()
+            .unwrap()
+            .ends_with("src/components/FareTable.jsx"),
+        "{fares:?}"
+    );
+    assert_eq!(fares.package, None);
+    // The same work seen twice: React's self time and the CPU profile's
+    // samples in the component's function.
+    for c in [qr, fares] {
+        let cpu = c.cpu_ms.unwrap_or_else(|| panic!("no CPU time: {c:?}"));
+        assert!(c.total_ms > 10.0 && cpu > 0.3 * c.total_ms, "{c:?}");
+    }
+    // Every component that rendered is located.
+    assert!(
+        react.components.iter().all(|c| c.module.is_some()),
+        "{:?}",
+        react.components
+    );
+    let row = |package: Option<&str>| {
+        react
+            .packages
+            .iter()
+            .find(|p| p.package.as_deref() == package)
+            .unwrap_or_else(|| panic!("{package:?} not in {:?}", react.packages))
+    };
+    assert_eq!(
+        (
+            row(Some("qrcode.react")).components,
+            row(Some("qrcode.react")).renders
+        ),
+        (1, 24)
+    );
+    // App, Header, TicketList, Ticket, FareTable.
+    assert_eq!(row(None).components, 5);
+    assert_eq!(react.packages.len(), 2, "{:?}", react.packages);
+    // The slow renders say where the component is defined.
+    assert!(
+        react
+            .slow_renders
+            .iter()
+            .any(|r| r.component == "FareTable" && r.module == fares.module),
+        "{:?}",
+        react.slow_renders
+    );
+}
+
 #[test]
 fn react_production_build_counts_commits_and_says_why_no_timings() {
     let _guard = lock();
@@ -272,6 +349,26 @@ fn react_production_build_counts_commits_and_says_why_no_timings() {
     assert!(react.commits >= 2);
     assert!(react.slow_renders.is_empty());
     assert!(diagnostics(&report).contains("render timings need a development or profiling build"));
+    // Without timings, the components mounted are still located, and the
+    // CPU profile tells their time: `Slow` busy-waits 30 ms in each of its
+    // two renders, in `react-app.js` (no source map: its own module).
+    let slow = react
+        .components
+        .iter()
+        .find(|c| c.component == "Slow")
+        .unwrap_or_else(|| panic!("Slow not listed: {:?}", react.components));
+    assert!(
+        slow.module.as_deref().unwrap().ends_with("/react-app.js"),
+        "{slow:?}"
+    );
+    assert_eq!((slow.count, slow.package.as_deref()), (0, None));
+    let cpu = slow.cpu_ms.expect("CPU time of Slow");
+    assert!((45.0..400.0).contains(&cpu), "{slow:?}");
+    let fast = react.components.iter().find(|c| c.component == "Fast");
+    assert!(
+        fast.is_none_or(|f| f.cpu_ms.unwrap_or(0.0) < cpu / 4.0),
+        "{fast:?}"
+    );
     assert!(
         report
             .budgets

@@ -262,3 +262,82 @@ fn a_page_with_sixty_workers_has_fifty_recorded() {
         diagnostics(&report)
     );
 }
+
+/// The length of the function `name` in `source`: from its `function`
+/// keyword to its closing brace, as V8's coverage ranges a function.
+fn function_length(source: &str, name: &str) -> u64 {
+    let start = source
+        .find(&format!("function {name}"))
+        .unwrap_or_else(|| panic!("no function {name}"));
+    let mut depth = 0;
+    for (i, c) in source[start..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (i + 1) as u64;
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("function {name} never closes")
+}
+
+#[test]
+fn iframes_and_workers_have_their_own_cpu_time_and_unused_code() {
+    let _guard = lock();
+    let report = measure(true);
+    let run = &report.runs[0];
+    assert!(run.complete, "{}", diagnostics(&report));
+
+    // The search worker's planted work: edit distances between products.
+    let search = child(run, "worker", "/embeds/search-worker.js");
+    let cpu = search
+        .cpu
+        .as_ref()
+        .unwrap_or_else(|| panic!("search worker not profiled: {}", diagnostics(&report)));
+    let top = &cpu.functions[0];
+    assert_eq!(top.name, "distance", "{:?}", cpu.functions);
+    assert!(top.self_ms >= 20.0, "{top:?}");
+    assert!(top.url.ends_with("/embeds/search-worker.js"));
+    // Everything it ran, ran at load.
+    assert_eq!(search.unused_js(), (file_size(&search.url), 0));
+
+    // The payment iframe's card checks run only when the shopper types or
+    // pays: exactly those functions' bytes are unused.
+    let pay = child(run, "iframe", "/embeds/pay/frame.html");
+    let source = std::fs::read_to_string(site().join("embeds/pay/pay.js")).unwrap();
+    let planted: u64 = ["luhnValid", "brandOf", "onInput", "onSubmit"]
+        .iter()
+        .map(|f| function_length(&source, f))
+        .sum();
+    let script = pay
+        .scripts
+        .iter()
+        .find(|s| s.url.ends_with("/embeds/pay/pay.js"))
+        .unwrap_or_else(|| panic!("pay.js not covered: {:?}", pay.scripts));
+    assert_eq!(script.total_bytes, source.len() as u64);
+    assert_eq!(script.unused_bytes, planted);
+    assert!(pay.cpu.is_some());
+
+    // The module worker's import is covered on its own session.
+    let suggest = child(run, "worker", "/embeds/suggest-worker.js");
+    let mut covered: Vec<&str> = suggest.scripts.iter().map(|s| path(&s.url)).collect();
+    covered.sort();
+    assert_eq!(
+        covered,
+        ["/embeds/suggest-worker.js", "/embeds/tokenize.js"]
+    );
+
+    // The page's own coverage holds none of its children's scripts.
+    let page = report.coverage.as_ref().expect("page coverage");
+    assert!(
+        page.scripts
+            .iter()
+            .all(|s| !s.url.contains("worker") && !s.url.contains("pay.js")),
+        "{:?}",
+        page.scripts.iter().map(|s| &s.url).collect::<Vec<_>>()
+    );
+}

@@ -8,9 +8,11 @@
 //! inline script, by hash.
 
 mod bundle;
+mod children;
 mod coverage;
 mod cpu;
 mod flow_timeline;
+mod react;
 pub mod script_json;
 mod section;
 mod source;

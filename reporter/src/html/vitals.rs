@@ -61,6 +61,8 @@ pub struct RenderRow {
     pub total: String,
     pub total_v: String,
     pub with_children: String,
+    /// The module that defines it, with its package; empty when not located.
+    pub defined_in: String,
 }
 
 pub struct RequestRow {
@@ -309,6 +311,9 @@ pub struct VitalsView {
     pub react_commits: u64,
     pub slow_render_ms: String,
     pub slow_renders: Vec<RenderRow>,
+    /// Render time by defining package and the busiest components, when
+    /// components were located.
+    pub react: Option<super::react::ReactView>,
     /// `slow-commits` findings (shown with the React renders; the subject
     /// is the component with the most self time).
     pub slow_commits: Vec<FindingRow>,
@@ -332,6 +337,8 @@ pub struct VitalsView {
     /// The median run's CPU time at load, when measured.
     pub cpu: Option<super::cpu::CpuView>,
     pub requests: Vec<RequestRow>,
+    /// The median run's workers and out-of-process iframes.
+    pub children: Vec<super::children::ChildRow>,
     pub console: Vec<ConsoleRow>,
     pub diagnostics: Vec<DiagnosticRow>,
 }
@@ -476,6 +483,7 @@ fn render_row(f: &Finding) -> Option<RenderRow> {
         total: format::ms(r.total_ms),
         total_v: num(r.total_ms),
         with_children: format::ms(r.max_actual_ms),
+        defined_in: super::react::defined_in(r.module.as_deref(), r.package.as_deref()),
     })
 }
 
@@ -668,6 +676,7 @@ pub fn build(v: &VitalsReport, report: &Report) -> VitalsView {
         react_commits: v.react.commits,
         slow_render_ms: format::ms(v.react.slow_render_ms),
         slow_renders: placed.slow_renders,
+        react: super::react::build(&v.react),
         lcp_element: median_run
             .and_then(|r| r.lcp_element.as_ref())
             .map(|e| e.describe())
@@ -684,6 +693,9 @@ pub fn build(v: &VitalsReport, report: &Report) -> VitalsView {
         slow_commits: placed.slow_commits,
         findings: placed.network,
         errors: placed.errors,
+        children: median_run
+            .map(|r| super::children::build(&r.children))
+            .unwrap_or_default(),
         requests: median_run
             .map(|r| r.requests.iter().map(request_row).collect())
             .unwrap_or_default(),
@@ -913,6 +925,7 @@ mod tests {
                 message: "TypeError: x".to_string(),
                 url: Some("http://localhost:2/pay.js".to_string()),
             }],
+            ..Default::default()
         }];
         let rows = console_rows(&[run(0, true, None, None), second]);
         let shown: Vec<(&str, &str, &str)> = rows
@@ -943,6 +956,9 @@ mod tests {
             max_ms: 31.5,
             total_ms: 90.0,
             max_actual_ms: 33.0,
+            module: Some("node_modules/recharts/es6/chart/Chart.js".to_string()),
+            package: Some("recharts".to_string()),
+            cpu_ms: Some(40.5),
         };
         document(&mut report).findings = vec![
             Finding::new(FindingKind::SlowRenders, "Chart", "Chart", "3 slow renders")

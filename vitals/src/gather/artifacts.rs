@@ -299,6 +299,14 @@ pub struct ChildTarget {
     /// Its console errors and uncaught exceptions, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub console_errors: Vec<ConsoleError>,
+    /// Its sampling CPU profile from before it ran until the run settled;
+    /// `None` when not profiled, or when it had ended by then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_profile: Option<CpuProfile>,
+    /// Its scripts' coverage over the same time, with their sources'
+    /// lengths and maps, as the page's ([`CoverageArtifacts::scripts`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Vec<ScriptCoverage>>,
 }
 
 /// Entries buffered by the PerformanceObserver the init script installs.
@@ -337,7 +345,9 @@ pub struct ObserverEntries {
     pub load_ms: Option<f64>,
 }
 
-pub use model::shard::{ReactCommit, ReactLog, ReactRender, ReactRenderer};
+pub use model::shard::{
+    FunctionLocation, ReactCommit, ReactComponent, ReactLog, ReactRender, ReactRenderer,
+};
 
 /// Writes `run-<index>.json` for every run into `dir` (created if needed).
 pub fn save_all(dir: &Path, runs: &[RunArtifacts]) -> Result<(), VitalsError> {

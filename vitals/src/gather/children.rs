@@ -43,11 +43,16 @@ type Shared = Arc<Mutex<Collector>>;
 pub const MAX_RECORDED: usize = 50;
 type Replies = Mutex<HashMap<u64, oneshot::Sender<Result<Value, String>>>>;
 
+/// Recorded children: session id → target id.
+type Sessions = Arc<Mutex<HashMap<String, String>>>;
+
 /// The second connection of one run; dropping it closes the connection
 /// (Chromium then detaches its sessions and resumes any child it paused).
 pub struct ChildRecorder {
     reader: JoinHandle<()>,
     writer: JoinHandle<()>,
+    conn: Arc<Conn>,
+    sessions: Sessions,
 }
 
 impl Drop for ChildRecorder {
@@ -58,15 +63,37 @@ impl Drop for ChildRecorder {
 }
 
 /// Commands out, replies matched back by id.
-struct Conn {
+pub(super) struct Conn {
     out: mpsc::UnboundedSender<Message>,
     next: AtomicU64,
     replies: Replies,
 }
 
+impl ChildRecorder {
+    /// What each recorded child still attached ran during the load (its
+    /// CPU profile and coverage, [`super::child_costs`]), by target id, by
+    /// `deadline`.
+    pub async fn take_costs(&self, deadline: Instant) -> Vec<(String, super::child_costs::Costs)> {
+        let sessions: Vec<(String, String)> = self
+            .sessions
+            .lock()
+            .map(|s| s.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        let conn = &self.conn;
+        futures::stream::iter(sessions)
+            .map(|(session, target)| async move {
+                let costs = super::child_costs::take(conn, &session, deadline).await;
+                (target, costs)
+            })
+            .buffer_unordered(4)
+            .collect()
+            .await
+    }
+}
+
 impl Conn {
     /// Sends a command (on `session`, or to the browser), not waiting; its id.
-    fn send(&self, session: Option<&str>, method: &str, params: Value) -> u64 {
+    pub(super) fn send(&self, session: Option<&str>, method: &str, params: Value) -> u64 {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let mut message = json!({ "id": id, "method": method, "params": params });
         if let Some(session) = session {
@@ -77,7 +104,7 @@ impl Conn {
     }
 
     /// Sends a command and waits for its result until `deadline`.
-    async fn call(
+    pub(super) async fn call(
         &self,
         session: Option<&str>,
         method: &str,
@@ -124,6 +151,7 @@ pub async fn attach(
     target_id: &str,
     state: &Shared,
     notify: &Arc<Notify>,
+    profile: bool,
     deadline: Instant,
 ) -> Result<ChildRecorder, String> {
     let config = WebSocketConfig::default()
@@ -148,10 +176,11 @@ pub async fn attach(
         next: AtomicU64::new(1),
         replies: Mutex::new(HashMap::new()),
     });
+    let sessions: Sessions = Arc::default();
     let reader = {
         let (conn, state, notify) = (conn.clone(), state.clone(), notify.clone());
+        let sessions = sessions.clone();
         tokio::spawn(async move {
-            let mut children: HashMap<String, String> = HashMap::new();
             while let Some(Ok(message)) = stream.next().await {
                 let Message::Text(text) = message else {
                     continue;
@@ -163,13 +192,22 @@ pub async fn attach(
                     conn.reply(&value);
                     continue;
                 }
-                if on_event(&conn, &state, &mut children, &value) {
+                let changed = match sessions.lock() {
+                    Ok(mut children) => on_event(&conn, &state, &mut children, profile, &value),
+                    Err(_) => false,
+                };
+                if changed {
                     notify.notify_waiters();
                 }
             }
         })
     };
-    let recorder = ChildRecorder { reader, writer };
+    let recorder = ChildRecorder {
+        reader,
+        writer,
+        conn: conn.clone(),
+        sessions,
+    };
     let attached = conn
         .call(
             None,
@@ -213,6 +251,7 @@ fn on_event(
     conn: &Conn,
     state: &Shared,
     children: &mut HashMap<String, String>,
+    profile: bool,
     value: &Value,
 ) -> bool {
     let method = value.get("method").and_then(Value::as_str).unwrap_or("");
@@ -229,6 +268,9 @@ fn on_event(
             conn.send(Some(&session), "Network.enable", json!({}));
             conn.send(Some(&session), "Runtime.enable", json!({}));
             conn.send(Some(&session), "Target.setAutoAttach", auto_attach());
+            if profile {
+                super::child_costs::start(conn, &session);
+            }
             children.insert(session.clone(), id.clone());
         }
         if params["waitingForDebugger"].as_bool().unwrap_or(false) {

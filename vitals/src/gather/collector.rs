@@ -438,7 +438,7 @@ impl Collector {
                 id: id.to_string(),
                 kind: kind.to_string(),
                 url: url.to_string(),
-                console_errors: Vec::new(),
+                ..ChildTarget::default()
             });
         }
     }

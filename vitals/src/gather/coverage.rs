@@ -221,7 +221,7 @@ pub fn line_lengths(text: &str) -> Vec<u64> {
 }
 
 /// The map's URL, resolved against the script's.
-fn resolve(script_url: &str, reference: &str) -> Option<String> {
+pub fn resolve(script_url: &str, reference: &str) -> Option<String> {
     if reference.starts_with("data:") {
         return Some(reference.to_string());
     }
@@ -235,7 +235,7 @@ fn resolve(script_url: &str, reference: &str) -> Option<String> {
 }
 
 /// A URL as the artifacts keep it: a `data:` URL cut short.
-fn shown_url(url: &str) -> String {
+pub fn shown_url(url: &str) -> String {
     if url.starts_with("data:") {
         url.chars().take(64).collect()
     } else {
@@ -243,13 +243,19 @@ fn shown_url(url: &str) -> String {
     }
 }
 
+/// The expression that fetches `url` as text, at most [`MAX_MAP_BYTES`]
+/// (`null` when it fails).
+pub fn fetch_expression(url: &str) -> Option<String> {
+    Some(format!(
+        "fetch({}).then(r => r.ok ? r.text() : null).then(t => t && t.length <= {MAX_MAP_BYTES} ? t : null).catch(() => null)",
+        serde_json::to_string(url).ok()?
+    ))
+}
+
 /// A text fetched by the page (so with its origin, cookies and service
 /// worker), at most [`MAX_MAP_BYTES`]; `None` when it fails.
 async fn fetch_text(page: &Page, url: &str, deadline: Instant) -> Option<String> {
-    let expression = format!(
-        "fetch({}).then(r => r.ok ? r.text() : null).then(t => t && t.length <= {MAX_MAP_BYTES} ? t : null).catch(() => null)",
-        serde_json::to_string(url).ok()?
-    );
+    let expression = fetch_expression(url)?;
     let params = EvaluateParams::builder()
         .expression(expression)
         .return_by_value(true)

@@ -4,7 +4,7 @@
 (function () {
   if (window.__perfscope) return;
   var log = { po: { fcp: null, lcp: null, shifts: [], longtasks: [] },
-              react: { renderers: [], commits: [] } };
+              react: { renderers: [], commits: [], types: [] } };
   try { Object.defineProperty(window, '__perfscope', { value: log, enumerable: false }); }
   catch (e) { return; }
 
@@ -50,6 +50,37 @@
     }
     return null;
   }
+  // Component functions by first sight (their names go in the log, the
+  // functions stay here for the runner to ask V8 where each one starts).
+  var MAX_TYPES = 2000;
+  var typeIds = typeof Map === 'function' ? new Map() : null;
+  var typeFns = [];
+  try { Object.defineProperty(log, 'typeFns', { value: typeFns, enumerable: false }); } catch (e) {}
+  function fnOf(type) {
+    for (var i = 0; i < 4 && type; i++) {
+      if (typeof type === 'function') return type;
+      if (typeof type !== 'object') return null;
+      type = type.render || type.type;   // forwardRef, memo
+    }
+    return null;
+  }
+  function typeId(type) {
+    var fn = fnOf(type);
+    if (!fn || !typeIds) return -1;
+    var id = typeIds.get(fn);
+    if (id === undefined) {
+      if (typeFns.length >= MAX_TYPES) return -1;
+      id = typeFns.length;
+      typeIds.set(fn, id);
+      typeFns.push(fn);
+      log.react.types.push(nameOf(type) || 'Anonymous');
+    }
+    return id;
+  }
+  // Without render timings (a production build) the components mounted in
+  // the first commits are still registered, up to this many fibers walked
+  // in all, so the CPU profile's time can be told per component.
+  var untimedBudget = 20000;
   function isComponent(fiber) {
     // FunctionComponent 0, ClassComponent 1, ForwardRef 11, MemoComponent 14, SimpleMemoComponent 15
     var tag = fiber.tag;
@@ -116,10 +147,17 @@
               if (typeof c.actualStartTime === 'number' && c.actualStartTime > since) childTime += c.actualDuration || 0;
             }
             var actual = f.actualDuration || 0;
-            renders.push([name, actual, Math.max(0, actual - childTime), why(f)]);
+            renders.push([name, actual, Math.max(0, actual - childTime), why(f), typeId(f.type)]);
           }
         }
         for (var ch = f.child; ch; ch = ch.sibling) stack.push(ch);
+      }
+    } else if (current && untimedBudget > 0) {
+      var seen = [current];
+      while (seen.length && untimedBudget-- > 0) {
+        var g = seen.pop();
+        if (isComponent(g)) typeId(g.type);
+        for (var k = g.child; k; k = k.sibling) seen.push(k);
       }
     }
     lastCommit = now;

@@ -9,12 +9,14 @@
 //! [`RunArtifacts`].
 
 pub mod artifacts;
+mod child_costs;
 mod children;
 mod collector;
 pub mod coverage;
 pub mod cpu;
 mod critical;
 mod navigation;
+mod react;
 pub mod replay;
 pub mod run;
 

@@ -42,8 +42,8 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::artifacts::{
-    ARTIFACT_VERSION, NetworkRecord, ObserverEntries, ReactCommit, ReactLog, ReactRender,
-    ReactRenderer, RunArtifacts,
+    ARTIFACT_VERSION, NetworkRecord, ObserverEntries, ReactCommit, ReactComponent, ReactLog,
+    ReactRender, ReactRenderer, RunArtifacts,
 };
 use super::collector::Collector;
 use super::{INIT_SCRIPT, TRACE_CATEGORIES};
@@ -244,8 +244,10 @@ pub async fn gather_run(
     let tasks = listen_all(&ctx).await;
 
     prepare(&page, profile, &label, url, &mut run, clock.settle_deadline).await;
+    // The children's own profile and coverage go with the page's.
+    let child_costs = costs.coverage && costs.cpu_profile;
     let recorder = match costs.children {
-        true => record_children(browser, &ctx, &mut run, clock.settle_deadline).await,
+        true => record_children(browser, &ctx, &mut run, child_costs, clock.settle_deadline).await,
         false => None,
     };
     let covering = costs.coverage && start_coverage(&ctx, &mut run, clock.settle_deadline).await;
@@ -272,10 +274,20 @@ pub async fn gather_run(
         true => super::coverage::take(&page, clock.deadline).await,
         false => None,
     };
+    let taken = match (&recorder, child_costs && alive) {
+        (Some(recorder), true) => recorder.take_costs(clock.deadline).await,
+        _ => Vec::new(),
+    };
     finish_page(&ctx, &mut run, clock.deadline, tracing).await;
     stop_listeners(&tasks).await;
     drop(recorder);
     take_collected(&ctx, &mut run, settled);
+    for (id, costs) in taken {
+        if let Some(child) = run.children.iter_mut().find(|c| c.id == id) {
+            child.cpu_profile = costs.cpu_profile;
+            child.coverage = costs.coverage;
+        }
+    }
     if let Some(scripts) = covered {
         // The listeners have stopped: fetching the maps is not in the log.
         let (artifacts, problems) = super::coverage::complete(&page, scripts, clock.deadline).await;
@@ -302,11 +314,12 @@ async fn record_children(
     browser: &Browser,
     ctx: &RunCtx<'_>,
     run: &mut RunArtifacts,
+    profile: bool,
     deadline: Instant,
 ) -> Option<super::children::ChildRecorder> {
     let ws = browser.websocket_address();
     let target = ctx.page.target_id().inner();
-    match super::children::attach(ws, target, ctx.state, ctx.notify, deadline).await {
+    match super::children::attach(ws, target, ctx.state, ctx.notify, profile, deadline).await {
         Ok(recorder) => Some(recorder),
         Err(problem) => {
             run.diagnostics.push(Diagnostic::new(
@@ -1330,6 +1343,7 @@ async fn read_page(page: &Page, run: &mut RunArtifacts, deadline: Instant) {
     };
     run.observer = parse_observer(&value);
     run.react = parse_react(&value);
+    super::react::locate(page, &mut run.react.components, deadline).await;
 }
 
 fn num(v: Option<&serde_json::Value>) -> Option<f64> {
@@ -1436,6 +1450,10 @@ pub fn parse_react(value: &serde_json::Value) -> ReactLog {
                                         actual_ms: num(r.get(1)).unwrap_or(0.0),
                                         self_ms: num(r.get(2)).unwrap_or(0.0),
                                         why: r.get(3).and_then(|w| w.as_str()).map(str::to_string),
+                                        component: r
+                                            .get(4)
+                                            .and_then(|i| i.as_u64())
+                                            .map(|i| i as usize),
                                     })
                                 })
                                 .collect()
@@ -1445,7 +1463,23 @@ pub fn parse_react(value: &serde_json::Value) -> ReactLog {
                 .collect()
         })
         .unwrap_or_default();
-    ReactLog { renderers, commits }
+    let components = react
+        .and_then(|r| r.get("types"))
+        .and_then(|r| r.as_array())
+        .map(|list| {
+            list.iter()
+                .map(|name| ReactComponent {
+                    name: name.as_str().unwrap_or("Anonymous").to_string(),
+                    ..ReactComponent::default()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ReactLog {
+        renderers,
+        commits,
+        components,
+    }
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ pub struct Maps {
 
 impl Maps {
     /// The maps the coverage fetched.
-    pub fn of(scripts: &[ScriptCoverage]) -> Maps {
+    pub fn of<'a>(scripts: impl IntoIterator<Item = &'a ScriptCoverage>) -> Maps {
         let mut maps = Maps::default();
         for script in scripts {
             let Some(map) = script
@@ -66,6 +66,52 @@ impl Maps {
         let i = self.by_id.get(script_id).or_else(|| self.by_url.get(url))?;
         self.maps.get(*i)
     }
+
+    /// The original module and package of a function starting at `line`,
+    /// `column` (0-based) of a script: through its map (unmapped: the
+    /// [`UNMAPPED`] module), or the script's URL when it has no map.
+    pub fn module_at(
+        &self,
+        script_id: &str,
+        url: &str,
+        line: i64,
+        column: i64,
+    ) -> (String, Option<String>) {
+        let (module, package) = match self.get(script_id, url) {
+            Some(map) => map
+                .original(line.max(0) as u32, column.max(0) as u32)
+                .unwrap_or((UNMAPPED.to_string(), None)),
+            None => (url.to_string(), None),
+        };
+        let package = package.or_else(|| {
+            (module != UNMAPPED && module != TOP_LEVEL)
+                .then(|| package_of(&module).map(|p| p.name))
+                .flatten()
+        });
+        (module, package)
+    }
+}
+
+/// A profile's node index by id, and each node's parent (by index).
+pub fn parents(profile: &CpuProfile) -> (HashMap<i64, usize>, Vec<Option<usize>>) {
+    let index: HashMap<i64, usize> = profile
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id, i))
+        .collect();
+    let mut parent: Vec<Option<usize>> = vec![None; profile.nodes.len()];
+    for (i, node) in profile.nodes.iter().enumerate() {
+        for child in &node.children {
+            if let Some(&c) = index.get(child)
+                && c != i
+                && parent[c].is_none()
+            {
+                parent[c] = Some(i);
+            }
+        }
+    }
+    (index, parent)
 }
 
 /// A function: its script's URL, start line and column, name.
@@ -114,23 +160,7 @@ pub fn sample_times(profile: &CpuProfile) -> Vec<(i64, f64, f64)> {
 
 /// The profile's samples summed, those in `window` (µs) only when given.
 fn sums(profile: &CpuProfile, maps: &Maps, window: Option<(f64, f64)>) -> Sums {
-    let index: HashMap<i64, usize> = profile
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id, i))
-        .collect();
-    let mut parent: Vec<Option<usize>> = vec![None; profile.nodes.len()];
-    for (i, node) in profile.nodes.iter().enumerate() {
-        for child in &node.children {
-            if let Some(&c) = index.get(child)
-                && c != i
-                && parent[c].is_none()
-            {
-                parent[c] = Some(i);
-            }
-        }
-    }
+    let (index, parent) = parents(profile);
     let keys: Vec<Option<Keys>> = profile.nodes.iter().map(|n| keys_of(n, maps)).collect();
     let mut self_us = vec![0.0; profile.nodes.len()];
     for (sample, at, dur) in sample_times(profile) {
@@ -152,6 +182,15 @@ fn sums(profile: &CpuProfile, maps: &Maps, window: Option<(f64, f64)>) -> Sums {
 /// The summed profile.
 pub fn summarize(profile: &CpuProfile, maps: &Maps) -> CpuSamples {
     sums(profile, maps, None).into_samples(profile)
+}
+
+/// `samples` with each list cut to its first `n`.
+pub fn trimmed(mut samples: CpuSamples, n: usize) -> CpuSamples {
+    samples.scripts.truncate(n);
+    samples.modules.truncate(n);
+    samples.packages.truncate(n);
+    samples.functions.truncate(n);
+    samples
 }
 
 /// What ran during each long task (`(start, end)` in µs), at most
@@ -182,18 +221,13 @@ fn keys_of(node: &crate::gather::artifacts::ProfileNode, maps: &Maps) -> Option<
         frame.function_name.is_empty() && frame.line_number == 0 && frame.column_number == 0;
     let (module, package) = match maps.get(&frame.script_id, &frame.url) {
         Some(_) if top_level => (TOP_LEVEL.to_string(), None),
-        Some(map) => {
-            let (line, col) = (frame.line_number.max(0), frame.column_number.max(0));
-            map.original(line as u32, col as u32)
-                .unwrap_or((UNMAPPED.to_string(), None))
-        }
-        None => (frame.url.clone(), None),
+        _ => maps.module_at(
+            &frame.script_id,
+            &frame.url,
+            frame.line_number,
+            frame.column_number,
+        ),
     };
-    let package = package.or_else(|| {
-        (module != UNMAPPED && module != TOP_LEVEL)
-            .then(|| package_of(&module).map(|p| p.name))
-            .flatten()
-    });
     Some(Keys {
         function: (
             frame.url.clone(),

@@ -15,6 +15,7 @@ pub mod long_tasks;
 pub mod median;
 pub mod network;
 pub mod react;
+pub mod react_sources;
 pub mod spread;
 pub mod step;
 pub mod tasks;
