@@ -152,6 +152,7 @@ fn measured_load() -> VitalsReport {
         .collect();
     v.coverage = Some(CoverageReport {
         run: 0,
+        granularity: Default::default(),
         scripts: vec![ScriptUsage {
             url: "http://127.0.0.1:1/app.js".into(),
             scripts: 1,

@@ -777,11 +777,43 @@ pub struct Interaction {
 pub struct CoverageReport {
     /// The run it was measured in (0-based; the median run).
     pub run: usize,
+    /// How finely V8 told what ran: per function (Lighthouse's basis, the
+    /// default) or per block (`[vitals] coverage_granularity = "block"`:
+    /// also the branches of functions that ran).
+    #[serde(default, skip_serializing_if = "CoverageGranularity::is_function")]
+    pub granularity: CoverageGranularity,
     /// Scripts by URL, the most transferred unused bytes first.
     pub scripts: Vec<ScriptUsage>,
     /// Stylesheets, the most transferred unused bytes first.
     #[serde(default)]
     pub stylesheets: Vec<StylesheetUsage>,
+}
+
+/// How finely V8's precise coverage tells what ran.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CoverageGranularity {
+    /// Per function (`detailed: false`), as Lighthouse's unused-javascript.
+    #[default]
+    Function,
+    /// Per block (`detailed: true`): a branch never taken in a function
+    /// that ran is unused too.
+    Block,
+}
+
+impl CoverageGranularity {
+    /// Whether it is the default, per function.
+    pub fn is_function(&self) -> bool {
+        *self == CoverageGranularity::Function
+    }
+
+    /// `function` or `block`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CoverageGranularity::Function => "function",
+            CoverageGranularity::Block => "block",
+        }
+    }
 }
 
 /// The coverage of the scripts of one URL (the inline scripts of the

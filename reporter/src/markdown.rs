@@ -476,8 +476,12 @@ fn unused_js_line(v: &model::vitals::VitalsReport) -> String {
             )
         })
         .collect();
+    let basis = match coverage.granularity {
+        model::vitals::CoverageGranularity::Block => ", block coverage",
+        model::vitals::CoverageGranularity::Function => "",
+    };
     format!(
-        "**Unused JavaScript at load** (transferred, never run by the end of the load): {}\n\n",
+        "**Unused JavaScript at load** (transferred, never run by the end of the load{basis}): {}\n\n",
         scripts.join("; ")
     )
 }

@@ -672,8 +672,12 @@ fn coverage_line(c: &model::vitals::CoverageReport) -> String {
         (w + s.wasted_bytes, t + s.transfer_bytes)
     });
     let mut line = format!(
-        "unused at load (run {}): JS {} of {} transferred",
+        "unused at load (run {}{}): JS {} of {} transferred",
         c.run + 1,
+        match c.granularity {
+            model::vitals::CoverageGranularity::Block => ", block coverage",
+            model::vitals::CoverageGranularity::Function => "",
+        },
         format::bytes(wasted),
         format::bytes(transfer)
     );

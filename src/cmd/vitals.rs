@@ -42,6 +42,11 @@ pub struct Args {
     /// Run Chromium without its sandbox (automatic when running as root).
     #[arg(long)]
     pub no_sandbox: bool,
+    /// Take the coverage per block instead of per function (Lighthouse's
+    /// basis): branches never taken in functions that ran count as unused
+    /// too (default `[vitals] coverage_granularity`).
+    #[arg(long)]
+    pub block_coverage: bool,
     /// React renders whose self time exceeds this many ms are reported (default 16).
     #[arg(long, value_name = "MS")]
     pub slow_render_ms: Option<f64>,
@@ -225,6 +230,9 @@ fn apply_run_args(args: &Args, options: &mut VitalsOptions) -> anyhow::Result<()
         options.timeout = Duration::from_secs(timeout);
     }
     options.spa |= args.spa;
+    if args.block_coverage {
+        options.coverage_granularity = model::vitals::CoverageGranularity::Block;
+    }
     options.browser_ws = args.browser_ws.clone();
     options.no_sandbox = args.no_sandbox;
     options.save_artifacts = args.save_artifacts.clone();

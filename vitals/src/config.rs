@@ -69,6 +69,10 @@ pub struct VitalsConfig {
     pub max_wait_s: u64,
     /// Recorded user flows replayed after the loads (`[[vitals.flows]]`).
     pub flows: Vec<FlowConfig>,
+    /// The coverage's granularity: `"function"` (the default, Lighthouse's
+    /// basis) or `"block"` (branches never taken in functions that ran
+    /// count as unused too).
+    pub coverage_granularity: model::vitals::CoverageGranularity,
     /// What a Lighthouse CI configuration (`lighthouserc`) asserts; not a
     /// key of `perfscope.toml` (the binary reads the file beside it).
     #[serde(skip)]
@@ -194,6 +198,7 @@ impl Default for VitalsConfig {
             fcp_timeout_s: 30,
             max_wait_s: 45,
             flows: Vec::new(),
+            coverage_granularity: model::vitals::CoverageGranularity::Function,
             lighthouse_ci: crate::lighthouse_ci::LighthouseCi::default(),
         }
     }
@@ -405,6 +410,7 @@ impl Default for VitalsBudgets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::VitalsOptions;
 
     #[test]
     fn defaults_and_overrides() {
@@ -414,6 +420,27 @@ mod tests {
         assert_eq!(c.budgets.fcp_ms, None);
         assert_eq!(c.budgets.lcp_ms, Some(2500.0));
         assert_eq!(c.profile, ProfileName::Desktop);
+    }
+
+    #[test]
+    fn coverage_granularity_is_function_unless_block_is_asked() {
+        let c: VitalsConfig = toml_like("{}");
+        assert_eq!(
+            c.coverage_granularity,
+            model::vitals::CoverageGranularity::Function
+        );
+        let c: VitalsConfig = toml_like(r#"{"coverage_granularity": "block"}"#);
+        assert_eq!(
+            c.coverage_granularity,
+            model::vitals::CoverageGranularity::Block
+        );
+        assert_eq!(
+            VitalsOptions::from_config(&c).coverage_granularity,
+            model::vitals::CoverageGranularity::Block
+        );
+        let err = serde_json::from_str::<VitalsConfig>(r#"{"coverage_granularity": "line"}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("line"), "{err}");
     }
 
     #[test]

@@ -423,6 +423,7 @@ mod tests {
         };
         let coverage = CoverageReport {
             run: 0,
+            granularity: Default::default(),
             scripts: vec![over, under],
             stylesheets: Vec::new(),
         };

@@ -113,6 +113,10 @@ pub struct VitalsOptions {
     /// time by script, module and package); on by default, needs
     /// `coverage`.
     pub cpu_profile: bool,
+    /// The coverage's granularity: per function (Lighthouse's, the
+    /// default) or per block (`[vitals] coverage_granularity`,
+    /// `--block-coverage`).
+    pub coverage_granularity: model::vitals::CoverageGranularity,
     /// Record the requests and console errors of the workers and
     /// out-of-process iframes each page starts, through a second DevTools
     /// connection; on by default.
@@ -150,6 +154,7 @@ impl Default for VitalsOptions {
             headed: false,
             coverage: true,
             cpu_profile: true,
+            coverage_granularity: model::vitals::CoverageGranularity::Function,
             children: true,
             lighthouse_ci: lighthouse_ci::LighthouseCi::default(),
             shard: None,
@@ -173,6 +178,7 @@ impl VitalsOptions {
             pages: config.pages.iter().map(|p| p.path.clone()).collect(),
             flows: config.flows.clone(),
             lighthouse_ci: config.lighthouse_ci.clone(),
+            coverage_granularity: config.coverage_granularity,
             settle: gather::run::SettleRules {
                 quiet: Duration::from_millis(config.quiet_ms),
                 fcp_timeout: Duration::from_secs(config.fcp_timeout_s),

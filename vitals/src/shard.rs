@@ -109,7 +109,7 @@ pub fn settings(options: &VitalsOptions) -> String {
 /// path, SPA fallback, number of shards).
 pub fn plan(options: &VitalsOptions, count: usize) -> String {
     fingerprint(&format!(
-        "{}|{:?}|{}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{}",
+        "{}|{:?}|{}|{:?}|{:?}|{:?}|{}|{:?}|{}|{}|{}|{}",
         settings(options),
         options.pages,
         options.runs,
@@ -117,6 +117,7 @@ pub fn plan(options: &VitalsOptions, count: usize) -> String {
         options.throttling,
         options.settle,
         options.coverage,
+        options.coverage_granularity,
         options.children,
         options.path,
         options.spa,

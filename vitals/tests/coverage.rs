@@ -17,7 +17,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use model::FindingKind;
-use model::vitals::{ScriptUsage, VitalsReport};
+use model::vitals::{CoverageGranularity, ScriptUsage, VitalsReport};
 use perfscope_vitals as vitals;
 use project::packages::normalize_source;
 use serde_json::Value;
@@ -320,4 +320,59 @@ fn a_click_only_module_is_unused_at_load() {
         "{:?}",
         median.requests
     );
+}
+
+/// Block granularity (`[vitals] coverage_granularity = "block"`): the
+/// same page measured per function (Lighthouse's basis) and per block.
+/// dayjs's functions that run at load (parsing and formatting one date)
+/// have branches that are never taken (other tokens, other input types):
+/// per block they are unused too, so the script and dayjs are more unused;
+/// the click-only chart module is as unused either way.
+#[test]
+fn block_coverage_also_counts_branches_never_taken() {
+    let _guard = lock();
+    let measure = |granularity| {
+        let options = VitalsOptions {
+            runs: 1,
+            path: "/coverage/".into(),
+            timeout: Duration::from_secs(30),
+            coverage_granularity: granularity,
+            ..VitalsOptions::default()
+        };
+        vitals::run(&Target::Dir(site()), &options).expect("vitals run")
+    };
+    let function = measure(CoverageGranularity::Function);
+    let block = measure(CoverageGranularity::Block);
+    assert_eq!(
+        function.coverage.as_ref().unwrap().granularity,
+        CoverageGranularity::Function
+    );
+    assert_eq!(
+        block.coverage.as_ref().unwrap().granularity,
+        CoverageGranularity::Block
+    );
+    let (f, b) = (app_script(&function), app_script(&block));
+    assert_eq!(f.total_bytes, b.total_bytes);
+    assert!(
+        b.unused_bytes > f.unused_bytes,
+        "{} vs {}",
+        b.unused_bytes,
+        f.unused_bytes
+    );
+    let dayjs = |s: &ScriptUsage| {
+        s.packages
+            .iter()
+            .find(|p| p.name == "dayjs")
+            .cloned()
+            .expect("dayjs")
+    };
+    assert!(
+        dayjs(b).unused_bytes > dayjs(f).unused_bytes,
+        "{:?} vs {:?}",
+        dayjs(b),
+        dayjs(f)
+    );
+    for s in [f, b] {
+        assert!(module(s, "coverage-app/src/chart.js").unused_ratio >= 0.95);
+    }
 }

@@ -41,6 +41,9 @@ pub struct CoverageView {
     pub scripts: Vec<ScriptRow>,
     /// Scripts with unused code not listed.
     pub more_scripts: usize,
+    /// Taken per block (branches of functions that ran too) rather than
+    /// per function, Lighthouse's basis.
+    pub block: bool,
     pub stylesheets: Vec<StylesheetRow>,
 }
 
@@ -105,6 +108,7 @@ pub fn build(c: &CoverageReport) -> CoverageView {
             .map(|s| script_row(s))
             .collect(),
         more_scripts: with_unused.len().saturating_sub(MAX_ROWS),
+        block: c.granularity == model::vitals::CoverageGranularity::Block,
         stylesheets: c
             .stylesheets
             .iter()
@@ -157,6 +161,7 @@ mod tests {
         };
         let view = build(&CoverageReport {
             run: 1,
+            granularity: Default::default(),
             scripts: vec![script, ScriptUsage::default()],
             stylesheets: vec![StylesheetUsage {
                 url: "http://127.0.0.1:1/".into(),

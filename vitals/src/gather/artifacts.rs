@@ -1,6 +1,7 @@
 //! The raw facts of one run, saved as JSON with `--save-artifacts` and read
 //! back by `--from-artifacts`. Metrics are pure functions of these.
 
+use model::vitals::CoverageGranularity;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -139,6 +140,9 @@ pub struct CoverageArtifacts {
     /// Every non-empty stylesheet of the page, with its rules' usage.
     #[serde(default)]
     pub stylesheets: Vec<StylesheetRules>,
+    /// Per function (the default) or per block.
+    #[serde(default, skip_serializing_if = "CoverageGranularity::is_function")]
+    pub granularity: CoverageGranularity,
 }
 
 /// One script's coverage (`Profiler.ScriptCoverage`).

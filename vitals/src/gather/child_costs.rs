@@ -29,7 +29,7 @@ pub struct Costs {
 
 /// Starts the child's profile and coverage, in order on its session
 /// before it is resumed (not waiting: the replies come back in order).
-pub fn start(conn: &Conn, session: &str) {
+pub fn start(conn: &Conn, session: &str, granularity: model::vitals::CoverageGranularity) {
     let s = Some(session);
     conn.send(s, "Profiler.enable", json!({}));
     conn.send(
@@ -40,7 +40,7 @@ pub fn start(conn: &Conn, session: &str) {
     conn.send(
         s,
         "Profiler.startPreciseCoverage",
-        json!({ "callCount": false, "detailed": false }),
+        json!({ "callCount": false, "detailed": granularity == model::vitals::CoverageGranularity::Block }),
     );
     conn.send(s, "Profiler.start", json!({}));
 }

@@ -151,7 +151,7 @@ pub async fn attach(
     target_id: &str,
     state: &Shared,
     notify: &Arc<Notify>,
-    profile: bool,
+    profile: Option<model::vitals::CoverageGranularity>,
     deadline: Instant,
 ) -> Result<ChildRecorder, String> {
     let config = WebSocketConfig::default()
@@ -251,7 +251,7 @@ fn on_event(
     conn: &Conn,
     state: &Shared,
     children: &mut HashMap<String, String>,
-    profile: bool,
+    profile: Option<model::vitals::CoverageGranularity>,
     value: &Value,
 ) -> bool {
     let method = value.get("method").and_then(Value::as_str).unwrap_or("");
@@ -268,8 +268,8 @@ fn on_event(
             conn.send(Some(&session), "Network.enable", json!({}));
             conn.send(Some(&session), "Runtime.enable", json!({}));
             conn.send(Some(&session), "Target.setAutoAttach", auto_attach());
-            if profile {
-                super::child_costs::start(conn, &session);
+            if let Some(granularity) = profile {
+                super::child_costs::start(conn, &session, granularity);
             }
             children.insert(session.clone(), id.clone());
         }

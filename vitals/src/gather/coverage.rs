@@ -30,6 +30,7 @@ use chromiumoxide::cdp::js_protocol::profiler::{
 };
 use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
 use futures::StreamExt as _;
+use model::vitals::CoverageGranularity;
 use tokio::time::Instant;
 
 use super::artifacts::{CoverageArtifacts, ScriptCoverage, SourceMapArtifact, StylesheetRules};
@@ -46,10 +47,10 @@ async fn until<T>(deadline: Instant, fut: impl std::future::Future<Output = T>) 
     tokio::time::timeout_at(deadline, fut).await.ok()
 }
 
-/// Starts V8's precise coverage, before the navigation: function
-/// granularity (`detailed: false`) without call counts, as Lighthouse's
-/// js-usage gatherer. Whether it started.
-pub async fn start(page: &Page, deadline: Instant) -> bool {
+/// Starts V8's precise coverage, before the navigation, without call
+/// counts: function granularity (`detailed: false`) as Lighthouse's
+/// js-usage gatherer, or block granularity when asked. Whether it started.
+pub async fn start(page: &Page, granularity: CoverageGranularity, deadline: Instant) -> bool {
     if !matches!(
         until(deadline, page.execute(ProfilerEnable::default())).await,
         Some(Ok(_))
@@ -58,7 +59,7 @@ pub async fn start(page: &Page, deadline: Instant) -> bool {
     }
     let params = StartPreciseCoverageParams::builder()
         .call_count(false)
-        .detailed(false)
+        .detailed(granularity == CoverageGranularity::Block)
         .build();
     matches!(until(deadline, page.execute(params)).await, Some(Ok(_)))
 }
@@ -110,6 +111,7 @@ pub fn scripts_of(result: &[CdpScriptCoverage]) -> Vec<ScriptCoverage> {
 pub async fn complete(
     page: &Page,
     scripts: Vec<ScriptCoverage>,
+    granularity: CoverageGranularity,
     deadline: Instant,
 ) -> (CoverageArtifacts, Vec<String>) {
     let mut problems = Vec::new();
@@ -125,6 +127,7 @@ pub async fn complete(
         CoverageArtifacts {
             scripts,
             stylesheets,
+            granularity,
         },
         problems,
     )

@@ -187,6 +187,7 @@ async fn gather_one(
         run::LoadCosts {
             coverage: options.coverage,
             cpu_profile: options.cpu_profile,
+            granularity: options.coverage_granularity,
             children: options.children,
         },
     )

@@ -245,12 +245,13 @@ pub async fn gather_run(
 
     prepare(&page, profile, &label, url, &mut run, clock.settle_deadline).await;
     // The children's own profile and coverage go with the page's.
-    let child_costs = costs.coverage && costs.cpu_profile;
+    let child_costs = (costs.coverage && costs.cpu_profile).then_some(costs.granularity);
     let recorder = match costs.children {
         true => record_children(browser, &ctx, &mut run, child_costs, clock.settle_deadline).await,
         false => None,
     };
-    let covering = costs.coverage && start_coverage(&ctx, &mut run, clock.settle_deadline).await;
+    let covering = costs.coverage
+        && start_coverage(&ctx, &mut run, costs.granularity, clock.settle_deadline).await;
     let profiling =
         covering && costs.cpu_profile && start_profile(&ctx, &mut run, clock.settle_deadline).await;
     let tracing = start_tracing(&ctx, &mut run, clock.settle_deadline).await;
@@ -274,7 +275,7 @@ pub async fn gather_run(
         true => super::coverage::take(&page, clock.deadline).await,
         false => None,
     };
-    let taken = match (&recorder, child_costs && alive) {
+    let taken = match (&recorder, child_costs.is_some() && alive) {
         (Some(recorder), true) => recorder.take_costs(clock.deadline).await,
         _ => Vec::new(),
     };
@@ -290,7 +291,8 @@ pub async fn gather_run(
     }
     if let Some(scripts) = covered {
         // The listeners have stopped: fetching the maps is not in the log.
-        let (artifacts, problems) = super::coverage::complete(&page, scripts, clock.deadline).await;
+        let (artifacts, problems) =
+            super::coverage::complete(&page, scripts, costs.granularity, clock.deadline).await;
         run.coverage = Some(artifacts);
         for problem in problems {
             run.diagnostics.push(Diagnostic::new(
@@ -314,7 +316,7 @@ async fn record_children(
     browser: &Browser,
     ctx: &RunCtx<'_>,
     run: &mut RunArtifacts,
-    profile: bool,
+    profile: Option<model::vitals::CoverageGranularity>,
     deadline: Instant,
 ) -> Option<super::children::ChildRecorder> {
     let ws = browser.websocket_address();
@@ -336,8 +338,13 @@ async fn record_children(
 
 /// Starts V8's precise coverage before the navigation; whether it started
 /// (a diagnostic says when not).
-async fn start_coverage(ctx: &RunCtx<'_>, run: &mut RunArtifacts, deadline: Instant) -> bool {
-    let started = super::coverage::start(ctx.page, deadline).await;
+async fn start_coverage(
+    ctx: &RunCtx<'_>,
+    run: &mut RunArtifacts,
+    granularity: model::vitals::CoverageGranularity,
+    deadline: Instant,
+) -> bool {
+    let started = super::coverage::start(ctx.page, granularity, deadline).await;
     if !started {
         run.diagnostics.push(Diagnostic::new(
             ctx.url,
@@ -358,6 +365,8 @@ pub struct LoadCosts {
     /// The sampling CPU profile; only with the coverage (they share the
     /// Profiler domain, and the profile's modules need the maps).
     pub cpu_profile: bool,
+    /// The coverage's granularity: per function (Lighthouse's) or block.
+    pub granularity: model::vitals::CoverageGranularity,
     /// The requests and console errors of the workers and out-of-process
     /// iframes the page starts, through a second connection
     /// ([`super::children`]).

@@ -386,6 +386,7 @@ pub fn report(run: &RunArtifacts) -> Option<CoverageReport> {
     });
     Some(CoverageReport {
         run: run.index,
+        granularity: coverage.granularity,
         scripts: scripts(&coverage.scripts, &run.network),
         stylesheets,
     })
