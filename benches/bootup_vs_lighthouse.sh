@@ -5,6 +5,9 @@
 # The pages, each served by `python3 -m http.server` on 127.0.0.1:
 #   - fixtures/vitals/site/cpu/ (a minified esbuild ES module bundle with
 #     its source map: decimal.js burns about 250 ms at load);
+#   - fixtures/vitals/site/cpu-scripts/ (three classic scripts, an
+#     analytics tag, a gallery layout and a booking widget, each burning
+#     80-150 ms at load: the per-script comparison);
 #   - fixtures/shop-app/dist/ (the example app's Vite build: a React vendor
 #     chunk and the app's chunk).
 #
@@ -70,6 +73,7 @@ fi
 # name, folder served, path loaded
 PAGES=(
   "CPU fixture|$ROOT/fixtures/vitals/site|/cpu/"
+  "three classic scripts|$ROOT/fixtures/vitals/site|/cpu-scripts/"
   "shop-app build|$ROOT/fixtures/shop-app/dist|/"
 )
 
