@@ -71,6 +71,10 @@ pub struct ResolvedImport {
     pub package: Option<String>,
     /// Whether the specifier is a Node.js built-in.
     pub builtin: bool,
+    /// The tool that provides the specifier when it runs
+    /// ([`Unresolved::Provided`]): not the project's problem, never a
+    /// diagnostic.
+    pub provided: Option<&'static str>,
 }
 
 /// A node of the graph.
@@ -1100,7 +1104,7 @@ impl<'a> Assembly<'a> {
         package: Option<String>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> ResolvedImport {
-        let mut builtin = false;
+        let (mut builtin, mut provided) = (false, None);
         let target = match target {
             Ok(id) => {
                 let t = self.add_node(id);
@@ -1115,6 +1119,10 @@ impl<'a> Assembly<'a> {
             }
             Err(Unresolved::Builtin) => {
                 builtin = true;
+                None
+            }
+            Err(Unresolved::Provided(tool)) => {
+                provided = Some(tool);
                 None
             }
             Err(Unresolved::Failed(reason)) => {
@@ -1135,6 +1143,7 @@ impl<'a> Assembly<'a> {
             target,
             package,
             builtin,
+            provided,
         }
     }
 }
@@ -1392,6 +1401,7 @@ pub(crate) mod test_graph {
                 target: to,
                 package: bare_package_name(specifier),
                 builtin: false,
+                provided: None,
             });
             &mut imports[import]
         }
@@ -1605,6 +1615,11 @@ mod tests {
                     import("node:fs", EdgeKind::Static, 4),
                     Err(Unresolved::Builtin),
                 ),
+                // What a tool provides: marked, never a diagnostic.
+                (
+                    import("contentlayer/generated", EdgeKind::Static, 5),
+                    Err(Unresolved::Provided("contentlayer")),
+                ),
             ])),
             Some(loaded_file(Vec::new())),
             Some(loaded_file(vec![
@@ -1677,18 +1692,23 @@ mod tests {
         assert!(main.parsed);
         assert_eq!(main.bytes, 10);
         assert_eq!(main.text.as_deref(), Some("text"));
-        let resolved: Vec<(Option<usize>, Option<&str>, bool)> = main
+        type Resolved<'a> = (Option<usize>, Option<&'a str>, bool, Option<&'a str>);
+        let resolved: Vec<Resolved> = main
             .imports
             .iter()
-            .map(|i| (i.target.map(|t| t.index()), i.package.as_deref(), i.builtin))
+            .map(|i| {
+                let target = i.target.map(|t| t.index());
+                (target, i.package.as_deref(), i.builtin, i.provided)
+            })
             .collect();
         assert_eq!(
             resolved,
             [
-                (Some(1), None, false),
-                (Some(2), None, false),
-                (None, Some("left-pad"), false),
-                (None, None, true),
+                (Some(1), None, false, None),
+                (Some(2), None, false, None),
+                (None, Some("left-pad"), false, None),
+                (None, None, true, None),
+                (None, Some("contentlayer"), false, Some("contentlayer")),
             ]
         );
         // One count per missing package, at its first importer; a package

@@ -262,11 +262,11 @@ fn parse_where_needed(
     boundary::read_deps(graph, repo_root);
 }
 
-/// Imports of what a tool provides when it runs (`contentlayer/generated`)
-/// name no package, and are no problem of the project: their packages are
-/// cleared and the resolver's diagnostics about them dropped. The packages
-/// the provided modules import ([`plugins::Provided::imports`]) are used,
-/// with the role of the modules importing them.
+/// Imports of what a tool provides when it runs (`contentlayer/generated`),
+/// which the graph marked ([`graph::ResolvedImport::provided`]) and never
+/// reported, name no package: their packages are cleared. The packages the
+/// provided modules import ([`plugins::Provided::imports`]) are used, with
+/// the role of the modules importing them.
 fn settle_provided(
     graph: &mut graph::ModuleGraph,
     provided: &[(std::path::PathBuf, plugins::Provided)],
@@ -274,19 +274,22 @@ fn settle_provided(
     if provided.is_empty() {
         return;
     }
-    graph
-        .diagnostics
-        .retain(|d| !resolve::is_provided(&d.message));
     let mut credits: Vec<(std::path::PathBuf, String, model::analyze::Role, String)> = Vec::new();
     for node in graph.graph.node_weights_mut() {
         let (abs, role, path) = (node.abs.clone(), node.role, node.path.clone());
-        for import in node.imports.iter_mut().filter(|i| i.target.is_none()) {
-            let Some((scope, tool)) = provided.iter().find(|(scope, p)| {
-                project::fsx::is_under(&abs, scope) && p.provides(&abs, &import.fact.specifier)
-            }) else {
+        for import in node.imports.iter_mut() {
+            let Some(by) = import.provided else {
                 continue;
             };
             import.package = None;
+            // The tool's entry of the importer's scope (as the resolver chose it).
+            let Some((scope, tool)) = provided.iter().find(|(scope, p)| {
+                p.tool == by
+                    && project::fsx::is_under(&abs, scope)
+                    && p.provides(&abs, &import.fact.specifier)
+            }) else {
+                continue;
+            };
             for package in &tool.imports {
                 let why = format!(
                     "{}: the modules it generates for `{}` ({path}) import it",
