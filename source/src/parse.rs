@@ -149,9 +149,11 @@ pub struct ExportFact {
     pub origin: ExportOrigin,
 }
 
-/// Identifiers directly followed by `.` (`api.get` gives `api`), in one
-/// pass over the text: which named imports may have their members read.
-fn dotted_words(text: &str) -> std::collections::HashSet<&str> {
+/// Identifiers whose members the text may read, in one pass over each of
+/// `.` and `=`: those directly followed by `.` (`api.get` gives `api`) and
+/// those a destructuring reads from (`} = strings` gives `strings`). Which
+/// named imports the walk follows member by member.
+fn member_words(text: &str) -> std::collections::HashSet<&str> {
     let bytes = text.as_bytes();
     let mut out = std::collections::HashSet::new();
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
@@ -163,6 +165,19 @@ fn dotted_words(text: &str) -> std::collections::HashSet<&str> {
         if start < i
             && let Some(word) = text.get(start..i)
         {
+            out.insert(word);
+        }
+    }
+    for (i, _) in text.match_indices('=') {
+        // `} = word`, not `} == word` nor `} => word`.
+        let closes_pattern = text.get(..i).is_some_and(|b| b.trim_end().ends_with('}'));
+        let after = text.get(i + 1..).unwrap_or("");
+        if !closes_pattern || after.starts_with(['=', '>']) {
+            continue;
+        }
+        let after = after.trim_start();
+        let end = after.bytes().position(|b| !ident(b)).unwrap_or(after.len());
+        if let Some(word) = after.get(..end).filter(|w| !w.is_empty()) {
             out.insert(word);
         }
     }
@@ -394,7 +409,7 @@ fn record_imports(
     facts: &mut FileFacts,
 ) -> ImportBindings {
     let mut bindings = ImportBindings::default();
-    // Words followed by `.` in the text, found in one pass when first needed.
+    // Words whose members the text may read, found when first needed.
     let mut dotted: Option<std::collections::HashSet<&str>> = None;
     let requests = import_requests(record);
     facts.imports.reserve(requests.len());
@@ -429,7 +444,7 @@ fn record_imports(
                     used.add(name.name.as_str());
                     // Track members only where the text could use some.
                     let local = entry.local_name.name.as_str();
-                    let dotted = dotted.get_or_insert_with(|| dotted_words(text));
+                    let dotted = dotted.get_or_insert_with(|| member_words(text));
                     if !entry.is_type && dotted.contains(local) {
                         bindings
                             .named
@@ -1726,6 +1741,93 @@ import('./whole').then((mod) => mod);
             }]
         );
         assert!(!facts.commonjs && !facts.cjs_exports);
+    }
+
+    #[test]
+    fn namespace_members_through_destructuring_spread_and_values() {
+        let text = r#"import * as format from './format';
+import * as endpoints from './endpoints';
+import * as rules from './rules';
+import * as handlers from './handlers';
+import * as partial from './partial';
+import { text } from './lib';
+import { config } from './config';
+import * as defaults from './defaults';
+import { theme } from './theme';
+const { currency, date: formatDate } = format;
+export const api = { ...endpoints, baseUrl: '/api' };
+const allRules = [...Object.values(rules)];
+registerAll(handlers);
+const { one, ...others } = partial;
+function title(s: string) {
+  const { capitalize } = text;
+  return capitalize(s);
+}
+if (config.debug) console.log(formatDate, currency, allRules, one, others, title);
+export default { ...defaults };
+const same = ({ a }) => a === theme;
+"#;
+        let facts = parse_file(Path::new("src/main.ts"), text);
+        assert_eq!(
+            imports_of(&facts),
+            [
+                (
+                    "./format",
+                    EdgeKind::Static,
+                    1,
+                    names(&["currency", "date"])
+                ),
+                // Spread into an exported object: every member, whenever it runs.
+                ("./endpoints", EdgeKind::Static, 2, UsedNames::All),
+                ("./rules", EdgeKind::Static, 3, UsedNames::All),
+                ("./handlers", EdgeKind::Static, 4, UsedNames::All),
+                // A rest element takes the members not named.
+                ("./partial", EdgeKind::Static, 5, UsedNames::All),
+                ("./lib", EdgeKind::Static, 6, names(&["text"])),
+                ("./config", EdgeKind::Static, 7, names(&["config"])),
+                ("./defaults", EdgeKind::Static, 8, UsedNames::All),
+                ("./theme", EdgeKind::Static, 9, names(&["theme"])),
+            ]
+        );
+        // A named import destructured (a re-exported namespace): its members.
+        assert_eq!(
+            facts.imports[5].members,
+            [("text".to_string(), names(&["capitalize"]))]
+        );
+        assert_eq!(
+            facts.imports[6].members,
+            [("config".to_string(), names(&["debug"]))]
+        );
+        // `=>` and `===` after a `}` destructure nothing.
+        assert!(facts.imports[8].members.is_empty());
+    }
+
+    #[test]
+    fn member_words_are_dotted_or_destructured_from() {
+        let mut words: Vec<&str> = member_words(
+            "api.get(); const { a } = strings; const {b}=more\n; x = { y } == eq; f = ({ z }) => arrow;",
+        )
+        .into_iter()
+        .collect();
+        words.sort_unstable();
+        assert_eq!(words, ["api", "more", "strings"]);
+    }
+
+    #[test]
+    fn commonjs_requires_use_the_members_they_take() {
+        let text = "const m = require('./m');\nconst { a } = m;\nconst b = require('./n').b;\nconst { c, d: renamed } = require('./o');\nmodule.exports = { run: () => [a, b, c, renamed], helper };\nexports.extra = 1;\n";
+        let facts = parse_file(Path::new("src/tool.cjs"), text);
+        assert_eq!(
+            imports_of(&facts),
+            [
+                ("./m", EdgeKind::Require, 1, names(&["a"])),
+                ("./n", EdgeKind::Require, 3, names(&["b"])),
+                ("./o", EdgeKind::Require, 4, names(&["c", "d"])),
+            ]
+        );
+        assert!(facts.cjs_exports && !facts.commonjs);
+        let exported: Vec<&str> = facts.exports.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(exported, ["helper", "run", "extra"]);
     }
 
     #[test]
