@@ -22,6 +22,7 @@ pub mod error;
 pub mod estimate;
 pub mod explain;
 pub mod findings;
+pub mod globs;
 pub mod graph;
 pub mod listing;
 pub mod parse;
@@ -149,7 +150,7 @@ fn gather_graph(
         return Err(SourceError::NoEntries { path: root, tried });
     }
     // Bundler aliases apply to the files of the workspace whose config names them.
-    let aliases = layout
+    let aliases: Vec<(std::path::PathBuf, String, std::path::PathBuf)> = layout
         .workspaces
         .iter()
         .zip(&discovery.workspaces)
@@ -168,7 +169,7 @@ fn gather_graph(
         .collect();
     let resolver = resolve::ProjectResolver::new(&root)
         .with_workspaces(&layout.repo_root, &layout.packages)
-        .with_aliases(aliases)
+        .with_aliases(aliases.clone())
         .with_provided(provided.clone());
     let project_files = files.iter().map(|f| graph::relative(&root, f)).collect();
     let build = graph::BuildOptions {
@@ -179,11 +180,8 @@ fn gather_graph(
             .zip(&discovery.workspaces)
             .filter_map(|(ws, found)| Some((ws.dir.clone(), found.jsx_runtime.clone()?)))
             .collect(),
-        aliases: discovery
-            .workspaces
-            .iter()
-            .flat_map(|found| found.aliases.iter().cloned())
-            .collect(),
+        aliases,
+        roots: layout.workspaces.iter().map(|ws| ws.dir.clone()).collect(),
         files: files.clone(),
         cache: std::sync::Arc::new(if options.cache {
             cache::SourceCache::open(&layout.repo_root)

@@ -111,15 +111,48 @@ impl ImportFact {
     }
 }
 
-/// An `import.meta.glob(...)`: patterns (`!` excludes) and whether it is eager.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// An `import.meta.glob(...)`: patterns (`!` excludes) and its options.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GlobFact {
     /// The patterns as written.
     pub patterns: Vec<String>,
     /// `{ eager: true }`: the matches load with the importer.
     pub eager: bool,
+    /// `{ import: 'setup' }`: the one export taken of each match (`default`
+    /// for the default export); `None`: the whole module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<String>,
+    /// `{ base: './dir' }`: the folder relative patterns start from
+    /// (instead of the importer's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
     /// 1-based line.
     pub line: u32,
+}
+
+/// The options of an `import.meta.glob` call Vite reads: `eager`, `import`
+/// (a literal export name; `*` or a computed value is the whole module) and
+/// `base`.
+fn glob_options(options: Option<&Expression>) -> (bool, Option<String>, Option<String>) {
+    let (mut eager, mut import, mut base) = (false, None, None);
+    let Some(Expression::ObjectExpression(object)) = options.map(|o| o.without_parentheses())
+    else {
+        return (eager, import, base);
+    };
+    for property in &object.properties {
+        let oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p) = property else {
+            continue;
+        };
+        match key_name(&p.key).as_deref() {
+            Some("eager") => {
+                eager = matches!(&p.value, Expression::BooleanLiteral(b) if b.value);
+            }
+            Some("import") => import = literal_of(&p.value).filter(|name| name != "*"),
+            Some("base") => base = literal_of(&p.value),
+            _ => {}
+        }
+    }
+    (eager, import, base)
 }
 
 /// Where an exported name comes from.
@@ -787,12 +820,9 @@ fn apply_walk(mut walker: Walker, lines: &mut LineIndex, facts: &mut FileFacts) 
             .imports
             .push(ImportFact::new(specifier, kind, lines.line(start), used));
     }
-    for (start, patterns, eager) in walker.globs {
-        facts.globs.push(GlobFact {
-            patterns,
-            eager,
-            line: lines.line(start),
-        });
+    for (start, mut glob) in walker.globs {
+        glob.line = lines.line(start);
+        facts.globs.push(glob);
     }
     record_commonjs_exports(walker.cjs, lines, facts);
     facts.imports.sort_by_key(|i| i.line);
@@ -924,7 +954,7 @@ struct Walker {
     /// `require.resolve`, module augmentation.
     references: Vec<(u32, String, EdgeKind, UsedNames)>,
     /// `import.meta.glob`: (span start, patterns, eager).
-    globs: Vec<(u32, Vec<String>, bool)>,
+    globs: Vec<(u32, GlobFact)>,
     /// CommonJS exports.
     cjs: CommonJs,
     /// Whether JSX was met.
@@ -1310,24 +1340,21 @@ impl<'a> Visit<'a> for Walker {
                     self.references
                         .push((it.span.start, spec, EdgeKind::Url, UsedNames::All));
                 }
-                // `import.meta.glob(patterns, { eager })`.
+                // `import.meta.glob(patterns, { eager, import, base })`.
                 if property == "glob"
                     && is_import_meta(&member.object)
                     && let Some(patterns) = first.and_then(glob_patterns)
                 {
-                    let eager = it
-                        .arguments
-                        .get(1)
-                        .and_then(|a| a.as_expression())
-                        .is_some_and(|options| match options.without_parentheses() {
-                            Expression::ObjectExpression(o) => o.properties.iter().any(|p| {
-                                matches!(p, oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p)
-                                    if key_name(&p.key).as_deref() == Some("eager")
-                                        && matches!(&p.value, Expression::BooleanLiteral(b) if b.value))
-                            }),
-                            _ => false,
-                        });
-                    self.globs.push((it.span.start, patterns, eager));
+                    let options = it.arguments.get(1).and_then(|a| a.as_expression());
+                    let (eager, import, base) = glob_options(options);
+                    let glob = GlobFact {
+                        patterns,
+                        eager,
+                        import,
+                        base,
+                        line: 0,
+                    };
+                    self.globs.push((it.span.start, glob));
                 }
                 // import("x").then(({ a }) => ...)
                 if property == "then"
@@ -1706,7 +1733,7 @@ import { client } from './client';
 const { load } = await import('./lazy');
 const m = require('./req');
 new Worker(new URL('./worker.js', import.meta.url));
-const pages = import.meta.glob(['./pages/*.tsx', '!./pages/_*.tsx'], { eager: true });
+const pages = import.meta.glob(['./pages/*.tsx', '!./pages/_*.tsx'], { eager: true, import: 'setup', base: '../app' });
 api.get(m.x, client.post);
 import('./whole').then((mod) => mod);
 "#;
@@ -1737,6 +1764,8 @@ import('./whole').then((mod) => mod);
             [GlobFact {
                 patterns: vec!["./pages/*.tsx".into(), "!./pages/_*.tsx".into()],
                 eager: true,
+                import: Some("setup".into()),
+                base: Some("../app".into()),
                 line: 6,
             }]
         );
@@ -1811,6 +1840,29 @@ const same = ({ a }) => a === theme;
         .collect();
         words.sort_unstable();
         assert_eq!(words, ["api", "more", "strings"]);
+    }
+
+    #[test]
+    fn glob_options_are_read_when_literal() {
+        let options = |text: &str| {
+            let facts = parse_file(Path::new("a.ts"), text);
+            let glob = facts.globs.into_iter().next().expect("a glob");
+            (glob.eager, glob.import, glob.base)
+        };
+        assert_eq!(options("import.meta.glob('./a/*.ts')"), (false, None, None));
+        assert_eq!(
+            options("import.meta.glob('./a/*.ts', { import: 'default', eager: false })"),
+            (false, Some("default".into()), None)
+        );
+        // `*` and computed names take the whole module.
+        assert_eq!(
+            options("import.meta.glob('./a/*.ts', { import: '*', eager: true })"),
+            (true, None, None)
+        );
+        assert_eq!(
+            options("import.meta.glob('./a/*.ts', { import: name, base: '/src' })"),
+            (false, None, Some("/src".into()))
+        );
     }
 
     #[test]
