@@ -290,6 +290,39 @@ fn pnpm_monorepo() {
 }
 
 #[test]
+fn pnpm_monorepo_member_level_precision_globs_and_public_subpaths() {
+    run("frameworks/pnpm-members");
+    let report = analyze(
+        &fixture("frameworks/pnpm-members"),
+        &AnalyzeOptions::default(),
+    )
+    .expect("analyses");
+    // Every glob pattern is placed; the gitignored generated modules are
+    // public through the wildcard, not through a guess.
+    let about_globs: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("import.meta.glob"))
+        .collect();
+    assert!(about_globs.is_empty(), "{about_globs:#?}");
+    let source_of = |path: &str| {
+        report
+            .entries
+            .iter()
+            .find(|e| e.path == path)
+            .map(|e| e.source.as_str())
+    };
+    assert_eq!(
+        source_of("packages/icons/generated/ArrowIcon.ts"),
+        Some("package.json#exports (wildcard)")
+    );
+    assert_eq!(
+        source_of("packages/ui/src/utils/color.ts"),
+        Some("package.json#exports (wildcard)")
+    );
+}
+
+#[test]
 fn yarn_monorepo_with_git_hooks_commitlint_and_lint_staged() {
     run("frameworks/yarn-monorepo");
 }
