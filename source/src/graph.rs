@@ -71,6 +71,10 @@ pub struct ResolvedImport {
     pub package: Option<String>,
     /// Whether the specifier is a Node.js built-in.
     pub builtin: bool,
+    /// The tool that provides the specifier when it runs
+    /// ([`Unresolved::Provided`]): not the project's problem, never a
+    /// diagnostic.
+    pub provided: Option<&'static str>,
 }
 
 /// A node of the graph.
@@ -214,8 +218,12 @@ pub struct BuildOptions {
     /// Per workspace folder, the package whose JSX runtime JSX files import
     /// implicitly (tsconfig `jsx: react-jsx` → `react`).
     pub jsx_runtimes: Vec<(PathBuf, String)>,
-    /// Path aliases (`@/` → a folder) for glob imports.
-    pub aliases: Vec<(String, PathBuf)>,
+    /// Path aliases for glob imports: (the workspace folder whose files
+    /// they apply to, prefix such as `@/`, target folder).
+    pub aliases: Vec<(PathBuf, String, PathBuf)>,
+    /// The workspace folders: a glob pattern starting with `/` starts from
+    /// the importer's innermost one (Vite's root).
+    pub roots: Vec<PathBuf>,
     /// The project's source files (absolute, sorted), for glob imports.
     pub files: Vec<PathBuf>,
     /// Parsed facts and minified modules kept between runs.
@@ -320,7 +328,14 @@ fn load_with(
         }
     };
     let facts = match module_facts(path, text, options) {
-        Ok(facts) => facts,
+        Ok((facts, problems)) => {
+            out.diagnostics.extend(
+                problems
+                    .into_iter()
+                    .map(|(line, message)| Diagnostic::at_line(rel(), line, message)),
+            );
+            facts
+        }
         Err(depth) => {
             out.diagnostics.push(Diagnostic::new(
                 rel(),
@@ -437,10 +452,15 @@ fn source_text<'b>(buffer: &'b [u8], rel: &dyn Fn() -> String) -> Result<&'b str
 }
 
 /// The facts of the module `path` whose text is `text`: parsed (or from the
-/// cache), its glob imports expanded, `new URL` of folders dropped, the JSX
-/// runtime added. A text nested deeper than [`project::depth::MAX_NESTING`]
-/// is not parsed (its depth is the error); the cache never holds one.
-fn module_facts(path: &Path, text: &str, options: &BuildOptions) -> Result<FileFacts, usize> {
+/// cache), its glob imports expanded (with the problems met, as (line,
+/// message)), `new URL` of folders dropped, the JSX runtime added. A text
+/// nested deeper than [`project::depth::MAX_NESTING`] is not parsed (its
+/// depth is the error); the cache never holds one.
+fn module_facts(
+    path: &Path,
+    text: &str,
+    options: &BuildOptions,
+) -> Result<(FileFacts, Vec<(u32, String)>), usize> {
     let mut deep = None;
     let parsed = options.cache.facts(path, text, || {
         match project::depth::too_deep(text.as_bytes(), project::depth::MAX_NESTING) {
@@ -454,7 +474,7 @@ fn module_facts(path: &Path, text: &str, options: &BuildOptions) -> Result<FileF
     let Some(mut facts) = parsed else {
         return Err(deep.unwrap_or(project::depth::MAX_NESTING));
     };
-    expand_globs(path, &mut facts, options);
+    let problems = super::globs::expand(path, &mut facts, options);
     // `new URL('./src', import.meta.url)` may name a folder (an alias in a
     // config), not a module: no edge.
     if let Some(dir) = path.parent() {
@@ -463,7 +483,7 @@ fn module_facts(path: &Path, text: &str, options: &BuildOptions) -> Result<FileF
             .retain(|i| i.kind != EdgeKind::Url || !dir.join(&i.specifier).is_dir());
     }
     add_jsx_runtime(path, &mut facts, options);
-    Ok(facts)
+    Ok((facts, problems))
 }
 
 /// The automatic JSX runtime: every JSX file imports it (from the package
@@ -488,70 +508,6 @@ fn add_jsx_runtime(path: &Path, facts: &mut FileFacts, options: &BuildOptions) {
             used: super::parse::UsedNames::All,
             members: Vec::new(),
         });
-    }
-}
-
-/// Turns each `import.meta.glob` into one import per matching file (relative
-/// to the importer, or through a path alias; `!` patterns exclude): lazy
-/// globs are `import()`s, eager ones static imports.
-fn expand_globs(path: &Path, facts: &mut FileFacts, options: &BuildOptions) {
-    let Some(dir) = path.parent() else { return };
-    for glob in std::mem::take(&mut facts.globs) {
-        let mut include = globset::GlobSetBuilder::new();
-        let mut exclude = globset::GlobSetBuilder::new();
-        for pattern in &glob.patterns {
-            let (negated, body) = match pattern.strip_prefix('!') {
-                Some(rest) => (true, rest),
-                None => (false, pattern.as_str()),
-            };
-            let absolute = if body.starts_with("./") || body.starts_with("../") {
-                super::plugins::storybook::normalize(&dir.join(body))
-            } else {
-                options
-                    .aliases
-                    .iter()
-                    .filter(|(prefix, _)| body.starts_with(prefix.as_str()))
-                    .max_by_key(|(prefix, _)| prefix.len())
-                    .and_then(|(prefix, target)| {
-                        super::plugins::storybook::normalize(&target.join(&body[prefix.len()..]))
-                    })
-            };
-            let Some(absolute) = absolute else { continue };
-            let Ok(compiled) = globset::GlobBuilder::new(&absolute.to_string_lossy())
-                .literal_separator(true)
-                .build()
-            else {
-                continue;
-            };
-            if negated {
-                exclude.add(compiled);
-            } else {
-                include.add(compiled);
-            }
-        }
-        let (Ok(include), Ok(exclude)) = (include.build(), exclude.build()) else {
-            continue;
-        };
-        for file in &options.files {
-            if file.as_path() == path || !include.is_match(file) || exclude.is_match(file) {
-                continue;
-            }
-            let specifier = match model::path::display(dir, file) {
-                rel if rel.starts_with("..") || rel.starts_with('/') => rel,
-                rel => format!("./{rel}"),
-            };
-            facts.imports.push(ImportFact {
-                specifier,
-                kind: if glob.eager {
-                    EdgeKind::Static
-                } else {
-                    EdgeKind::Dynamic
-                },
-                line: glob.line,
-                used: super::parse::UsedNames::All,
-                members: Vec::new(),
-            });
-        }
     }
 }
 
@@ -1100,7 +1056,7 @@ impl<'a> Assembly<'a> {
         package: Option<String>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> ResolvedImport {
-        let mut builtin = false;
+        let (mut builtin, mut provided) = (false, None);
         let target = match target {
             Ok(id) => {
                 let t = self.add_node(id);
@@ -1115,6 +1071,10 @@ impl<'a> Assembly<'a> {
             }
             Err(Unresolved::Builtin) => {
                 builtin = true;
+                None
+            }
+            Err(Unresolved::Provided(tool)) => {
+                provided = Some(tool);
                 None
             }
             Err(Unresolved::Failed(reason)) => {
@@ -1135,6 +1095,7 @@ impl<'a> Assembly<'a> {
             target,
             package,
             builtin,
+            provided,
         }
     }
 }
@@ -1392,6 +1353,7 @@ pub(crate) mod test_graph {
                 target: to,
                 package: bare_package_name(specifier),
                 builtin: false,
+                provided: None,
             });
             &mut imports[import]
         }
@@ -1605,6 +1567,11 @@ mod tests {
                     import("node:fs", EdgeKind::Static, 4),
                     Err(Unresolved::Builtin),
                 ),
+                // What a tool provides: marked, never a diagnostic.
+                (
+                    import("contentlayer/generated", EdgeKind::Static, 5),
+                    Err(Unresolved::Provided("contentlayer")),
+                ),
             ])),
             Some(loaded_file(Vec::new())),
             Some(loaded_file(vec![
@@ -1677,18 +1644,23 @@ mod tests {
         assert!(main.parsed);
         assert_eq!(main.bytes, 10);
         assert_eq!(main.text.as_deref(), Some("text"));
-        let resolved: Vec<(Option<usize>, Option<&str>, bool)> = main
+        type Resolved<'a> = (Option<usize>, Option<&'a str>, bool, Option<&'a str>);
+        let resolved: Vec<Resolved> = main
             .imports
             .iter()
-            .map(|i| (i.target.map(|t| t.index()), i.package.as_deref(), i.builtin))
+            .map(|i| {
+                let target = i.target.map(|t| t.index());
+                (target, i.package.as_deref(), i.builtin, i.provided)
+            })
             .collect();
         assert_eq!(
             resolved,
             [
-                (Some(1), None, false),
-                (Some(2), None, false),
-                (None, Some("left-pad"), false),
-                (None, None, true),
+                (Some(1), None, false, None),
+                (Some(2), None, false, None),
+                (None, Some("left-pad"), false, None),
+                (None, None, true, None),
+                (None, Some("contentlayer"), false, Some("contentlayer")),
             ]
         );
         // One count per missing package, at its first importer; a package

@@ -22,6 +22,7 @@ pub mod error;
 pub mod estimate;
 pub mod explain;
 pub mod findings;
+pub mod globs;
 pub mod graph;
 pub mod listing;
 pub mod parse;
@@ -149,7 +150,7 @@ fn gather_graph(
         return Err(SourceError::NoEntries { path: root, tried });
     }
     // Bundler aliases apply to the files of the workspace whose config names them.
-    let aliases = layout
+    let aliases: Vec<(std::path::PathBuf, String, std::path::PathBuf)> = layout
         .workspaces
         .iter()
         .zip(&discovery.workspaces)
@@ -168,7 +169,7 @@ fn gather_graph(
         .collect();
     let resolver = resolve::ProjectResolver::new(&root)
         .with_workspaces(&layout.repo_root, &layout.packages)
-        .with_aliases(aliases)
+        .with_aliases(aliases.clone())
         .with_provided(provided.clone());
     let project_files = files.iter().map(|f| graph::relative(&root, f)).collect();
     let build = graph::BuildOptions {
@@ -179,11 +180,8 @@ fn gather_graph(
             .zip(&discovery.workspaces)
             .filter_map(|(ws, found)| Some((ws.dir.clone(), found.jsx_runtime.clone()?)))
             .collect(),
-        aliases: discovery
-            .workspaces
-            .iter()
-            .flat_map(|found| found.aliases.iter().cloned())
-            .collect(),
+        aliases,
+        roots: layout.workspaces.iter().map(|ws| ws.dir.clone()).collect(),
         files: files.clone(),
         cache: std::sync::Arc::new(if options.cache {
             cache::SourceCache::open(&layout.repo_root)
@@ -262,11 +260,11 @@ fn parse_where_needed(
     boundary::read_deps(graph, repo_root);
 }
 
-/// Imports of what a tool provides when it runs (`contentlayer/generated`)
-/// name no package, and are no problem of the project: their packages are
-/// cleared and the resolver's diagnostics about them dropped. The packages
-/// the provided modules import ([`plugins::Provided::imports`]) are used,
-/// with the role of the modules importing them.
+/// Imports of what a tool provides when it runs (`contentlayer/generated`),
+/// which the graph marked ([`graph::ResolvedImport::provided`]) and never
+/// reported, name no package: their packages are cleared. The packages the
+/// provided modules import ([`plugins::Provided::imports`]) are used, with
+/// the role of the modules importing them.
 fn settle_provided(
     graph: &mut graph::ModuleGraph,
     provided: &[(std::path::PathBuf, plugins::Provided)],
@@ -274,19 +272,22 @@ fn settle_provided(
     if provided.is_empty() {
         return;
     }
-    graph
-        .diagnostics
-        .retain(|d| !resolve::is_provided(&d.message));
     let mut credits: Vec<(std::path::PathBuf, String, model::analyze::Role, String)> = Vec::new();
     for node in graph.graph.node_weights_mut() {
         let (abs, role, path) = (node.abs.clone(), node.role, node.path.clone());
-        for import in node.imports.iter_mut().filter(|i| i.target.is_none()) {
-            let Some((scope, tool)) = provided.iter().find(|(scope, p)| {
-                project::fsx::is_under(&abs, scope) && p.provides(&abs, &import.fact.specifier)
-            }) else {
+        for import in node.imports.iter_mut() {
+            let Some(by) = import.provided else {
                 continue;
             };
             import.package = None;
+            // The tool's entry of the importer's scope (as the resolver chose it).
+            let Some((scope, tool)) = provided.iter().find(|(scope, p)| {
+                p.tool == by
+                    && project::fsx::is_under(&abs, scope)
+                    && p.provides(&abs, &import.fact.specifier)
+            }) else {
+                continue;
+            };
             for package in &tool.imports {
                 let why = format!(
                     "{}: the modules it generates for `{}` ({path}) import it",

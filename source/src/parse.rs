@@ -111,15 +111,48 @@ impl ImportFact {
     }
 }
 
-/// An `import.meta.glob(...)`: patterns (`!` excludes) and whether it is eager.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// An `import.meta.glob(...)`: patterns (`!` excludes) and its options.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GlobFact {
     /// The patterns as written.
     pub patterns: Vec<String>,
     /// `{ eager: true }`: the matches load with the importer.
     pub eager: bool,
+    /// `{ import: 'setup' }`: the one export taken of each match (`default`
+    /// for the default export); `None`: the whole module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<String>,
+    /// `{ base: './dir' }`: the folder relative patterns start from
+    /// (instead of the importer's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
     /// 1-based line.
     pub line: u32,
+}
+
+/// The options of an `import.meta.glob` call Vite reads: `eager`, `import`
+/// (a literal export name; `*` or a computed value is the whole module) and
+/// `base`.
+fn glob_options(options: Option<&Expression>) -> (bool, Option<String>, Option<String>) {
+    let (mut eager, mut import, mut base) = (false, None, None);
+    let Some(Expression::ObjectExpression(object)) = options.map(|o| o.without_parentheses())
+    else {
+        return (eager, import, base);
+    };
+    for property in &object.properties {
+        let oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p) = property else {
+            continue;
+        };
+        match key_name(&p.key).as_deref() {
+            Some("eager") => {
+                eager = matches!(&p.value, Expression::BooleanLiteral(b) if b.value);
+            }
+            Some("import") => import = literal_of(&p.value).filter(|name| name != "*"),
+            Some("base") => base = literal_of(&p.value),
+            _ => {}
+        }
+    }
+    (eager, import, base)
 }
 
 /// Where an exported name comes from.
@@ -149,9 +182,11 @@ pub struct ExportFact {
     pub origin: ExportOrigin,
 }
 
-/// Identifiers directly followed by `.` (`api.get` gives `api`), in one
-/// pass over the text: which named imports may have their members read.
-fn dotted_words(text: &str) -> std::collections::HashSet<&str> {
+/// Identifiers whose members the text may read, in one pass over each of
+/// `.` and `=`: those directly followed by `.` (`api.get` gives `api`) and
+/// those a destructuring reads from (`} = strings` gives `strings`). Which
+/// named imports the walk follows member by member.
+fn member_words(text: &str) -> std::collections::HashSet<&str> {
     let bytes = text.as_bytes();
     let mut out = std::collections::HashSet::new();
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
@@ -163,6 +198,19 @@ fn dotted_words(text: &str) -> std::collections::HashSet<&str> {
         if start < i
             && let Some(word) = text.get(start..i)
         {
+            out.insert(word);
+        }
+    }
+    for (i, _) in text.match_indices('=') {
+        // `} = word`, not `} == word` nor `} => word`.
+        let closes_pattern = text.get(..i).is_some_and(|b| b.trim_end().ends_with('}'));
+        let after = text.get(i + 1..).unwrap_or("");
+        if !closes_pattern || after.starts_with(['=', '>']) {
+            continue;
+        }
+        let after = after.trim_start();
+        let end = after.bytes().position(|b| !ident(b)).unwrap_or(after.len());
+        if let Some(word) = after.get(..end).filter(|w| !w.is_empty()) {
             out.insert(word);
         }
     }
@@ -394,7 +442,7 @@ fn record_imports(
     facts: &mut FileFacts,
 ) -> ImportBindings {
     let mut bindings = ImportBindings::default();
-    // Words followed by `.` in the text, found in one pass when first needed.
+    // Words whose members the text may read, found when first needed.
     let mut dotted: Option<std::collections::HashSet<&str>> = None;
     let requests = import_requests(record);
     facts.imports.reserve(requests.len());
@@ -429,7 +477,7 @@ fn record_imports(
                     used.add(name.name.as_str());
                     // Track members only where the text could use some.
                     let local = entry.local_name.name.as_str();
-                    let dotted = dotted.get_or_insert_with(|| dotted_words(text));
+                    let dotted = dotted.get_or_insert_with(|| member_words(text));
                     if !entry.is_type && dotted.contains(local) {
                         bindings
                             .named
@@ -772,12 +820,9 @@ fn apply_walk(mut walker: Walker, lines: &mut LineIndex, facts: &mut FileFacts) 
             .imports
             .push(ImportFact::new(specifier, kind, lines.line(start), used));
     }
-    for (start, patterns, eager) in walker.globs {
-        facts.globs.push(GlobFact {
-            patterns,
-            eager,
-            line: lines.line(start),
-        });
+    for (start, mut glob) in walker.globs {
+        glob.line = lines.line(start);
+        facts.globs.push(glob);
     }
     record_commonjs_exports(walker.cjs, lines, facts);
     facts.imports.sort_by_key(|i| i.line);
@@ -909,7 +954,7 @@ struct Walker {
     /// `require.resolve`, module augmentation.
     references: Vec<(u32, String, EdgeKind, UsedNames)>,
     /// `import.meta.glob`: (span start, patterns, eager).
-    globs: Vec<(u32, Vec<String>, bool)>,
+    globs: Vec<(u32, GlobFact)>,
     /// CommonJS exports.
     cjs: CommonJs,
     /// Whether JSX was met.
@@ -1295,24 +1340,21 @@ impl<'a> Visit<'a> for Walker {
                     self.references
                         .push((it.span.start, spec, EdgeKind::Url, UsedNames::All));
                 }
-                // `import.meta.glob(patterns, { eager })`.
+                // `import.meta.glob(patterns, { eager, import, base })`.
                 if property == "glob"
                     && is_import_meta(&member.object)
                     && let Some(patterns) = first.and_then(glob_patterns)
                 {
-                    let eager = it
-                        .arguments
-                        .get(1)
-                        .and_then(|a| a.as_expression())
-                        .is_some_and(|options| match options.without_parentheses() {
-                            Expression::ObjectExpression(o) => o.properties.iter().any(|p| {
-                                matches!(p, oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p)
-                                    if key_name(&p.key).as_deref() == Some("eager")
-                                        && matches!(&p.value, Expression::BooleanLiteral(b) if b.value))
-                            }),
-                            _ => false,
-                        });
-                    self.globs.push((it.span.start, patterns, eager));
+                    let options = it.arguments.get(1).and_then(|a| a.as_expression());
+                    let (eager, import, base) = glob_options(options);
+                    let glob = GlobFact {
+                        patterns,
+                        eager,
+                        import,
+                        base,
+                        line: 0,
+                    };
+                    self.globs.push((it.span.start, glob));
                 }
                 // import("x").then(({ a }) => ...)
                 if property == "then"
@@ -1691,7 +1733,7 @@ import { client } from './client';
 const { load } = await import('./lazy');
 const m = require('./req');
 new Worker(new URL('./worker.js', import.meta.url));
-const pages = import.meta.glob(['./pages/*.tsx', '!./pages/_*.tsx'], { eager: true });
+const pages = import.meta.glob(['./pages/*.tsx', '!./pages/_*.tsx'], { eager: true, import: 'setup', base: '../app' });
 api.get(m.x, client.post);
 import('./whole').then((mod) => mod);
 "#;
@@ -1722,10 +1764,122 @@ import('./whole').then((mod) => mod);
             [GlobFact {
                 patterns: vec!["./pages/*.tsx".into(), "!./pages/_*.tsx".into()],
                 eager: true,
+                import: Some("setup".into()),
+                base: Some("../app".into()),
                 line: 6,
             }]
         );
         assert!(!facts.commonjs && !facts.cjs_exports);
+    }
+
+    #[test]
+    fn namespace_members_through_destructuring_spread_and_values() {
+        let text = r#"import * as format from './format';
+import * as endpoints from './endpoints';
+import * as rules from './rules';
+import * as handlers from './handlers';
+import * as partial from './partial';
+import { text } from './lib';
+import { config } from './config';
+import * as defaults from './defaults';
+import { theme } from './theme';
+const { currency, date: formatDate } = format;
+export const api = { ...endpoints, baseUrl: '/api' };
+const allRules = [...Object.values(rules)];
+registerAll(handlers);
+const { one, ...others } = partial;
+function title(s: string) {
+  const { capitalize } = text;
+  return capitalize(s);
+}
+if (config.debug) console.log(formatDate, currency, allRules, one, others, title);
+export default { ...defaults };
+const same = ({ a }) => a === theme;
+"#;
+        let facts = parse_file(Path::new("src/main.ts"), text);
+        assert_eq!(
+            imports_of(&facts),
+            [
+                (
+                    "./format",
+                    EdgeKind::Static,
+                    1,
+                    names(&["currency", "date"])
+                ),
+                // Spread into an exported object: every member, whenever it runs.
+                ("./endpoints", EdgeKind::Static, 2, UsedNames::All),
+                ("./rules", EdgeKind::Static, 3, UsedNames::All),
+                ("./handlers", EdgeKind::Static, 4, UsedNames::All),
+                // A rest element takes the members not named.
+                ("./partial", EdgeKind::Static, 5, UsedNames::All),
+                ("./lib", EdgeKind::Static, 6, names(&["text"])),
+                ("./config", EdgeKind::Static, 7, names(&["config"])),
+                ("./defaults", EdgeKind::Static, 8, UsedNames::All),
+                ("./theme", EdgeKind::Static, 9, names(&["theme"])),
+            ]
+        );
+        // A named import destructured (a re-exported namespace): its members.
+        assert_eq!(
+            facts.imports[5].members,
+            [("text".to_string(), names(&["capitalize"]))]
+        );
+        assert_eq!(
+            facts.imports[6].members,
+            [("config".to_string(), names(&["debug"]))]
+        );
+        // `=>` and `===` after a `}` destructure nothing.
+        assert!(facts.imports[8].members.is_empty());
+    }
+
+    #[test]
+    fn member_words_are_dotted_or_destructured_from() {
+        let mut words: Vec<&str> = member_words(
+            "api.get(); const { a } = strings; const {b}=more\n; x = { y } == eq; f = ({ z }) => arrow;",
+        )
+        .into_iter()
+        .collect();
+        words.sort_unstable();
+        assert_eq!(words, ["api", "more", "strings"]);
+    }
+
+    #[test]
+    fn glob_options_are_read_when_literal() {
+        let options = |text: &str| {
+            let facts = parse_file(Path::new("a.ts"), text);
+            let glob = facts.globs.into_iter().next().expect("a glob");
+            (glob.eager, glob.import, glob.base)
+        };
+        assert_eq!(options("import.meta.glob('./a/*.ts')"), (false, None, None));
+        assert_eq!(
+            options("import.meta.glob('./a/*.ts', { import: 'default', eager: false })"),
+            (false, Some("default".into()), None)
+        );
+        // `*` and computed names take the whole module.
+        assert_eq!(
+            options("import.meta.glob('./a/*.ts', { import: '*', eager: true })"),
+            (true, None, None)
+        );
+        assert_eq!(
+            options("import.meta.glob('./a/*.ts', { import: name, base: '/src' })"),
+            (false, None, Some("/src".into()))
+        );
+    }
+
+    #[test]
+    fn commonjs_requires_use_the_members_they_take() {
+        let text = "const m = require('./m');\nconst { a } = m;\nconst b = require('./n').b;\nconst { c, d: renamed } = require('./o');\nmodule.exports = { run: () => [a, b, c, renamed], helper };\nexports.extra = 1;\n";
+        let facts = parse_file(Path::new("src/tool.cjs"), text);
+        assert_eq!(
+            imports_of(&facts),
+            [
+                ("./m", EdgeKind::Require, 1, names(&["a"])),
+                ("./n", EdgeKind::Require, 3, names(&["b"])),
+                ("./o", EdgeKind::Require, 4, names(&["c", "d"])),
+            ]
+        );
+        assert!(facts.cjs_exports && !facts.commonjs);
+        let exported: Vec<&str> = facts.exports.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(exported, ["helper", "run", "extra"]);
     }
 
     #[test]

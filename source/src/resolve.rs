@@ -151,26 +151,16 @@ fn special_file(from: &Path, specifier: &str) -> Option<PathBuf> {
         .find(|p| special(p))
 }
 
-/// The reason given for a specifier a tool provides when it runs (its
-/// generated output, its build-time aliases); see [`is_provided`].
-pub fn provided_reason(tool: &str) -> String {
-    format!("{tool} provides it when it runs{PROVIDED_MARK}")
-}
-
-/// Ends every [`provided_reason`]; see [`is_provided`].
-const PROVIDED_MARK: &str = " (not a package or a project file)";
-
-/// Whether a diagnostic's message is about a specifier a tool provides:
-/// such a specifier is no problem of the project, and the caller drops it.
-pub fn is_provided(message: &str) -> bool {
-    message.contains(PROVIDED_MARK)
-}
-
 /// Why a specifier did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unresolved {
     /// A Node.js built-in (`fs`, `node:path`).
     Builtin,
+    /// A specifier a tool provides when it runs (its generated output, its
+    /// build-time aliases: `contentlayer/generated`, `@theme/…`), with the
+    /// tool's name: neither a package nor a project file, so no problem of
+    /// the project.
+    Provided(&'static str),
     /// Anything else, with the resolver's message.
     Failed(String),
 }
@@ -445,7 +435,7 @@ impl ProjectResolver {
     fn resolve_unchecked(&self, from: &Path, specifier: &str) -> Result<PathBuf, Unresolved> {
         match self.resolve_known(from, specifier) {
             Err(Unresolved::Failed(reason)) => match self.provider(from, specifier) {
-                Some(tool) => Err(Unresolved::Failed(provided_reason(tool))),
+                Some(tool) => Err(Unresolved::Provided(tool)),
                 None => Err(Unresolved::Failed(reason)),
             },
             other => other,
@@ -940,12 +930,11 @@ mod tests {
             "@theme/Layout",
             "../.contentlayer/generated",
         ] {
-            match resolver.resolve(&page, specifier) {
-                Err(Unresolved::Failed(reason)) => {
-                    assert!(is_provided(&reason), "{specifier}: {reason}")
-                }
-                other => panic!("{specifier}: {other:?}"),
-            }
+            assert_eq!(
+                resolver.resolve(&page, specifier),
+                Err(Unresolved::Provided("contentlayer")),
+                "{specifier}"
+            );
         }
         assert_eq!(
             resolver.resolve(&page, "contentlayer"),

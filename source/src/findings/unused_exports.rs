@@ -5,12 +5,18 @@
 //! remove the `export` (or the code).
 //!
 //! Uses are followed through barrels: named re-exports (`export { a } from`),
-//! `export *` and `export * as ns`. A namespace import (`import * as ns`)
-//! uses the members read from it (`ns.a`), or everything when the namespace
-//! escapes. `import()` used whole uses everything; destructured
-//! (`const { a } = await import()`, `.then(({ a }) => …)`) only those names.
-//! `require()` uses everything. Exports of entries are public API. Modules
-//! with CommonJS exports and `node_modules` are not checked.
+//! `export *` and `export * as ns`. A namespace import (`import * as ns`,
+//! or a named import of a re-exported namespace) uses the members read
+//! from it (`ns.a`, `const { a } = ns`), or everything when the namespace
+//! escapes (passed as a value, spread into an object or array, given to
+//! `Object.values`, destructured with a rest element): a namespace spread
+//! into an export (`export default { ...ns }`) counts as used whenever the
+//! spread runs, whether the export is used or not. `import()` used whole
+//! uses everything; destructured (`const { a } = await import()`,
+//! `.then(({ a }) => …)`) only those names; so does `require()` (`const {
+//! a } = require()`, `require().a`). Exports of entries are public API.
+//! Modules whose CommonJS exports cannot be listed and `node_modules` are
+//! not checked.
 
 use std::collections::HashSet;
 

@@ -1,5 +1,7 @@
 //! A package's own public surface: `main`, `module`, `browser`, `exports`
-//! (wildcard subpaths make every matching file public), `bin` and `types`,
+//! (wildcard subpaths make every matching file public, as Node.js matches
+//! them: a `*` may span folders; a folder a `.gitignore` hides is listed
+//! from disk), `bin` and `types`,
 //! each built file mapped back to its source (`exports` → `dist/app.js` →
 //! `src/app.ts` through tsconfig `outDir`/`rootDir`, or the usual
 //! `dist`/`lib`/`build` → `src` layouts).
@@ -70,7 +72,16 @@ fn run(ctx: &Ctx<'_>, found: &mut Found) {
         let mut declarations = Vec::new();
         type_targets(exports, &mut declarations);
         for target in declarations {
-            if let Some(file) = to_source(&ctx.ws.dir, &dirs, &target)
+            if target.contains('*') {
+                // `"./types/*": { "types": "./dist/types/*.d.ts" }`.
+                for file in wildcard_sources(ctx, &dirs, &target) {
+                    found.entry(
+                        file,
+                        Role::Production,
+                        "package.json#exports (types, wildcard)",
+                    );
+                }
+            } else if let Some(file) = to_source(&ctx.ws.dir, &dirs, &target)
                 && !is_declaration_file(&file)
             {
                 found.entry(file, Role::Production, "package.json#exports (types)");
@@ -124,16 +135,14 @@ fn is_declaration_file(path: &Path) -> bool {
 }
 
 /// The `types` (and `typings`) targets of an `exports` value, subpaths and
-/// nested conditions included; wildcards are left to the other targets.
+/// nested conditions included (wildcard ones too).
 fn type_targets(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Array(items) => items.iter().for_each(|v| type_targets(v, out)),
         Value::Object(map) => {
             for (key, v) in map {
                 match v {
-                    Value::String(s)
-                        if (key == "types" || key == "typings") && !s.contains('*') =>
-                    {
+                    Value::String(s) if key == "types" || key == "typings" => {
                         out.push(s.clone());
                     }
                     _ => type_targets(v, out),
@@ -275,21 +284,208 @@ fn strip_js_extension(path: &str) -> &str {
     path
 }
 
-/// The source files a wildcard target (`./dist/lib/*.js`) stands for.
+/// The source files a wildcard target (`./dist/lib/*.js`,
+/// `./src/components/*/index.ts`) stands for, as Node.js matches a subpath
+/// pattern: every `*` stands for the same string, `/` included (`"./*":
+/// "./src/*.ts"` covers `src/utils/format.ts`). Built paths map back to
+/// source as [`OutDirs::source_prefixes`] says, the first layout with a
+/// match wins; the walked files are tried first, then (for a folder a
+/// `.gitignore` hides, such as generated code) the files on disk. Tests,
+/// stories, configs and declarations are left out.
 fn wildcard_sources(ctx: &Ctx<'_>, dirs: &OutDirs, target: &str) -> Vec<PathBuf> {
     let rel = target.trim_start_matches("./");
-    let mut out = Vec::new();
-    for candidate in dirs.source_prefixes(rel) {
-        let stem = strip_js_extension(&candidate);
-        let pattern = format!("{stem}.{{{}}}", SOURCE_EXTENSIONS.join(","));
-        out.extend(ctx.glob(&ctx.ws.dir, &[&pattern]));
-        if !out.is_empty() {
-            break;
+    if rel.starts_with("../") || rel.contains("/../") {
+        return Vec::new();
+    }
+    let patterns: Vec<String> = dirs
+        .source_prefixes(rel)
+        .iter()
+        .map(|candidate| strip_js_extension(candidate).to_string())
+        .collect();
+    let matching = |pattern: &str, files: &[PathBuf]| -> Vec<PathBuf> {
+        let parts: Vec<&str> = pattern.split('*').collect();
+        files
+            .iter()
+            .filter(|f| {
+                model::path::relative(&ctx.ws.dir, f)
+                    .and_then(|rel| source_stem(&rel).map(str::to_string))
+                    .is_some_and(|stem| pattern_capture(&stem, &parts).is_some())
+            })
+            .filter(|f| !is_package_tooling(f))
+            .cloned()
+            .collect()
+    };
+    for pattern in &patterns {
+        let found = matching(pattern, ctx.files);
+        if !found.is_empty() {
+            return found;
         }
     }
-    out.retain(|f| {
-        let name = f.to_string_lossy();
-        !(name.ends_with(".d.ts") || name.contains(".test.") || name.contains(".spec."))
-    });
+    // Not among the walked files: a folder the `.gitignore` hides.
+    for pattern in &patterns {
+        let Some((folder, _)) = pattern.split('*').next().and_then(|p| p.rsplit_once('/')) else {
+            continue;
+        };
+        let found = matching(pattern, &files_on_disk(&ctx.ws.dir.join(folder)));
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+/// `rel` without its source extension (`src/a.ts` → `src/a`); `None` for a
+/// declaration file or a file that is no module.
+fn source_stem(rel: &str) -> Option<&str> {
+    if [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|d| rel.ends_with(d))
+    {
+        return None;
+    }
+    let (stem, ext) = rel.rsplit_once('.')?;
+    SOURCE_EXTENSIONS.contains(&ext).then_some(stem)
+}
+
+/// What the `*`s of a Node.js subpath pattern, split at them into `parts`,
+/// capture of `stem`: one non-empty string that every `*` stands for.
+/// `None` when `stem` does not match (or `parts` has no `*`).
+fn pattern_capture<'s>(stem: &'s str, parts: &[&str]) -> Option<&'s str> {
+    let (first, rest) = parts.split_first()?;
+    if rest.is_empty() {
+        return None;
+    }
+    let fixed: usize = parts.iter().map(|p| p.len()).sum();
+    let total = stem.len().checked_sub(fixed)?;
+    if total == 0 || total % rest.len() != 0 {
+        return None;
+    }
+    let capture = stem.get(first.len()..first.len() + total / rest.len())?;
+    let mut rebuilt = String::with_capacity(stem.len());
+    rebuilt.push_str(first);
+    for part in rest {
+        rebuilt.push_str(capture);
+        rebuilt.push_str(part);
+    }
+    (rebuilt == stem).then_some(capture)
+}
+
+/// Whether a file a wildcard matches is the package's tooling, not its
+/// surface: tests, specs, stories, tool configs.
+fn is_package_tooling(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    [".test.", ".spec.", ".stories.", ".config."]
+        .iter()
+        .any(|part| name.contains(part))
+        || path.components().any(|c| c.as_os_str() == "__tests__")
+}
+
+/// At most this many files are listed from disk for one wildcard target.
+const MAX_DISK_FILES: usize = 10_000;
+
+/// The source files under `dir` as the file system lists them, whatever
+/// `.gitignore` says (hidden folders and `node_modules` skipped, links not
+/// followed, at most [`MAX_DISK_FILES`]), sorted.
+fn files_on_disk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let hidden = name.to_string_lossy().starts_with('.');
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && !hidden && name != "node_modules" {
+                stack.push(entry.path());
+            } else if kind.is_file() && super::is_source_path(&entry.path()) {
+                out.push(entry.path());
+                if out.len() >= MAX_DISK_FILES {
+                    stack.clear();
+                    break;
+                }
+            }
+        }
+    }
+    crate::walk::sort_paths(&mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capture<'s>(stem: &'s str, pattern: &str) -> Option<&'s str> {
+        let parts: Vec<&str> = pattern.split('*').collect();
+        pattern_capture(stem, &parts)
+    }
+
+    #[test]
+    fn subpath_patterns_match_as_node_matches_them() {
+        // A `*` may span folders.
+        assert_eq!(capture("src/utils/format", "src/*"), Some("utils/format"));
+        assert_eq!(capture("src/format", "src/*"), Some("format"));
+        assert_eq!(
+            capture("src/components/Button/index", "src/components/*/index"),
+            Some("Button")
+        );
+        assert_eq!(
+            capture("src/components/forms/Input/index", "src/components/*/index"),
+            Some("forms/Input")
+        );
+        assert_eq!(
+            capture("src/components/Button/styles", "src/components/*/index"),
+            None
+        );
+        // Every `*` stands for the same string.
+        assert_eq!(
+            capture("src/icons/arrow/arrow", "src/icons/*/*"),
+            Some("arrow")
+        );
+        assert_eq!(capture("src/icons/arrow/check", "src/icons/*/*"), None);
+        // Nothing captured, another prefix, no `*`.
+        assert_eq!(capture("src/", "src/*"), None);
+        assert_eq!(capture("lib/format", "src/*"), None);
+        assert_eq!(capture("src/format", "src/format"), None);
+    }
+
+    #[test]
+    fn source_stems_leave_declarations_and_other_files_out() {
+        assert_eq!(source_stem("src/a/b.tsx"), Some("src/a/b"));
+        assert_eq!(source_stem("src/a.mjs"), Some("src/a"));
+        assert_eq!(source_stem("src/a.d.ts"), None);
+        assert_eq!(source_stem("src/a.css"), None);
+        assert_eq!(source_stem("README"), None);
+        assert!(is_package_tooling(Path::new("/p/src/a.test.ts")));
+        assert!(is_package_tooling(Path::new("/p/src/Button.stories.tsx")));
+        assert!(is_package_tooling(Path::new("/p/src/__tests__/a.ts")));
+        assert!(!is_package_tooling(Path::new("/p/src/testing.ts")));
+    }
+
+    #[test]
+    fn files_on_disk_ignore_no_gitignore_but_skip_hidden_folders_and_packages() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for file in [
+            "generated/a.ts",
+            "generated/deep/b.js",
+            "generated/c.json",
+            "generated/.cache/d.ts",
+            "generated/node_modules/x/e.js",
+        ] {
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        std::fs::write(dir.join(".gitignore"), "generated/\n").unwrap();
+        let files = files_on_disk(&dir.join("generated"));
+        assert_eq!(
+            files,
+            [dir.join("generated/a.ts"), dir.join("generated/deep/b.js")]
+        );
+        assert!(files_on_disk(&dir.join("missing")).is_empty());
+    }
 }
