@@ -65,6 +65,7 @@ pub async fn take(conn: &Conn, session: &str, deadline: Instant) -> Costs {
     let _ = conn
         .call(s, "Profiler.stopPreciseCoverage", json!({}), deadline)
         .await;
+    let _ = conn.call(s, "Profiler.disable", json!({}), deadline).await;
     Costs {
         cpu_profile,
         coverage,

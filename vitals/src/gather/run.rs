@@ -275,11 +275,13 @@ pub async fn gather_run(
         true => super::coverage::take(&page, clock.deadline).await,
         false => None,
     };
+    finish_page(&ctx, &mut run, clock.deadline, tracing).await;
+    // After the trace ended: reading the children's sources enables their
+    // Debugger, which made Chromium's trace completion wait.
     let taken = match (&recorder, child_costs.is_some() && alive) {
         (Some(recorder), true) => recorder.take_costs(clock.deadline).await,
         _ => Vec::new(),
     };
-    finish_page(&ctx, &mut run, clock.deadline, tracing).await;
     stop_listeners(&tasks).await;
     drop(recorder);
     take_collected(&ctx, &mut run, settled);
@@ -898,10 +900,15 @@ async fn finish_page(ctx: &RunCtx<'_>, run: &mut RunArtifacts, deadline: Instant
     if tracing {
         let _ = until(deadline, ctx.page.execute(EndParams::default())).await;
         loop {
+            // Created before the check: `notify_waiters` wakes a `Notified`
+            // from its creation on, so the `TracingComplete` that lands
+            // between the check and the wait is not lost (it was: the run
+            // then waited for the next event of any kind, often 5 s).
+            let notified = ctx.notify.notified();
             if with(ctx.state, |c| c.trace_complete).unwrap_or(true) {
                 break;
             }
-            if until(deadline, ctx.notify.notified()).await.is_none() {
+            if until(deadline, notified).await.is_none() {
                 run.diagnostics.push(Diagnostic::new(
                     ctx.url,
                     format!(
