@@ -107,17 +107,14 @@ impl<'a> Measured<'a> {
     /// load (the first, by name): the load needs that code at once, so
     /// lazy-loading it only moves its bytes.
     pub fn rendered_from(&self, code: &Code<'_>) -> Option<&'a SlowRender> {
-        let mut found: Vec<&'a SlowRender> = self
-            .pages
+        self.pages
             .iter()
             .flat_map(|p| p.components.iter().copied())
             .filter(|c| {
                 let module = c.module.as_deref().unwrap_or_default();
                 packaged(c.package.as_deref(), code) || self.holds(code, module)
             })
-            .collect();
-        found.sort_by(|a, b| a.component.cmp(&b.component));
-        found.first().copied()
+            .min_by(|a, b| a.component.cmp(&b.component))
     }
 
     /// The time `bytes` take to download at the run's rate, ms.

@@ -533,6 +533,18 @@ pub struct SlowRender {
     pub cpu_ms: Option<f64>,
 }
 
+impl SlowRender {
+    /// Where it is defined: `src/Chart.tsx`, or `node_modules/…/index.js
+    /// (qrcode.react)` with its package; `None` when not located.
+    pub fn defined_in(&self) -> Option<String> {
+        let module = self.module.as_deref()?;
+        Some(match &self.package {
+            Some(p) => format!("{module} ({p})"),
+            None => module.to_string(),
+        })
+    }
+}
+
 /// A recorded user flow (Chrome DevTools Recorder JSON) replayed in
 /// Chromium, once per run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -1005,6 +1017,12 @@ pub struct CpuSamples {
 pub const TOP_LEVEL_SOURCE: &str = "(top level)";
 
 impl CpuSamples {
+    /// Busy time with a script on the stack (busy less V8's `(program)`
+    /// and garbage collection), ms.
+    pub fn script_ms(&self) -> f64 {
+        (self.busy_ms - self.program_ms).max(0.0)
+    }
+
     /// Where the time went, at most `n`, the most total time first: its
     /// packages, and the app's own modules outside any package (not a
     /// bundle's top level, code its map gives no module, or a script

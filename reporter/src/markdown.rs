@@ -347,11 +347,7 @@ fn children_line(v: &model::vitals::VitalsReport) -> String {
     else {
         return String::new();
     };
-    let script = |c: &model::vitals::ChildTarget| {
-        c.cpu
-            .as_ref()
-            .map_or(0.0, |p| (p.busy_ms - p.program_ms).max(0.0))
-    };
+    let script = |c: &model::vitals::ChildTarget| c.cpu.as_ref().map_or(0.0, |p| p.script_ms());
     let mut shown: Vec<&model::vitals::ChildTarget> = run
         .children
         .iter()
@@ -369,11 +365,7 @@ fn children_line(v: &model::vitals::VitalsReport) -> String {
         .iter()
         .take(3)
         .map(|c| {
-            let path = c
-                .url
-                .split_once("://")
-                .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
-                .unwrap_or(&c.url);
+            let path = without_origin(&c.url);
             let mut part = format!("{} ({})", code(&clip(path, MAX_PART_CHARS)), text(&c.kind));
             if c.cpu.is_some() {
                 part.push_str(&format!(" script time {}", Unit::Ms.format(script(c))));
@@ -400,6 +392,13 @@ fn children_line(v: &model::vitals::VitalsReport) -> String {
         "**Workers and iframes** (their own threads, not in the page's numbers): {}{more}\n\n",
         parts.join("; ")
     )
+}
+
+/// A URL without its origin (the comment is about one site): `/app.js`.
+fn without_origin(url: &str) -> &str {
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or(url)
 }
 
 /// A package or module is named in the comment's CPU line from this much
@@ -454,12 +453,7 @@ fn unused_js_line(v: &model::vitals::VitalsReport) -> String {
         .filter(|s| s.wasted_bytes > 0)
         .take(3)
         .map(|s| {
-            // The URL without its origin: the comment is about one site.
-            let path = s
-                .url
-                .split_once("://")
-                .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
-                .unwrap_or(&s.url);
+            let path = without_origin(&s.url);
             let sources: Vec<String> = s
                 .top_sources(2)
                 .iter()

@@ -618,6 +618,27 @@ fn flow_lines(flow: &model::vitals::FlowReport) -> String {
     out
 }
 
+/// The React commits and, when components were located, where their
+/// render time went by package.
+fn react_lines(out: &mut String, react: &model::vitals::ReactReport) {
+    if !react.detected {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "React: {} commit(s){}",
+        react.commits,
+        if react.profiling {
+            ""
+        } else {
+            " (production build: no render timings)"
+        }
+    );
+    if let Some(line) = react_packages_line(react) {
+        let _ = writeln!(out, "  {}", clean(&line));
+    }
+}
+
 /// `render time by package: qrcode.react 184 ms (1 component, 24 renders), …`:
 /// React's self time where timed, else the profile's CPU time; the first four.
 fn react_packages_line(react: &model::vitals::ReactReport) -> Option<String> {
@@ -796,22 +817,7 @@ fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
     } else {
         let _ = writeln!(out, "{}", paint(RED, "no complete run"));
     }
-    let react = &report.react;
-    if react.detected {
-        let _ = writeln!(
-            out,
-            "React: {} commit(s){}",
-            react.commits,
-            if react.profiling {
-                ""
-            } else {
-                " (production build: no render timings)"
-            }
-        );
-        if let Some(line) = react_packages_line(react) {
-            let _ = writeln!(out, "  {}", clean(&line));
-        }
-    }
+    react_lines(&mut out, &report.react);
     if let Some(coverage) = &report.coverage {
         out.push_str(&coverage_line(coverage));
     }
@@ -1190,8 +1196,7 @@ const CHILDREN_SHOWN: usize = 5;
 fn child_costs(child: &model::vitals::ChildTarget) -> String {
     let mut out = String::new();
     if let Some(cpu) = &child.cpu {
-        let script = (cpu.busy_ms - cpu.program_ms).max(0.0);
-        out.push_str(&format!(", script time {}", format::ms(script)));
+        out.push_str(&format!(", script time {}", format::ms(cpu.script_ms())));
         let top = cpu.top_sources(1).first().copied().or(cpu.scripts.first());
         if let Some(top) = top.filter(|t| t.total_ms > 0.0) {
             out.push_str(&format!(

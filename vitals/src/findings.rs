@@ -79,11 +79,10 @@ fn per_run(ctx: &Context<'_>, kind: FindingKind) -> Vec<Finding> {
 /// The `slow-renders` finding of a component (`threshold_ms` is the
 /// slow-render threshold).
 pub fn slow_render(r: &SlowRender, threshold_ms: f64) -> Finding {
-    let defined = match (&r.module, &r.package) {
-        (Some(m), Some(p)) => format!("; defined in {m} ({p})"),
-        (Some(m), None) => format!("; defined in {m}"),
-        _ => String::new(),
-    };
+    let defined = r
+        .defined_in()
+        .map(|place| format!("; defined in {place}"))
+        .unwrap_or_default();
     Finding::new(
         FindingKind::SlowRenders,
         r.component.clone(),

@@ -28,7 +28,7 @@ pub struct ChildRow {
 fn row(child: &ChildTarget) -> ChildRow {
     let (script_ms, script_v, top) = match &child.cpu {
         Some(cpu) => {
-            let script = (cpu.busy_ms - cpu.program_ms).max(0.0);
+            let script = cpu.script_ms();
             let top = cpu
                 .functions
                 .first()

@@ -42,15 +42,6 @@ pub struct ReactView {
     pub cpu: bool,
 }
 
-/// Where a component is defined: its module, with its package.
-pub fn defined_in(module: Option<&str>, package: Option<&str>) -> String {
-    match (module, package) {
-        (Some(m), Some(p)) => format!("{m} ({p})"),
-        (Some(m), None) => m.to_string(),
-        _ => String::new(),
-    }
-}
-
 fn ms_or_dash(ms: Option<f64>) -> (String, String) {
     match ms {
         Some(ms) => (format::ms(ms), num(ms)),
@@ -85,7 +76,7 @@ fn component_row(c: &SlowRender, profiling: bool) -> ComponentRow {
     let (self_ms, self_v) = ms_or_dash(profiling.then_some(c.total_ms));
     ComponentRow {
         name: c.component.clone(),
-        defined_in: defined_in(c.module.as_deref(), c.package.as_deref()),
+        defined_in: c.defined_in().unwrap_or_default(),
         renders: if profiling {
             c.count.to_string()
         } else {

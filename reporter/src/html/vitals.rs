@@ -483,7 +483,7 @@ fn render_row(f: &Finding) -> Option<RenderRow> {
         total: format::ms(r.total_ms),
         total_v: num(r.total_ms),
         with_children: format::ms(r.max_actual_ms),
-        defined_in: super::react::defined_in(r.module.as_deref(), r.package.as_deref()),
+        defined_in: r.defined_in().unwrap_or_default(),
     })
 }
 

@@ -13,9 +13,8 @@
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::artifacts::{CpuProfile, ScriptCoverage, SourceMapArtifact};
+use super::artifacts::{CpuProfile, ScriptCoverage};
 use super::children::Conn;
-use crate::sourcemaps;
 
 /// Scripts of one child whose source and map are read at most.
 const MAX_SOURCES: usize = 50;
@@ -118,17 +117,11 @@ async fn read_sources(
             .get("scriptSource")
             .and_then(Value::as_str)
             .unwrap_or("");
-        script.length = Some(text.encode_utf16().count() as u64);
-        let map_url =
-            sourcemaps::map_reference(text).and_then(|r| super::coverage::resolve(&script.url, &r));
-        if let Some(map_url) = map_url
+        script.length = Some(super::coverage::utf16_length(text));
+        if let Some(map_url) = super::coverage::map_url(&script.url, text)
             && let Some(map) = fetch_text(conn, session, &map_url, deadline).await
         {
-            script.source_map = Some(SourceMapArtifact {
-                url: super::coverage::shown_url(&map_url),
-                map,
-                line_lengths: super::coverage::line_lengths(text),
-            });
+            script.source_map = Some(super::coverage::map_artifact(&map_url, map, text));
         }
     }
     let _ = conn.call(s, "Debugger.disable", json!({}), deadline).await;

@@ -201,19 +201,33 @@ async fn read_source(
     .await?
     .ok()?;
     let text = &source.result.script_source;
-    let length = text.encode_utf16().count() as u64;
-    let map_url = sourcemaps::map_reference(text).and_then(|r| resolve(&url, &r));
-    let map = match map_url {
+    let map = match map_url(&url, text) {
         Some(map_url) => fetch_text(page, &map_url, deadline)
             .await
-            .map(|map| SourceMapArtifact {
-                url: shown_url(&map_url),
-                map,
-                line_lengths: line_lengths(text),
-            }),
+            .map(|map| map_artifact(&map_url, map, text)),
         None => None,
     };
-    Some((length, map))
+    Some((utf16_length(text), map))
+}
+
+/// A script's length in UTF-16 code units (V8's offsets).
+pub fn utf16_length(text: &str) -> u64 {
+    text.encode_utf16().count() as u64
+}
+
+/// The URL of the map a script's source references, resolved against the
+/// script's URL.
+pub fn map_url(script_url: &str, text: &str) -> Option<String> {
+    sourcemaps::map_reference(text).and_then(|r| resolve(script_url, &r))
+}
+
+/// The artifact of a fetched map of the script whose source is `text`.
+pub fn map_artifact(map_url: &str, map: String, text: &str) -> SourceMapArtifact {
+    SourceMapArtifact {
+        url: shown_url(map_url),
+        map,
+        line_lengths: line_lengths(text),
+    }
 }
 
 /// The length of each line of `text` split at `\n`, in UTF-16 code units.
@@ -224,7 +238,7 @@ pub fn line_lengths(text: &str) -> Vec<u64> {
 }
 
 /// The map's URL, resolved against the script's.
-pub fn resolve(script_url: &str, reference: &str) -> Option<String> {
+fn resolve(script_url: &str, reference: &str) -> Option<String> {
     if reference.starts_with("data:") {
         return Some(reference.to_string());
     }
@@ -238,7 +252,7 @@ pub fn resolve(script_url: &str, reference: &str) -> Option<String> {
 }
 
 /// A URL as the artifacts keep it: a `data:` URL cut short.
-pub fn shown_url(url: &str) -> String {
+fn shown_url(url: &str) -> String {
     if url.starts_with("data:") {
         url.chars().take(64).collect()
     } else {

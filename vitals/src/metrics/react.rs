@@ -169,13 +169,7 @@ pub fn react_report(logs: &[&ReactLog], slow_render_ms: f64) -> ReactReport {
     for key in cpu.keys() {
         all.entry(key.clone()).or_default();
     }
-    let mut slow_renders: Vec<SlowRender> = slow
-        .into_iter()
-        .map(|(key, stats)| {
-            let ms = cpu.get(&key).copied();
-            stats.into_render(key, ms)
-        })
-        .collect();
+    let mut slow_renders = component_rows(slow, &cpu);
     slow_renders.sort_by(|a, b| {
         b.max_ms
             .total_cmp(&a.max_ms)
@@ -219,7 +213,7 @@ pub fn react_report(logs: &[&ReactLog], slow_render_ms: f64) -> ReactReport {
     }
 }
 
-/// Every component's row, keyed as [`Key`].
+/// A row per component, keyed as [`Key`], with its CPU time.
 fn component_rows(all: BTreeMap<Key, Stats>, cpu: &BTreeMap<Key, f64>) -> Vec<SlowRender> {
     all.into_iter()
         .map(|(key, stats)| {
