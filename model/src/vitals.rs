@@ -161,6 +161,15 @@ pub struct Profile {
     pub throttling: String,
 }
 
+impl Profile {
+    /// Whether the run's CPU was slowed while some of `children` that were
+    /// profiled ran at the machine's speed (workers): their script times
+    /// are then not comparable with the page's.
+    pub fn leaves_children_unslowed(&self, children: &[ChildTarget]) -> bool {
+        self.cpu_slowdown > 1.0 && children.iter().any(|c| c.cpu.is_some() && !c.cpu_slowed())
+    }
+}
+
 /// Network conditions applied with `Network.emulateNetworkConditions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NetworkThrottling {
@@ -391,6 +400,14 @@ pub struct ChildTarget {
 }
 
 impl ChildTarget {
+    /// Whether Chromium slows this child's CPU as the page's in a
+    /// CPU-throttled run: an out-of-process iframe is given the page's
+    /// slowdown; a worker runs at the machine's speed, as
+    /// `Emulation.setCPUThrottlingRate` is for pages only.
+    pub fn cpu_slowed(&self) -> bool {
+        self.kind == "iframe"
+    }
+
     /// Bytes of its scripts' code, and of that never run.
     pub fn unused_js(&self) -> (u64, u64) {
         self.scripts.iter().fold((0, 0), |(total, unused), s| {
@@ -1117,4 +1134,40 @@ fn is_false(b: &bool) -> bool {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+#[cfg(test)]
+mod child_tests {
+    use super::*;
+
+    fn profile(cpu_slowdown: f64) -> Profile {
+        Profile {
+            name: "mobile".into(),
+            width: 412,
+            height: 823,
+            device_scale_factor: 1.75,
+            mobile: true,
+            cpu_slowdown,
+            network: None,
+            throttling: "custom".into(),
+        }
+    }
+
+    fn child(kind: &str, profiled: bool) -> ChildTarget {
+        ChildTarget {
+            kind: kind.into(),
+            cpu: profiled.then(CpuSamples::default),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn only_profiled_workers_of_a_cpu_slowed_run_are_unslowed() {
+        let worker = child("worker", true);
+        let iframe = child("iframe", true);
+        assert!(profile(4.0).leaves_children_unslowed(&[iframe.clone(), worker.clone()]));
+        assert!(!profile(1.0).leaves_children_unslowed(std::slice::from_ref(&worker)));
+        assert!(!profile(4.0).leaves_children_unslowed(&[iframe]));
+        assert!(!profile(4.0).leaves_children_unslowed(&[child("worker", false)]));
+    }
 }

@@ -98,6 +98,21 @@ pub fn performance_score(p: &model::vitals::PerformanceScore) -> String {
     )
 }
 
+/// The note every output gives when a CPU-throttled run profiled workers,
+/// which Chromium does not slow (`None` otherwise): their script times are
+/// this machine's, not the slowed page's.
+pub fn unslowed_children_note(
+    profile: &model::vitals::Profile,
+    children: &[model::vitals::ChildTarget],
+) -> Option<String> {
+    profile.leaves_children_unslowed(children).then(|| {
+        format!(
+            "the workers' script times are at this machine's speed: Chromium slowed the page and its iframes {}×, but its CPU slowdown is for pages only",
+            profile.cpu_slowdown
+        )
+    })
+}
+
 /// A Lighthouse CI assertion perfscope does not evaluate, in one line.
 pub fn not_evaluated(n: &model::vitals::NotEvaluated) -> String {
     format!("{} ({}, {}): {}", n.assertion, n.level, n.file, n.reason)

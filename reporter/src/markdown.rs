@@ -388,8 +388,11 @@ fn children_line(v: &model::vitals::VitalsReport) -> String {
         0 => String::new(),
         n => format!("; {n} more in report.json"),
     };
+    let note = crate::format::unslowed_children_note(&v.profile, &run.children)
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
     format!(
-        "**Workers and iframes** (their own threads, not in the page's numbers): {}{more}\n\n",
+        "**Workers and iframes** (their own threads, not in the page's numbers): {}{more}{note}\n\n",
         parts.join("; ")
     )
 }
@@ -1853,6 +1856,15 @@ mod tests {
         );
         assert!(
             line.contains("``/embeds/pay/`frame`.html`` (iframe)"),
+            "{line}"
+        );
+        // Unthrottled: nothing to say about the workers' speed.
+        assert!(!line.contains("machine's speed"), "{line}");
+        // Slowed 4×: the profiled worker ran at the machine's speed.
+        v.profile.cpu_slowdown = 4.0;
+        let line = children_line(&v);
+        assert!(
+            line.trim_end().ends_with("(the workers' script times are at this machine's speed: Chromium slowed the page and its iframes 4×, but its CPU slowdown is for pages only)"),
             "{line}"
         );
     }

@@ -805,6 +805,9 @@ fn vitals_page(report: &VitalsReport, shown: &[&Finding]) -> String {
             m.console_errors.len()
         );
         child_lines(&mut out, &m.children);
+        if let Some(note) = format::unslowed_children_note(&report.profile, &m.children) {
+            let _ = writeln!(out, "  ({note})");
+        }
         if let Some(score) = &report.performance_score {
             let _ = writeln!(out, "  {}", clean(&format::performance_score(score)));
         }

@@ -341,3 +341,61 @@ fn iframes_and_workers_have_their_own_cpu_time_and_unused_code() {
         page.scripts.iter().map(|s| &s.url).collect::<Vec<_>>()
     );
 }
+
+/// A throttled load is throttled in its children too, as DevTools throttles
+/// every target: with 400 ms of latency per request, every request the two
+/// out-of-process iframes and the two workers make takes that long at
+/// least, as the page's own do, and every child took the CPU slowdown.
+#[test]
+fn a_throttled_load_throttles_its_iframes_and_workers() {
+    let _guard = lock();
+    let latency_ms = 400.0;
+    let options = VitalsOptions {
+        runs: 1,
+        path: "/embeds/checkout.html".into(),
+        timeout: Duration::from_secs(40),
+        throttling: vitals::profile::Throttling::Custom(vitals::profile::CustomThrottling {
+            latency_ms,
+            download_kbps: 0.0,
+            upload_kbps: 0.0,
+            cpu_slowdown: 2.0,
+        }),
+        ..VitalsOptions::default()
+    };
+    let report = vitals::run(&Target::Dir(site()), &options).expect("vitals run");
+    let run = &report.runs[0];
+    assert!(run.complete, "{}", diagnostics(&report));
+    assert!(
+        !diagnostics(&report).contains("not applied"),
+        "{}",
+        diagnostics(&report)
+    );
+    assert_eq!(run.children.len(), 4, "{:#?}", run.children);
+    let took = |r: &Request| r.end_ms.expect("ended") - r.start_ms;
+    for r in &run.requests {
+        if r.status == Some(200) {
+            assert!(took(r) >= latency_ms - 1.0, "the page's own {r:?}");
+        }
+    }
+    let mut seen = 0;
+    for child in &run.children {
+        for r in &child.requests {
+            assert_eq!(r.status, Some(200), "{r:?}");
+            assert!(
+                took(r) >= latency_ms - 1.0,
+                "{} {}: {r:?}",
+                child.kind,
+                child.url
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 9, "{:#?}", run.children);
+    // The workers were profiled at the machine's speed, and the outputs say so.
+    assert!(
+        run.children.iter().all(|c| c.cpu.is_some()),
+        "{:#?}",
+        run.children
+    );
+    assert!(report.profile.leaves_children_unslowed(&run.children));
+}

@@ -339,6 +339,8 @@ pub struct VitalsView {
     pub requests: Vec<RequestRow>,
     /// The median run's workers and out-of-process iframes.
     pub children: Vec<super::children::ChildRow>,
+    /// Said when a CPU-throttled run profiled workers Chromium did not slow.
+    pub children_note: String,
     pub console: Vec<ConsoleRow>,
     pub diagnostics: Vec<DiagnosticRow>,
 }
@@ -695,6 +697,9 @@ pub fn build(v: &VitalsReport, report: &Report) -> VitalsView {
         errors: placed.errors,
         children: median_run
             .map(|r| super::children::build(&r.children))
+            .unwrap_or_default(),
+        children_note: median_run
+            .and_then(|r| format::unslowed_children_note(&v.profile, &r.children))
             .unwrap_or_default(),
         requests: median_run
             .map(|r| r.requests.iter().map(request_row).collect())

@@ -9,8 +9,11 @@
 //! attached to every child, paused (`Target.setAutoAttach`,
 //! `waitForDebuggerOnStart`). Each child is then, before it runs a line:
 //! given `Network.enable` and `Runtime.enable` (its requests, console
-//! errors and uncaught exceptions), auto-attach to its own children (a
-//! worker inside an iframe), and `Runtime.runIfWaitingForDebugger`. A child
+//! errors and uncaught exceptions), the page's network conditions and CPU
+//! slowdown (a throttled load is throttled in its iframes and workers too,
+//! as DevTools applies its throttling to every target), auto-attach to its
+//! own children (a worker inside an iframe), and
+//! `Runtime.runIfWaitingForDebugger`. A child
 //! paused by two clients starts when both resumed it. This is Lighthouse's
 //! way (its `target-manager.js` does the same on every session).
 //!
@@ -46,6 +49,29 @@ type Replies = Mutex<HashMap<u64, oneshot::Sender<Result<Value, String>>>>;
 /// Recorded children: session id → target id.
 type Sessions = Arc<Mutex<HashMap<String, String>>>;
 
+/// What every recorded child is given before it runs, besides the
+/// recording of its requests and console.
+#[derive(Debug, Clone, Default)]
+pub struct ChildSetup {
+    /// Start its CPU profile and coverage, at this granularity.
+    pub costs: Option<model::vitals::CoverageGranularity>,
+    /// The page's network conditions, for the child's own requests.
+    pub network: Option<model::vitals::NetworkThrottling>,
+    /// The page's CPU slowdown (`1`: none).
+    pub cpu_slowdown: f64,
+}
+
+/// A throttling command sent to a child, its answer still to be read.
+struct Check {
+    /// The child: its target type and URL.
+    child: String,
+    /// What was applied (`network throttling`, `CPU slowdown`).
+    what: &'static str,
+    reply: oneshot::Receiver<Result<Value, String>>,
+}
+
+type Checks = Arc<Mutex<Vec<Check>>>;
+
 /// The second connection of one run; dropping it closes the connection
 /// (Chromium then detaches its sessions and resumes any child it paused).
 pub struct ChildRecorder {
@@ -53,6 +79,7 @@ pub struct ChildRecorder {
     writer: JoinHandle<()>,
     conn: Arc<Conn>,
     sessions: Sessions,
+    checks: Checks,
 }
 
 impl Drop for ChildRecorder {
@@ -70,6 +97,25 @@ pub(super) struct Conn {
 }
 
 impl ChildRecorder {
+    /// The throttling a child refused, one line each (`iframe URL: CPU
+    /// slowdown not applied (Chromium's error)`); read once the load
+    /// settled, when the children have answered.
+    pub fn refused_throttling(&self) -> Vec<String> {
+        let Ok(mut checks) = self.checks.lock() else {
+            return Vec::new();
+        };
+        checks
+            .drain(..)
+            .filter_map(|mut check| match check.reply.try_recv() {
+                Ok(Err(error)) => Some(format!(
+                    "{}: {} not applied ({error})",
+                    check.child, check.what
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// What each recorded child still attached ran during the load (its
     /// CPU profile and coverage, [`super::child_costs`]), by target id, by
     /// `deadline`.
@@ -103,6 +149,22 @@ impl Conn {
         id
     }
 
+    /// Sends a command; its reply comes on the receiver.
+    fn send_for_reply(
+        &self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> oneshot::Receiver<Result<Value, String>> {
+        let (tx, rx) = oneshot::channel();
+        // The lock is held while sending: the reply cannot be read first.
+        if let Ok(mut replies) = self.replies.lock() {
+            let id = self.send(session, method, params);
+            replies.insert(id, tx);
+        }
+        rx
+    }
+
     /// Sends a command and waits for its result until `deadline`.
     pub(super) async fn call(
         &self,
@@ -111,12 +173,7 @@ impl Conn {
         params: Value,
         deadline: Instant,
     ) -> Result<Value, String> {
-        let (tx, rx) = oneshot::channel();
-        // The lock is held while sending: the reply cannot be read first.
-        if let Ok(mut replies) = self.replies.lock() {
-            let id = self.send(session, method, params);
-            replies.insert(id, tx);
-        }
+        let rx = self.send_for_reply(session, method, params);
         match tokio::time::timeout_at(deadline, rx).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err("the connection closed".into()),
@@ -151,7 +208,7 @@ pub async fn attach(
     target_id: &str,
     state: &Shared,
     notify: &Arc<Notify>,
-    profile: Option<model::vitals::CoverageGranularity>,
+    setup: ChildSetup,
     deadline: Instant,
 ) -> Result<ChildRecorder, String> {
     let config = WebSocketConfig::default()
@@ -177,9 +234,10 @@ pub async fn attach(
         replies: Mutex::new(HashMap::new()),
     });
     let sessions: Sessions = Arc::default();
+    let checks: Checks = Arc::default();
     let reader = {
         let (conn, state, notify) = (conn.clone(), state.clone(), notify.clone());
-        let sessions = sessions.clone();
+        let (sessions, checks) = (sessions.clone(), checks.clone());
         tokio::spawn(async move {
             while let Some(Ok(message)) = stream.next().await {
                 let Message::Text(text) = message else {
@@ -193,7 +251,14 @@ pub async fn attach(
                     continue;
                 }
                 let changed = match sessions.lock() {
-                    Ok(mut children) => on_event(&conn, &state, &mut children, profile, &value),
+                    Ok(mut children) => {
+                        let child = Child {
+                            conn: &conn,
+                            setup: &setup,
+                            checks: &checks,
+                        };
+                        on_event(&child, &state, &mut children, &value)
+                    }
                     Err(_) => false,
                 };
                 if changed {
@@ -207,6 +272,7 @@ pub async fn attach(
         writer,
         conn: conn.clone(),
         sessions,
+        checks,
     };
     let attached = conn
         .call(
@@ -245,15 +311,62 @@ fn recorded_kind(kind: &str) -> bool {
     )
 }
 
+/// What a new child is set up with: the connection, what it is given,
+/// where the throttling's answers go.
+struct Child<'a> {
+    conn: &'a Conn,
+    setup: &'a ChildSetup,
+    checks: &'a Checks,
+}
+
+impl Child<'_> {
+    /// Sends the page's throttling to the child on `session` (`kind` at
+    /// `url`), its answers kept to be checked.
+    fn throttle(&self, session: &str, kind: &str, url: &str) {
+        if kind != "iframe" {
+            return;
+        }
+        let mut sent = Vec::new();
+        if let Some(net) = &self.setup.network {
+            let params = json!({
+                "offline": false,
+                "latency": net.latency_ms,
+                "downloadThroughput": net.download_bytes_per_s,
+                "uploadThroughput": net.upload_bytes_per_s,
+            });
+            let reply =
+                self.conn
+                    .send_for_reply(Some(session), "Network.emulateNetworkConditions", params);
+            sent.push(("network throttling", reply));
+        }
+        if self.setup.cpu_slowdown > 1.0 {
+            let params = json!({ "rate": self.setup.cpu_slowdown });
+            let reply =
+                self.conn
+                    .send_for_reply(Some(session), "Emulation.setCPUThrottlingRate", params);
+            sent.push(("CPU slowdown", reply));
+        }
+        if let Ok(mut checks) = self.checks.lock() {
+            for (what, reply) in sent {
+                checks.push(Check {
+                    child: format!("{kind} {url}"),
+                    what,
+                    reply,
+                });
+            }
+        }
+    }
+}
+
 /// Handles one event of the connection; whether the collector changed.
 /// `children`: child session id → its target id.
 fn on_event(
-    conn: &Conn,
+    child: &Child<'_>,
     state: &Shared,
     children: &mut HashMap<String, String>,
-    profile: Option<model::vitals::CoverageGranularity>,
     value: &Value,
 ) -> bool {
+    let conn = child.conn;
     let method = value.get("method").and_then(Value::as_str).unwrap_or("");
     let params = value.get("params").cloned().unwrap_or(Value::Null);
     if method == "Target.attachedToTarget" {
@@ -266,9 +379,10 @@ fn on_event(
         if recorded {
             // In order on the child's session: all of these before it runs.
             conn.send(Some(&session), "Network.enable", json!({}));
+            child.throttle(&session, &kind, &url);
             conn.send(Some(&session), "Runtime.enable", json!({}));
             conn.send(Some(&session), "Target.setAutoAttach", auto_attach());
-            if let Some(granularity) = profile {
+            if let Some(granularity) = child.setup.costs {
                 super::child_costs::start(conn, &session, granularity);
             }
             children.insert(session.clone(), id.clone());

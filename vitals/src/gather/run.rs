@@ -247,7 +247,14 @@ pub async fn gather_run(
     // The children's own profile and coverage go with the page's.
     let child_costs = (costs.coverage && costs.cpu_profile).then_some(costs.granularity);
     let recorder = match costs.children {
-        true => record_children(browser, &ctx, &mut run, child_costs, clock.settle_deadline).await,
+        true => {
+            let setup = super::children::ChildSetup {
+                costs: child_costs,
+                network: profile.network.clone(),
+                cpu_slowdown: profile.cpu_slowdown,
+            };
+            record_children(browser, &ctx, &mut run, setup, clock.settle_deadline).await
+        }
         false => None,
     };
     let covering = costs.coverage
@@ -282,6 +289,12 @@ pub async fn gather_run(
         (Some(recorder), true) => recorder.take_costs(clock.deadline).await,
         _ => Vec::new(),
     };
+    for refused in recorder.iter().flat_map(|r| r.refused_throttling()) {
+        run.diagnostics.push(Diagnostic::new(
+            url,
+            format!("{label}: {refused}; its timings are not throttled as the page's"),
+        ));
+    }
     stop_listeners(&tasks).await;
     drop(recorder);
     take_collected(&ctx, &mut run, settled);
@@ -318,12 +331,12 @@ async fn record_children(
     browser: &Browser,
     ctx: &RunCtx<'_>,
     run: &mut RunArtifacts,
-    profile: Option<model::vitals::CoverageGranularity>,
+    setup: super::children::ChildSetup,
     deadline: Instant,
 ) -> Option<super::children::ChildRecorder> {
     let ws = browser.websocket_address();
     let target = ctx.page.target_id().inner();
-    match super::children::attach(ws, target, ctx.state, ctx.notify, profile, deadline).await {
+    match super::children::attach(ws, target, ctx.state, ctx.notify, setup, deadline).await {
         Ok(recorder) => Some(recorder),
         Err(problem) => {
             run.diagnostics.push(Diagnostic::new(
