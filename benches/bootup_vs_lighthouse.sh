@@ -7,7 +7,12 @@
 #     its source map: decimal.js burns about 250 ms at load);
 #   - fixtures/vitals/site/cpu-scripts/ (three classic scripts, an
 #     analytics tag, a gallery layout and a booking widget, each burning
-#     80-150 ms at load: the per-script comparison);
+#     80-150 ms at load in a hot JavaScript loop);
+#   - fixtures/vitals/site/bootup/ (three classic scripts, a consent
+#     manager, a departure board and a fare calendar, each spending 80-150 ms
+#     at load mostly in the browser's own code: JSON, DOM bindings, ICU
+#     formatting; the per-script comparison, as its times vary less from
+#     load to load than hot loops, whose speed depends on when V8 optimises);
 #   - fixtures/shop-app/dist/ (the example app's Vite build: a React vendor
 #     chunk and the app's chunk).
 #
@@ -40,6 +45,7 @@
 #   LH_VERSION   Lighthouse installed with npm into the temp folder (default 12.8.2)
 #   CHROME_PATH  Chromium for both tools (default /usr/bin/chromium)
 #   OUT          raw numbers as JSON (default target/bootup_vs_lighthouse.json)
+#   ONLY         run only the pages whose name contains this text (e.g. "browser code")
 #   RUN_TIMEOUT  seconds before one invocation is stopped and counted failed (default 180)
 set -euo pipefail
 
@@ -74,6 +80,7 @@ fi
 PAGES=(
   "CPU fixture|$ROOT/fixtures/vitals/site|/cpu/"
   "three classic scripts|$ROOT/fixtures/vitals/site|/cpu-scripts/"
+  "scripts in browser code|$ROOT/fixtures/vitals/site|/bootup/"
   "shop-app build|$ROOT/fixtures/shop-app/dist|/"
 )
 
@@ -303,6 +310,7 @@ export BENCH_PS_VERSION BENCH_NODE_VERSION
 
 for page in "${PAGES[@]}"; do
   IFS='|' read -r name dir path <<<"$page"
+  [ -n "${ONLY:-}" ] && [[ $name != *"$ONLY"* ]] && continue
   [ -f "$dir${path%/}/index.html" ] || [ -f "$dir$path" ] || die "no page at $dir$path"
   port=$(free_port)
   "$PY" -m http.server --bind 127.0.0.1 "$port" --directory "$dir" >"$TMP/serve-$port.log" 2>&1 &
