@@ -399,3 +399,35 @@ fn a_throttled_load_throttles_its_iframes_and_workers() {
     );
     assert!(report.profile.leaves_children_unslowed(&run.children));
 }
+
+/// A worker that closes itself long before the load settles (a statement
+/// import parsed off the main thread) is listed with its request-less
+/// work, and its missing profile is said, not left blank.
+#[test]
+fn a_worker_that_ended_before_the_run_settled_is_said_to_have_ended() {
+    let _guard = lock();
+    let options = VitalsOptions {
+        runs: 1,
+        path: "/settle/import.html".into(),
+        timeout: Duration::from_secs(30),
+        ..VitalsOptions::default()
+    };
+    let report = vitals::run(&Target::Dir(site()), &options).expect("vitals run");
+    let run = &report.runs[0];
+    assert!(run.complete, "{}", diagnostics(&report));
+    let worker = child(run, "worker", "/settle/csv-worker.js");
+    assert!(
+        worker.cpu.is_none() && worker.scripts.is_empty(),
+        "{worker:#?}"
+    );
+    let said = diagnostics(&report);
+    assert!(
+        said.contains(&format!(
+            "run 1: worker {}: its CPU time and unused code are not measured: it ended before the run settled",
+            worker.url
+        )),
+        "{said}"
+    );
+    // The page's own work is measured as ever.
+    assert!(report.cpu.is_some() && run.fcp_ms.is_some(), "{said}");
+}

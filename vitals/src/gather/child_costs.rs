@@ -8,7 +8,8 @@
 //! (`Debugger.getScriptSource`) for its length and `sourceMappingURL`, and
 //! the map is fetched by the child itself (`fetch` in its own realm: its
 //! origin, so a cross-origin iframe reads its own maps). A child that ended
-//! before the run settled (a worker that closed) gives nothing.
+//! before the run settled (a worker that closed) gives nothing, and says
+//! why ([`Costs::missing`]).
 
 use serde_json::{Value, json};
 use tokio::time::Instant;
@@ -24,6 +25,9 @@ const MAX_SOURCES: usize = 50;
 pub struct Costs {
     pub cpu_profile: Option<CpuProfile>,
     pub coverage: Option<Vec<ScriptCoverage>>,
+    /// Why neither was taken: `it ended before the run settled` (its
+    /// session was gone), or the command's error.
+    pub missing: Option<String>,
 }
 
 /// Starts the child's profile and coverage, in order on its session
@@ -48,11 +52,13 @@ pub fn start(conn: &Conn, session: &str, granularity: model::vitals::CoverageGra
 /// scripts' sources and maps, by `deadline`.
 pub async fn take(conn: &Conn, session: &str, deadline: Instant) -> Costs {
     let s = Some(session);
-    let cpu_profile = conn
-        .call(s, "Profiler.stop", json!({}), deadline)
-        .await
-        .ok()
-        .and_then(|v| serde_json::from_value::<CpuProfile>(v.get("profile")?.clone()).ok());
+    let stopped = match conn.call(s, "Profiler.stop", json!({}), deadline).await {
+        Ok(stopped) => stopped,
+        Err(error) => return Costs::missing(&error),
+    };
+    let cpu_profile = stopped
+        .get("profile")
+        .and_then(|p| serde_json::from_value::<CpuProfile>(p.clone()).ok());
     let taken = conn
         .call(s, "Profiler.takePreciseCoverage", json!({}), deadline)
         .await
@@ -68,6 +74,22 @@ pub async fn take(conn: &Conn, session: &str, deadline: Instant) -> Costs {
     Costs {
         cpu_profile,
         coverage,
+        missing: None,
+    }
+}
+
+impl Costs {
+    /// Nothing taken: the `error` of `Profiler.stop`, told as the child's
+    /// end when its session was gone.
+    fn missing(error: &str) -> Self {
+        let why = match error.contains("not found") {
+            true => "it ended before the run settled".to_string(),
+            false => error.to_string(),
+        };
+        Costs {
+            missing: Some(why),
+            ..Costs::default()
+        }
     }
 }
 

@@ -300,6 +300,15 @@ pub async fn gather_run(
     take_collected(&ctx, &mut run, settled);
     for (id, costs) in taken {
         if let Some(child) = run.children.iter_mut().find(|c| c.id == id) {
+            if let Some(why) = costs.missing {
+                run.diagnostics.push(Diagnostic::new(
+                    url,
+                    format!(
+                        "{label}: {} {}: its CPU time and unused code are not measured: {why}",
+                        child.kind, child.url
+                    ),
+                ));
+            }
             child.cpu_profile = costs.cpu_profile;
             child.coverage = costs.coverage;
         }
