@@ -248,12 +248,8 @@ pub async fn gather_run(
     let child_costs = (costs.coverage && costs.cpu_profile).then_some(costs.granularity);
     let recorder = match costs.children {
         true => {
-            let setup = super::children::ChildSetup {
-                costs: child_costs,
-                network: profile.network.clone(),
-                cpu_slowdown: profile.cpu_slowdown,
-            };
-            record_children(browser, &ctx, &mut run, setup, clock.settle_deadline).await
+            let (deadline, run) = (clock.settle_deadline, &mut run);
+            record_children(browser, &ctx, run, profile, child_costs, deadline).await
         }
         false => None,
     };
@@ -285,34 +281,12 @@ pub async fn gather_run(
     finish_page(&ctx, &mut run, clock.deadline, tracing).await;
     // After the trace ended: reading the children's sources enables their
     // Debugger, which made Chromium's trace completion wait.
-    let taken = match (&recorder, child_costs.is_some() && alive) {
-        (Some(recorder), true) => recorder.take_costs(clock.deadline).await,
-        _ => Vec::new(),
-    };
-    for refused in recorder.iter().flat_map(|r| r.refused_throttling()) {
-        run.diagnostics.push(Diagnostic::new(
-            url,
-            format!("{label}: {refused}; its timings are not throttled as the page's"),
-        ));
-    }
+    let take = child_costs.is_some() && alive;
+    let taken = take_child_costs(recorder.as_ref(), take, &ctx, &mut run, clock.deadline).await;
     stop_listeners(&tasks).await;
     drop(recorder);
     take_collected(&ctx, &mut run, settled);
-    for (id, costs) in taken {
-        if let Some(child) = run.children.iter_mut().find(|c| c.id == id) {
-            if let Some(why) = costs.missing {
-                run.diagnostics.push(Diagnostic::new(
-                    url,
-                    format!(
-                        "{label}: {} {}: its CPU time and unused code are not measured: {why}",
-                        child.kind, child.url
-                    ),
-                ));
-            }
-            child.cpu_profile = costs.cpu_profile;
-            child.coverage = costs.coverage;
-        }
-    }
+    place_child_costs(&ctx, &mut run, taken);
     if let Some(scripts) = covered {
         // The listeners have stopped: fetching the maps is not in the log.
         let (artifacts, problems) =
@@ -335,14 +309,22 @@ pub async fn gather_run(
 }
 
 /// Opens the second connection that records the page's workers and
-/// out-of-process iframes; `None`, with a diagnostic, when it cannot.
+/// out-of-process iframes, each given the page's throttling and, with
+/// `costs`, its own profile and coverage; `None`, with a diagnostic, when
+/// it cannot.
 async fn record_children(
     browser: &Browser,
     ctx: &RunCtx<'_>,
     run: &mut RunArtifacts,
-    setup: super::children::ChildSetup,
+    profile: &Profile,
+    costs: Option<model::vitals::CoverageGranularity>,
     deadline: Instant,
 ) -> Option<super::children::ChildRecorder> {
+    let setup = super::children::ChildSetup {
+        costs,
+        network: profile.network.clone(),
+        cpu_slowdown: profile.cpu_slowdown,
+    };
     let ws = browser.websocket_address();
     let target = ctx.page.target_id().inner();
     match super::children::attach(ws, target, ctx.state, ctx.notify, setup, deadline).await {
@@ -357,6 +339,59 @@ async fn record_children(
             ));
             None
         }
+    }
+}
+
+/// The recorded children's own profiles and coverage (when `take`), by
+/// target id; the throttling a child refused becomes a diagnostic.
+async fn take_child_costs(
+    recorder: Option<&super::children::ChildRecorder>,
+    take: bool,
+    ctx: &RunCtx<'_>,
+    run: &mut RunArtifacts,
+    deadline: Instant,
+) -> Vec<(String, super::child_costs::Costs)> {
+    let Some(recorder) = recorder else {
+        return Vec::new();
+    };
+    let taken = match take {
+        true => recorder.take_costs(deadline).await,
+        false => Vec::new(),
+    };
+    for refused in recorder.refused_throttling() {
+        run.diagnostics.push(Diagnostic::new(
+            ctx.url,
+            format!(
+                "{}: {refused}; its timings are not throttled as the page's",
+                ctx.label
+            ),
+        ));
+    }
+    taken
+}
+
+/// Puts each child's profile and coverage on its record; a child that has
+/// neither says why.
+fn place_child_costs(
+    ctx: &RunCtx<'_>,
+    run: &mut RunArtifacts,
+    taken: Vec<(String, super::child_costs::Costs)>,
+) {
+    for (id, costs) in taken {
+        let Some(child) = run.children.iter_mut().find(|c| c.id == id) else {
+            continue;
+        };
+        if let Some(why) = costs.missing {
+            run.diagnostics.push(Diagnostic::new(
+                ctx.url,
+                format!(
+                    "{}: {} {}: its CPU time and unused code are not measured: {why}",
+                    ctx.label, child.kind, child.url
+                ),
+            ));
+        }
+        child.cpu_profile = costs.cpu_profile;
+        child.coverage = costs.coverage;
     }
 }
 
