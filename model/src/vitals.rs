@@ -403,7 +403,8 @@ impl ChildTarget {
     /// Whether Chromium slows this child's CPU as the page's in a
     /// CPU-throttled run: an out-of-process iframe is given the page's
     /// slowdown; a worker runs at the machine's speed, as
-    /// `Emulation.setCPUThrottlingRate` is for pages only.
+    /// `Emulation.setCPUThrottlingRate` is for pages only (the gatherer,
+    /// `vitals/src/gather/children.rs`, throttles iframes only).
     pub fn cpu_slowed(&self) -> bool {
         self.kind == "iframe"
     }

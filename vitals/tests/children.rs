@@ -25,15 +25,27 @@ fn site() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/vitals/site")
 }
 
-fn measure(children: bool) -> VitalsReport {
-    let options = VitalsOptions {
+/// One run of the fixture site's page at `path`, within `timeout_s`.
+fn one_run(path: &str, timeout_s: u64) -> VitalsOptions {
+    VitalsOptions {
         runs: 1,
-        path: "/embeds/checkout.html".into(),
-        timeout: Duration::from_secs(30),
-        children,
+        path: path.into(),
+        timeout: Duration::from_secs(timeout_s),
         ..VitalsOptions::default()
-    };
-    let report = vitals::run(&Target::Dir(site()), &options).expect("vitals run");
+    }
+}
+
+/// The checkout page, with or without its children recorded.
+fn measure(children: bool) -> VitalsReport {
+    measure_with(&VitalsOptions {
+        children,
+        ..one_run("/embeds/checkout.html", 30)
+    })
+}
+
+/// Measures, then checks that no Chromium was left behind.
+fn measure_with(options: &VitalsOptions) -> VitalsReport {
+    let report = vitals::run(&Target::Dir(site()), options).expect("vitals run");
     for _ in 0..30 {
         if perfscope_chromium_processes().is_empty() {
             break;
@@ -242,13 +254,7 @@ fn recording_the_children_leaves_the_page_as_it_was() {
 #[test]
 fn a_page_with_sixty_workers_has_fifty_recorded() {
     let _guard = lock();
-    let options = VitalsOptions {
-        runs: 1,
-        path: "/hostile/workers.html".into(),
-        timeout: Duration::from_secs(40),
-        ..VitalsOptions::default()
-    };
-    let report = vitals::run(&Target::Dir(site()), &options).expect("vitals run");
+    let report = measure_with(&one_run("/hostile/workers.html", 40));
     let run = &report.runs[0];
     assert!(run.complete, "{}", diagnostics(&report));
     assert_eq!(run.children.len(), 50);
@@ -345,24 +351,22 @@ fn iframes_and_workers_have_their_own_cpu_time_and_unused_code() {
 /// A throttled load is throttled in its children too, as DevTools throttles
 /// every target: with 400 ms of latency per request, every request the two
 /// out-of-process iframes and the two workers make takes that long at
-/// least, as the page's own do, and every child took the CPU slowdown.
+/// least, as the page's own do (the iframes are given the page's
+/// conditions, the workers' requests go through the page's), no iframe
+/// refused the throttling, and the workers are said to be unslowed.
 #[test]
 fn a_throttled_load_throttles_its_iframes_and_workers() {
     let _guard = lock();
     let latency_ms = 400.0;
-    let options = VitalsOptions {
-        runs: 1,
-        path: "/embeds/checkout.html".into(),
-        timeout: Duration::from_secs(40),
+    let report = measure_with(&VitalsOptions {
         throttling: vitals::profile::Throttling::Custom(vitals::profile::CustomThrottling {
             latency_ms,
             download_kbps: 0.0,
             upload_kbps: 0.0,
             cpu_slowdown: 2.0,
         }),
-        ..VitalsOptions::default()
-    };
-    let report = vitals::run(&Target::Dir(site()), &options).expect("vitals run");
+        ..one_run("/embeds/checkout.html", 40)
+    });
     let run = &report.runs[0];
     assert!(run.complete, "{}", diagnostics(&report));
     assert!(
@@ -401,18 +405,12 @@ fn a_throttled_load_throttles_its_iframes_and_workers() {
 }
 
 /// A worker that closes itself long before the load settles (a statement
-/// import parsed off the main thread) is listed with its request-less
-/// work, and its missing profile is said, not left blank.
+/// import parsed off the main thread) is still listed, and its missing
+/// profile and coverage are said, not left blank.
 #[test]
 fn a_worker_that_ended_before_the_run_settled_is_said_to_have_ended() {
     let _guard = lock();
-    let options = VitalsOptions {
-        runs: 1,
-        path: "/settle/import.html".into(),
-        timeout: Duration::from_secs(30),
-        ..VitalsOptions::default()
-    };
-    let report = vitals::run(&Target::Dir(site()), &options).expect("vitals run");
+    let report = measure_with(&one_run("/settle/import.html", 30));
     let run = &report.runs[0];
     assert!(run.complete, "{}", diagnostics(&report));
     let worker = child(run, "worker", "/settle/csv-worker.js");

@@ -9,10 +9,12 @@
 //! attached to every child, paused (`Target.setAutoAttach`,
 //! `waitForDebuggerOnStart`). Each child is then, before it runs a line:
 //! given `Network.enable` and `Runtime.enable` (its requests, console
-//! errors and uncaught exceptions), the page's network conditions and CPU
-//! slowdown (a throttled load is throttled in its iframes and workers too,
-//! as DevTools applies its throttling to every target), auto-attach to its
-//! own children (a worker inside an iframe), and
+//! errors and uncaught exceptions); an iframe also the page's network
+//! conditions and CPU slowdown (a throttled load is throttled in its
+//! iframes too, as DevTools throttles every target; a dedicated worker's
+//! requests already go through its page's conditions, and Chromium slows
+//! no worker's CPU: "Operation is only supported for pages, not workers");
+//! auto-attach to its own children (a worker inside an iframe), and
 //! `Runtime.runIfWaitingForDebugger`. A child
 //! paused by two clients starts when both resumed it. This is Lighthouse's
 //! way (its `target-manager.js` does the same on every session).
@@ -26,6 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use async_tungstenite::tungstenite::Message;
 use async_tungstenite::tungstenite::protocol::WebSocketConfig;
+use chromiumoxide::cdp::browser_protocol::emulation::SetCpuThrottlingRateParams;
 use chromiumoxide::cdp::browser_protocol::network::{
     EventDataReceived, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent,
     EventResponseReceived,
@@ -321,29 +324,28 @@ struct Child<'a> {
 
 impl Child<'_> {
     /// Sends the page's throttling to the child on `session` (`kind` at
-    /// `url`), its answers kept to be checked.
+    /// `url`) when it is an iframe (workers take none: see the module's
+    /// notes and `ChildTarget::cpu_slowed`), its answers kept to be checked.
     fn throttle(&self, session: &str, kind: &str, url: &str) {
         if kind != "iframe" {
             return;
         }
         let mut sent = Vec::new();
         if let Some(net) = &self.setup.network {
-            let params = json!({
-                "offline": false,
-                "latency": net.latency_ms,
-                "downloadThroughput": net.download_bytes_per_s,
-                "uploadThroughput": net.upload_bytes_per_s,
-            });
-            let reply =
-                self.conn
-                    .send_for_reply(Some(session), "Network.emulateNetworkConditions", params);
+            let params = serde_json::to_value(super::run::network_conditions(net));
+            let method = "Network.emulateNetworkConditions";
+            let reply = self
+                .conn
+                .send_for_reply(Some(session), method, params.unwrap_or_default());
             sent.push(("network throttling", reply));
         }
         if self.setup.cpu_slowdown > 1.0 {
-            let params = json!({ "rate": self.setup.cpu_slowdown });
-            let reply =
-                self.conn
-                    .send_for_reply(Some(session), "Emulation.setCPUThrottlingRate", params);
+            let params =
+                serde_json::to_value(SetCpuThrottlingRateParams::new(self.setup.cpu_slowdown));
+            let method = SetCpuThrottlingRateParams::IDENTIFIER;
+            let reply = self
+                .conn
+                .send_for_reply(Some(session), method, params.unwrap_or_default());
             sent.push(("CPU slowdown", reply));
         }
         if let Ok(mut checks) = self.checks.lock() {

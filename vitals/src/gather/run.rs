@@ -1193,12 +1193,7 @@ async fn prepare(
         failures.push("CPU throttling");
     }
     if let Some(net) = &profile.network {
-        let params = EmulateNetworkConditionsParams::new(
-            false,
-            net.latency_ms,
-            net.download_bytes_per_s,
-            net.upload_bytes_per_s,
-        );
+        let params = network_conditions(net);
         if !matches!(until(deadline, page.execute(params)).await, Some(Ok(_))) {
             failures.push("network throttling");
         }
@@ -1219,6 +1214,20 @@ async fn prepare(
             format!("{label}: could not set up {}", failures.join(", ")),
         ));
     }
+}
+
+/// The command that applies `net` to a target (the page, or one of its
+/// out-of-process iframes); deprecated in the protocol, see [`prepare`].
+#[allow(deprecated)]
+pub(super) fn network_conditions(
+    net: &model::vitals::NetworkThrottling,
+) -> EmulateNetworkConditionsParams {
+    EmulateNetworkConditionsParams::new(
+        false,
+        net.latency_ms,
+        net.download_bytes_per_s,
+        net.upload_bytes_per_s,
+    )
 }
 
 /// Waits until the run is over by [`SettleRules`], sampling the heap.
