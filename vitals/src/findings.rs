@@ -15,7 +15,8 @@ use model::vitals::{
 
 use model::shard::RunFacts;
 
-use crate::gather::artifacts::NetworkRecord;
+use crate::gather::artifacts::{NetworkRecord, RunArtifacts};
+use crate::metrics::issuing_tasks::IssuingTasks;
 use crate::metrics::network;
 
 /// What a vitals finding reads.
@@ -38,28 +39,34 @@ impl Facts for Vitals {
     type Ctx<'a> = Context<'a>;
 }
 
-/// A finding computed from one run's network log.
-type NetworkRule = fn(&[NetworkRecord]) -> Vec<Finding>;
+/// A finding computed from one run's network log and the main-thread tasks
+/// that sent its requests.
+type NetworkRule = fn(&[NetworkRecord], &IssuingTasks) -> Vec<Finding>;
 
 /// The findings computed from one run's network log, each kind with its
 /// function, in report order.
 const PER_RUN: &[(FindingKind, NetworkRule)] = &[
-    (FindingKind::UncompressedResponses, network::uncompressed),
-    (FindingKind::ShortCache, network::short_cache),
+    (FindingKind::UncompressedResponses, |log, _| {
+        network::uncompressed(log)
+    }),
+    (FindingKind::ShortCache, |log, _| network::short_cache(log)),
     (FindingKind::RequestWaterfalls, network::waterfalls),
-    (FindingKind::NPlusOneRequests, network::n_plus_one),
-    (FindingKind::SlowApiCalls, network::slow_api),
-    (FindingKind::FailedRequests, network::failed),
-    (FindingKind::PendingRequests, network::pending),
+    (FindingKind::NPlusOneRequests, |log, _| {
+        network::n_plus_one(log)
+    }),
+    (FindingKind::SlowApiCalls, |log, _| network::slow_api(log)),
+    (FindingKind::FailedRequests, |log, _| network::failed(log)),
+    (FindingKind::PendingRequests, |log, _| network::pending(log)),
 ];
 
 /// One run's own findings (the enabled kinds of [`PER_RUN`]), kept in its
 /// [`RunFacts`].
-pub fn of_run(network: &[NetworkRecord], severities: &Severities) -> Vec<Finding> {
+pub fn of_run(run: &RunArtifacts, severities: &Severities) -> Vec<Finding> {
+    let issued = IssuingTasks::of(run);
     PER_RUN
         .iter()
         .filter(|(kind, _)| severities.enabled(*kind))
-        .flat_map(|(_, f)| f(network))
+        .flat_map(|(_, f)| f(&run.network, &issued))
         .collect()
 }
 

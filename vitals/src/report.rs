@@ -365,7 +365,7 @@ pub fn run_facts(run: &RunArtifacts, severities: &Severities, coverage: bool) ->
         profile: run.profile.clone(),
         metrics,
         diagnostics,
-        findings: crate::findings::of_run(&run.network, severities),
+        findings: crate::findings::of_run(run, severities),
         react: react_sources::resolve(run),
         coverage: if coverage {
             coverage::report(run)

@@ -28,6 +28,7 @@ const KEPT_EVENTS: &[&str] = &[
     "loadEventEnd",
     "UpdateCounters",
     "TimeStamp",
+    "ResourceSendRequest",
 ];
 
 /// Tasks and script events are kept when at least this long (µs): long-task

@@ -9,6 +9,7 @@ pub mod dev_server;
 pub mod fcp;
 pub mod heap;
 pub mod inp;
+pub mod issuing_tasks;
 pub mod lcp;
 pub mod leak;
 pub mod long_tasks;

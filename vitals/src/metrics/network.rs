@@ -5,6 +5,7 @@
 use model::finding::{Detail, Finding, FindingKind};
 
 use crate::gather::artifacts::NetworkRecord;
+use crate::metrics::issuing_tasks::IssuingTasks;
 use crate::server::looks_hashed;
 
 /// Text responses smaller than this are not worth compressing (Lighthouse: 1.4 KiB).
@@ -196,8 +197,11 @@ pub fn n_plus_one(network: &[NetworkRecord]) -> Vec<Finding> {
 /// response arrived (`fetch` resolves at the headers, so `await fetch(a);
 /// fetch(b)` starts `b` then): if they do not depend on each other they could
 /// run in parallel. A chain stays within one target (the page, an iframe or
-/// a worker).
-pub fn waterfalls(network: &[NetworkRecord]) -> Vec<Finding> {
+/// a worker). Where the trace tells which main-thread task sent a request,
+/// a request whose task began before the previous response arrived was not
+/// waiting for it (one script's fetches, spread over more than a round trip
+/// by a busy machine).
+pub fn waterfalls(network: &[NetworkRecord], issued: &IssuingTasks) -> Vec<Finding> {
     let mut api: Vec<&NetworkRecord> = network
         .iter()
         .filter(|r| is_api(r) && r.headers_s.or(r.end_s).is_some())
@@ -221,7 +225,11 @@ pub fn waterfalls(network: &[NetworkRecord]) -> Vec<Finding> {
                 continue;
             }
             let gap = (b.start_s - a_response) * 1000.0;
-            if (0.0..=WATERFALL_GAP_MS).contains(&gap)
+            let waited = issued
+                .start_s(&b.request_id)
+                .is_none_or(|task| task >= a_response);
+            if waited
+                && (0.0..=WATERFALL_GAP_MS).contains(&gap)
                 && let Some(prev) = chain.get(j)
                 && (prev.len() > best.len() || (prev.len() == best.len() && gap < best_gap))
             {
@@ -390,7 +398,7 @@ mod tests {
         ];
         // b starts when a's headers arrive, before a's body finished.
         log[0].headers_s = Some(1.090);
-        let found = waterfalls(&log);
+        let found = waterfalls(&log, &IssuingTasks::default());
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
             found[0].message.contains("/api/a → /api/b → /api/c"),
@@ -404,7 +412,7 @@ mod tests {
             req("http://h/api/b", "Fetch", 1.095, 1.200),
             req("http://h/api/c", "Fetch", 1.210, 1.300),
         ];
-        let found = waterfalls(&tie);
+        let found = waterfalls(&tie, &IssuingTasks::default());
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.contains("/api/a → /api/b → /api/c"));
         // Requests of different targets (the page, an iframe, two workers)
@@ -416,15 +424,58 @@ mod tests {
         ];
         targets[1].target = Some("iframe-1".into());
         targets[2].target = Some("worker-2".into());
-        assert!(waterfalls(&targets).is_empty());
+        assert!(waterfalls(&targets, &IssuingTasks::default()).is_empty());
         targets[0].target = Some("worker-2".into());
         targets[1].target = Some("worker-2".into());
-        assert_eq!(waterfalls(&targets).len(), 1);
+        assert_eq!(waterfalls(&targets, &IssuingTasks::default()).len(), 1);
         // Parallel requests are no waterfall.
         let parallel: Vec<_> = (0..5)
             .map(|i| req(&format!("http://h/api/{i}"), "Fetch", 1.0, 1.2))
             .collect();
-        assert!(waterfalls(&parallel).is_empty());
+        assert!(waterfalls(&parallel, &IssuingTasks::default()).is_empty());
+    }
+
+    #[test]
+    fn fetches_of_one_task_spread_by_a_busy_machine_are_no_waterfall() {
+        // One script task sends /api/1, /api/2 and /api/slow, but the busy
+        // renderer sends each after the previous one answered; /api/second
+        // is sent by the `then` after /api/first answered, /api/third after
+        // /api/second.
+        let log = vec![
+            req("http://h/api/1", "Fetch", 1.000, 1.010),
+            req("http://h/api/first", "Fetch", 1.001, 1.070),
+            req("http://h/api/2", "Fetch", 1.020, 1.030),
+            req("http://h/api/slow", "Fetch", 1.040, 1.640),
+            req("http://h/api/second", "Fetch", 1.075, 1.140),
+            req("http://h/api/third", "Fetch", 1.145, 1.210),
+        ];
+        let times_only = waterfalls(&log, &IssuingTasks::default());
+        assert_eq!(times_only.len(), 2, "{times_only:?}");
+        assert!(
+            times_only[0]
+                .message
+                .contains("/api/1 → /api/2 → /api/slow")
+        );
+        let issued: IssuingTasks = [
+            ("http://h/api/1", 0.999),
+            ("http://h/api/first", 0.999),
+            ("http://h/api/2", 0.999),
+            ("http://h/api/slow", 0.999),
+            ("http://h/api/second", 1.072),
+            ("http://h/api/third", 1.142),
+        ]
+        .into_iter()
+        .map(|(id, s)| (id.to_string(), s))
+        .collect();
+        let found = waterfalls(&log, &issued);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .contains("/api/first → /api/second → /api/third"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]

@@ -134,6 +134,12 @@ pub fn group_of(name: &str) -> Option<TaskGroup> {
         .map(|(group, _)| *group)
 }
 
+/// Whether a trace event's name is a top-level task's (a task of the
+/// thread's scheduler, which the groups' events nest in).
+pub fn is_top_level(name: &str) -> bool {
+    TOP_LEVEL.contains(&name)
+}
+
 /// Whether the gatherer keeps a trace event for the tasks: a complete
 /// event of a group's or a top-level name, or a `TimerInstall`.
 pub fn is_task_event(name: &str, ph: &str) -> bool {
