@@ -163,7 +163,13 @@ fn a_headed_session_records_what_a_person_does() {
         .unwrap_or_else(|| panic!("{report}"));
     let steps = flow["runs"][0]["steps"].as_array().expect("steps");
     assert_eq!(steps[0]["kind"], "navigate", "{steps:?}");
-    let keys: Vec<&serde_json::Value> = steps.iter().filter(|s| s["kind"] == "keyDown").collect();
+    // The typed letters block 150 ms each; the Tab before them is cheap,
+    // and a step of its own only when a loaded machine stretches its paint
+    // past 16 ms.
+    let keys: Vec<&serde_json::Value> = steps
+        .iter()
+        .filter(|s| s["kind"] == "keyDown" && s["inp_ms"].as_f64().is_some_and(|v| v >= 100.0))
+        .collect();
     assert_eq!(keys.len(), 2, "{steps:?}");
     for key in keys {
         assert_eq!(key["target"], "input#q");

@@ -98,7 +98,9 @@ fn a_slow_click_handler_is_the_flows_inp() {
         "{slowest:?}"
     );
     let plus = step(flow, 3);
-    assert!(plus.inp_ms.is_none_or(|v| v < 100.0), "{plus:?}");
+    // The cheap click is not slow (its INP is the next frame's delay,
+    // which a loaded machine stretches; the add click's is over 220 ms).
+    assert!(plus.inp_ms.is_none_or(|v| v < 200.0), "{plus:?}");
     assert!(flow.inp_ms.is_some_and(|v| v >= 220.0), "{flow:?}");
     // The recorded origin (localhost:5173) was rebased onto perfscope's server.
     let navigate = step(flow, 2);
@@ -355,7 +357,7 @@ fn inline_toml_steps_replay_with_step_budgets() {
         r##"
         [[flows]]
         title = "Add to cart, inline"
-        step_inp_ms = 150
+        step_inp_ms = 200
         steps = [
           { type = "navigate", url = "{origin}/flows/slow-click.html" },
           { type = "click", selectors = [["#plus"]] },
