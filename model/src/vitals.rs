@@ -774,6 +774,66 @@ pub struct StepReport {
     /// props, state or context, most renders first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unnecessary_renders: Vec<ComponentRenders>,
+    /// What the step requested: every request the page's document started
+    /// during it, as the page's Resource Timing saw them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<StepRequests>,
+}
+
+/// The requests one step started (the document's Resource Timing entries
+/// whose start falls in the step; one still running when the replay ended
+/// is not listed). Workers' and iframes' own requests are not in it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StepRequests {
+    /// How many.
+    pub count: usize,
+    /// Bytes on the wire over all of them (responses from the cache and
+    /// cross-origin ones without `Timing-Allow-Origin` count 0).
+    pub transfer_bytes: u64,
+    /// The requests, in start order (at most [`StepRequests::MAX_LISTED`]).
+    pub list: Vec<StepRequest>,
+}
+
+impl StepRequests {
+    /// Requests listed per step.
+    pub const MAX_LISTED: usize = 50;
+
+    /// The request with the most bytes on the wire.
+    pub fn largest(&self) -> Option<&StepRequest> {
+        self.list
+            .iter()
+            .filter(|r| r.transfer_bytes > 0)
+            .max_by_key(|r| r.transfer_bytes)
+    }
+
+    /// The request that took longest.
+    pub fn slowest(&self) -> Option<&StepRequest> {
+        self.list
+            .iter()
+            .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))
+    }
+}
+
+/// One request of a step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct StepRequest {
+    /// The URL as requested.
+    pub url: String,
+    /// What started it (Resource Timing's `initiatorType`: `script`,
+    /// `link`, `img`, `fetch`, `xmlhttprequest`, `css`, `other`...).
+    pub initiator: String,
+    /// Start, ms from the document's time origin.
+    pub start_ms: f64,
+    /// Start to the response's end, ms.
+    pub duration_ms: f64,
+    /// Bytes on the wire (0: from the cache, or a cross-origin response
+    /// without `Timing-Allow-Origin`).
+    pub transfer_bytes: u64,
+    /// The body's bytes after decoding.
+    pub decoded_bytes: u64,
+    /// The HTTP status, when the browser gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
 }
 
 /// One user interaction (Event Timing entries sharing an `interactionId`),

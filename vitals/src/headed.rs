@@ -17,6 +17,7 @@ use tokio::time::Instant;
 
 use crate::metrics::inp::{self, EventEntry};
 use crate::metrics::step::{self, StepData};
+use crate::metrics::step_requests;
 
 /// Whether a visible window can open: a display on Linux and the BSDs
 /// (`DISPLAY` or `WAYLAND_DISPLAY`); macOS and Windows always have one.
@@ -42,12 +43,10 @@ const POLL: Duration = Duration::from_millis(250);
 /// The longest a session may last.
 pub const LIMIT: Duration = Duration::from_secs(30 * 60);
 
-/// One poll of `take`: what the page recorded since the last one.
+/// One poll of `take`: what the page recorded since the last one (with
+/// `performance.now()` when taken, which goes back on a new document).
 #[derive(Debug, Default, Deserialize)]
 pub struct Taken {
-    /// `performance.now()` when taken: it goes back on a new document.
-    #[serde(default)]
-    pub now: f64,
     /// The page's URL.
     #[serde(default)]
     pub url: String,
@@ -70,7 +69,7 @@ pub struct Visit {
 /// a new URL path) starts a new visit.
 pub fn add(visits: &mut Vec<Visit>, taken: Taken) {
     let same = visits.last().is_some_and(|v| {
-        taken.now >= v.last_now && strip_fragment(&v.url) == strip_fragment(&taken.url)
+        taken.data.now >= v.last_now && strip_fragment(&v.url) == strip_fragment(&taken.url)
     });
     if !same {
         visits.push(Visit {
@@ -79,13 +78,14 @@ pub fn add(visits: &mut Vec<Visit>, taken: Taken) {
         });
     }
     if let Some(visit) = visits.last_mut() {
-        visit.last_now = taken.now;
+        visit.last_now = taken.data.now;
         let d = &mut visit.data;
         d.events.extend(taken.data.events);
         d.frames.extend(taken.data.frames);
         d.shifts.extend(taken.data.shifts);
         d.longtasks.extend(taken.data.longtasks);
         d.commits.extend(taken.data.commits);
+        d.resources.extend(taken.data.resources);
     }
 }
 
@@ -110,7 +110,9 @@ pub fn steps(visits: &[Visit]) -> Vec<StepReport> {
             target: Some(visit.url.clone()),
             ..StepReport::default()
         };
-        step::fill(&mut load, &slice(&visit.data, f64::NEG_INFINITY, first));
+        let before = slice(&visit.data, f64::NEG_INFINITY, first);
+        step::fill(&mut load, &before);
+        load.requests = step_requests::listed(&before.resources);
         out.push(load);
         for (i, interaction) in interactions.into_iter().enumerate() {
             let end = starts.get(i + 1).copied().unwrap_or(f64::INFINITY);
@@ -130,6 +132,7 @@ pub fn steps(visits: &[Visit]) -> Vec<StepReport> {
                 ..StepReport::default()
             };
             step::fill(&mut report, &data);
+            report.requests = step_requests::listed(&data.resources);
             out.push(report);
         }
     }
@@ -175,6 +178,14 @@ fn slice(data: &StepData, from: f64, to: f64) -> StepData {
             .filter(|c| within(at(c)))
             .cloned()
             .collect(),
+        resources: data
+            .resources
+            .iter()
+            .filter(|r| within(r.2))
+            .cloned()
+            .collect(),
+        now: data.now,
+        origin: data.origin,
     }
 }
 
@@ -271,6 +282,7 @@ mod tests {
             poll(
                 r#"{"now": 900, "url": "http://127.0.0.1:1/a.html",
             "commits": [[300.0, true, [["App", 5.0, 5.0, "mount"]], 5.0]],
+            "resources": [["http://127.0.0.1:1/app.js", "script", 20.0, 30.0, 9000, 27000, 200]],
             "events": [["pointerdown", 5, 1000.0, 1001.0, 1002.0, 24, "button#add"]]}"#,
             ),
         );
@@ -282,6 +294,7 @@ mod tests {
                        ["keydown", 9, 2000.0, 2001.0, 2170.0, 176, "input#q"]],
             "frames": [[1000.5, 236.0, 180.0, []], [2000.2, 172.0, 120.0, []]],
             "longtasks": [[1001.0, 230.0], [2001.0, 170.0]],
+            "resources": [["http://127.0.0.1:1/api/cart", "fetch", 1240.0, 900.0, 300, 500, 200]],
             "commits": [[1231.0, true, [["List", 200.0, 200.0, "props"], ["Header", 0.2, 0.2, "parent"]], 200.2]]}"#,
             ),
         );
@@ -312,7 +325,18 @@ mod tests {
         assert_eq!(click.tbt_ms, Some(180.0));
         assert_eq!(click.commits[0].components[0].component, "List");
         assert_eq!(click.unnecessary_renders[0].component, "Header");
+        // The cart call started after the click, though it ended after the
+        // keystroke began: the click's; the load's script is the load's.
+        let requested = |i: usize| {
+            run.steps[i]
+                .requests
+                .as_ref()
+                .map(|r| r.list.iter().map(|q| q.url.as_str()).collect::<Vec<_>>())
+        };
+        assert_eq!(requested(1), Some(vec!["http://127.0.0.1:1/api/cart"]));
+        assert_eq!(requested(0), Some(vec!["http://127.0.0.1:1/app.js"]));
         let key = &run.steps[2];
+        assert!(key.requests.is_none());
         assert_eq!((key.inp_ms, key.tbt_ms), (Some(176.0), Some(120.0)));
         assert!(key.commits.is_empty());
         assert_eq!(run.steps[0].commits.len(), 1);

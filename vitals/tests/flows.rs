@@ -36,6 +36,8 @@ fn measure(recording: &str, page: &str) -> model::vitals::VitalsReport {
         path: page.into(),
         timeout: Duration::from_secs(30),
         flows: vec![FlowConfig::file(site().join("flows").join(recording))],
+        // The pages' API calls (`/api/items/{id}?delay=ms`).
+        test_api: true,
         ..VitalsOptions::default()
     };
     let report = vitals::run(&Target::Dir(site()), &options).expect("vitals run");
@@ -411,4 +413,52 @@ fn a_production_react_build_says_what_flows_need() {
         "{:?}",
         report.diagnostics
     );
+}
+
+/// A product page whose reviews tab lazy-loads its module, which calls a
+/// review service answering in 400 ms: the click on the tab is the step
+/// that made both requests, though the service's answer ended after the
+/// click's step was read (during the next step or the wait after it);
+/// the page's load requests are the navigation's, and the cheap click
+/// made none.
+#[test]
+fn each_step_lists_the_requests_it_started() {
+    let _guard = lock();
+    let flow = &replay("product.json", "/flows/product.html");
+    assert!(flow.runs[0].complete, "{:?}", flow.runs[0].error);
+    let urls = |number: usize| -> Vec<String> {
+        step(flow, number)
+            .requests
+            .as_ref()
+            .map(|r| r.list.iter().map(|q| q.url.clone()).collect())
+            .unwrap_or_default()
+    };
+    let load = urls(2);
+    assert!(
+        load.iter()
+            .any(|u| u.ends_with("/flows/product/product.css"))
+            && load.iter().any(|u| u.ends_with("/flows/product/main.js")),
+        "{load:?}"
+    );
+    assert!(!load.iter().any(|u| u.contains("reviews")), "{load:?}");
+    let tab = step(flow, 3).requests.as_ref().expect("the tab's requests");
+    assert_eq!(tab.count, 2, "{tab:?}");
+    let module = &tab.list[0];
+    assert!(module.url.ends_with("/flows/product/reviews.js"), "{tab:?}");
+    assert!(
+        module.transfer_bytes > 0 && module.status == Some(200),
+        "{module:?}"
+    );
+    let api = &tab.list[1];
+    assert!(
+        api.url.contains("/api/items/reviewsjacket42") && api.initiator == "fetch",
+        "{api:?}"
+    );
+    assert!(api.duration_ms >= 400.0, "{api:?}");
+    assert_eq!(
+        tab.slowest().map(|r| r.url.as_str()),
+        Some(api.url.as_str())
+    );
+    assert!(step(flow, 4).requests.is_none(), "{:?}", step(flow, 4));
+    assert!(step(flow, 5).requests.is_none(), "{:?}", step(flow, 5));
 }

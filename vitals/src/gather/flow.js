@@ -52,15 +52,30 @@
     }).observe({ type: 'long-animation-frame', buffered: true });
   } catch (e) {}
 
+  // The document's requests (Resource Timing: an entry comes when its
+  // response has ended).
+  flow.resources = [];
+  try {
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) {
+        if (flow.resources.length >= MAX_EVENTS) return;
+        flow.resources.push([String(e.name).slice(0, 2000), e.initiatorType || '', e.startTime,
+                             e.duration, e.transferSize || 0, e.decodedBodySize || 0,
+                             e.responseStatus || 0]);
+      });
+    }).observe({ type: 'resource', buffered: true });
+  } catch (e) {}
+
   // Everything recorded since the last call (a new document starts from
-  // nothing): Event Timing entries, long animation frames, and init.js's
-  // layout shifts, long tasks and React commits. JSON.
-  var cursor = { events: 0, frames: 0, shifts: 0, longtasks: 0, commits: 0 };
+  // nothing): Event Timing entries, long animation frames, requests, and
+  // init.js's layout shifts, long tasks and React commits, with the
+  // document's time origin and the time of the call. JSON.
+  var cursor = { events: 0, frames: 0, resources: 0, shifts: 0, longtasks: 0, commits: 0 };
   flow.take = function () {
     var log = window.__perfscope || { po: { shifts: [], longtasks: [] }, react: { commits: [] } };
-    var lists = { events: flow.events, frames: flow.frames, shifts: log.po.shifts,
-                  longtasks: log.po.longtasks, commits: log.react.commits };
-    var out = { now: performance.now(), url: location.href };
+    var lists = { events: flow.events, frames: flow.frames, resources: flow.resources,
+                  shifts: log.po.shifts, longtasks: log.po.longtasks, commits: log.react.commits };
+    var out = { now: performance.now(), origin: performance.timeOrigin, url: location.href };
     Object.keys(lists).forEach(function (k) {
       out[k] = lists[k].slice(cursor[k]);
       cursor[k] = lists[k].length;

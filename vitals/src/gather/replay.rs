@@ -35,10 +35,15 @@ use crate::flow::{Recording, Step};
 use crate::metrics::inp::{self, EventEntry};
 use crate::metrics::leak;
 use crate::metrics::step::{self, StepData};
+use crate::metrics::step_requests::{self, ResourceRow, Taken};
 use crate::sourcemaps::{self, ScriptMap};
 
 /// The script that buffers Event Timing entries and finds elements.
 pub const FLOW_SCRIPT: &str = include_str!("flow.js");
+
+/// How long the replay waits after its last step for the requests that
+/// step started to end (Resource Timing lists a request when it has ended).
+const LAST_REQUESTS_WAIT: Duration = Duration::from_millis(500);
 
 /// How long a step waits for its element when the recording says nothing
 /// (the Recorder's default).
@@ -61,6 +66,8 @@ struct Gathered {
     entries: Vec<EventEntry>,
     react: Vec<ReactLog>,
     memory: Vec<MemorySample>,
+    /// Each step's hand-over of its document's requests, then the last one.
+    requests: Vec<(f64, f64, Vec<ResourceRow>)>,
 }
 
 /// Replays `recording` once in a fresh context of `browser`: the opening
@@ -131,6 +138,13 @@ pub async fn replay(
             }
         }
     }
+    if run.error.is_none() {
+        let last = last_requests(&page, deadline).await;
+        gathered
+            .requests
+            .push((last.origin, last.now, last.resources));
+    }
+    place_requests(&mut run.steps, &gathered.requests);
     attribute_frames(&page, &mut run.steps, deadline).await;
     let interactions = inp::interactions(&gathered.entries);
     run.interaction_count = interactions.len();
@@ -168,7 +182,7 @@ async fn run_step(
     let recorded = crate::flow::recorded_origin(ctx.recording);
     let limit = step_limit(step, ctx.recording, ctx.deadline);
     let acted = act(page, step, recorded.as_deref(), ctx.target, limit).await;
-    let data = settle_and_read(page, ctx.deadline).await;
+    let mut data = settle_and_read(page, ctx.deadline).await;
     match acted {
         Ok(matched) => {
             let entries = data.entries();
@@ -184,6 +198,8 @@ async fn run_step(
             };
             step::fill(&mut report, &data);
             run.steps.push(report);
+            let resources = std::mem::take(&mut data.resources);
+            gathered.requests.push((data.origin, data.now, resources));
             gathered.entries.extend(entries);
             gathered.react.push(data.react());
         }
@@ -649,6 +665,35 @@ async fn wait_for_expression(page: &Page, expression: &str, limit: Instant) -> R
             return Err("the expression was not true in time".into());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Gives each step the requests it started (see [`step_requests`]).
+fn place_requests(steps: &mut [StepReport], handed: &[(f64, f64, Vec<ResourceRow>)]) {
+    let taken: Vec<Taken<'_>> = handed
+        .iter()
+        .map(|(origin, now, rows)| Taken {
+            origin: *origin,
+            now: *now,
+            rows,
+        })
+        .collect();
+    let placed = step_requests::by_step(&taken, steps.len());
+    for (step, requests) in steps.iter_mut().zip(placed) {
+        step.requests = requests;
+    }
+}
+
+/// After the last step, a moment for the requests it started to end, then
+/// what the page still has to hand over.
+async fn last_requests(page: &Page, deadline: Instant) -> StepData {
+    let limit = deadline.min(Instant::now() + Duration::from_secs(3));
+    let expression = "new Promise(r => setTimeout(r, LAST_WAIT_MS))
+           .then(() => window.__perfscopeFlow ? window.__perfscopeFlow.take() : null)"
+        .replace("LAST_WAIT_MS", &LAST_REQUESTS_WAIT.as_millis().to_string());
+    match eval_string(page, &expression, limit).await {
+        Some(text) => serde_json::from_str(&text).unwrap_or_default(),
+        None => StepData::default(),
     }
 }
 

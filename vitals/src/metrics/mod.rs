@@ -19,6 +19,7 @@ pub mod react;
 pub mod react_sources;
 pub mod spread;
 pub mod step;
+pub mod step_requests;
 pub mod tasks;
 pub mod tbt;
 pub mod trace;

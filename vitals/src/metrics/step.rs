@@ -44,6 +44,16 @@ pub struct StepData {
     /// React commits, as `init.js` records them.
     #[serde(default)]
     pub commits: Vec<serde_json::Value>,
+    /// Requests whose response ended since the last step.
+    #[serde(default)]
+    pub resources: Vec<super::step_requests::ResourceRow>,
+    /// When the page handed these over, ms from its time origin.
+    #[serde(default)]
+    pub now: f64,
+    /// The document's time origin (`performance.timeOrigin`): which
+    /// document recorded them.
+    #[serde(default)]
+    pub origin: f64,
 }
 
 impl StepData {
