@@ -113,6 +113,69 @@ pub fn unslowed_children_note(
     })
 }
 
+/// A step's requests in one line: "3 requests, 41.2 KB: largest
+/// shop.example/assets/settings.js 38 KB; slowest shop.example/api/prefs
+/// 640 ms; failed shop.example/api/cart (HTTP 500)" (the failures among
+/// the listed ones). Unescaped: each renderer escapes it.
+pub fn step_requests(r: &model::vitals::StepRequests) -> String {
+    let mut out = format!(
+        "{} request{}, {}",
+        r.count,
+        if r.count == 1 { "" } else { "s" },
+        bytes(r.transfer_bytes)
+    );
+    let mut parts = Vec::new();
+    if r.count > 1
+        && let Some(big) = r.largest()
+    {
+        parts.push(format!(
+            "largest {} {}",
+            short_url(&big.url),
+            bytes(big.transfer_bytes)
+        ));
+    }
+    if let Some(slow) = r.slowest() {
+        let said = if r.count == 1 { "" } else { "slowest " };
+        parts.push(format!(
+            "{said}{} {}",
+            short_url(&slow.url),
+            ms(slow.duration_ms)
+        ));
+    }
+    let failed: Vec<&model::vitals::StepRequest> = r
+        .list
+        .iter()
+        .filter(|q| q.status.is_some_and(|s| s >= 400))
+        .collect();
+    if let Some(first) = failed.first() {
+        let status = first.status.unwrap_or_default();
+        parts.push(match failed.len() {
+            1 => format!("failed {} (HTTP {status})", short_url(&first.url)),
+            n => format!(
+                "{n} failed, first {} (HTTP {status})",
+                short_url(&first.url)
+            ),
+        });
+    }
+    if !parts.is_empty() {
+        out.push_str(": ");
+        out.push_str(&parts.join("; "));
+    }
+    out
+}
+
+/// A URL without its scheme (`cdn.example.com/assets/app.js?v=2`), cut
+/// to 80 characters.
+pub fn short_url(url: &str) -> String {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
+    if path.chars().count() > 80 {
+        let cut: String = path.chars().take(79).collect();
+        format!("{cut}…")
+    } else {
+        path.to_string()
+    }
+}
+
 /// A Lighthouse CI assertion perfscope does not evaluate, in one line.
 pub fn not_evaluated(n: &model::vitals::NotEvaluated) -> String {
     format!("{} ({}, {}): {}", n.assertion, n.level, n.file, n.reason)

@@ -319,6 +319,15 @@ fn flows_line(report: &Report) -> String {
             })
             .unwrap_or_default();
         let react = worst.map(react_behind).unwrap_or_default();
+        let requests = worst
+            .and_then(|s| s.requests.as_ref())
+            .map(|r| {
+                format!(
+                    "; the step made {}",
+                    text(&clip(&crate::format::step_requests(r), 300))
+                )
+            })
+            .unwrap_or_default();
         let median = flow
             .median_index
             .and_then(|i| flow.runs.iter().find(|r| r.index == i));
@@ -327,7 +336,7 @@ fn flows_line(report: &Report) -> String {
             .map(|why| format!(". Suspected memory leak: {}.", text(&clip(why, 200))))
             .unwrap_or_default();
         out.push_str(&format!(
-            "**Flow {}:** INP {inp}{behind}{react}{leak}\n\n",
+            "**Flow {}:** INP {inp}{behind}{react}{requests}{leak}\n\n",
             text(&clip(&flow.name, MAX_PART_CHARS))
         ));
     }

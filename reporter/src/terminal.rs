@@ -530,84 +530,7 @@ fn flow_lines(flow: &model::vitals::FlowReport) -> String {
         .and_then(|i| flow.runs.iter().find(|r| r.index == i))
         .or(flow.runs.first());
     for step in shown.map(|r| r.steps.as_slice()).unwrap_or_default() {
-        let Some(slowest) = step.interactions.first() else {
-            continue;
-        };
-        let _ = writeln!(
-            out,
-            "  step {} {} {}: INP {} — {} on {} (input delay {}, processing {}, presentation {})",
-            step.number,
-            clean(&step.kind),
-            clean(step.target.as_deref().unwrap_or("")),
-            ms(step.inp_ms),
-            clean(&slowest.event),
-            clean(slowest.target.as_deref().unwrap_or("?")),
-            ms(Some(slowest.input_delay_ms)),
-            ms(Some(slowest.processing_ms)),
-            ms(Some(slowest.presentation_delay_ms)),
-        );
-        if let Some(commit) = step
-            .commits
-            .iter()
-            .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))
-        {
-            let parts: Vec<String> = commit
-                .components
-                .iter()
-                .take(3)
-                .map(|c| {
-                    format!(
-                        "{} {}{}",
-                        clean(&c.component),
-                        ms(Some(c.self_ms)),
-                        c.why
-                            .as_deref()
-                            .map(|w| format!(" ({})", clean(w)))
-                            .unwrap_or_default()
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "    React commit {}: {}",
-                ms(Some(commit.duration_ms)),
-                parts.join(", ")
-            );
-        }
-        if let Some(frame) = step.long_frames.first() {
-            let script = frame.scripts.first().map(|s| {
-                let name = s
-                    .function
-                    .as_deref()
-                    .or(s.invoker.as_deref())
-                    .unwrap_or("script");
-                let place = match (&s.package, &s.module) {
-                    (Some(p), Some(m)) => format!(" in {} ({})", clean(p), clean(m)),
-                    (None, Some(m)) => format!(" in {}", clean(m)),
-                    _ => format!(" in {}", clean(&s.source)),
-                };
-                format!(": {} {}{place}", clean(name), ms(Some(s.duration_ms)))
-            });
-            let _ = writeln!(
-                out,
-                "    longest frame {}{}",
-                ms(Some(frame.duration_ms)),
-                script.unwrap_or_default()
-            );
-        }
-        if !step.unnecessary_renders.is_empty() {
-            let names: Vec<String> = step
-                .unnecessary_renders
-                .iter()
-                .take(5)
-                .map(|r| format!("{} ×{}", clean(&r.component), r.count))
-                .collect();
-            let _ = writeln!(
-                out,
-                "    re-rendered with nothing changed: {}",
-                names.join(", ")
-            );
-        }
+        step_lines(&mut out, step);
     }
     if let Some(why) = shown
         .and_then(|r| r.memory.as_ref())
@@ -616,6 +539,106 @@ fn flow_lines(flow: &model::vitals::FlowReport) -> String {
         let _ = writeln!(out, "  suspected memory leak: {}", clean(why));
     }
     out
+}
+
+/// One step of a flow: its INP and slowest interaction (or, without one,
+/// its requests), then its requests, slowest React commit, longest frame
+/// and components re-rendered with nothing changed.
+fn step_lines(out: &mut String, step: &model::vitals::StepReport) {
+    let requests = step
+        .requests
+        .as_ref()
+        .map(|r| clean(&format::step_requests(r)));
+    let Some(slowest) = step.interactions.first() else {
+        if let Some(requests) = requests {
+            let _ = writeln!(
+                out,
+                "  step {} {} {}: {requests}",
+                step.number,
+                clean(&step.kind),
+                clean(step.target.as_deref().unwrap_or("")),
+            );
+        }
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "  step {} {} {}: INP {} — {} on {} (input delay {}, processing {}, presentation {})",
+        step.number,
+        clean(&step.kind),
+        clean(step.target.as_deref().unwrap_or("")),
+        ms(step.inp_ms),
+        clean(&slowest.event),
+        clean(slowest.target.as_deref().unwrap_or("?")),
+        ms(Some(slowest.input_delay_ms)),
+        ms(Some(slowest.processing_ms)),
+        ms(Some(slowest.presentation_delay_ms)),
+    );
+    if let Some(requests) = requests {
+        let _ = writeln!(out, "    requests: {requests}");
+    }
+    if let Some(commit) = step
+        .commits
+        .iter()
+        .max_by(|a, b| a.duration_ms.total_cmp(&b.duration_ms))
+    {
+        let parts: Vec<String> = commit
+            .components
+            .iter()
+            .take(3)
+            .map(|c| {
+                format!(
+                    "{} {}{}",
+                    clean(&c.component),
+                    ms(Some(c.self_ms)),
+                    c.why
+                        .as_deref()
+                        .map(|w| format!(" ({})", clean(w)))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "    React commit {}: {}",
+            ms(Some(commit.duration_ms)),
+            parts.join(", ")
+        );
+    }
+    if let Some(frame) = step.long_frames.first() {
+        let script = frame.scripts.first().map(|s| {
+            let name = s
+                .function
+                .as_deref()
+                .or(s.invoker.as_deref())
+                .unwrap_or("script");
+            let place = match (&s.package, &s.module) {
+                (Some(p), Some(m)) => format!(" in {} ({})", clean(p), clean(m)),
+                (None, Some(m)) => format!(" in {}", clean(m)),
+                _ => format!(" in {}", clean(&s.source)),
+            };
+            format!(": {} {}{place}", clean(name), ms(Some(s.duration_ms)))
+        });
+        let _ = writeln!(
+            out,
+            "    longest frame {}{}",
+            ms(Some(frame.duration_ms)),
+            script.unwrap_or_default()
+        );
+    }
+    if !step.unnecessary_renders.is_empty() {
+        let names: Vec<String> = step
+            .unnecessary_renders
+            .iter()
+            .take(5)
+            .map(|r| format!("{} ×{}", clean(&r.component), r.count))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    re-rendered with nothing changed: {}",
+            names.join(", ")
+        );
+    }
 }
 
 /// The React commits and, when components were located, where their

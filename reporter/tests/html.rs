@@ -245,3 +245,20 @@ fn a_flows_table_has_frames_commits_renders_and_memory() {
         assert!(html.contains(needle), "{needle}");
     }
 }
+
+#[test]
+fn a_flows_steps_show_their_requests_escaped() {
+    let report = common::assessed(
+        common::unassessed(None, None, Some(common::vitals_with_flow_requests())),
+        None,
+        0.2,
+    );
+    let html = reporter::html::render(&report).unwrap();
+    for needle in [
+        "<strong>Requests</strong> 2 requests, 152 KB: largest 127.0.0.1:4173/assets/index-3f2a.js 148 KB",
+        "<strong>Requests</strong> 3 requests, 38.9 KB: largest 127.0.0.1:4173/assets/Settings-9c1d.js 38 KB; slowest 127.0.0.1:4173/api/prefs?q=&#60;b&#62;x&#60;/b&#62;|`y` 640 ms; failed 127.0.0.1:4173/api/track (HTTP 503)",
+    ] {
+        assert!(html.contains(needle), "{needle}\n{html}");
+    }
+    assert!(!html.contains("<b>x"));
+}

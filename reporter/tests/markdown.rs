@@ -157,3 +157,23 @@ fn a_warn_budget_is_a_warning_not_a_failure() {
     );
     assert!(!md.contains("failed \u{274c}"), "{md}");
 }
+
+/// The flow's line says what its slowest step requested, the URL escaped.
+#[test]
+fn a_flow_says_what_its_slowest_step_requested() {
+    let report = common::assessed(
+        common::unassessed(None, None, Some(common::vitals_with_flow_requests())),
+        None,
+        0.2,
+    );
+    let md = reporter::markdown::render(&report);
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("**Flow Add two items:**"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        line.contains("; the step made 3 requests, 38.9 KB: largest 127.0.0.1:4173/assets/Settings-9c1d.js 38 KB; slowest 127.0.0.1:4173/api/prefs"),
+        "{line}"
+    );
+    assert!(!line.contains("<b>"), "{line}");
+}

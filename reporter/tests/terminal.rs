@@ -166,3 +166,22 @@ fn analyze_counts_entries_and_package_diagnostics_unless_verbose() {
         "{verbose}"
     );
 }
+
+#[test]
+fn a_flows_steps_show_the_requests_they_made() {
+    let report = common::assessed(
+        common::unassessed(None, None, Some(common::vitals_with_flow_requests())),
+        None,
+        0.2,
+    );
+    let out = reporter::terminal::vitals(&report);
+    // The load step has no interaction: its line is its requests.
+    assert!(
+        out.contains("  step 2 navigate http://127.0.0.1:40449/flows/react/index.html: 2 requests, 152 KB: largest 127.0.0.1:4173/assets/index-3f2a.js 148 KB; slowest 127.0.0.1:4173/assets/index-3f2a.js 35 ms"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    requests: 3 requests, 38.9 KB: largest 127.0.0.1:4173/assets/Settings-9c1d.js 38 KB; slowest 127.0.0.1:4173/api/prefs?q=<b>x</b>|`y` 640 ms; failed 127.0.0.1:4173/api/track (HTTP 503)"),
+        "{out}"
+    );
+}

@@ -133,6 +133,8 @@ pub struct StepRow {
     pub repetition: String,
     /// The step's layout shifts (CLS) and the elements they moved.
     pub shifts: String,
+    /// The requests the step started: count, bytes, largest and slowest.
+    pub requests: String,
 }
 
 /// A flow's view.
@@ -171,6 +173,10 @@ fn flow_view(flow: &model::vitals::FlowReport) -> FlowView {
                             }
                             _ => String::new(),
                         },
+                        requests: s
+                            .requests
+                            .as_ref()
+                            .map_or_else(String::new, format::step_requests),
                     }
                 })
                 .collect()

@@ -187,3 +187,41 @@ pub fn vitals_with_flow() -> Value {
     vitals["dev_server"] = json!("Vite");
     vitals
 }
+
+/// [`vitals_with_flow`] whose load step made two requests and whose click
+/// made three: one to a URL carrying markup, one that failed.
+pub fn vitals_with_flow_requests() -> Value {
+    let mut vitals = vitals_with_flow();
+    let request = |url: &str, initiator: &str, start: f64, duration: f64, bytes: u64| {
+        json!({
+            "url": url, "initiator": initiator, "start_ms": start,
+            "duration_ms": duration, "transfer_bytes": bytes,
+            "decoded_bytes": bytes * 3, "status": 200
+        })
+    };
+    let steps = &mut vitals["flows"][0]["runs"][0]["steps"];
+    steps[0]["requests"] = json!({
+        "count": 2, "transfer_bytes": 152_300,
+        "list": [
+            request("http://127.0.0.1:4173/assets/index.css", "link", 20.0, 12.0, 4_300),
+            request("http://127.0.0.1:4173/assets/index-3f2a.js", "script", 21.0, 35.0, 148_000)
+        ]
+    });
+    let mut failed = request(
+        "http://127.0.0.1:4173/api/track",
+        "fetch",
+        1_540.0,
+        8.0,
+        300,
+    );
+    failed["status"] = json!(503);
+    steps[1]["requests"] = json!({
+        "count": 3, "transfer_bytes": 38_900,
+        "list": [
+            request("http://127.0.0.1:4173/assets/Settings-9c1d.js", "script", 1_510.0, 20.0, 38_000),
+            request("http://127.0.0.1:4173/api/prefs?q=<b>x</b>|`y`", "fetch", 1_532.0, 640.0, 600),
+            failed
+        ]
+    });
+    vitals
+}
