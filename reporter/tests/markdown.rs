@@ -104,16 +104,8 @@ fn hostile_names_lose_their_markup() {
 /// suspected leak; a development server is said once.
 #[test]
 fn a_flow_names_its_react_work_and_leak() {
-    let report = common::assessed(
-        common::unassessed(None, None, Some(common::vitals_with_flow())),
-        None,
-        0.2,
-    );
-    let md = reporter::markdown::render(&report);
-    let line = md
-        .lines()
-        .find(|l| l.starts_with("**Flow Add two items:**"))
-        .unwrap_or_else(|| panic!("{md}"));
+    let (md, line) = flow_line(common::vitals_with_flow());
+    let line = line.as_str();
     assert!(line.contains("INP 128 ms"), "{line}");
     assert!(
         line.contains("React commit 121 ms, most in `ProductList` 120 ms (props changed)"),
@@ -161,19 +153,23 @@ fn a_warn_budget_is_a_warning_not_a_failure() {
 /// The flow's line says what its slowest step requested, the URL escaped.
 #[test]
 fn a_flow_says_what_its_slowest_step_requested() {
-    let report = common::assessed(
-        common::unassessed(None, None, Some(common::vitals_with_flow_requests())),
-        None,
-        0.2,
-    );
-    let md = reporter::markdown::render(&report);
-    let line = md
-        .lines()
-        .find(|l| l.starts_with("**Flow Add two items:**"))
-        .unwrap_or_else(|| panic!("{md}"));
+    let (_, line) = flow_line(common::vitals_with_flow_requests());
     assert!(
         line.contains("; the step made 3 requests, 38.9 KB: largest 127.0.0.1:4173/assets/Settings-9c1d.js 38 KB; slowest 127.0.0.1:4173/api/prefs"),
         "{line}"
     );
     assert!(!line.contains("<b>"), "{line}");
+}
+
+/// The comment of a report with `vitals`, and its line of the flow "Add two
+/// items".
+fn flow_line(vitals: serde_json::Value) -> (String, String) {
+    let report = common::assessed(common::unassessed(None, None, Some(vitals)), None, 0.2);
+    let md = reporter::markdown::render(&report);
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("**Flow Add two items:**"))
+        .unwrap_or_else(|| panic!("{md}"))
+        .to_string();
+    (md, line)
 }

@@ -82,9 +82,10 @@ impl Costs {
     /// Nothing taken: the `error` of `Profiler.stop`, told as the child's
     /// end when its session was gone.
     fn missing(error: &str) -> Self {
-        let why = match error.contains("not found") {
-            true => "it ended before the run settled".to_string(),
-            false => error.to_string(),
+        let why = if error.contains("not found") {
+            "it ended before the run settled".to_string()
+        } else {
+            error.to_string()
         };
         Costs {
             missing: Some(why),

@@ -29,6 +29,8 @@ use std::sync::{Arc, Mutex};
 use async_tungstenite::tungstenite::Message;
 use async_tungstenite::tungstenite::protocol::WebSocketConfig;
 use chromiumoxide::cdp::browser_protocol::emulation::SetCpuThrottlingRateParams;
+#[allow(deprecated)]
+use chromiumoxide::cdp::browser_protocol::network::EmulateNetworkConditionsParams;
 use chromiumoxide::cdp::browser_protocol::network::{
     EventDataReceived, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent,
     EventResponseReceived,
@@ -333,7 +335,8 @@ impl Child<'_> {
         let mut sent = Vec::new();
         if let Some(net) = &self.setup.network {
             let params = serde_json::to_value(super::run::network_conditions(net));
-            let method = "Network.emulateNetworkConditions";
+            #[allow(deprecated)]
+            let method = EmulateNetworkConditionsParams::IDENTIFIER;
             let reply = self
                 .conn
                 .send_for_reply(Some(session), method, params.unwrap_or_default());

@@ -35,7 +35,7 @@ use crate::flow::{Recording, Step};
 use crate::metrics::inp::{self, EventEntry};
 use crate::metrics::leak;
 use crate::metrics::step::{self, StepData};
-use crate::metrics::step_requests::{self, ResourceRow, Taken};
+use crate::metrics::step_requests::{self, Handover};
 use crate::sourcemaps::{self, ScriptMap};
 
 /// The script that buffers Event Timing entries and finds elements.
@@ -67,7 +67,7 @@ struct Gathered {
     react: Vec<ReactLog>,
     memory: Vec<MemorySample>,
     /// Each step's hand-over of its document's requests, then the last one.
-    requests: Vec<(f64, f64, Vec<ResourceRow>)>,
+    requests: Vec<Handover>,
 }
 
 /// Replays `recording` once in a fresh context of `browser`: the opening
@@ -139,12 +139,13 @@ pub async fn replay(
         }
     }
     if run.error.is_none() {
-        let last = last_requests(&page, deadline).await;
-        gathered
-            .requests
-            .push((last.origin, last.now, last.resources));
+        let mut last = last_requests(&page, deadline).await;
+        gathered.requests.push(Handover::take(&mut last));
     }
-    place_requests(&mut run.steps, &gathered.requests);
+    let placed = step_requests::by_step(&gathered.requests, run.steps.len());
+    for (step, requests) in run.steps.iter_mut().zip(placed) {
+        step.requests = requests;
+    }
     attribute_frames(&page, &mut run.steps, deadline).await;
     let interactions = inp::interactions(&gathered.entries);
     run.interaction_count = interactions.len();
@@ -198,8 +199,7 @@ async fn run_step(
             };
             step::fill(&mut report, &data);
             run.steps.push(report);
-            let resources = std::mem::take(&mut data.resources);
-            gathered.requests.push((data.origin, data.now, resources));
+            gathered.requests.push(Handover::take(&mut data));
             gathered.entries.extend(entries);
             gathered.react.push(data.react());
         }
@@ -665,22 +665,6 @@ async fn wait_for_expression(page: &Page, expression: &str, limit: Instant) -> R
             return Err("the expression was not true in time".into());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Gives each step the requests it started (see [`step_requests`]).
-fn place_requests(steps: &mut [StepReport], handed: &[(f64, f64, Vec<ResourceRow>)]) {
-    let taken: Vec<Taken<'_>> = handed
-        .iter()
-        .map(|(origin, now, rows)| Taken {
-            origin: *origin,
-            now: *now,
-            rows,
-        })
-        .collect();
-    let placed = step_requests::by_step(&taken, steps.len());
-    for (step, requests) in steps.iter_mut().zip(placed) {
-        step.requests = requests;
     }
 }
 

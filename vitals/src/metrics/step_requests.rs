@@ -11,32 +11,45 @@
 
 use model::vitals::{StepRequest, StepRequests};
 
+use super::step::StepData;
+
 /// A Resource Timing entry as `flow.js` buffers it: name (the URL),
 /// initiatorType, startTime, duration, transferSize, decodedBodySize,
 /// responseStatus (0 when not given).
 pub type ResourceRow = (String, String, f64, f64, f64, f64, f64);
 
 /// One hand-over: the document it came from, when, and its entries.
-#[derive(Debug, Clone, Copy)]
-pub struct Taken<'a> {
+#[derive(Debug, Clone, Default)]
+pub struct Handover {
     /// The document's `performance.timeOrigin`.
     pub origin: f64,
     /// When it was handed over, ms from the document's time origin.
     pub now: f64,
     /// The entries whose response ended since the last hand-over.
-    pub rows: &'a [ResourceRow],
+    pub rows: Vec<ResourceRow>,
+}
+
+impl Handover {
+    /// The requests of what the page handed over (taken out of `data`).
+    pub fn take(data: &mut StepData) -> Self {
+        Handover {
+            origin: data.origin,
+            now: data.now,
+            rows: std::mem::take(&mut data.resources),
+        }
+    }
 }
 
 /// Each step's requests. `taken` holds one hand-over per step, in order,
 /// then any hand-overs after the last step (whose entries started during
 /// it or one before it); a step that started none gets `None`.
-pub fn by_step(taken: &[Taken<'_>], steps: usize) -> Vec<Option<StepRequests>> {
+pub fn by_step(taken: &[Handover], steps: usize) -> Vec<Option<StepRequests>> {
     let mut rows: Vec<Vec<&ResourceRow>> = vec![Vec::new(); steps];
     let Some(last) = steps.checked_sub(1) else {
         return Vec::new();
     };
     for (k, batch) in taken.iter().enumerate() {
-        for row in batch.rows {
+        for row in &batch.rows {
             let mut step = k.min(last);
             while step > 0
                 && taken
@@ -144,30 +157,30 @@ mod tests {
         let step4 = [];
         let after = [row("http://h/api/prefs", 2_410.0, 600.0)];
         let taken = [
-            Taken {
+            Handover {
                 origin: 1.0,
                 now: 400.0,
-                rows: &load,
+                rows: load.to_vec(),
             },
-            Taken {
+            Handover {
                 origin: 1.0,
                 now: 1_600.0,
-                rows: &step2,
+                rows: step2.to_vec(),
             },
-            Taken {
+            Handover {
                 origin: 1.0,
                 now: 2_500.0,
-                rows: &step3,
+                rows: step3.to_vec(),
             },
-            Taken {
+            Handover {
                 origin: 1.0,
                 now: 2_900.0,
-                rows: &step4,
+                rows: step4.to_vec(),
             },
-            Taken {
+            Handover {
                 origin: 1.0,
                 now: 3_400.0,
-                rows: &after,
+                rows: after.to_vec(),
             },
         ];
         let steps = by_step(&taken, 4);
@@ -199,15 +212,15 @@ mod tests {
             row("http://h/b.css", 9.0, 0.0),
         ];
         let taken = [
-            Taken {
+            Handover {
                 origin: 1.0,
                 now: 300.0,
-                rows: &load,
+                rows: load.to_vec(),
             },
-            Taken {
+            Handover {
                 origin: 2.0,
                 now: 250.0,
-                rows: &next,
+                rows: next.to_vec(),
             },
         ];
         let steps = by_step(&taken, 2);
@@ -233,10 +246,10 @@ mod tests {
             f64::INFINITY,
             0.0,
         )];
-        let taken = [Taken {
+        let taken = [Handover {
             origin: 1.0,
             now: 10.0,
-            rows: &rows,
+            rows: rows.to_vec(),
         }];
         let steps = by_step(&taken, 1);
         let r = &steps[0].as_ref().unwrap().list[0];
